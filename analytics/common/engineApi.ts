@@ -1,0 +1,136 @@
+import { z } from 'zod';
+import { DOMAINS, FEED_KINDS } from './city.js';
+import { QUARANTINE_REASONS } from './decode.js';
+
+/**
+ * The engine API: one contract for every client (browser wall, Electron window, tests). Two verbs
+ * cross the boundary: request/response (`query`, `command`) and `subscribe` (pushes until
+ * `unsubscribe`). Every message is validated against these schemas on both sides.
+ */
+export const ENGINE_API_VERSION = 1;
+
+export const FreshnessStateSchema = z.enum(['fresh', 'late', 'silent']);
+export type FreshnessState = z.infer<typeof FreshnessStateSchema>;
+
+export const FeedFreshnessSchema = z.object({
+  kind: z.enum(FEED_KINDS),
+  domain: z.string(),
+  district: z.string(),
+  lastSeenMs: z.number(),
+  lastTsMs: z.number(),
+  expectedIntervalMs: z.number(),
+  messages: z.number(),
+  ageMs: z.number(),
+  state: FreshnessStateSchema,
+});
+export type FeedFreshness = z.infer<typeof FeedFreshnessSchema>;
+
+export const HealthSchema = z.object({
+  ok: z.boolean(),
+  version: z.string(),
+  startedAt: z.string(),
+  uptimeS: z.number(),
+  nats: z.object({
+    connected: z.boolean(),
+    mode: z.enum(['jetstream', 'core', 'memory']),
+    url: z.string(),
+    stream: z.string().nullable(),
+    consumer: z.string().nullable(),
+    gapsPossible: z.boolean(),
+    reconnects: z.number(),
+    disconnectedForMs: z.number().nullable(),
+    lastError: z.string().nullable(),
+  }),
+  ingest: z.object({
+    received: z.number(),
+    stored: z.number(),
+    quarantined: z.number(),
+    duplicates: z.number(),
+    committedSeq: z.number(),
+    batches: z.number(),
+    lastCommitAt: z.string().nullable(),
+    lastCommitMs: z.number().nullable(),
+    idMemory: z.object({ size: z.number(), capacity: z.number() }),
+    running: z.boolean(),
+    lastError: z.string().nullable(),
+  }),
+  db: z.object({ path: z.string() }),
+  feeds: z.object({ fresh: z.number(), late: z.number(), silent: z.number() }),
+});
+export type Health = z.infer<typeof HealthSchema>;
+
+const Domain = z.enum(DOMAINS);
+const District = z.string().regex(/^[0-9]{6}$/);
+const TimeRange = { fromMs: z.number().optional(), toMs: z.number().optional() };
+
+/** Named queries and their parameters. The SQL behind each lives in the engine, never in a client. */
+export const QUERY_PARAMS = {
+  health: z.object({}),
+  feeds: z.object({}),
+  kpis: z.object({ windowS: z.number().int().min(10).max(86_400).default(60) }),
+  series: z.object({
+    metric: z.string().regex(/^[a-z0-9_]{1,64}$/),
+    domain: Domain.optional(),
+    district: District.optional(),
+    asset: z.string().max(64).optional(),
+    resolution: z.enum(['10s', '1m', '1h']).default('1m'),
+    ...TimeRange,
+  }),
+  latest: z.object({ domain: Domain.optional(), district: District.optional(), metric: z.string().max(64).optional(), limit: z.number().int().min(1).max(5000).default(1000) }),
+  events: z.object({ domain: Domain.optional(), district: District.optional(), severity: z.enum(['red', 'orange', 'yellow', 'blue']).optional(), limit: z.number().int().min(1).max(1000).default(100), ...TimeRange }),
+  assets: z.object({ domain: Domain.optional(), district: District.optional(), limit: z.number().int().min(1).max(20_000).default(5000) }),
+  asset: z.object({ domain: Domain, district: District, asset: z.string().max(64) }),
+  inspections: z.object({ domain: Domain.optional(), district: District.optional(), result: z.enum(['pass', 'fail']).optional(), limit: z.number().int().min(1).max(1000).default(100) }),
+  quarantine: z.object({ reason: z.enum(QUARANTINE_REASONS).optional(), limit: z.number().int().min(1).max(1000).default(100) }),
+  districts: z.object({ windowS: z.number().int().min(10).max(86_400).default(3600) }),
+} as const;
+export type QueryName = keyof typeof QUERY_PARAMS;
+export const QUERY_NAMES = Object.keys(QUERY_PARAMS) as QueryName[];
+
+export const COMMAND_ARGS = {
+  /** Forces a DuckDB checkpoint (administrator). */
+  'db.checkpoint': z.object({}),
+} as const;
+export type CommandName = keyof typeof COMMAND_ARGS;
+
+export const TOPICS = {
+  health: z.object({ intervalMs: z.number().int().min(250).max(60_000).default(1000) }),
+  feeds: z.object({ intervalMs: z.number().int().min(250).max(60_000).default(2000) }),
+  events: z.object({ domain: Domain.optional(), district: District.optional() }),
+  latest: z.object({ domain: Domain.optional(), district: District.optional(), metric: z.string().max(64).optional() }),
+} as const;
+export type TopicName = keyof typeof TOPICS;
+
+const Id = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+export const ClientMessageSchema = z.discriminatedUnion('t', [
+  z.object({ t: z.literal('query'), id: Id, name: z.string().max(64), params: z.unknown().optional() }),
+  z.object({ t: z.literal('command'), id: Id, name: z.string().max(64), args: z.unknown().optional() }),
+  z.object({ t: z.literal('subscribe'), id: Id, topic: z.string().max(64), params: z.unknown().optional() }),
+  z.object({ t: z.literal('unsubscribe'), id: Id }),
+]);
+export type ClientMessage = z.infer<typeof ClientMessageSchema>;
+
+/** Where a number came from: shown by the wall next to any figure. */
+export const ProvenanceSchema = z.object({
+  query: z.string(),
+  subjects: z.string(),
+  fromMs: z.number().nullable(),
+  toMs: z.number().nullable(),
+  generatedAtMs: z.number(),
+});
+export type Provenance = z.infer<typeof ProvenanceSchema>;
+
+export const ColumnsSchema = z.record(z.string(), z.array(z.unknown()));
+export const QueryResultSchema = z.object({ columns: ColumnsSchema, provenance: ProvenanceSchema });
+export type QueryResult = z.infer<typeof QueryResultSchema>;
+
+export const ErrorCodeSchema = z.enum(['bad_request', 'unknown_name', 'forbidden', 'failed', 'too_many_subscriptions']);
+
+export const ServerMessageSchema = z.union([
+  z.object({ t: z.literal('hello'), version: z.number(), role: z.string(), serverTimeMs: z.number() }),
+  z.object({ t: z.literal('result'), id: Id, ok: z.literal(true), data: z.unknown() }),
+  z.object({ t: z.literal('result'), id: Id, ok: z.literal(false), error: z.object({ code: ErrorCodeSchema, message: z.string() }) }),
+  z.object({ t: z.literal('push'), id: Id, data: z.unknown(), conflated: z.number() }),
+]);
+export type ServerMessage = z.infer<typeof ServerMessageSchema>;

@@ -1,0 +1,95 @@
+import { z } from 'zod';
+
+/**
+ * The payload schemas of feed contract v1. This is the only definition: the decoder validates with
+ * it and `cityops schemas` writes docs/schemas/*.json from it.
+ */
+
+/** RFC 3339 with a mandatory offset (Z or ±hh:mm), fractional seconds allowed. */
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
+
+export const Timestamp = z.union([
+  z.string().regex(RFC3339, 'RFC 3339 timestamp with offset'),
+  z.number().min(0).max(8.64e15).describe('epoch milliseconds'),
+]);
+
+export const Quality = z.enum(['good', 'suspect', 'bad']);
+export const Severity = z.enum(['red', 'orange', 'yellow', 'blue']);
+const Id = z.string().min(1).max(128);
+const AssetId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+const Lat = z.number().min(-90).max(90);
+const Lon = z.number().min(-180).max(180);
+
+export const ReadingSchema = z.object({
+  id: Id,
+  ts: Timestamp,
+  metric: z.string().regex(/^[a-z0-9_]{1,64}$/),
+  value: z.number(),
+  unit: z.string().max(16).optional(),
+  quality: Quality.optional(),
+}).meta({ title: 'Reading', description: 'One sensor reading on city.telemetry.<domain>.<district>.<asset>' });
+
+export const MAX_READINGS_PER_MESSAGE = 1000;
+
+export const TelemetryPayloadSchema = z.union([
+  ReadingSchema,
+  z.array(ReadingSchema).min(1).max(MAX_READINGS_PER_MESSAGE),
+]).meta({ title: 'Telemetry payload', description: 'One reading or an array of 1 to 1000 readings' });
+
+export const EventSchema = z.object({
+  id: Id,
+  ts: Timestamp,
+  type: z.string().min(1).max(64),
+  severity: Severity,
+  title: z.string().min(1).max(200),
+  asset: AssetId.optional(),
+  lat: Lat.optional(),
+  lon: Lon.optional(),
+  detail: z.string().max(4000).optional(),
+}).meta({ title: 'Event', description: 'An incident, citizen report or source-system alarm on city.event.<domain>.<district>' });
+
+export const AssetSchema = z.object({
+  id: AssetId,
+  ts: Timestamp,
+  name: z.string().min(1).max(200),
+  kind: z.string().min(1).max(64),
+  lat: Lat,
+  lon: Lon,
+  owner: z.string().min(1).max(200),
+  supervisor: z.string().min(1).max(200),
+  approver: z.string().min(1).max(200).optional(),
+  attrs: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
+}).meta({ title: 'Asset', description: 'Registry record on city.asset.<domain>.<district>.<asset>; the newest ts wins' });
+
+export const InspectionSchema = z.object({
+  id: Id,
+  ts: Timestamp,
+  asset: AssetId,
+  item: z.string().min(1).max(200),
+  result: z.enum(['pass', 'fail']),
+  level: z.enum(['major', 'general']).optional(),
+  note: z.string().max(4000).optional(),
+  inspector: z.string().min(1).max(200),
+}).meta({ title: 'Inspection', description: 'One inspection finding on city.inspection.<domain>.<district>' });
+
+export type Reading = z.infer<typeof ReadingSchema>;
+export type CityEvent = z.infer<typeof EventSchema>;
+export type AssetRecord = z.infer<typeof AssetSchema>;
+export type Inspection = z.infer<typeof InspectionSchema>;
+
+export const PAYLOAD_SCHEMAS = {
+  reading: ReadingSchema,
+  telemetry: TelemetryPayloadSchema,
+  event: EventSchema,
+  asset: AssetSchema,
+  inspection: InspectionSchema,
+} as const;
+
+/** JSON Schema documents generated from the schemas above (for docs/schemas and integrators). */
+export function payloadJsonSchemas(): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, schema] of Object.entries(PAYLOAD_SCHEMAS)) {
+    out[name] = z.toJSONSchema(schema, { target: 'draft-2020-12' });
+  }
+  return out;
+}

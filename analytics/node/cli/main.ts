@@ -1,0 +1,109 @@
+#!/usr/bin/env node
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { payloadJsonSchemas } from '../../common/feedSchemas.js';
+import { resolveServeSettings, type Flags } from '../config.js';
+import { connectNats } from '../feeds/natsConnect.js';
+import { NatsPublisher } from '../feeds/natsPublisher.js';
+import { buildCity } from '../sim/city.js';
+import { SCENARIOS, scenariosOf } from '../sim/scenarios.js';
+import { CitySimulator, DEFAULT_SIM } from '../sim/simulator.js';
+import { runDemo } from './demoCommand.js';
+import { onShutdown, startServe } from './serveCommand.js';
+
+const USAGE = `cityops <command> [options]
+
+  serve      --nats <url> --db <file> --port <n> [--host 127.0.0.1] [--config file.json]
+             [--token T] [--wall-token T] [--stream CITY] [--consumer NAME] [--no-create-stream]
+             [--no-core-fallback] [--nats-user U --nats-pass P | --nats-token T | --nats-nkey SEED|FILE
+             | --nats-creds FILE] [--nats-tls-ca FILE] [--allow-origin ORIGIN]...
+  simulate   --nats <url> [--rate N] [--assets N] [--seed S] [--scenario NAME]... [--speed X] [--duration S]
+             scenarios: ${SCENARIOS.join(', ')}
+  demo       [--port N] [--rate N] [--assets N] [--scenario NAME]... [--db FILE]
+             starts a private nats-server (or the in-process feed), the engine, the server and the simulator
+  schemas    <dir>   writes the feed contract's JSON Schemas
+
+Environment: CITYOPS_NATS_URL, CITYOPS_DB, CITYOPS_PORT, CITYOPS_HOST, CITYOPS_TOKEN, CITYOPS_CONFIG, ...
+(see README.md).`;
+
+const OPTIONS = {
+  nats: { type: 'string' }, db: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' },
+  config: { type: 'string' }, token: { type: 'string' }, 'wall-token': { type: 'string' }, stream: { type: 'string' },
+  consumer: { type: 'string' }, 'no-create-stream': { type: 'boolean' }, 'no-core-fallback': { type: 'boolean' },
+  'nats-user': { type: 'string' }, 'nats-pass': { type: 'string' }, 'nats-token': { type: 'string' },
+  'nats-nkey': { type: 'string' }, 'nats-creds': { type: 'string' }, 'nats-tls-ca': { type: 'string' },
+  'allow-origin': { type: 'string', multiple: true },
+  rate: { type: 'string' }, assets: { type: 'string' }, seed: { type: 'string' }, scenario: { type: 'string', multiple: true },
+  speed: { type: 'string' }, duration: { type: 'string' }, 'no-nats': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+} as const;
+
+function num(v: unknown, name: string, dflt: number): number {
+  if (v === undefined) return dflt;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} must be a non-negative number, got ${String(v)}`);
+  return n;
+}
+
+async function simulate(flags: Flags): Promise<void> {
+  const url = typeof flags['nats'] === 'string' ? flags['nats'] : process.env['CITYOPS_NATS_URL'] ?? 'nats://127.0.0.1:4222';
+  const nc = await connectNats({ url, name: 'cityops simulator' });
+  const city = buildCity(num(flags['assets'], 'assets', 800), num(flags['seed'], 'seed', DEFAULT_SIM.seed));
+  const sim = new CitySimulator(city, new NatsPublisher(nc), {
+    ...DEFAULT_SIM, rate: num(flags['rate'], 'rate', DEFAULT_SIM.rate), seed: num(flags['seed'], 'seed', DEFAULT_SIM.seed),
+    scenarios: scenariosOf(flags['scenario']), speed: num(flags['speed'], 'speed', 1),
+  });
+  await sim.publishRegistry(Date.now());
+  sim.start();
+  console.log(`simulating Shiyan: ${city.assets.length} assets, ${flags['rate'] ?? DEFAULT_SIM.rate} readings/s -> ${url}`);
+  const report = setInterval(() => console.log(JSON.stringify(sim.stats)), 5000);
+  const stop = async (): Promise<void> => {
+    clearInterval(report);
+    sim.stop();
+    await nc.drain();
+  };
+  const duration = num(flags['duration'], 'duration', 0);
+  if (duration > 0) setTimeout(() => void stop().then(() => process.exit(0)), duration * 1000);
+  onShutdown(stop);
+}
+
+async function serve(flags: Flags): Promise<void> {
+  const s = resolveServeSettings(flags);
+  const served = await startServe(s);
+  console.log(`cityops engine on ${served.server.url}`);
+  console.log(`  health:     ${served.server.url}/api/health`);
+  console.log(`  engine API: ${served.server.url.replace(/^http/, 'ws')}/api/ws?token=<token in ${served.tokenFile}>`);
+  console.log(`  database:   ${s.engine.db}; NATS: ${served.engine.health().nats.url} (${served.engine.health().nats.mode})`);
+  onShutdown(served.stop);
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const [cmd, ...rest] = argv;
+  const { values, positionals } = parseArgs({ args: rest, options: OPTIONS, allowPositionals: true, strict: true });
+  const flags = values as Flags;
+  if (!cmd || cmd === 'help' || values.help) {
+    console.log(USAGE);
+    return;
+  }
+  switch (cmd) {
+    case 'serve': return serve(flags);
+    case 'simulate': return simulate(flags);
+    case 'demo': return runDemo(flags);
+    case 'schemas': {
+      const dir = positionals[0] ?? 'docs/schemas';
+      mkdirSync(dir, { recursive: true });
+      for (const [name, schema] of Object.entries(payloadJsonSchemas())) {
+        writeFileSync(join(dir, `${name}.schema.json`), `${JSON.stringify(schema, null, 2)}\n`);
+      }
+      console.log(`wrote ${Object.keys(payloadJsonSchemas()).length} schemas to ${dir}`);
+      return;
+    }
+    default:
+      throw new Error(`unknown command ${cmd}\n\n${USAGE}`);
+  }
+}
+
+main(process.argv.slice(2)).catch((e: unknown) => {
+  console.error(`cityops: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(1);
+});

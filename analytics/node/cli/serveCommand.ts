@@ -1,0 +1,58 @@
+import { writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startEngine, type Engine } from '../engine.js';
+import type { FeedSource } from '../feeds/feedSource.js';
+import type { ServeSettings } from '../config.js';
+import { AccessTokens } from '../server/access.js';
+import { DEFAULT_SERVER, startServer, type RunningServer } from '../server/httpServer.js';
+
+export const RENDERER_DIR = fileURLToPath(new URL('../../../renderer', import.meta.url));
+
+export interface Served {
+  engine: Engine;
+  server: RunningServer;
+  token: string;
+  tokenFile: string;
+  stop(): Promise<void>;
+}
+
+/** Starts the engine and the headless server on it; writes the admin token beside the database. */
+export async function startServe(s: ServeSettings, memoryFeed?: FeedSource): Promise<Served> {
+  const engine = await startEngine(s.engine, memoryFeed);
+  const token = s.token ?? AccessTokens.generate();
+  const tokens = new AccessTokens();
+  tokens.add(token, 'admin');
+  if (s.wallToken) tokens.add(s.wallToken, 'wall');
+  const tokenFile = join(dirname(s.engine.db), 'token');
+  writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
+  let server: RunningServer;
+  try {
+    server = await startServer(engine, { ...DEFAULT_SERVER, host: s.host, port: s.port, tokens, allowedOrigins: s.allowedOrigins, staticDir: RENDERER_DIR });
+  } catch (e) {
+    await engine.stop();
+    throw e;
+  }
+  return {
+    engine, server, token, tokenFile,
+    stop: async () => {
+      await server.close();
+      await engine.stop();
+    },
+  };
+}
+
+export function onShutdown(fn: () => Promise<void>): void {
+  let stopping = false;
+  const handler = (sig: string): void => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${sig}: stopping (committing what was taken)...`);
+    fn().then(() => process.exit(0), (e: unknown) => {
+      console.error(e);
+      process.exit(1);
+    });
+  };
+  process.on('SIGINT', () => handler('SIGINT'));
+  process.on('SIGTERM', () => handler('SIGTERM'));
+}

@@ -1,0 +1,88 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { defaultEngineConfig, type EngineConfig } from './engine.js';
+import type { NatsOptions } from './feeds/natsConnect.js';
+
+/**
+ * Settings come from, lowest first: defaults, a JSON config file (--config or CITYOPS_CONFIG),
+ * environment variables (CITYOPS_*), command-line flags.
+ */
+export const FileConfigSchema = z.object({
+  nats: z.object({
+    url: z.string().optional(), user: z.string().optional(), pass: z.string().optional(), token: z.string().optional(),
+    nkey: z.string().optional(), credsFile: z.string().optional(), tlsCaFile: z.string().optional(),
+  }).optional(),
+  db: z.string().optional(),
+  stream: z.string().optional(),
+  consumer: z.string().optional(),
+  createStream: z.boolean().optional(),
+  fallbackToCore: z.boolean().optional(),
+  host: z.string().optional(),
+  port: z.number().int().min(0).max(65535).optional(),
+  token: z.string().optional(),
+  wallToken: z.string().optional(),
+  allowedOrigins: z.array(z.string()).optional(),
+  retention: z.object({ rawDays: z.number().positive(), rollup10sDays: z.number().positive(), rollup1mDays: z.number().positive() }).partial().optional(),
+}).strict();
+export type FileConfig = z.infer<typeof FileConfigSchema>;
+
+export type Flags = Record<string, string | boolean | string[] | undefined>;
+
+export function readConfigFile(path: string | undefined): FileConfig {
+  if (!path) return {};
+  if (!existsSync(path)) throw new Error(`config file ${path} does not exist`);
+  const parsed = FileConfigSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+  if (!parsed.success) throw new Error(`config file ${path}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return parsed.data;
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+
+export interface ServeSettings {
+  engine: EngineConfig;
+  host: string;
+  port: number;
+  token: string | undefined;
+  wallToken: string | undefined;
+  allowedOrigins: string[];
+}
+
+export function resolveServeSettings(flags: Flags, env: NodeJS.ProcessEnv = process.env): ServeSettings {
+  const file = readConfigFile(str(flags['config']) ?? env['CITYOPS_CONFIG']);
+  const pick = (flag: string, envName: string, fromFile: string | undefined): string | undefined =>
+    str(flags[flag]) ?? str(env[envName]) ?? fromFile;
+  const natsUrl = pick('nats', 'CITYOPS_NATS_URL', file.nats?.url) ?? 'nats://127.0.0.1:4222';
+  const nats: NatsOptions = { url: natsUrl };
+  const assign = (key: keyof Omit<NatsOptions, 'url' | 'name'>, flag: string, envName: string): void => {
+    const v = pick(flag, envName, file.nats?.[key]);
+    if (v !== undefined) nats[key] = v;
+  };
+  assign('user', 'nats-user', 'CITYOPS_NATS_USER');
+  assign('pass', 'nats-pass', 'CITYOPS_NATS_PASS');
+  assign('token', 'nats-token', 'CITYOPS_NATS_TOKEN');
+  assign('nkey', 'nats-nkey', 'CITYOPS_NATS_NKEY');
+  assign('credsFile', 'nats-creds', 'CITYOPS_NATS_CREDS');
+  assign('tlsCaFile', 'nats-tls-ca', 'CITYOPS_NATS_TLS_CA');
+  const base = defaultEngineConfig();
+  const engine = defaultEngineConfig({
+    db: pick('db', 'CITYOPS_DB', file.db) ?? base.db,
+    nats,
+    stream: pick('stream', 'CITYOPS_STREAM', file.stream) ?? base.stream,
+    consumer: pick('consumer', 'CITYOPS_CONSUMER', file.consumer) ?? base.consumer,
+    createStream: flags['no-create-stream'] === true ? false : env['CITYOPS_CREATE_STREAM'] === '0' ? false : file.createStream ?? true,
+    fallbackToCore: flags['no-core-fallback'] === true ? false : file.fallbackToCore ?? true,
+    retention: { ...base.retention, ...file.retention },
+  });
+  const portText = pick('port', 'CITYOPS_PORT', file.port?.toString());
+  const port = portText === undefined ? 8640 : Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`port must be 0..65535, got ${portText}`);
+  const origins = flags['allow-origin'];
+  return {
+    engine,
+    host: pick('host', 'CITYOPS_HOST', file.host) ?? '127.0.0.1',
+    port,
+    token: pick('token', 'CITYOPS_TOKEN', file.token),
+    wallToken: pick('wall-token', 'CITYOPS_WALL_TOKEN', file.wallToken),
+    allowedOrigins: [...(Array.isArray(origins) ? origins : []), ...(file.allowedOrigins ?? [])],
+  };
+}

@@ -1,0 +1,189 @@
+import { hostname } from 'node:os';
+import { DEFAULT_STREAM } from '../common/subjects.js';
+import type { FeedFreshness, Health, QueryName, QueryResult } from '../common/engineApi.js';
+import { QUERY_PARAMS } from '../common/engineApi.js';
+import { CoreSubscriptionSource } from './feeds/coreSource.js';
+import type { FeedSource } from './feeds/feedSource.js';
+import { JetStreamSource, StreamMissingError } from './feeds/jetstreamSource.js';
+import type { NatsOptions } from './feeds/natsConnect.js';
+import { NatsLink } from './feeds/natsLink.js';
+import { DEFAULT_FRESHNESS, FreshnessTracker, type FreshnessPolicy } from './ingest/freshness.js';
+import { IdMemory } from './ingest/idMemory.js';
+import { DEFAULT_INGEST, Ingestor, type CommittedBatch, type IngestOptions } from './ingest/ingestor.js';
+import { SQL_QUERIES } from './queries/catalog.js';
+import { runNamedQuery, type NamedQuery } from './queries/query.js';
+import { BatchWriter } from './store/batchWriter.js';
+import { Database } from './store/database.js';
+import { applyRetention, compactRollups, DEFAULT_RETENTION, type RetentionOptions } from './store/maintenance.js';
+import { loadFreshness, loadIds, loadTotals, saveFreshness } from './store/engineState.js';
+import { VERSION } from './version.js';
+
+export interface EngineConfig {
+  db: string;
+  /** null runs on the in-process demo feed passed to startEngine. */
+  nats: NatsOptions | null;
+  stream: string;
+  consumer: string;
+  createStream: boolean;
+  /** With no stream and no permission to create one, read plain subscriptions (gaps possible). */
+  fallbackToCore: boolean;
+  ingest: IngestOptions;
+  retention: RetentionOptions;
+  freshness: FreshnessPolicy;
+  idMemoryCapacity: number;
+  /** Ids of readings received in this window are reloaded at start to keep dropping repeats. */
+  idMemoryReloadHours: number;
+  maintenanceIntervalMs: number;
+}
+
+export function defaultEngineConfig(over: Partial<EngineConfig> = {}): EngineConfig {
+  return {
+    db: '.cityops/cityops.duckdb',
+    nats: { url: 'nats://127.0.0.1:4222' },
+    stream: DEFAULT_STREAM,
+    consumer: `cityops-${hostname().toLowerCase().replace(/[^a-z0-9_-]/g, '-')}`,
+    createStream: true,
+    fallbackToCore: true,
+    ingest: DEFAULT_INGEST,
+    retention: DEFAULT_RETENTION,
+    freshness: DEFAULT_FRESHNESS,
+    idMemoryCapacity: 2_000_000,
+    idMemoryReloadHours: 24,
+    maintenanceIntervalMs: 60_000,
+    ...over,
+  };
+}
+
+/** The running engine: feeds in, DuckDB underneath, named queries out. */
+export class Engine {
+  private timers: NodeJS.Timeout[] = [];
+  private readonly startedAtMs = Date.now();
+  maintenanceError: string | null = null;
+
+  constructor(
+    readonly config: EngineConfig,
+    readonly db: Database,
+    private readonly writer: BatchWriter,
+    private readonly source: FeedSource,
+    private readonly link: NatsLink | null,
+    readonly ingestor: Ingestor,
+    private readonly ids: IdMemory,
+    private readonly freshness: FreshnessTracker,
+  ) {}
+
+  startMaintenance(): void {
+    const every = (ms: number, fn: () => Promise<void>): void => {
+      const t = setInterval(() => {
+        fn().then(() => (this.maintenanceError = null), (e: unknown) => (this.maintenanceError = e instanceof Error ? e.message : String(e)));
+      }, ms);
+      t.unref();
+      this.timers.push(t);
+    };
+    every(this.config.maintenanceIntervalMs, () => this.writer.exclusive(async (c) => {
+      await compactRollups(c, Date.now());
+      await applyRetention(c, Date.now(), this.config.retention);
+    }));
+    every(5_000, () => this.writer.exclusive((c) => saveFreshness(c, this.freshness.snapshot(Date.now()))));
+  }
+
+  feeds(): FeedFreshness[] {
+    return this.freshness.snapshot(Date.now());
+  }
+
+  health(): Health {
+    const s = this.source.status();
+    const st = this.ingestor.state;
+    const now = Date.now();
+    const feeds = { fresh: 0, late: 0, silent: 0 };
+    for (const f of this.freshness.snapshot(now)) feeds[f.state]++;
+    const lastError = st.lastError ?? this.maintenanceError;
+    return {
+      ok: st.running && st.lastError === null && s.connected,
+      version: VERSION,
+      startedAt: new Date(this.startedAtMs).toISOString(),
+      uptimeS: Math.round((now - this.startedAtMs) / 1000),
+      nats: {
+        connected: s.connected, mode: s.mode, url: s.url, stream: s.stream, consumer: s.consumer,
+        gapsPossible: s.gapsPossible, reconnects: s.reconnects,
+        disconnectedForMs: s.disconnectedSinceMs === null ? null : now - s.disconnectedSinceMs, lastError: s.lastError,
+      },
+      ingest: {
+        ...st.totals, committedSeq: st.committedSeq, batches: st.batches,
+        lastCommitAt: st.lastCommitMs === null ? null : new Date(st.lastCommitMs).toISOString(),
+        lastCommitMs: st.lastCommitMs, idMemory: { size: this.ids.size, capacity: this.ids.capacity },
+        running: st.running, lastError,
+      },
+      db: { path: this.db.path },
+      feeds,
+    };
+  }
+
+  async query(name: string, params: unknown): Promise<QueryResult | Health | FeedFreshness[]> {
+    if (!(name in QUERY_PARAMS)) throw new UnknownNameError(`unknown query ${name}`);
+    const qn = name as QueryName;
+    if (qn === 'health') return this.health();
+    if (qn === 'feeds') return this.feeds();
+    const q = SQL_QUERIES[qn] as unknown as NamedQuery<QueryName>;
+    return runNamedQuery(this.db, q, params, Date.now());
+  }
+
+  async checkpoint(): Promise<void> {
+    await this.writer.exclusive((c) => c.run('CHECKPOINT').then(() => undefined));
+  }
+
+  onCommit(fn: (b: CommittedBatch) => void): () => void {
+    return this.ingestor.onCommit(fn);
+  }
+
+  async stop(): Promise<void> {
+    for (const t of this.timers) clearInterval(t);
+    await this.ingestor.stop();
+    await this.writer.exclusive((c) => saveFreshness(c, this.freshness.snapshot(Date.now()))).catch(() => undefined);
+    await this.link?.close();
+    this.writer.close();
+    this.db.close();
+  }
+}
+
+export class UnknownNameError extends Error {}
+
+async function openSource(cfg: EngineConfig, link: NatsLink): Promise<FeedSource> {
+  try {
+    return await JetStreamSource.open(link, { stream: cfg.stream, consumer: cfg.consumer, create: cfg.createStream });
+  } catch (e) {
+    const jsMissing = e instanceof StreamMissingError || (e instanceof Error && /jetstream not (enabled|available)|503/i.test(e.message));
+    if (!jsMissing || !cfg.fallbackToCore) throw e;
+    return new CoreSubscriptionSource(link, `gaps possible: reading plain subscriptions because ${e.message}`);
+  }
+}
+
+/** Opens the database, restores the engine's state from it, connects the feed and starts ingest. */
+export async function startEngine(cfg: EngineConfig, memoryFeed?: FeedSource): Promise<Engine> {
+  const db = await Database.open(cfg.db);
+  let link: NatsLink | null = null;
+  try {
+    const writer = await BatchWriter.create(db, { stream: cfg.stream, consumer: cfg.consumer });
+    const committedSeq = await writer.committedSeq();
+    const ids = new IdMemory(cfg.idMemoryCapacity);
+    ids.preload(await loadIds(db.writer, cfg.idMemoryReloadHours, cfg.idMemoryCapacity));
+    const freshness = new FreshnessTracker(cfg.freshness);
+    freshness.restore(await loadFreshness(db.writer));
+    let source: FeedSource;
+    if (cfg.nats === null) {
+      if (!memoryFeed) throw new Error('no NATS configured and no in-process feed given');
+      source = memoryFeed;
+    } else {
+      link = await NatsLink.open({ name: `cityops engine ${cfg.consumer}`, ...cfg.nats });
+      source = await openSource(cfg, link);
+    }
+    const ingestor = new Ingestor(source, writer, ids, freshness, await loadTotals(db.writer), committedSeq, cfg.ingest);
+    const engine = new Engine(cfg, db, writer, source, link, ingestor, ids, freshness);
+    ingestor.start();
+    engine.startMaintenance();
+    return engine;
+  } catch (e) {
+    await link?.close().catch(() => undefined);
+    db.close();
+    throw e;
+  }
+}

@@ -1,0 +1,220 @@
+import { decodeMessage } from '../../common/decode.js';
+import type { CityEvent } from '../../common/feedSchemas.js';
+import type { FeedMessage, FeedSource } from '../feeds/feedSource.js';
+import { Batch, type IngestCounts, type Origin } from '../store/batch.js';
+import type { BatchWriter } from '../store/batchWriter.js';
+import type { FreshnessTracker } from './freshness.js';
+import type { IdMemory } from './idMemory.js';
+
+export interface IngestOptions {
+  /** A batch commits when it holds this many received items... */
+  maxBatch: number;
+  /** ...or when its first item has waited this long. */
+  maxDelayMs: number;
+}
+
+export const DEFAULT_INGEST: IngestOptions = { maxBatch: 20_000, maxDelayMs: 50 };
+
+export interface CommittedBatch {
+  readings: number;
+  lastSeq: number | null;
+  events: { domain: string; district: string; tsMs: number; event: CityEvent }[];
+  committedAtMs: number;
+}
+
+export interface IngestState {
+  totals: IngestCounts;
+  committedSeq: number;
+  batches: number;
+  lastCommitMs: number | null;
+  running: boolean;
+  lastError: string | null;
+}
+
+const MAX_EVENTS_PER_NOTICE = 200;
+
+/**
+ * Takes messages from a feed, decodes and validates each, drops repeated ids, quarantines the bad
+ * ones with a reason and commits batches through the single writer. Memory is bounded: at most one
+ * batch is being filled while the previous one commits, and the source is not read meanwhile.
+ */
+export class Ingestor {
+  readonly state: IngestState;
+  private listeners = new Set<(b: CommittedBatch) => void>();
+  private stopping = false;
+  private loop: Promise<void> | null = null;
+
+  constructor(
+    private readonly source: FeedSource,
+    private readonly writer: BatchWriter,
+    private readonly ids: IdMemory,
+    private readonly freshness: FreshnessTracker,
+    totals: IngestCounts,
+    committedSeq: number,
+    private readonly options: IngestOptions = DEFAULT_INGEST,
+  ) {
+    this.state = { totals: { ...totals }, committedSeq, batches: 0, lastCommitMs: null, running: false, lastError: null };
+  }
+
+  onCommit(fn: (b: CommittedBatch) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  private async run(): Promise<void> {
+    this.state.running = true;
+    const it = this.source.messages(this.state.committedSeq)[Symbol.asyncIterator]();
+    let pendingNext: Promise<IteratorResult<FeedMessage>> | null = null;
+    let batch = new Batch();
+    let batchStartedMs = 0;
+    let inFlight: Promise<void> = Promise.resolve();
+    try {
+      while (!this.stopping) {
+        pendingNext ??= it.next();
+        const waitMs = batch.size === 0 ? null : Math.max(0, batchStartedMs + this.options.maxDelayMs - Date.now());
+        const r = waitMs === null ? await pendingNext : await raceTimeout(pendingNext, waitMs);
+        if (r !== 'timeout') {
+          pendingNext = null;
+          if (r.done) break;
+          if (batch.size === 0) batchStartedMs = Date.now();
+          this.take(batch, r.value);
+        }
+        if (batch.size > 0 && (r === 'timeout' || batch.size >= this.options.maxBatch || Date.now() - batchStartedMs >= this.options.maxDelayMs)) {
+          await inFlight;
+          inFlight = this.commit(batch);
+          batch = new Batch();
+        }
+      }
+      await inFlight;
+      if (batch.size > 0) await this.commit(batch);
+    } finally {
+      this.state.running = false;
+      await it.return?.().catch(() => undefined);
+    }
+  }
+
+  /** Decodes one message into the batch. Never throws. */
+  private take(batch: Batch, m: FeedMessage): void {
+    const now = Date.now();
+    batch.messages++;
+    if (m.seq !== null) batch.lastSeq = m.seq;
+    const d = decodeMessage(m.subject, m.data, now);
+    const c = batch.counts;
+    const quarantine = (reason: Parameters<Batch['quarantine']['push']>[0]): void => {
+      batch.quarantine.push(reason);
+      c.received++;
+      c.quarantined++;
+    };
+    if (d.kind === 'rejected') {
+      for (const r of d.rejections) quarantine({ ...r, subject: m.subject, seq: m.seq, receivedMs: now });
+      return;
+    }
+    const origin: Origin = { domain: d.domain, district: d.district, subject: m.subject, seq: m.seq, receivedMs: now };
+    switch (d.kind) {
+      case 'telemetry': {
+        for (const r of d.rejections) quarantine({ ...r, subject: m.subject, seq: m.seq, receivedMs: now });
+        let newest = 0;
+        for (const r of d.readings) {
+          c.received++;
+          if (!this.ids.admit(r.id)) {
+            c.duplicates++;
+            continue;
+          }
+          batch.readings.push(r, d.domain, d.district, d.asset, m.subject, m.seq, now);
+          c.stored++;
+          if (r.tsMs > newest) newest = r.tsMs;
+        }
+        if (d.readings.length > 0) this.freshness.seen('telemetry', d.domain, d.district, newest, now);
+        return;
+      }
+      case 'event':
+        c.received++;
+        this.freshness.seen('event', d.domain, d.district, d.tsMs, now);
+        if (!this.ids.admit(`event:${d.event.id}`)) {
+          c.duplicates++;
+          return;
+        }
+        batch.events.push({ origin, tsMs: d.tsMs, event: d.event });
+        c.stored++;
+        return;
+      case 'asset':
+        // Every version is kept; the `assets` view picks the newest by ts.
+        c.received++;
+        this.freshness.seen('asset', d.domain, d.district, d.tsMs, now);
+        batch.assets.push({ origin, tsMs: d.tsMs, record: d.record });
+        c.stored++;
+        return;
+      case 'inspection':
+        c.received++;
+        this.freshness.seen('inspection', d.domain, d.district, d.tsMs, now);
+        if (!this.ids.admit(`inspection:${d.inspection.id}`)) {
+          c.duplicates++;
+          return;
+        }
+        batch.inspections.push({ origin, tsMs: d.tsMs, inspection: d.inspection });
+        c.stored++;
+        return;
+    }
+  }
+
+  /** Commits a batch, retrying until it lands: a batch is never dropped. */
+  private async commit(batch: Batch): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.writer.commit(batch);
+        break;
+      } catch (e) {
+        this.state.lastError = `commit failed (attempt ${attempt + 1}): ${e instanceof Error ? e.message : String(e)}`;
+        if (this.stopping && attempt >= 2) throw e;
+        await new Promise((r) => setTimeout(r, Math.min(5_000, 100 * 2 ** attempt)));
+      }
+    }
+    this.state.lastError = null;
+    const t = this.state.totals;
+    const c = batch.counts;
+    t.received += c.received;
+    t.stored += c.stored;
+    t.quarantined += c.quarantined;
+    t.duplicates += c.duplicates;
+    if (batch.lastSeq !== null) {
+      this.state.committedSeq = batch.lastSeq;
+      this.source.ack(batch.lastSeq);
+    }
+    this.state.batches++;
+    this.state.lastCommitMs = Date.now();
+    const notice: CommittedBatch = {
+      readings: batch.readings.length,
+      lastSeq: batch.lastSeq,
+      events: batch.events.slice(-MAX_EVENTS_PER_NOTICE).map((e) => ({ domain: e.origin.domain, district: e.origin.district, tsMs: e.tsMs, event: e.event })),
+      committedAtMs: this.state.lastCommitMs,
+    };
+    for (const fn of this.listeners) {
+      try {
+        fn(notice);
+      } catch {
+        // a listener's failure must not stop ingest
+      }
+    }
+  }
+
+  /** Stops reading, commits what was taken, and returns when the last commit has landed. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.source.close();
+    await this.loop?.catch(() => undefined);
+  }
+}
+
+async function raceTimeout<T>(p: Promise<T>, ms: number): Promise<T | 'timeout'> {
+  let timer: NodeJS.Timeout | undefined;
+  const t = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), ms)));
+  try {
+    return await Promise.race([p, t]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

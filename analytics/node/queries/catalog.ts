@@ -1,0 +1,144 @@
+import { DOMAINS } from '../../common/city.js';
+import type { QueryName } from '../../common/engineApi.js';
+import { filters, micros, subjectPattern, type NamedQuery } from './query.js';
+
+const HOUR = 3_600_000;
+
+const series: NamedQuery<'series'> = {
+  name: 'series',
+  subjects: (p) => subjectPattern('telemetry', p, true),
+  range: (p, now) => ({ fromMs: p.fromMs ?? now - 24 * HOUR, toMs: p.toMs ?? now }),
+  sql: (p, now) => {
+    const table = { '10s': 'rollup_10s_v', '1m': 'rollup_1m_v', '1h': 'rollup_1h_v' }[p.resolution];
+    const f = filters(p, { domain: 'domain', district: 'district', asset: 'asset' });
+    return {
+      text: `SELECT epoch_ms(bucket) AS t, sum(n)::BIGINT AS n, sum(sum) / nullif(sum(n), 0) AS avg, min(min) AS min, max(max) AS max
+             FROM ${table}
+             WHERE metric = $metric AND bucket >= make_timestamptz($from) AND bucket < make_timestamptz($to)${f.where}
+             GROUP BY bucket ORDER BY bucket`,
+      values: { ...f.values, metric: p.metric, from: micros(p.fromMs ?? now - 24 * HOUR), to: micros(p.toMs ?? now) },
+    };
+  },
+};
+
+const latest: NamedQuery<'latest'> = {
+  name: 'latest',
+  subjects: (p) => subjectPattern('telemetry', p, true),
+  sql: (p, now) => {
+    const f = filters(p, { domain: 'domain', district: 'district', metric: 'metric' });
+    return {
+      text: `SELECT domain, district, asset, metric, epoch_ms(max(last_ts)) AS ts, arg_max(last_value, last_ts) AS value
+             FROM rollup_1h WHERE bucket >= make_timestamptz($from) AND last_ts IS NOT NULL${f.where}
+             GROUP BY domain, district, asset, metric ORDER BY domain, district, asset, metric LIMIT ${p.limit}`,
+      values: { ...f.values, from: micros(now - 2 * HOUR) },
+    };
+  },
+};
+
+const kpis: NamedQuery<'kpis'> = {
+  name: 'kpis',
+  subjects: () => 'city.>',
+  range: (p, now) => ({ fromMs: now - p.windowS * 1000, toMs: now }),
+  sql: (p, now) => ({
+    text: `WITH a AS (SELECT domain, count(*) AS assets FROM assets GROUP BY domain),
+                r AS (SELECT domain, sum(n + n_bad)::BIGINT AS readings, count(DISTINCT asset) AS reporting
+                      FROM rollup_10s WHERE bucket >= make_timestamptz($from) GROUP BY domain),
+                e AS (SELECT domain, count(*) AS events, count(*) FILTER (WHERE severity IN ('red', 'orange')) AS severe
+                      FROM events WHERE ts >= make_timestamptz($ehour) GROUP BY domain)
+           SELECT d.domain, coalesce(a.assets, 0) AS assets, coalesce(r.reporting, 0) AS reporting,
+                  coalesce(r.readings, 0) AS readings, coalesce(r.readings, 0) / $window AS readings_per_s,
+                  coalesce(e.events, 0) AS events_1h, coalesce(e.severe, 0) AS severe_events_1h
+           FROM (VALUES ${DOMAINS.map((d) => `('${d}')`).join(', ')}) d(domain)
+           LEFT JOIN a USING (domain) LEFT JOIN r USING (domain) LEFT JOIN e USING (domain)
+           ORDER BY d.domain`,
+    values: { from: micros(now - p.windowS * 1000), ehour: micros(now - HOUR), window: p.windowS },
+  }),
+};
+
+const events: NamedQuery<'events'> = {
+  name: 'events',
+  subjects: (p) => subjectPattern('event', p, false),
+  range: (p, now) => ({ fromMs: p.fromMs ?? now - 24 * HOUR, toMs: p.toMs ?? now }),
+  sql: (p, now) => {
+    const f = filters(p, { domain: 'domain', district: 'district', severity: 'severity' });
+    return {
+      text: `SELECT epoch_ms(ts) AS ts, domain, district, msg_id AS id, type, severity, title, asset, lat, lon, detail, subject
+             FROM events WHERE ts >= make_timestamptz($from) AND ts <= make_timestamptz($to)${f.where}
+             ORDER BY ts DESC LIMIT ${p.limit}`,
+      values: { ...f.values, from: micros(p.fromMs ?? now - 24 * HOUR), to: micros(p.toMs ?? now + 300_000) },
+    };
+  },
+};
+
+const assets: NamedQuery<'assets'> = {
+  name: 'assets',
+  subjects: (p) => subjectPattern('asset', p, true),
+  sql: (p) => {
+    const f = filters(p, { domain: 'domain', district: 'district' });
+    return {
+      text: `SELECT domain, district, asset, name, kind, lat, lon, owner, supervisor, approver, attrs::VARCHAR AS attrs, epoch_ms(ts) AS ts
+             FROM assets WHERE true${f.where} ORDER BY domain, district, asset LIMIT ${p.limit}`,
+      values: f.values,
+    };
+  },
+};
+
+const asset: NamedQuery<'asset'> = {
+  name: 'asset',
+  subjects: (p) => `city.*.${p.domain}.${p.district}.${p.asset}`,
+  sql: (p) => ({
+    text: `SELECT a.domain, a.district, a.asset, a.name, a.kind, a.lat, a.lon, a.owner, a.supervisor, a.approver,
+                  a.attrs::VARCHAR AS attrs, epoch_ms(a.ts) AS ts
+           FROM assets a WHERE a.domain = $domain AND a.district = $district AND a.asset = $asset`,
+    values: { domain: p.domain, district: p.district, asset: p.asset },
+  }),
+};
+
+const inspections: NamedQuery<'inspections'> = {
+  name: 'inspections',
+  subjects: (p) => subjectPattern('inspection', p, false),
+  sql: (p) => {
+    const f = filters(p, { domain: 'domain', district: 'district', result: 'result' });
+    return {
+      text: `SELECT epoch_ms(ts) AS ts, domain, district, msg_id AS id, asset, item, result, level, note, inspector
+             FROM inspections WHERE true${f.where} ORDER BY ts DESC LIMIT ${p.limit}`,
+      values: f.values,
+    };
+  },
+};
+
+const quarantine: NamedQuery<'quarantine'> = {
+  name: 'quarantine',
+  subjects: () => 'city.>',
+  sql: (p) => {
+    const f = filters(p, { reason: 'reason' });
+    return {
+      text: `SELECT epoch_ms(received_at) AS received_at, subject, reason, detail, left(payload, 2000) AS payload
+             FROM quarantine WHERE true${f.where} ORDER BY received_at DESC LIMIT ${p.limit}`,
+      values: f.values,
+    };
+  },
+};
+
+const districts: NamedQuery<'districts'> = {
+  name: 'districts',
+  subjects: () => 'city.>',
+  range: (p, now) => ({ fromMs: now - p.windowS * 1000, toMs: now }),
+  sql: (p, now) => ({
+    text: `WITH a AS (SELECT district, count(*) AS assets FROM assets GROUP BY district),
+                e AS (SELECT district, count(*) AS events,
+                             count(*) FILTER (WHERE severity = 'red') AS red, count(*) FILTER (WHERE severity = 'orange') AS orange,
+                             count(*) FILTER (WHERE severity = 'yellow') AS yellow, count(*) FILTER (WHERE severity = 'blue') AS blue
+                      FROM events WHERE ts >= make_timestamptz($from) GROUP BY district),
+                i AS (SELECT district, count(*) FILTER (WHERE result = 'fail') AS failed_inspections
+                      FROM inspections WHERE ts >= make_timestamptz($from) GROUP BY district)
+           SELECT district, coalesce(a.assets, 0) AS assets, coalesce(e.events, 0) AS events,
+                  coalesce(e.red, 0) AS red, coalesce(e.orange, 0) AS orange, coalesce(e.yellow, 0) AS yellow,
+                  coalesce(e.blue, 0) AS blue, coalesce(i.failed_inspections, 0) AS failed_inspections
+           FROM a FULL JOIN e USING (district) FULL JOIN i USING (district) ORDER BY district`,
+    values: { from: micros(now - p.windowS * 1000) },
+  }),
+};
+
+/** Queries answered from DuckDB. `health` and `feeds` are answered from the engine's live state. */
+export const SQL_QUERIES = { series, latest, kpis, events, assets, asset, inspections, quarantine, districts } satisfies Partial<{ [N in QueryName]: NamedQuery<N> }>;

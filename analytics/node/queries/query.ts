@@ -1,0 +1,45 @@
+import type { z } from 'zod';
+import type { DuckDBValue } from '@duckdb/node-api';
+import { QUERY_PARAMS, type QueryName, type QueryResult } from '../../common/engineApi.js';
+import type { Columns, Database } from '../store/database.js';
+
+/** A named query: its parameters come from the shared contract, its SQL stays in the engine. */
+export interface NamedQuery<N extends QueryName> {
+  name: N;
+  /** The subjects the figures come from, for provenance. */
+  subjects(p: z.infer<(typeof QUERY_PARAMS)[N]>): string;
+  range?(p: z.infer<(typeof QUERY_PARAMS)[N]>, nowMs: number): { fromMs: number | null; toMs: number | null };
+  sql(p: z.infer<(typeof QUERY_PARAMS)[N]>, nowMs: number): { text: string; values: Record<string, DuckDBValue> };
+}
+
+export async function runNamedQuery<N extends QueryName>(db: Database, q: NamedQuery<N>, raw: unknown, nowMs: number): Promise<QueryResult> {
+  const schema = QUERY_PARAMS[q.name] as unknown as z.ZodType<z.infer<(typeof QUERY_PARAMS)[N]>>;
+  const p = schema.parse(raw ?? {});
+  const { text, values } = q.sql(p, nowMs);
+  const columns: Columns = await db.queryColumns(text, values);
+  const range = q.range?.(p, nowMs) ?? { fromMs: null, toMs: null };
+  return { columns, provenance: { query: q.name, subjects: q.subjects(p), ...range, generatedAtMs: nowMs } };
+}
+
+/** Builds `AND col = $name` filters for the optional parameters that are set. */
+export function filters(p: Record<string, unknown>, cols: Record<string, string>): { where: string; values: Record<string, DuckDBValue> } {
+  const parts: string[] = [];
+  const values: Record<string, DuckDBValue> = {};
+  for (const [param, col] of Object.entries(cols)) {
+    const v = p[param];
+    if (typeof v === 'string') {
+      parts.push(`${col} = $${param}`);
+      values[param] = v;
+    }
+  }
+  return { where: parts.map((s) => ` AND ${s}`).join(''), values };
+}
+
+export function subjectPattern(kind: string, p: { domain?: string | undefined; district?: string | undefined; asset?: string | undefined }, withAsset: boolean): string {
+  const parts = ['city', kind, p.domain ?? '*', p.district ?? '*'];
+  if (withAsset) parts.push(p.asset ?? '*');
+  return parts.join('.');
+}
+
+/** Microseconds since the epoch, the form DuckDB's make_timestamptz takes. */
+export const micros = (ms: number): bigint => BigInt(Math.round(ms)) * 1000n;

@@ -1,0 +1,48 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+
+export const ROLES = ['wall', 'shift_leader', 'analyst', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Device tokens and their roles. Compared in constant time. */
+export class AccessTokens {
+  private readonly entries: { token: Buffer; role: Role }[] = [];
+
+  add(token: string, role: Role): void {
+    if (token.length < 16) throw new Error(`a ${role} token must have at least 16 characters`);
+    this.entries.push({ token: Buffer.from(token), role });
+  }
+
+  roleOf(token: string | null): Role | null {
+    if (token === null) return null;
+    const t = Buffer.from(token);
+    let found: Role | null = null;
+    for (const e of this.entries) {
+      if (e.token.length === t.length && timingSafeEqual(e.token, t)) found = e.role;
+    }
+    return found;
+  }
+
+  static generate(): string {
+    return randomBytes(24).toString('base64url');
+  }
+}
+
+/** The token from `Authorization: Bearer`, or from `?token=` (browsers cannot set WebSocket headers). */
+export function tokenOf(req: IncomingMessage, url: URL): string | null {
+  const h = req.headers.authorization;
+  if (h?.startsWith('Bearer ')) return h.slice(7).trim();
+  return url.searchParams.get('token');
+}
+
+/**
+ * Browsers let any page open ws://localhost, so a request that carries an Origin must come from
+ * this server's own pages or from an origin the operator allowed. Clients that are not browsers
+ * send no Origin and rely on the token alone.
+ */
+export function originAllowed(origin: string | undefined, host: string | undefined, allowed: readonly string[]): boolean {
+  if (origin === undefined) return true;
+  if (allowed.includes(origin)) return true;
+  if (host === undefined) return false;
+  return origin === `http://${host}` || origin === `https://${host}`;
+}

@@ -1,0 +1,200 @@
+import type { WebSocket } from 'ws';
+import {
+  ClientMessageSchema, COMMAND_ARGS, ENGINE_API_VERSION, TOPICS, type ServerMessage, type TopicName,
+} from '../../common/engineApi.js';
+import type { Engine } from '../engine.js';
+import { UnknownNameError } from '../engine.js';
+import type { CommittedBatch } from '../ingest/ingestor.js';
+import type { Role } from './access.js';
+
+export interface SocketLimits {
+  /** Above this many buffered bytes pushes are conflated (only the newest kept per subscription). */
+  conflateAboveBytes: number;
+  /** Above this many buffered bytes the client is too slow and is dropped. */
+  dropAboveBytes: number;
+  maxSubscriptions: number;
+}
+
+export const DEFAULT_SOCKET_LIMITS: SocketLimits = { conflateAboveBytes: 256 * 1024, dropAboveBytes: 4 * 1024 * 1024, maxSubscriptions: 32 };
+
+const COMMAND_ROLES: Record<keyof typeof COMMAND_ARGS, readonly Role[]> = { 'db.checkpoint': ['admin'] };
+const MAX_EVENTS_PER_PUSH = 200;
+
+interface Sub {
+  topic: TopicName;
+  stop: () => void;
+  pending: unknown;
+  conflated: number;
+}
+
+/** One client connection speaking the engine API. */
+export class EngineSocket {
+  private subs = new Map<number, Sub>();
+  private flushTimer: NodeJS.Timeout;
+  private closed = false;
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly engine: Engine,
+    readonly role: Role,
+    private readonly limits: SocketLimits,
+    private readonly audit: (line: string) => void,
+  ) {
+    ws.on('message', (data, isBinary) => void this.onMessage(isBinary ? null : data.toString()));
+    ws.on('close', () => this.dispose());
+    this.flushTimer = setInterval(() => this.flushPending(), 100);
+    this.flushTimer.unref();
+    this.send({ t: 'hello', version: ENGINE_API_VERSION, role, serverTimeMs: Date.now() });
+  }
+
+  private send(m: ServerMessage): void {
+    if (this.closed) return;
+    if (this.ws.bufferedAmount > this.limits.dropAboveBytes) {
+      this.audit(`dropped a slow client (${this.ws.bufferedAmount} bytes buffered)`);
+      this.ws.terminate();
+      this.dispose();
+      return;
+    }
+    this.ws.send(JSON.stringify(m));
+  }
+
+  private error(id: number, code: 'bad_request' | 'unknown_name' | 'forbidden' | 'failed' | 'too_many_subscriptions', message: string): void {
+    this.send({ t: 'result', id, ok: false, error: { code, message } });
+  }
+
+  private async onMessage(text: string | null): Promise<void> {
+    let raw: unknown;
+    try {
+      raw = text === null ? null : JSON.parse(text);
+    } catch {
+      raw = null;
+    }
+    const parsed = ClientMessageSchema.safeParse(raw);
+    if (!parsed.success) {
+      const id = typeof raw === 'object' && raw !== null && typeof (raw as { id?: unknown }).id === 'number' ? (raw as { id: number }).id : 0;
+      this.error(id, 'bad_request', 'message does not follow the engine API');
+      return;
+    }
+    const m = parsed.data;
+    try {
+      switch (m.t) {
+        case 'query':
+          this.send({ t: 'result', id: m.id, ok: true, data: await this.engine.query(m.name, m.params) });
+          return;
+        case 'command':
+          await this.command(m.id, m.name, m.args);
+          return;
+        case 'subscribe':
+          this.subscribe(m.id, m.topic, m.params);
+          return;
+        case 'unsubscribe':
+          this.subs.get(m.id)?.stop();
+          this.subs.delete(m.id);
+          this.send({ t: 'result', id: m.id, ok: true, data: null });
+          return;
+      }
+    } catch (e) {
+      if (e instanceof UnknownNameError) this.error(m.id, 'unknown_name', e.message);
+      else if (e instanceof Error && e.name === 'ZodError') this.error(m.id, 'bad_request', e.message);
+      else this.error(m.id, 'failed', e instanceof Error ? e.message : String(e));
+    }
+  }
+
+  private async command(id: number, name: string, args: unknown): Promise<void> {
+    if (!(name in COMMAND_ARGS)) {
+      this.error(id, 'unknown_name', `unknown command ${name}`);
+      return;
+    }
+    const cn = name as keyof typeof COMMAND_ARGS;
+    if (!COMMAND_ROLES[cn].includes(this.role)) {
+      this.audit(`refused command ${cn} from role ${this.role}`);
+      this.error(id, 'forbidden', `role ${this.role} may not run ${cn}`);
+      return;
+    }
+    COMMAND_ARGS[cn].parse(args ?? {});
+    this.audit(`command ${cn} by role ${this.role}`);
+    await this.engine.checkpoint();
+    this.send({ t: 'result', id, ok: true, data: null });
+  }
+
+  private subscribe(id: number, topic: string, params: unknown): void {
+    if (!(topic in TOPICS)) {
+      this.error(id, 'unknown_name', `unknown topic ${topic}`);
+      return;
+    }
+    if (this.subs.size >= this.limits.maxSubscriptions || this.subs.has(id)) {
+      this.error(id, 'too_many_subscriptions', `at most ${this.limits.maxSubscriptions} subscriptions, ids unique`);
+      return;
+    }
+    const tn = topic as TopicName;
+    const sub: Sub = { topic: tn, stop: () => undefined, pending: undefined, conflated: 0 };
+    switch (tn) {
+      case 'health':
+      case 'feeds': {
+        const p = TOPICS[tn].parse(params ?? {});
+        const tick = (): void => this.push(id, sub, tn === 'health' ? this.engine.health() : this.engine.feeds());
+        const t = setInterval(tick, p.intervalMs);
+        sub.stop = () => clearInterval(t);
+        queueMicrotask(tick);
+        break;
+      }
+      case 'events': {
+        const p = TOPICS.events.parse(params ?? {});
+        sub.stop = this.engine.onCommit((b: CommittedBatch) => {
+          const evs = b.events.filter((e) => (!p.domain || e.domain === p.domain) && (!p.district || e.district === p.district));
+          if (evs.length > 0) this.push(id, sub, evs, true);
+        });
+        break;
+      }
+      case 'latest': {
+        const p = TOPICS.latest.parse(params ?? {});
+        let due = true;
+        const unlisten = this.engine.onCommit(() => (due = true));
+        const t = setInterval(() => {
+          if (!due) return;
+          due = false;
+          this.engine.query('latest', { ...p, limit: 5000 }).then((r) => this.push(id, sub, r), () => undefined);
+        }, 1000);
+        sub.stop = () => { unlisten(); clearInterval(t); };
+        break;
+      }
+    }
+    this.subs.set(id, sub);
+    this.send({ t: 'result', id, ok: true, data: { subscribed: tn } });
+  }
+
+  /** Sends now, or keeps only the newest (events: the newest list) while the client is behind. */
+  private push(id: number, sub: Sub, data: unknown, append = false): void {
+    if (this.closed || !this.subs.has(id)) return;
+    if (this.ws.bufferedAmount > this.limits.conflateAboveBytes || sub.pending !== undefined) {
+      if (sub.pending !== undefined) sub.conflated++;
+      sub.pending = append && Array.isArray(sub.pending) && Array.isArray(data)
+        ? [...sub.pending, ...data].slice(-MAX_EVENTS_PER_PUSH) : data;
+      return;
+    }
+    this.send({ t: 'push', id, data, conflated: 0 });
+  }
+
+  private flushPending(): void {
+    if (this.ws.bufferedAmount > this.limits.conflateAboveBytes) {
+      if (this.ws.bufferedAmount > this.limits.dropAboveBytes) this.send({ t: 'push', id: 0, data: null, conflated: 0 });
+      return;
+    }
+    for (const [id, sub] of this.subs) {
+      if (sub.pending === undefined) continue;
+      const data = sub.pending;
+      const conflated = sub.conflated;
+      sub.pending = undefined;
+      sub.conflated = 0;
+      this.send({ t: 'push', id, data, conflated });
+    }
+  }
+
+  dispose(): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.flushTimer);
+    for (const s of this.subs.values()) s.stop();
+    this.subs.clear();
+  }
+}

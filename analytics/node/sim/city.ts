@@ -1,0 +1,64 @@
+import { SHIYAN_DISTRICTS } from '../../common/city.js';
+import type { AssetRecord } from '../../common/feedSchemas.js';
+import { loadDistrictShapes, randomPointIn } from './geo.js';
+import { ASSET_KINDS, type AssetKindProfile } from './profiles.js';
+import { Rng } from './rng.js';
+
+export interface SimAsset {
+  id: string;
+  district: string;
+  profile: AssetKindProfile;
+  record: AssetRecord;
+}
+
+export interface City {
+  seed: number;
+  assets: SimAsset[];
+}
+
+/** District weights: the urban districts hold more of the city's infrastructure. */
+const DISTRICT_WEIGHT: Record<string, number> = {
+  '420302': 4, '420303': 4, '420304': 2, '420322': 1, '420323': 1, '420324': 1, '420325': 1, '420381': 2,
+};
+
+function weighted<T>(items: readonly T[], weight: (t: T) => number, rng: Rng): T {
+  const total = items.reduce((s, t) => s + weight(t), 0);
+  let x = rng.next() * total;
+  for (const t of items) {
+    x -= weight(t);
+    if (x <= 0) return t;
+  }
+  const last = items[items.length - 1];
+  if (last === undefined) throw new Error('empty choice');
+  return last;
+}
+
+/**
+ * The demo city of Shiyan: `count` assets of every domain, each placed inside its real district
+ * boundary, with its registry record and the three responsible parties.
+ */
+export function buildCity(count: number, seed: number, registryTsMs = Date.UTC(2026, 0, 1)): City {
+  const rng = new Rng(seed);
+  const shapes = new Map(loadDistrictShapes().map((s) => [s.code, s]));
+  const assets: SimAsset[] = [];
+  const perKind = new Map<string, number>();
+  // every kind at least once, so each domain has data even in a small city
+  const kinds = [...ASSET_KINDS, ...Array.from({ length: Math.max(0, count - ASSET_KINDS.length) }, () => weighted(ASSET_KINDS, (k) => k.weight, rng))];
+  for (const profile of kinds.slice(0, Math.max(count, ASSET_KINDS.length))) {
+    const d = weighted(SHIYAN_DISTRICTS, (x) => DISTRICT_WEIGHT[x.code] ?? 1, rng);
+    const shape = shapes.get(d.code);
+    if (!shape) throw new Error(`no boundary for district ${d.code}`);
+    const [lon, lat] = randomPointIn(shape, rng);
+    const n = (perKind.get(profile.kind) ?? 0) + 1;
+    perKind.set(profile.kind, n);
+    const id = `${profile.kind.replace(/_/g, '-')}-${String(n).padStart(4, '0')}`;
+    const attrs = profile.attrs?.(() => rng.next());
+    const record: AssetRecord = {
+      id, ts: new Date(registryTsMs).toISOString(), name: `${d.zh}${profile.zh}${n}号`, kind: profile.kind, lat, lon,
+      owner: rng.pick(profile.owners), supervisor: profile.supervisor, approver: profile.approver,
+      ...(attrs ? { attrs } : {}),
+    };
+    assets.push({ id, district: d.code, profile, record });
+  }
+  return { seed, assets };
+}

@@ -1,0 +1,107 @@
+import type { CityEvent } from '../../common/feedSchemas.js';
+import type { SimAsset } from './city.js';
+
+export const SCENARIOS = ['gas-leak', 'bridge-overload', 'flood', 'sensor-silent', 'malformed'] as const;
+export type ScenarioName = (typeof SCENARIOS)[number];
+
+export function isScenario(s: string): s is ScenarioName {
+  return (SCENARIOS as readonly string[]).includes(s);
+}
+
+/** Scenario names from repeatable, comma-separated flags. */
+export function scenariosOf(v: unknown): ScenarioName[] {
+  const list = (Array.isArray(v) ? v : [v]).filter((s): s is string => typeof s === 'string')
+    .flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+  for (const s of list) if (!isScenario(s)) throw new Error(`unknown scenario ${s}; known: ${SCENARIOS.join(', ')}`);
+  return list as ScenarioName[];
+}
+
+/** What a scenario does at a moment: values it forces, assets it silences, events it raises. */
+export interface ScenarioEffect {
+  /** asset id → metric → value that replaces the normal one */
+  overrides: Map<string, Map<string, number>>;
+  silenced: Set<string>;
+  events: { asset: SimAsset; event: Omit<CityEvent, 'id' | 'ts'> }[];
+  malformedBurst: boolean;
+}
+
+type Step = (t: number, prevT: number, fx: ScenarioEffect) => void;
+
+const ramp = (t: number, t0: number, t1: number, v0: number, v1: number): number =>
+  t <= t0 ? v0 : t >= t1 ? v1 : v0 + ((v1 - v0) * (t - t0)) / (t1 - t0);
+const crossed = (t: number, prevT: number, at: number): boolean => prevT < at && t >= at;
+
+function set(fx: ScenarioEffect, asset: string, metric: string, v: number): void {
+  let m = fx.overrides.get(asset);
+  if (!m) fx.overrides.set(asset, (m = new Map()));
+  m.set(metric, v);
+}
+
+function pick(assets: SimAsset[], kind: string, district?: string): SimAsset | undefined {
+  return assets.find((a) => a.profile.kind === kind && (!district || a.district === district)) ?? assets.find((a) => a.profile.kind === kind);
+}
+
+/**
+ * Scenario timelines in scenario seconds (scaled by the simulator's speed). Thresholds follow the
+ * national practice the alarm rules will use (e.g. GB/T 50493-2019: 25 %LEL first level, 50 %LEL second).
+ */
+export function scenarioStep(name: ScenarioName, assets: SimAsset[]): Step {
+  switch (name) {
+    case 'gas-leak': {
+      const a = pick(assets, 'regulator_station', '420303');
+      return (t, prev, fx) => {
+        if (!a) return;
+        const lel = ramp(t, 30, 270, 1.5, 62);
+        set(fx, a.id, 'lel_pct', Math.round(lel * 10) / 10);
+        set(fx, a.id, 'pressure_kpa', Math.round(ramp(t, 30, 270, 2.6, 1.7) * 100) / 100);
+        const ev = (sev: CityEvent['severity'], title: string, type = 'gas_leak'): void => {
+          fx.events.push({ asset: a, event: { type, severity: sev, title, asset: a.id, lat: a.record.lat, lon: a.record.lon } });
+        };
+        if (crossed(t, prev, 20)) ev('blue', '群众报告：闻到燃气异味', 'citizen_report');
+        if (crossed(t, prev, 30 + (240 * (20 - 1.5)) / 60.5)) ev('yellow', `${a.record.name} 可燃气体浓度升高`);
+        if (crossed(t, prev, 30 + (240 * (25 - 1.5)) / 60.5)) ev('orange', `${a.record.name} 可燃气体一级报警（≥25%LEL）`);
+        if (crossed(t, prev, 30 + (240 * (50 - 1.5)) / 60.5)) ev('red', `${a.record.name} 可燃气体二级报警（≥50%LEL）`);
+      };
+    }
+    case 'bridge-overload': {
+      const a = pick(assets, 'bridge');
+      return (t, prev, fx) => {
+        if (!a) return;
+        const k = t < 20 ? 0 : t < 80 ? (t - 20) / 60 : t < 200 ? 1 : Math.max(0, 1 - (t - 200) / 60);
+        set(fx, a.id, 'vehicle_load_t', Math.round((22 + 68 * k) * 10) / 10);
+        set(fx, a.id, 'strain_ue', Math.round(120 + 520 * k));
+        set(fx, a.id, 'deflection_mm', Math.round((6 + 36 * k) * 100) / 100);
+        if (crossed(t, prev, 50)) fx.events.push({ asset: a, event: { type: 'overload', severity: 'orange', title: `${a.record.name} 车辆荷载超过设计荷载`, asset: a.id, lat: a.record.lat, lon: a.record.lon } });
+        if (crossed(t, prev, 80)) fx.events.push({ asset: a, event: { type: 'overload', severity: 'red', title: `${a.record.name} 挠度超限，建议封闭交通`, asset: a.id, lat: a.record.lat, lon: a.record.lon } });
+      };
+    }
+    case 'flood': {
+      const gauge = pick(assets, 'river_gauge', '420381');
+      const district = gauge?.district;
+      const gauges = assets.filter((a) => a.profile.kind === 'river_gauge' && a.district === district);
+      const manholes = assets.filter((a) => a.profile.kind === 'manhole' && a.district === district);
+      return (t, prev, fx) => {
+        for (const g of gauges) {
+          set(fx, g.id, 'river_level_m', Math.round(ramp(t, 10, 600, 2.4, 6.1) * 100) / 100);
+          set(fx, g.id, 'rainfall_mm_h', Math.round(ramp(t, 0, 120, 0.3, 48) * 10) / 10);
+        }
+        for (const mh of manholes) set(fx, mh.id, 'level_m', Math.round(ramp(t, 30, 400, 0.45, 2.8) * 100) / 100);
+        if (!gauge) return;
+        const at = (lvl: number): number => 10 + ((lvl - 2.4) / (6.1 - 2.4)) * 590;
+        if (crossed(t, prev, 60)) fx.events.push({ asset: gauge, event: { type: 'rainstorm', severity: 'yellow', title: '暴雨黄色预警：低洼地段注意防范', asset: gauge.id } });
+        if (crossed(t, prev, at(4.5))) fx.events.push({ asset: gauge, event: { type: 'flood', severity: 'orange', title: `${gauge.record.name} 超警戒水位`, asset: gauge.id } });
+        if (crossed(t, prev, at(5.5))) fx.events.push({ asset: gauge, event: { type: 'flood', severity: 'red', title: `${gauge.record.name} 超保证水位，临河低洼房屋人员转移`, asset: gauge.id } });
+      };
+    }
+    case 'sensor-silent': {
+      const a = pick(assets, 'pipe_monitor');
+      return (t, _prev, fx) => {
+        if (a && t >= 30) fx.silenced.add(a.id);
+      };
+    }
+    case 'malformed':
+      return (t, prev, fx) => {
+        if (Math.floor(t / 5) !== Math.floor(prev / 5)) fx.malformedBurst = true;
+      };
+  }
+}

@@ -1,0 +1,72 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { MIGRATIONS } from './migrations.js';
+
+export type Columns = Record<string, (string | number | boolean | null)[]>;
+
+/**
+ * The one place the DuckDB file is opened, migrated and closed. Ingest writes through `writer`
+ * (one connection, one writer); queries read through `reader`.
+ */
+export class Database {
+  private constructor(
+    readonly path: string,
+    private readonly instance: DuckDBInstance,
+    readonly writer: DuckDBConnection,
+    readonly reader: DuckDBConnection,
+  ) {}
+
+  static async open(path: string, options: { threads?: number; memoryLimit?: string } = {}): Promise<Database> {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    const config: Record<string, string> = {};
+    if (options.threads) config['threads'] = String(options.threads);
+    if (options.memoryLimit) config['memory_limit'] = options.memoryLimit;
+    const instance = await DuckDBInstance.create(path, config);
+    const writer = await instance.connect();
+    await migrate(writer);
+    const reader = await instance.connect();
+    return new Database(path, instance, writer, reader);
+  }
+
+  /** Runs a read-only query and returns JSON-safe columns (ready for an ECharts dataset). */
+  async queryColumns(sql: string, params: Record<string, DuckDBValue> = {}): Promise<Columns> {
+    const reader = await this.reader.runAndReadAll(sql, params);
+    return reader.getColumnsObjectJson() as Columns;
+  }
+
+  async queryRows(sql: string, params: Record<string, DuckDBValue> = {}): Promise<Record<string, unknown>[]> {
+    const reader = await this.reader.runAndReadAll(sql, params);
+    return reader.getRowObjectsJson();
+  }
+
+  async checkpoint(): Promise<void> {
+    await this.writer.run('CHECKPOINT');
+  }
+
+  close(): void {
+    this.reader.closeSync();
+    this.writer.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+async function migrate(conn: DuckDBConnection): Promise<void> {
+  await conn.run('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL)');
+  const current = await conn.runAndReadAll('SELECT coalesce(max(version), 0) AS v FROM schema_version');
+  const have = Number(current.getRowObjects()[0]?.['v'] ?? 0);
+  for (const m of MIGRATIONS) {
+    if (m.version <= have) continue;
+    await conn.run('BEGIN TRANSACTION');
+    try {
+      await conn.run(m.sql);
+      await conn.run('INSERT INTO schema_version VALUES ($v, $n, now())', { v: m.version, n: m.name });
+      await conn.run('COMMIT');
+    } catch (e) {
+      await conn.run('ROLLBACK');
+      throw new Error(`migration ${m.version} (${m.name}) failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  // Checkpoint so the migration DDL never sits in the WAL while ingest runs.
+  await conn.run('CHECKPOINT');
+}

@@ -1,0 +1,113 @@
+/**
+ * Schema migrations, applied in order at open and never at run time afterwards: the hot ingest
+ * tables get no DDL and no indexes while the engine runs (a WAL holding DDL or ART index changes is
+ * what public reports show failing to replay after a crash).
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+const rollupTable = (name: string): string => `
+CREATE TABLE ${name} (
+  bucket     TIMESTAMPTZ NOT NULL,
+  domain     VARCHAR NOT NULL,
+  district   VARCHAR NOT NULL,
+  asset      VARCHAR NOT NULL,
+  metric     VARCHAR NOT NULL,
+  n          BIGINT NOT NULL,
+  sum        DOUBLE NOT NULL,
+  min        DOUBLE,
+  max        DOUBLE,
+  last_ts    TIMESTAMPTZ,
+  last_value DOUBLE,
+  n_bad      BIGINT NOT NULL,
+  merged_at  TIMESTAMPTZ
+);
+CREATE VIEW ${name}_v AS
+SELECT bucket, domain, district, asset, metric,
+       sum(n)::BIGINT AS n,
+       sum(sum) AS sum,
+       CASE WHEN sum(n) > 0 THEN sum(sum) / sum(n) END AS avg,
+       min(min) AS min, max(max) AS max,
+       max(last_ts) AS last_ts, arg_max(last_value, last_ts) AS last_value,
+       sum(n_bad)::BIGINT AS n_bad
+FROM ${name}
+GROUP BY ALL;
+`;
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'feeds, quarantine, position, rollups',
+    sql: `
+CREATE TABLE readings (
+  ts          TIMESTAMPTZ NOT NULL,
+  domain      VARCHAR NOT NULL,
+  district    VARCHAR NOT NULL,
+  asset       VARCHAR NOT NULL,
+  metric      VARCHAR NOT NULL,
+  value       DOUBLE NOT NULL,
+  unit        VARCHAR,
+  quality     VARCHAR NOT NULL,
+  msg_id      VARCHAR NOT NULL,
+  subject     VARCHAR NOT NULL,
+  stream_seq  UBIGINT,
+  received_at TIMESTAMPTZ NOT NULL
+);
+CREATE TABLE events (
+  ts TIMESTAMPTZ NOT NULL, domain VARCHAR NOT NULL, district VARCHAR NOT NULL,
+  msg_id VARCHAR NOT NULL, type VARCHAR NOT NULL, severity VARCHAR NOT NULL, title VARCHAR NOT NULL,
+  asset VARCHAR, lat DOUBLE, lon DOUBLE, detail VARCHAR,
+  subject VARCHAR NOT NULL, stream_seq UBIGINT, received_at TIMESTAMPTZ NOT NULL
+);
+CREATE TABLE asset_versions (
+  ts TIMESTAMPTZ NOT NULL, domain VARCHAR NOT NULL, district VARCHAR NOT NULL, asset VARCHAR NOT NULL,
+  name VARCHAR NOT NULL, kind VARCHAR NOT NULL, lat DOUBLE NOT NULL, lon DOUBLE NOT NULL,
+  owner VARCHAR NOT NULL, supervisor VARCHAR NOT NULL, approver VARCHAR, attrs JSON,
+  subject VARCHAR NOT NULL, stream_seq UBIGINT, received_at TIMESTAMPTZ NOT NULL
+);
+CREATE VIEW assets AS
+SELECT * EXCLUDE (rn) FROM (
+  SELECT *, row_number() OVER (PARTITION BY domain, district, asset ORDER BY ts DESC, received_at DESC) AS rn
+  FROM asset_versions
+) WHERE rn = 1;
+CREATE TABLE inspections (
+  ts TIMESTAMPTZ NOT NULL, domain VARCHAR NOT NULL, district VARCHAR NOT NULL,
+  msg_id VARCHAR NOT NULL, asset VARCHAR NOT NULL, item VARCHAR NOT NULL, result VARCHAR NOT NULL,
+  level VARCHAR, note VARCHAR, inspector VARCHAR NOT NULL,
+  subject VARCHAR NOT NULL, stream_seq UBIGINT, received_at TIMESTAMPTZ NOT NULL
+);
+CREATE TABLE quarantine (
+  received_at TIMESTAMPTZ NOT NULL,
+  subject     VARCHAR NOT NULL,
+  reason      VARCHAR NOT NULL,
+  detail      VARCHAR NOT NULL,
+  payload     VARCHAR NOT NULL,
+  stream_seq  UBIGINT
+);
+CREATE TABLE consumer_position (
+  stream     VARCHAR NOT NULL,
+  consumer   VARCHAR NOT NULL,
+  last_seq   UBIGINT NOT NULL,
+  updated_at TIMESTAMPTZ NOT NULL
+);
+CREATE TABLE ingest_totals (
+  received    UBIGINT NOT NULL,
+  stored      UBIGINT NOT NULL,
+  quarantined UBIGINT NOT NULL,
+  duplicates  UBIGINT NOT NULL
+);
+INSERT INTO ingest_totals VALUES (0, 0, 0, 0);
+CREATE TABLE feed_freshness (
+  kind VARCHAR NOT NULL, domain VARCHAR NOT NULL, district VARCHAR NOT NULL,
+  last_seen TIMESTAMPTZ NOT NULL, last_ts TIMESTAMPTZ NOT NULL,
+  expected_interval_ms DOUBLE NOT NULL, messages UBIGINT NOT NULL
+);
+${rollupTable('rollup_10s')}
+${rollupTable('rollup_1m')}
+${rollupTable('rollup_1h')}
+`,
+  },
+];

@@ -17,6 +17,15 @@ import { scenariosOf } from '../sim/scenarios.js';
 export async function runDemo(flags: Flags): Promise<void> {
   const useNats = flags['no-nats'] !== true && findNatsServer() !== null;
   const nats = useNats ? await NatsServerProcess.start() : null;
+  try {
+    await demoOn(nats, flags);
+  } catch (e) {
+    await nats?.dispose();
+    throw e;
+  }
+}
+
+async function demoOn(nats: NatsServerProcess | null, flags: Flags): Promise<void> {
   const settings = resolveServeSettings({ db: '.cityops/demo.duckdb', port: '8640', ...flags, ...(nats ? { nats: nats.url } : {}) });
   const memory = nats ? null : new MemoryFeed();
   if (!nats) settings.engine.nats = null;

@@ -35,7 +35,7 @@ export function malformedSamples(nowMs: number, tag: string): MalformedSample[] 
     { subject: 'city.weather.gas.420303', data: js(good(5)), reason: 'bad_subject', rows: 1, validReadings: 0 },
     { subject: subj, data: js({ id: `${tag}-future`, ts: new Date(nowMs + 3_600_000).toISOString(), metric: 'lel_pct', value: 2 }), reason: 'future_ts', rows: 1, validReadings: 0 },
     { subject: subj, data: js({ id: `${tag}-badts`, ts: '2026-13-45T99:00:00+08:00', metric: 'lel_pct', value: 2 }), reason: 'bad_timestamp', rows: 1, validReadings: 0 },
-    { subject: subj, data: js(Array.from({ length: 1001 }, (_, i) => ({ ...good(100 + i), id: `${tag}-many-${i}` }))), reason: 'too_many_readings', rows: 1, validReadings: 0 },
+    { subject: subj, data: js(Array.from({ length: 1001 }, (_, i) => ({ id: `m${i}`, ts: nowMs, metric: 'a', value: 1 }))), reason: 'too_many_readings', rows: 1, validReadings: 0 },
     { subject: subj, data: js([]), reason: 'empty_batch', rows: 1, validReadings: 0 },
     { subject: subj, data: js([{ ...good(0), id: `${tag}-mix-1` }, { id: `${tag}-mix-bad`, ts, metric: 'lel_pct' }, { ...good(0), id: `${tag}-mix-2` }]), reason: 'schema', rows: 1, validReadings: 2 },
     { subject: 'city.event.gas.420303', data: js({ id: `${tag}-ev`, ts, type: 'leak', severity: 'purple', title: '燃气泄漏' }), reason: 'schema', rows: 1, validReadings: 0 },

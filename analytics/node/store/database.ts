@@ -3,7 +3,17 @@ import { dirname } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { MIGRATIONS } from './migrations.js';
 
-export type Columns = Record<string, (string | number | boolean | null)[]>;
+export type Cell = string | number | boolean | null;
+export type Columns = Record<string, Cell[]>;
+
+/** Counts come back as bigint and times as Date: charts want plain numbers (epoch ms for times). */
+function jsonSafe(v: unknown): Cell {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'bigint') return Number(v);
+  if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return v;
+  if (v instanceof Date) return v.getTime();
+  return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? Number(x) : x));
+}
 
 /**
  * The one place the DuckDB file is opened, migrated and closed. Ingest writes through `writer`
@@ -32,12 +42,14 @@ export class Database {
   /** Runs a read-only query and returns JSON-safe columns (ready for an ECharts dataset). */
   async queryColumns(sql: string, params: Record<string, DuckDBValue> = {}): Promise<Columns> {
     const reader = await this.reader.runAndReadAll(sql, params);
-    return reader.getColumnsObjectJson() as Columns;
+    const out: Columns = {};
+    for (const [name, values] of Object.entries(reader.getColumnsObjectJS())) out[name] = values.map(jsonSafe);
+    return out;
   }
 
-  async queryRows(sql: string, params: Record<string, DuckDBValue> = {}): Promise<Record<string, unknown>[]> {
+  async queryRows(sql: string, params: Record<string, DuckDBValue> = {}): Promise<Record<string, Cell>[]> {
     const reader = await this.reader.runAndReadAll(sql, params);
-    return reader.getRowObjectsJson();
+    return reader.getRowObjectsJS().map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, jsonSafe(v)])));
   }
 
   async checkpoint(): Promise<void> {

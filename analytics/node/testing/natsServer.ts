@@ -79,7 +79,12 @@ export class NatsServerProcess {
 
   async restart(): Promise<void> {
     if (this.running) return;
-    this.proc = spawn(this.binary, ['-c', this.configPath], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const proc = spawn(this.binary, ['-c', this.configPath], { stdio: ['ignore', 'ignore', 'pipe'] });
+    this.proc = proc;
+    // never leave a private server behind when this process exits
+    const reap = (): void => { proc.kill('SIGKILL'); };
+    process.once('exit', reap);
+    proc.once('exit', () => process.removeListener('exit', reap));
     let err = '';
     this.proc.stderr?.on('data', (d: Buffer) => { err = (err + d.toString()).slice(-4000); });
     for (let i = 0; i < 200; i++) {

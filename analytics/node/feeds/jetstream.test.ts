@@ -1,0 +1,162 @@
+import type { NatsConnection } from '@nats-io/nats-core';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { defaultEngineConfig, startEngine, type Engine, type EngineConfig } from '../engine.js';
+import { Database } from '../store/database.js';
+import { tempDir, waitFor } from '../testing/harness.js';
+import { AckedPublisher, readingMessages } from '../testing/jsPublisher.js';
+import { NatsServerProcess } from '../testing/natsServer.js';
+import { malformedSamples } from '../sim/malformed.js';
+import { connectNats } from './natsConnect.js';
+
+let server: NatsServerProcess;
+let nc: NatsConnection;
+const tmp = tempDir();
+let dbCount = 0;
+const engines: Engine[] = [];
+
+beforeAll(async () => {
+  server = await NatsServerProcess.start();
+  nc = await connectNats({ url: server.url, name: 'test publisher' });
+});
+afterAll(async () => {
+  await nc?.close();
+  await server?.dispose();
+  tmp.remove();
+});
+afterEach(async () => {
+  for (const e of engines.splice(0)) await e.stop().catch(() => undefined);
+});
+
+function config(over: Partial<EngineConfig> = {}): EngineConfig {
+  return defaultEngineConfig({ db: `${tmp.dir}/db${++dbCount}.duckdb`, nats: { url: server.url }, maintenanceIntervalMs: 3_600_000, ...over });
+}
+
+async function engineOn(cfg: EngineConfig): Promise<Engine> {
+  const e = await startEngine(cfg);
+  engines.push(e);
+  return e;
+}
+
+async function resetStream(): Promise<void> {
+  const jsm = await jetstreamManager(nc);
+  await jsm.streams.delete('CITY').catch(() => undefined);
+  await jsm.streams.add({ name: 'CITY', subjects: ['city.>'] });
+}
+
+async function storedCounts(path: string): Promise<{ n: number; distinct: number }> {
+  const db = await Database.open(path);
+  try {
+    const r = await db.queryRows('SELECT count(*)::INTEGER AS n, count(DISTINCT msg_id)::INTEGER AS distinct FROM readings');
+    return { n: Number(r[0]?.['n']), distinct: Number(r[0]?.['distinct']) };
+  } finally {
+    db.close();
+  }
+}
+
+describe('JetStream ingest', () => {
+  it('resumes after a restart from the committed position: nothing lost, nothing twice', async () => {
+    await resetStream();
+    const pub = new AckedPublisher(nc);
+    const cfg = config();
+    await pub.publishAll(readingMessages('rs1', 3000, 50));
+    let e = await engineOn(cfg);
+    await waitFor(() => e.health().ingest.received === 3000, '3000 received');
+    await e.stop();
+    engines.pop();
+    await pub.publishAll(readingMessages('rs2', 2000, 20));
+    e = await engineOn(cfg);
+    await waitFor(() => e.health().ingest.received === 5000, '5000 received');
+    expect(e.health().ingest).toMatchObject({ stored: 5000, duplicates: 0, quarantined: 0 });
+    expect(e.health().nats).toMatchObject({ connected: true, mode: 'jetstream', gapsPossible: false, stream: 'CITY' });
+    await e.stop();
+    engines.pop();
+    expect(await storedCounts(cfg.db)).toEqual({ n: 5000, distinct: 5000 });
+  });
+
+  it('rebuilds a lost database from the stream', async () => {
+    await resetStream();
+    const pub = new AckedPublisher(nc);
+    await pub.publishAll(readingMessages('rb', 1500, 30));
+    const a = await engineOn(config());
+    await waitFor(() => a.health().ingest.received === 1500, 'first engine caught up');
+    const b = await engineOn(config({ consumer: 'second-engine' }));
+    await waitFor(() => b.health().ingest.received === 1500, 'fresh database rebuilt from the stream');
+    expect(b.health().ingest.stored).toBe(1500);
+  });
+
+  it('reconnects after nats-server is killed or stopped, and catches up without loss', async () => {
+    await resetStream();
+    const e = await engineOn(config());
+    const pub = new AckedPublisher(nc);
+    let total = 0;
+    for (const signal of ['SIGKILL', 'SIGTERM'] as const) {
+      const before = readingMessages(`nr-${signal}-a`, 2000, 25);
+      await pub.publishAll(before);
+      total += 2000;
+      await server.stop(signal);
+      await waitFor(() => !e.health().nats.connected, `health shows the link down after ${signal}`);
+      expect(e.health().ok).toBe(false);
+      // publishing goes on while the server is down: the publisher retries until the server is back
+      const during = pub.publishAll(readingMessages(`nr-${signal}-b`, 1000, 10));
+      await new Promise((r) => setTimeout(r, 1500));
+      await server.restart();
+      await during;
+      total += 1000;
+      await waitFor(() => e.health().nats.connected, 'reconnected');
+      await waitFor(() => e.health().ingest.received === total, `caught up to ${total}`);
+    }
+    expect(e.health().ingest).toMatchObject({ received: total, stored: total, duplicates: 0 });
+    expect(e.health().nats.reconnects).toBeGreaterThanOrEqual(2);
+    const rows = await e.db.queryRows('SELECT count(*)::INTEGER AS n, count(DISTINCT msg_id)::INTEGER AS d FROM readings');
+    expect(rows[0]).toEqual({ n: total, d: total });
+  });
+
+  it('quarantines every malformed kind mixed into valid traffic and stores every valid reading', async () => {
+    await resetStream();
+    const e = await engineOn(config());
+    const pub = new AckedPublisher(nc);
+    const samples = malformedSamples(Date.now(), 'mx');
+    const valid = readingMessages('mx-ok', 4000, 40);
+    const mixed = valid.flatMap((m, i) => {
+      const s = samples[i % samples.length];
+      return i < samples.length && s ? [m, { subject: s.subject, body: '', raw: s.data, msgId: `mx-bad-${i}` }] : [m];
+    });
+    // raw bytes (invalid UTF-8 among them) go out through the core client: the stream captures them too
+    for (const m of mixed) {
+      if ('raw' in m) nc.publish(m.subject, m.raw);
+      else await pub.publishAll([m]);
+    }
+    await nc.flush();
+    const badRows = samples.reduce((n, s) => n + s.rows, 0);
+    const goodInBad = samples.reduce((n, s) => n + s.validReadings, 0);
+    await waitFor(() => e.health().ingest.received === 4000 + badRows + goodInBad, 'all received');
+    expect(e.health().ingest).toMatchObject({ stored: 4000 + goodInBad, quarantined: badRows, duplicates: 0 });
+    const q = await e.db.queryRows('SELECT reason, count(*)::INTEGER AS n FROM quarantine GROUP BY reason ORDER BY reason');
+    const expected: Record<string, number> = {};
+    for (const s of samples) expected[s.reason] = (expected[s.reason] ?? 0) + s.rows;
+    expect(Object.fromEntries(q.map((r) => [r['reason'], r['n']]))).toEqual(expected);
+    const bad = await e.db.queryRows("SELECT count(*)::INTEGER AS n FROM readings WHERE msg_id LIKE 'mx-%' AND msg_id NOT LIKE 'mx-ok-%' AND msg_id NOT LIKE 'mx-mix-%'");
+    expect(bad[0]?.['n']).toBe(0);
+    expect(e.health().ingest.running).toBe(true);
+  });
+
+  it('falls back to plain subscriptions, saying gaps are possible, when the stream is missing and may not be created', async () => {
+    const jsm = await jetstreamManager(nc);
+    await jsm.streams.delete('CITY').catch(() => undefined);
+    const e = await engineOn(config({ createStream: false }));
+    expect(e.health().nats).toMatchObject({ mode: 'core', gapsPossible: true });
+    expect(e.health().nats.lastError).toMatch(/gaps possible/);
+    await new Promise((r) => setTimeout(r, 200));
+    nc.publish('city.telemetry.water.420302.p1', new TextEncoder().encode(JSON.stringify({ id: 'core-1', ts: Date.now(), metric: 'pressure_mpa', value: 0.3 })));
+    await waitFor(() => e.health().ingest.stored === 1, 'stored through the plain subscription');
+  });
+
+  it('reads over WebSocket (ws://) as well as TCP', async () => {
+    await resetStream();
+    const e = await engineOn(config({ nats: { url: server.wsUrl } }));
+    await new AckedPublisher(nc).publishAll(readingMessages('ws', 500, 50));
+    await waitFor(() => e.health().ingest.stored === 500, 'stored over WebSocket');
+    expect(e.health().nats.url).toBe(server.wsUrl);
+  });
+});

@@ -1,0 +1,42 @@
+// The folder says the runtime; these rules fail any import that crosses layers the wrong way.
+import tseslint from 'typescript-eslint';
+
+const NODE_BUILTINS = ['node:*', 'fs', 'fs/*', 'path', 'os', 'child_process', 'net', 'http', 'https', 'crypto', 'url', 'util', 'stream', 'worker_threads'];
+const SERVER_ONLY = ['@duckdb/*', '@nats-io/transport-node', 'ws'];
+
+const layer = (message, groups) => ({
+  'no-restricted-imports': ['error', { patterns: groups.map((group) => ({ group, message })) }],
+});
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'renderer/dist/**', 'docs/**'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['analytics/common/**/*.ts'],
+    rules: layer('Bad layering: analytics/common is pure TypeScript shared by every runtime; it may not use Node, Electron, DuckDB, NATS transports or another layer.', [
+      [...NODE_BUILTINS, ...SERVER_ONLY, 'electron', '**/node/**', '**/renderer/**', '**/electron/**'],
+    ]),
+  },
+  {
+    files: ['analytics/node/**/*.ts'],
+    rules: layer('Bad layering: the engine (analytics/node) may not import the renderer or Electron.', [
+      ['electron', '**/renderer/**', '**/electron/**'],
+    ]),
+  },
+  {
+    files: ['renderer/**/*.ts', 'renderer/**/*.svelte'],
+    rules: layer('Bad layering: the renderer runs in the DOM; it reaches the engine only through the engine API.', [
+      [...NODE_BUILTINS, ...SERVER_ONLY, 'electron', '**/analytics/node/**', '**/electron/**'],
+    ]),
+  },
+  {
+    files: ['electron/**/*.ts'],
+    rules: layer('Bad layering: the Electron shell may not import the renderer.', [['**/renderer/**']]),
+  },
+);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { malformedSamples } from '../node/sim/malformed.js';
+import { malformedSamples } from './malformedSamples.js';
 import { decodeMessage, MAX_FUTURE_MS, QUARANTINE_REASONS } from './decode.js';
 
 const enc = new TextEncoder();

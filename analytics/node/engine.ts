@@ -6,7 +6,8 @@ import { CoreSubscriptionSource } from './feeds/coreSource.js';
 import type { FeedSource } from './feeds/feedSource.js';
 import { JetStreamSource, StreamMissingError } from './feeds/jetstreamSource.js';
 import type { NatsOptions } from './feeds/natsConnect.js';
-import { NatsLink } from './feeds/natsLink.js';
+import type { NatsLink } from './feeds/natsLink.js';
+import { ConnectingSource } from './feeds/connectingSource.js';
 import { DEFAULT_FRESHNESS, FreshnessTracker, type FreshnessPolicy } from './ingest/freshness.js';
 import { IdMemory } from './ingest/idMemory.js';
 import { DEFAULT_INGEST, Ingestor, type CommittedBatch, type IngestOptions } from './ingest/ingestor.js';
@@ -65,7 +66,6 @@ export class Engine {
     readonly db: Database,
     private readonly writer: BatchWriter,
     private readonly source: FeedSource,
-    private readonly link: NatsLink | null,
     readonly ingestor: Ingestor,
     private readonly ids: IdMemory,
     private readonly freshness: FreshnessTracker,
@@ -131,6 +131,11 @@ export class Engine {
     await this.writer.exclusive((c) => c.run('CHECKPOINT').then(() => undefined));
   }
 
+  /** Resolves once the feed is connected and reading (immediately for the in-process feed). */
+  async whenConnected(): Promise<void> {
+    if (this.source instanceof ConnectingSource) await this.source.whenReady();
+  }
+
   onCommit(fn: (b: CommittedBatch) => void): () => void {
     return this.ingestor.onCommit(fn);
   }
@@ -139,7 +144,6 @@ export class Engine {
     for (const t of this.timers) clearInterval(t);
     await this.ingestor.stop();
     await this.writer.exclusive((c) => saveFreshness(c, this.freshness.snapshot(Date.now()))).catch(() => undefined);
-    await this.link?.close();
     this.writer.close();
     this.db.close();
   }
@@ -160,7 +164,6 @@ async function openSource(cfg: EngineConfig, link: NatsLink): Promise<FeedSource
 /** Opens the database, restores the engine's state from it, connects the feed and starts ingest. */
 export async function startEngine(cfg: EngineConfig, memoryFeed?: FeedSource): Promise<Engine> {
   const db = await Database.open(cfg.db);
-  let link: NatsLink | null = null;
   try {
     const writer = await BatchWriter.create(db, { stream: cfg.stream, consumer: cfg.consumer });
     const committedSeq = await writer.committedSeq();
@@ -173,16 +176,14 @@ export async function startEngine(cfg: EngineConfig, memoryFeed?: FeedSource): P
       if (!memoryFeed) throw new Error('no NATS configured and no in-process feed given');
       source = memoryFeed;
     } else {
-      link = await NatsLink.open({ name: `cityops engine ${cfg.consumer}`, ...cfg.nats });
-      source = await openSource(cfg, link);
+      source = new ConnectingSource({ name: `cityops engine ${cfg.consumer}`, ...cfg.nats }, (link) => openSource(cfg, link));
     }
     const ingestor = new Ingestor(source, writer, ids, freshness, await loadTotals(db.writer), committedSeq, cfg.ingest);
-    const engine = new Engine(cfg, db, writer, source, link, ingestor, ids, freshness);
+    const engine = new Engine(cfg, db, writer, source, ingestor, ids, freshness);
     ingestor.start();
     engine.startMaintenance();
     return engine;
   } catch (e) {
-    await link?.close().catch(() => undefined);
     db.close();
     throw e;
   }

@@ -1,13 +1,14 @@
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../paths.js';
 import { startEngine, type Engine } from '../engine.js';
 import type { FeedSource } from '../feeds/feedSource.js';
 import type { ServeSettings } from '../config.js';
 import { AccessTokens } from '../server/access.js';
 import { DEFAULT_SERVER, startServer, type RunningServer } from '../server/httpServer.js';
 
-export const RENDERER_DIR = fileURLToPath(new URL('../../../renderer', import.meta.url));
+/** The built wall (renderer/dist), served at `/`. */
+export const RENDERER_DIR = join(packageRoot(), 'renderer', 'dist');
 
 export interface Served {
   engine: Engine;

@@ -6,7 +6,7 @@ import { Database } from '../store/database.js';
 import { tempDir, waitFor } from '../testing/harness.js';
 import { AckedPublisher, readingMessages } from '../testing/jsPublisher.js';
 import { NatsServerProcess } from '../testing/natsServer.js';
-import { malformedSamples } from '../sim/malformed.js';
+import { malformedSamples } from '../../common/malformedSamples.js';
 import { connectNats } from './natsConnect.js';
 
 let server: NatsServerProcess;
@@ -35,6 +35,7 @@ function config(over: Partial<EngineConfig> = {}): EngineConfig {
 async function engineOn(cfg: EngineConfig): Promise<Engine> {
   const e = await startEngine(cfg);
   engines.push(e);
+  await e.whenConnected();
   return e;
 }
 
@@ -150,6 +151,28 @@ describe('JetStream ingest', () => {
     await new Promise((r) => setTimeout(r, 200));
     nc.publish('city.telemetry.water.420302.p1', new TextEncoder().encode(JSON.stringify({ id: 'core-1', ts: Date.now(), metric: 'pressure_mpa', value: 0.3 })));
     await waitFor(() => e.health().ingest.stored === 1, 'stored through the plain subscription');
+  });
+
+  it('starts without NATS, says why it is not connected, and connects when the server appears', async () => {
+    const { freePort } = await import('../testing/natsServer.js');
+    const port = await freePort();
+    const e = await startEngine(config({ nats: { url: `nats://127.0.0.1:${port}` } }));
+    engines.push(e);
+    await waitFor(() => /cannot connect/.test(e.health().nats.lastError ?? ''), 'the reason is reported');
+    expect(e.health()).toMatchObject({ ok: false, nats: { connected: false } });
+    const late = await NatsServerProcess.start({ port });
+    try {
+      await e.whenConnected();
+      expect(e.health()).toMatchObject({ ok: true, nats: { connected: true, mode: 'jetstream' } });
+      const lateNc = await connectNats({ url: late.url });
+      await new AckedPublisher(lateNc).publishAll(readingMessages('late', 100, 10));
+      await lateNc.close();
+      await waitFor(() => e.health().ingest.stored === 100, 'stored from the server that appeared');
+    } finally {
+      await e.stop();
+      engines.splice(engines.indexOf(e), 1);
+      await late.dispose();
+    }
   });
 
   it('reads over WebSocket (ws://) as well as TCP', async () => {

@@ -51,7 +51,8 @@ export async function connectNats(o: NatsOptions): Promise<NatsConnection> {
     reconnectJitterTLS: 500,
     pingInterval: 5_000,
     maxPingOut: 2,
-    waitOnFirstConnect: true,
+    // the first connection is retried by NatsLink, which reports why it fails
+    waitOnFirstConnect: false,
     ignoreClusterUpdates: false,
   };
   if (auth.length === 1) opts.authenticator = auth[0];

@@ -14,8 +14,21 @@ export class NatsLink {
     void this.watch();
   }
 
-  static async open(o: NatsOptions): Promise<NatsLink> {
-    return new NatsLink(await connectNats(o), o.url);
+  /**
+   * Connects, retrying with backoff until it succeeds or `cancelled()` says stop; every failure
+   * (refused, wrong credentials, TLS) goes to `onError` so the operator sees why.
+   */
+  static async open(o: NatsOptions, onError: (why: string) => void = () => undefined, cancelled: () => boolean = () => false): Promise<NatsLink> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return new NatsLink(await connectNats(o), o.url);
+      } catch (e) {
+        onError(`cannot connect to ${describeNatsUrl(o.url)}: ${e instanceof Error ? e.message : String(e)}`);
+        if (cancelled()) throw e;
+        await new Promise((r) => setTimeout(r, Math.min(2_000, 250 * 2 ** attempt)));
+        if (cancelled()) throw e;
+      }
+    }
   }
 
   private async watch(): Promise<void> {

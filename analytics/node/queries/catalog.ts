@@ -14,7 +14,7 @@ const series: NamedQuery<'series'> = {
     return {
       text: `SELECT epoch_ms(bucket) AS t, sum(n)::BIGINT AS n, sum(sum) / nullif(sum(n), 0) AS avg, min(min) AS min, max(max) AS max
              FROM ${table}
-             WHERE metric = $metric AND bucket >= make_timestamptz($from) AND bucket < make_timestamptz($to)${f.where}
+             WHERE metric = $metric AND bucket >= make_timestamptz($from::BIGINT) AND bucket < make_timestamptz($to::BIGINT)${f.where}
              GROUP BY bucket ORDER BY bucket`,
       values: { ...f.values, metric: p.metric, from: micros(p.fromMs ?? now - 24 * HOUR), to: micros(p.toMs ?? now) },
     };
@@ -28,7 +28,7 @@ const latest: NamedQuery<'latest'> = {
     const f = filters(p, { domain: 'domain', district: 'district', metric: 'metric' });
     return {
       text: `SELECT domain, district, asset, metric, epoch_ms(max(last_ts)) AS ts, arg_max(last_value, last_ts) AS value
-             FROM rollup_1h WHERE bucket >= make_timestamptz($from) AND last_ts IS NOT NULL${f.where}
+             FROM rollup_1h WHERE bucket >= make_timestamptz($from::BIGINT) AND last_ts IS NOT NULL${f.where}
              GROUP BY domain, district, asset, metric ORDER BY domain, district, asset, metric LIMIT ${p.limit}`,
       values: { ...f.values, from: micros(now - 2 * HOUR) },
     };
@@ -42,9 +42,9 @@ const kpis: NamedQuery<'kpis'> = {
   sql: (p, now) => ({
     text: `WITH a AS (SELECT domain, count(*) AS assets FROM assets GROUP BY domain),
                 r AS (SELECT domain, sum(n + n_bad)::BIGINT AS readings, count(DISTINCT asset) AS reporting
-                      FROM rollup_10s WHERE bucket >= make_timestamptz($from) GROUP BY domain),
+                      FROM rollup_10s WHERE bucket >= make_timestamptz($from::BIGINT) GROUP BY domain),
                 e AS (SELECT domain, count(*) AS events, count(*) FILTER (WHERE severity IN ('red', 'orange')) AS severe
-                      FROM events WHERE ts >= make_timestamptz($ehour) GROUP BY domain)
+                      FROM events WHERE ts >= make_timestamptz($ehour::BIGINT) GROUP BY domain)
            SELECT d.domain, coalesce(a.assets, 0) AS assets, coalesce(r.reporting, 0) AS reporting,
                   coalesce(r.readings, 0) AS readings, coalesce(r.readings, 0) / $window AS readings_per_s,
                   coalesce(e.events, 0) AS events_1h, coalesce(e.severe, 0) AS severe_events_1h
@@ -63,7 +63,7 @@ const events: NamedQuery<'events'> = {
     const f = filters(p, { domain: 'domain', district: 'district', severity: 'severity' });
     return {
       text: `SELECT epoch_ms(ts) AS ts, domain, district, msg_id AS id, type, severity, title, asset, lat, lon, detail, subject
-             FROM events WHERE ts >= make_timestamptz($from) AND ts <= make_timestamptz($to)${f.where}
+             FROM events WHERE ts >= make_timestamptz($from::BIGINT) AND ts <= make_timestamptz($to::BIGINT)${f.where}
              ORDER BY ts DESC LIMIT ${p.limit}`,
       values: { ...f.values, from: micros(p.fromMs ?? now - 24 * HOUR), to: micros(p.toMs ?? now + 300_000) },
     };
@@ -129,9 +129,9 @@ const districts: NamedQuery<'districts'> = {
                 e AS (SELECT district, count(*) AS events,
                              count(*) FILTER (WHERE severity = 'red') AS red, count(*) FILTER (WHERE severity = 'orange') AS orange,
                              count(*) FILTER (WHERE severity = 'yellow') AS yellow, count(*) FILTER (WHERE severity = 'blue') AS blue
-                      FROM events WHERE ts >= make_timestamptz($from) GROUP BY district),
+                      FROM events WHERE ts >= make_timestamptz($from::BIGINT) GROUP BY district),
                 i AS (SELECT district, count(*) FILTER (WHERE result = 'fail') AS failed_inspections
-                      FROM inspections WHERE ts >= make_timestamptz($from) GROUP BY district)
+                      FROM inspections WHERE ts >= make_timestamptz($from::BIGINT) GROUP BY district)
            SELECT district, coalesce(a.assets, 0) AS assets, coalesce(e.events, 0) AS events,
                   coalesce(e.red, 0) AS red, coalesce(e.orange, 0) AS orange, coalesce(e.yellow, 0) AS yellow,
                   coalesce(e.blue, 0) AS blue, coalesce(i.failed_inspections, 0) AS failed_inspections

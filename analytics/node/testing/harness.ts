@@ -12,13 +12,13 @@ export function tempDir(prefix = 'cityops-test-'): { dir: string; remove: () => 
  * Polls until `fn` returns a truthy value. The limit is a safety net against a hung test, not a
  * performance assertion: performance is measured by the benchmarks.
  */
-export async function waitFor<T>(fn: () => T | Promise<T>, what: string, limitMs = 60_000, everyMs = 50): Promise<T> {
+export async function waitFor<T>(fn: () => T | Promise<T>, what: string, limitMs = 60_000, everyMs = 50): Promise<NonNullable<T>> {
   const end = Date.now() + limitMs;
   let last: unknown;
   for (;;) {
     try {
       const v = await fn();
-      if (v) return v;
+      if (v) return v as NonNullable<T>;
       last = v;
     } catch (e) {
       last = e;

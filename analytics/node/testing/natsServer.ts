@@ -36,6 +36,8 @@ export interface NatsServerOptions {
   /** Extra configuration text appended to the generated config (e.g. an authorization block). */
   extraConfig?: string;
   jetstream?: boolean;
+  /** A fixed client port (default: a free one). */
+  port?: number;
 }
 
 /**
@@ -62,7 +64,7 @@ export class NatsServerProcess {
   static async start(o: NatsServerOptions = {}): Promise<NatsServerProcess> {
     const binary = findNatsServer();
     if (!binary) throw new Error('nats-server is not installed (apt-get install nats-server)');
-    const port = await freePort();
+    const port = o.port ?? (await freePort());
     const wsPort = await freePort();
     const dir = mkdtempSync(join(tmpdir(), 'cityops-nats-'));
     const configPath = join(dir, 'nats.conf');

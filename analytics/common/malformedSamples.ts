@@ -1,4 +1,4 @@
-import type { QuarantineReason } from '../../common/decode.js';
+import type { QuarantineReason } from './decode.js';
 
 export interface MalformedSample {
   subject: string;

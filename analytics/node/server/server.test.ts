@@ -1,0 +1,152 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { ServerMessageSchema, type ServerMessage } from '../../common/engineApi.js';
+import { defaultEngineConfig, startEngine, type Engine } from '../engine.js';
+import { MemoryFeed } from '../feeds/memorySource.js';
+import { tempDir, waitFor } from '../testing/harness.js';
+import { AccessTokens } from './access.js';
+import { DEFAULT_SERVER, startServer, type RunningServer } from './httpServer.js';
+
+const ADMIN = 'admin-token-0123456789abcdef';
+const WALL = 'wall-token-0123456789abcdef';
+const tmp = tempDir();
+const feed = new MemoryFeed();
+const audit: string[] = [];
+let engine: Engine;
+let server: RunningServer;
+const enc = new TextEncoder();
+
+beforeAll(async () => {
+  engine = await startEngine(defaultEngineConfig({ db: `${tmp.dir}/s.duckdb`, nats: null }), feed);
+  const tokens = new AccessTokens();
+  tokens.add(ADMIN, 'admin');
+  tokens.add(WALL, 'wall');
+  server = await startServer(engine, {
+    ...DEFAULT_SERVER, port: 0, tokens, audit: (l) => audit.push(l),
+    limits: { conflateAboveBytes: 64 * 1024, dropAboveBytes: 512 * 1024, maxSubscriptions: 8 },
+  });
+  const now = Date.now();
+  await feed.publish('city.asset.gas.420303.st-1', enc.encode(JSON.stringify({ id: 'st-1', ts: now - 10_000, name: '张湾区燃气调压站1号', kind: 'regulator_station', lat: 32.65, lon: 110.77, owner: '十堰市燃气有限公司', supervisor: '十堰市住房和城乡建设局', approver: '十堰市住房和城乡建设局' })));
+  await feed.publish('city.telemetry.gas.420303.st-1', enc.encode(JSON.stringify([1, 2, 3].map((i) => ({ id: `s-${i}`, ts: now - i * 1000, metric: 'lel_pct', value: i * 10 })))));
+  await feed.publish('city.event.gas.420303', enc.encode(JSON.stringify({ id: 'ev-1', ts: now - 500, type: 'gas_leak', severity: 'red', title: '可燃气体二级报警', asset: 'st-1' })));
+  await waitFor(() => engine.health().ingest.stored === 5, 'seed data stored');
+});
+afterAll(async () => {
+  await server?.close();
+  await engine?.stop();
+  tmp.remove();
+});
+
+class Client {
+  readonly messages: ServerMessage[] = [];
+  private nextId = 1;
+  constructor(readonly ws: WebSocket) {
+    ws.on('message', (d) => this.messages.push(ServerMessageSchema.parse(JSON.parse(d.toString()))));
+  }
+  static open(query: string, headers: Record<string, string> = {}): Promise<Client> {
+    const ws = new WebSocket(`${server.url.replace('http', 'ws')}/api/ws${query}`, { headers });
+    return new Promise((resolve, reject) => {
+      ws.once('open', () => resolve(new Client(ws)));
+      ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+      ws.once('error', reject);
+    });
+  }
+  async call(m: Record<string, unknown>): Promise<ServerMessage> {
+    const id = this.nextId++;
+    this.ws.send(JSON.stringify({ ...m, id }));
+    return waitFor(() => this.messages.find((x) => x.t === 'result' && x.id === id), `result ${id}`);
+  }
+}
+
+describe('GET /api/health', () => {
+  it('answers the contract fields without a token', async () => {
+    const h = (await (await fetch(`${server.url}/api/health`)).json()) as Record<string, unknown>;
+    expect(h).toMatchObject({ ok: true, nats: { connected: true }, ingest: { received: 5, stored: 5, quarantined: 0, duplicates: 0 } });
+  });
+  it('refuses other API paths without a token', async () => {
+    expect((await fetch(`${server.url}/api/alarms`)).status).toBe(401);
+  });
+});
+
+describe('the engine API over WebSocket', () => {
+  it('refuses a foreign Origin, a missing token and a wrong token, and audits each', async () => {
+    await expect(Client.open(`?token=${ADMIN}`, { origin: 'http://evil.example' })).rejects.toThrow('HTTP 403');
+    await expect(Client.open('')).rejects.toThrow('HTTP 401');
+    await expect(Client.open('?token=wrong-token-0123456789abcdef')).rejects.toThrow('HTTP 401');
+    expect(audit.filter((l) => l.startsWith('refused WebSocket')).length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('accepts its own origin and a bearer token, and answers named queries with provenance', async () => {
+    const c = await Client.open('', { origin: server.url, authorization: `Bearer ${ADMIN}` });
+    await waitFor(() => c.messages.find((m) => m.t === 'hello'), 'hello');
+    const r = await c.call({ t: 'query', name: 'series', params: { metric: 'lel_pct', domain: 'gas', resolution: '10s' } });
+    expect(r).toMatchObject({ ok: true, data: { provenance: { query: 'series', subjects: 'city.telemetry.gas.*.*' } } });
+    const cols = (r as { data: { columns: Record<string, number[]> } }).data.columns;
+    expect(cols['n']?.reduce((a, b) => a + b, 0)).toBe(3);
+    const asset = await c.call({ t: 'query', name: 'asset', params: { domain: 'gas', district: '420303', asset: 'st-1' } });
+    expect(asset).toMatchObject({ ok: true, data: { columns: { owner: ['十堰市燃气有限公司'], supervisor: ['十堰市住房和城乡建设局'] } } });
+    const events = await c.call({ t: 'query', name: 'events', params: { severity: 'red' } });
+    expect(events).toMatchObject({ ok: true, data: { columns: { id: ['ev-1'] } } });
+    for (const name of ['kpis', 'latest', 'assets', 'inspections', 'quarantine', 'districts', 'feeds', 'health']) {
+      expect(await c.call({ t: 'query', name, params: {} }), name).toMatchObject({ ok: true });
+    }
+    c.ws.close();
+  });
+
+  it('answers bad requests with an error and stays open', async () => {
+    const c = await Client.open(`?token=${WALL}`);
+    expect(await c.call({ t: 'query', name: 'nope' })).toMatchObject({ ok: false, error: { code: 'unknown_name' } });
+    expect(await c.call({ t: 'query', name: 'series', params: { metric: 'DROP TABLE' } })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    c.ws.send('not json');
+    await waitFor(() => c.messages.find((m) => m.t === 'result' && !m.ok && m.error.code === 'bad_request' && m.id === 0), 'error for garbage');
+    expect(c.ws.readyState).toBe(WebSocket.OPEN);
+    c.ws.close();
+  });
+
+  it('refuses and audits a command from a read-only wall, and runs it for an administrator', async () => {
+    const wall = await Client.open(`?token=${WALL}`);
+    expect(await wall.call({ t: 'command', name: 'db.checkpoint', args: {} })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(audit).toContain('refused command db.checkpoint from role wall');
+    const admin = await Client.open(`?token=${ADMIN}`);
+    expect(await admin.call({ t: 'command', name: 'db.checkpoint', args: {} })).toMatchObject({ ok: true });
+    wall.ws.close();
+    admin.ws.close();
+  });
+
+  it('closes the connection on a frame larger than the limit', async () => {
+    const c = await Client.open(`?token=${ADMIN}`);
+    const closed = new Promise<number>((r) => c.ws.once('close', (code) => r(code)));
+    c.ws.send(JSON.stringify({ t: 'query', id: 1, name: 'health', params: { pad: 'x'.repeat(100 * 1024) } }));
+    expect(await closed).toBe(1009);
+    expect(audit.some((l) => l.includes('Max payload size exceeded'))).toBe(true);
+  });
+
+  it('pushes subscriptions until unsubscribed', async () => {
+    const c = await Client.open(`?token=${WALL}`);
+    expect(await c.call({ t: 'subscribe', topic: 'health', params: { intervalMs: 250 } })).toMatchObject({ ok: true });
+    await waitFor(() => c.messages.filter((m) => m.t === 'push').length >= 2, 'two health pushes');
+    expect(await c.call({ t: 'subscribe', topic: 'events', params: { domain: 'gas' } })).toMatchObject({ ok: true });
+    await feed.publish('city.event.gas.420303', enc.encode(JSON.stringify({ id: 'ev-2', ts: Date.now(), type: 'gas_leak', severity: 'orange', title: '一级报警' })));
+    await waitFor(() => c.messages.find((m) => m.t === 'push' && JSON.stringify(m.data).includes('ev-2')), 'event pushed');
+    expect(await c.call({ t: 'unsubscribe', id: 1 })).toMatchObject({ ok: true });
+    c.ws.close();
+  });
+
+  it('drops a client that stops reading instead of buffering without bound', async () => {
+    for (let i = 0; i < 300; i++) {
+      await feed.publish(`city.asset.park.420302.park-${i}`, enc.encode(JSON.stringify({ id: `park-${i}`, ts: Date.now() - 1000, name: `茅箭区城市公园${i}号`, kind: 'park', lat: 32.6, lon: 110.8, owner: '十堰市园林绿化管理处', supervisor: '十堰市城市管理执法委员会' })));
+    }
+    await waitFor(() => engine.health().ingest.stored >= 306, 'assets stored');
+    const c = await Client.open(`?token=${ADMIN}`);
+    const closed = new Promise<void>((r) => c.ws.once('close', () => r()));
+    // stop reading: the socket's receive side is paused, so the server's send buffer fills
+    c.ws.pause();
+    (c.ws as unknown as { _socket: { pause: () => void } })._socket.pause();
+    for (let i = 0; i < 400; i++) c.ws.send(JSON.stringify({ t: 'query', id: 1000 + i, name: 'assets', params: { limit: 20000 } }));
+    for (let i = 0; i < 4; i++) c.ws.send(JSON.stringify({ t: 'subscribe', id: 5000 + i, topic: 'health', params: { intervalMs: 250 } }));
+    await waitFor(() => audit.some((l) => l.startsWith('dropped a slow client')), 'slow client dropped', 60_000);
+    c.ws.resume();
+    (c.ws as unknown as { _socket: { resume: () => void } })._socket.resume();
+    await closed;
+  });
+});

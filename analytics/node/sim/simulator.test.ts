@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { DOMAINS, SHIYAN_DISTRICTS } from '../../common/city.js';
+import { decodeMessage } from '../../common/decode.js';
+import type { FeedPublisher } from '../feeds/feedPublisher.js';
+import { buildCity } from './city.js';
+import { contains, loadDistrictShapes } from './geo.js';
+import { CitySimulator, DEFAULT_SIM } from './simulator.js';
+
+class Recorder implements FeedPublisher {
+  readonly messages: { subject: string; data: Uint8Array }[] = [];
+  publish(subject: string, data: Uint8Array): void {
+    this.messages.push({ subject, data });
+  }
+  async flush(): Promise<void> {}
+}
+
+describe('the simulated city of Shiyan', () => {
+  it('has the 8 real districts with their boundaries', () => {
+    const shapes = loadDistrictShapes();
+    expect(shapes.map((s) => s.code).sort()).toEqual(SHIYAN_DISTRICTS.map((d) => d.code).sort());
+    // 十堰市政府 (Maojian) lies in Maojian, not in Zhuxi
+    const maojian = shapes.find((s) => s.code === '420302');
+    const zhuxi = shapes.find((s) => s.code === '420324');
+    if (!maojian || !zhuxi) throw new Error('missing district');
+    expect(contains(maojian, 110.7988, 32.6292)).toBe(true);
+    expect(contains(zhuxi, 110.7988, 32.6292)).toBe(false);
+  });
+
+  it('places every asset inside its own district, covers every domain, and names the three parties', () => {
+    const city = buildCity(600, 7);
+    const shapes = new Map(loadDistrictShapes().map((s) => [s.code, s]));
+    for (const a of city.assets) {
+      const shape = shapes.get(a.district);
+      if (!shape) throw new Error(`unknown district ${a.district}`);
+      expect(contains(shape, a.record.lon, a.record.lat), `${a.id} in ${a.district}`).toBe(true);
+      expect(a.record.owner && a.record.supervisor && a.record.approver).toBeTruthy();
+    }
+    expect(new Set(city.assets.map((a) => a.profile.domain))).toEqual(new Set(DOMAINS));
+    expect(new Set(city.assets.map((a) => a.district)).size).toBe(8);
+    expect(new Set(city.assets.map((a) => `${a.profile.domain}/${a.district}/${a.id}`)).size).toBe(city.assets.length);
+  });
+
+  it('is deterministic for a seed', async () => {
+    const run = async (seed: number): Promise<string[]> => {
+      const rec = new Recorder();
+      const sim = new CitySimulator(buildCity(50, seed), rec, { ...DEFAULT_SIM, seed, rate: 2000, scenarios: ['gas-leak'] });
+      for (let t = 0; t < 20; t++) await sim.tick(Date.UTC(2026, 5, 13, 0, 0, t), 1000);
+      return rec.messages.map((m) => `${m.subject} ${new TextDecoder().decode(m.data)}`);
+    };
+    const a = await run(42);
+    expect(a.length).toBeGreaterThan(50);
+    expect(await run(42)).toEqual(a);
+    expect(await run(43)).not.toEqual(a);
+  });
+
+  it('publishes only valid messages, at the rate asked, outside the malformed scenario', async () => {
+    const rec = new Recorder();
+    const city = buildCity(200, 1);
+    const sim = new CitySimulator(city, rec, { ...DEFAULT_SIM, rate: 5000, scenarios: ['gas-leak', 'bridge-overload', 'flood', 'sensor-silent'], speed: 30 });
+    const t0 = Date.now() - 20_000;
+    await sim.publishRegistry(t0);
+    for (let i = 1; i <= 10; i++) await sim.tick(t0 + i * 1000, 1000);
+    let readings = 0;
+    for (const m of rec.messages) {
+      const d = decodeMessage(m.subject, m.data, Date.now());
+      expect(d.kind, m.subject).not.toBe('rejected');
+      if (d.kind === 'telemetry') {
+        expect(d.rejections).toEqual([]);
+        readings += d.readings.length;
+      }
+    }
+    expect(readings).toBe(sim.stats.readings);
+    // 10 s at 5000/s, less the silenced sensor's share
+    expect(readings).toBeGreaterThan(45_000);
+    expect(readings).toBeLessThanOrEqual(50_000);
+    expect(sim.stats.events).toBeGreaterThan(0);
+  });
+
+  it('drives the gas-leak scenario through both alarm levels of GB/T 50493', async () => {
+    const rec = new Recorder();
+    const city = buildCity(100, 3);
+    const sim = new CitySimulator(city, rec, { ...DEFAULT_SIM, rate: 200, scenarios: ['gas-leak'], speed: 10, eventsPerMin: 0, inspectionsPerMin: 0 });
+    const t0 = Date.now() - 60_000;
+    for (let i = 1; i <= 40; i++) await sim.tick(t0 + i * 1000, 1000);
+    const values = rec.messages.filter((m) => m.subject.includes('regulator-station'))
+      .flatMap((m) => {
+        const d = decodeMessage(m.subject, m.data, Date.now());
+        return d.kind === 'telemetry' ? d.readings.filter((r) => r.metric === 'lel_pct').map((r) => r.value) : [];
+      });
+    expect(Math.max(...values)).toBeGreaterThanOrEqual(50);
+    const severities = rec.messages.filter((m) => m.subject.startsWith('city.event.gas.'))
+      .map((m) => (JSON.parse(new TextDecoder().decode(m.data)) as { severity: string }).severity);
+    expect(severities).toEqual(['blue', 'yellow', 'orange', 'red']);
+  });
+
+  it('silences the chosen sensor in the sensor-silent scenario', async () => {
+    const rec = new Recorder();
+    const city = buildCity(60, 5);
+    const sim = new CitySimulator(city, rec, { ...DEFAULT_SIM, rate: 600, scenarios: ['sensor-silent'], eventsPerMin: 0, inspectionsPerMin: 0 });
+    const t0 = Date.now() - 100_000;
+    for (let i = 1; i <= 60; i++) await sim.tick(t0 + i * 1000, 1000);
+    const silent = city.assets.find((a) => a.profile.kind === 'pipe_monitor');
+    const times = rec.messages.filter((m) => m.subject.endsWith(`.${silent?.id}`)).length;
+    expect(times).toBeGreaterThan(0);
+    expect(times).toBeLessThanOrEqual(31);
+  });
+});

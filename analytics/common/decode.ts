@@ -53,9 +53,18 @@ export function timestampMs(ts: string | number): number {
   return typeof ts === 'number' ? ts : Date.parse(ts);
 }
 
+/** The first top-level field holding Infinity or NaN (JSON.parse turns 1e400 into Infinity). */
 function firstNonFinite(o: unknown): string | null {
   if (typeof o !== 'object' || o === null) return typeof o === 'number' && !Number.isFinite(o) ? '$' : null;
-  for (const [k, v] of Object.entries(o)) {
+  const r = o as Record<string, unknown>;
+  // the common case, a reading, without walking every key
+  if ('metric' in r) {
+    if (typeof r['value'] === 'number' && !Number.isFinite(r['value'])) return 'value';
+    if (typeof r['ts'] === 'number' && !Number.isFinite(r['ts'])) return 'ts';
+    return null;
+  }
+  for (const k in r) {
+    const v = r[k];
     if (typeof v === 'number' && !Number.isFinite(v)) return k;
   }
   return null;

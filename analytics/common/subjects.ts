@@ -12,8 +12,21 @@ const DISTRICT_RE = /^[0-9]{6}$/;
 const ASSET_RE = /^[A-Za-z0-9_-]{1,64}$/;
 const TOKEN_RE = /^[a-z0-9_-]+$/;
 
-/** Parses `city.<kind>.<domain>.<district>[.<asset>]`; never throws. */
+const cache = new Map<string, ParsedSubject>();
+const CACHE_MAX = 100_000;
+
+/** Parses `city.<kind>.<domain>.<district>[.<asset>]`; never throws. Remembers recent subjects (they repeat). */
 export function parseSubject(subject: string): ParsedSubject {
+  let p = cache.get(subject);
+  if (p === undefined) {
+    p = parseSubjectUncached(subject);
+    if (cache.size >= CACHE_MAX) cache.clear();
+    cache.set(subject, p);
+  }
+  return p;
+}
+
+function parseSubjectUncached(subject: string): ParsedSubject {
   const parts = subject.split('.');
   if (parts[0] !== 'city') return { ok: false, reason: 'bad_subject', detail: 'subject must start with city.' };
   const kind = parts[1];

@@ -35,6 +35,13 @@ export interface EngineConfig {
   /** Ids of readings received in this window are reloaded at start to keep dropping repeats. */
   idMemoryReloadHours: number;
   maintenanceIntervalMs: number;
+  /** How often committed readings are folded into the rollups. */
+  rollupEveryMs: number;
+  /**
+   * DuckDB worker threads. One is fastest for this workload on small machines: ingest commits are
+   * many small transactions, and a second thread mostly competes with the JavaScript that decodes.
+   */
+  duckdbThreads: number;
 }
 
 export function defaultEngineConfig(over: Partial<EngineConfig> = {}): EngineConfig {
@@ -51,6 +58,8 @@ export function defaultEngineConfig(over: Partial<EngineConfig> = {}): EngineCon
     idMemoryCapacity: 2_000_000,
     idMemoryReloadHours: 24,
     maintenanceIntervalMs: 60_000,
+    rollupEveryMs: 250,
+    duckdbThreads: Number(process.env['CITYOPS_DUCKDB_THREADS'] ?? 1),
     ...over,
   };
 }
@@ -83,6 +92,7 @@ export class Engine {
       await compactRollups(c, Date.now());
       await applyRetention(c, Date.now(), this.config.retention);
     }));
+    every(this.config.rollupEveryMs, () => (this.writer.rollupPending ? this.writer.rollUp() : Promise.resolve()));
     every(5_000, () => this.writer.exclusive((c) => saveFreshness(c, this.freshness.snapshot(Date.now()))));
   }
 
@@ -127,6 +137,11 @@ export class Engine {
     return runNamedQuery(this.db, q, params, Date.now());
   }
 
+  /** Folds every committed reading into the rollups now (the engine also does it every rollupEveryMs). */
+  async rollUp(): Promise<void> {
+    await this.writer.rollUp();
+  }
+
   async checkpoint(): Promise<void> {
     await this.writer.exclusive((c) => c.run('CHECKPOINT').then(() => undefined));
   }
@@ -143,6 +158,7 @@ export class Engine {
   async stop(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
     await this.ingestor.stop();
+    await this.writer.rollUp().catch(() => undefined);
     await this.writer.exclusive((c) => saveFreshness(c, this.freshness.snapshot(Date.now()))).catch(() => undefined);
     this.writer.close();
     this.db.close();
@@ -163,7 +179,7 @@ async function openSource(cfg: EngineConfig, link: NatsLink): Promise<FeedSource
 
 /** Opens the database, restores the engine's state from it, connects the feed and starts ingest. */
 export async function startEngine(cfg: EngineConfig, memoryFeed?: FeedSource): Promise<Engine> {
-  const db = await Database.open(cfg.db);
+  const db = await Database.open(cfg.db, { threads: cfg.duckdbThreads });
   try {
     const writer = await BatchWriter.create(db, { stream: cfg.stream, consumer: cfg.consumer });
     const committedSeq = await writer.committedSeq();

@@ -31,6 +31,7 @@ async function caughtUp(engine: Engine, received: number): Promise<void> {
 }
 
 async function rollup(engine: Engine, table: string): Promise<Record<string, unknown>[]> {
+  await engine.rollUp();
   return engine.db.queryRows(`SELECT epoch_ms(bucket) AS b, asset, metric, n, sum, min, max, last_value FROM ${table}_v ORDER BY ALL`);
 }
 
@@ -135,6 +136,7 @@ describe('ingest', () => {
       { id: 'q3', ts, metric: 'pressure_mpa', value: 0.5, quality: 'suspect' },
     ])));
     await caughtUp(engine, 3);
+    await engine.rollUp();
     const r = await engine.db.queryRows("SELECT n, n_bad, max FROM rollup_1h_v WHERE asset = 'p1'");
     expect(r).toEqual([{ n: 2, n_bad: 1, max: 0.5 }]);
     expect((await engine.db.queryRows("SELECT count(*)::INTEGER AS n FROM readings WHERE asset = 'p1'"))[0]?.['n']).toBe(3);

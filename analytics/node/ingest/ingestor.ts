@@ -32,6 +32,9 @@ export interface IngestState {
 }
 
 const MAX_EVENTS_PER_NOTICE = 200;
+const TRACE = process.env['CITYOPS_TRACE_COMMIT'] === '1';
+const TRACE_LOOP = { waitFeed: 0, take: 0, waitWriter: 0, batches: 0, readings: 0 };
+if (TRACE) process.on('exit', () => console.error(TRACE_LOOP));
 
 /**
  * Takes messages from a feed, decodes and validates each, drops repeated ids, quarantines the bad
@@ -73,22 +76,36 @@ export class Ingestor {
     let batchStartedMs = 0;
     let inFlight: Promise<void> = Promise.resolve();
     try {
+      // One deadline per batch (not a timer per message): it wakes the loop when a batch has waited
+      // maxDelayMs for more messages that do not come.
+      let deadline: Promise<'timeout'> | null = null;
+      let timer: NodeJS.Timeout | undefined;
       while (!this.stopping) {
         pendingNext ??= it.next();
-        const waitMs = batch.size === 0 ? null : Math.max(0, batchStartedMs + this.options.maxDelayMs - Date.now());
-        const r = waitMs === null ? await pendingNext : await raceTimeout(pendingNext, waitMs);
+        if (batch.size > 0 && deadline === null) {
+          const ms = Math.max(0, batchStartedMs + this.options.maxDelayMs - Date.now());
+          deadline = new Promise((r) => (timer = setTimeout(() => r('timeout'), ms)));
+        }
+        let t = TRACE ? performance.now() : 0;
+        const r = deadline === null ? await pendingNext : await Promise.race([pendingNext, deadline]);
+        if (TRACE) { TRACE_LOOP.waitFeed += performance.now() - t; t = performance.now(); }
         if (r !== 'timeout') {
           pendingNext = null;
           if (r.done) break;
           if (batch.size === 0) batchStartedMs = Date.now();
           this.take(batch, r.value);
         }
+        if (TRACE) { TRACE_LOOP.take += performance.now() - t; t = performance.now(); }
         if (batch.size > 0 && (r === 'timeout' || batch.size >= this.options.maxBatch || Date.now() - batchStartedMs >= this.options.maxDelayMs)) {
+          clearTimeout(timer);
+          deadline = null;
           await inFlight;
+          if (TRACE) { TRACE_LOOP.waitWriter += performance.now() - t; TRACE_LOOP.batches++; TRACE_LOOP.readings += batch.readings.length; }
           inFlight = this.commit(batch);
           batch = new Batch();
         }
       }
+      clearTimeout(timer);
       await inFlight;
       if (batch.size > 0) await this.commit(batch);
     } finally {
@@ -124,7 +141,7 @@ export class Ingestor {
             c.duplicates++;
             continue;
           }
-          batch.readings.push(r, d.domain, d.district, d.asset, m.subject, m.seq, now);
+          batch.readings.push(r, d.domain, d.district, d.asset, m.seq);
           c.stored++;
           if (r.tsMs > newest) newest = r.tsMs;
         }
@@ -206,15 +223,5 @@ export class Ingestor {
     this.stopping = true;
     await this.source.close();
     await this.loop?.catch(() => undefined);
-  }
-}
-
-async function raceTimeout<T>(p: Promise<T>, ms: number): Promise<T | 'timeout'> {
-  let timer: NodeJS.Timeout | undefined;
-  const t = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), ms)));
-  try {
-    return await Promise.race([p, t]);
-  } finally {
-    clearTimeout(timer);
   }
 }

@@ -30,6 +30,7 @@ beforeAll(async () => {
   await feed.publish('city.telemetry.gas.420303.st-1', enc.encode(JSON.stringify([1, 2, 3].map((i) => ({ id: `s-${i}`, ts: now - i * 1000, metric: 'lel_pct', value: i * 10 })))));
   await feed.publish('city.event.gas.420303', enc.encode(JSON.stringify({ id: 'ev-1', ts: now - 500, type: 'gas_leak', severity: 'red', title: '可燃气体二级报警', asset: 'st-1' })));
   await waitFor(() => engine.health().ingest.stored === 5, 'seed data stored');
+  await engine.rollUp();
 });
 afterAll(async () => {
   await server?.close();

@@ -2,40 +2,52 @@ import type { Domain } from '../../common/city.js';
 import type { AssetRecord, CityEvent, Inspection } from '../../common/feedSchemas.js';
 import type { DecodedReading, Rejection } from '../../common/decode.js';
 
-/** Readings of one batch, kept as columns: that is how they go into DuckDB. */
+/** One time series of a batch: the text every reading of it shares. */
+export interface Series {
+  domain: Domain;
+  district: string;
+  asset: string;
+  metric: string;
+  unit: string | null;
+}
+
+/**
+ * Readings of one batch, kept as columns: that is how they go into DuckDB. The text a series
+ * shares is stored once per batch (`series`), each reading points at it by index.
+ */
 export class ReadingColumns {
   tsMs: number[] = [];
-  domain: string[] = [];
-  district: string[] = [];
-  asset: string[] = [];
-  metric: string[] = [];
+  seriesIx: number[] = [];
   value: number[] = [];
-  unit: (string | null)[] = [];
-  quality: string[] = [];
+  quality: number[] = [];
   msgId: string[] = [];
-  subject: string[] = [];
   seq: (number | null)[] = [];
-  receivedMs: number[] = [];
+  readonly series: Series[] = [];
+  private readonly seriesIndex = new Map<string, number>();
 
   get length(): number {
     return this.tsMs.length;
   }
 
-  push(r: DecodedReading, domain: Domain, district: string, asset: string, subject: string, seq: number | null, receivedMs: number): void {
+  push(r: DecodedReading, domain: Domain, district: string, asset: string, seq: number | null): void {
+    const key = `${domain}.${district}.${asset}.${r.metric}|${r.unit ?? ''}|${r.unit === null ? 0 : 1}`;
+    let ix = this.seriesIndex.get(key);
+    if (ix === undefined) {
+      ix = this.series.length;
+      this.series.push({ domain, district, asset, metric: r.metric, unit: r.unit });
+      this.seriesIndex.set(key, ix);
+    }
     this.tsMs.push(r.tsMs);
-    this.domain.push(domain);
-    this.district.push(district);
-    this.asset.push(asset);
-    this.metric.push(r.metric);
+    this.seriesIx.push(ix);
     this.value.push(r.value);
-    this.unit.push(r.unit);
-    this.quality.push(r.quality);
+    this.quality.push(QUALITY_CODE[r.quality]);
     this.msgId.push(r.id);
-    this.subject.push(subject);
     this.seq.push(seq);
-    this.receivedMs.push(receivedMs);
   }
 }
+
+export const QUALITIES = ['good', 'suspect', 'bad'] as const;
+const QUALITY_CODE = { good: 0, suspect: 1, bad: 2 } as const;
 
 export interface Origin {
   domain: Domain;
@@ -69,6 +81,8 @@ export class Batch {
   /** Highest stream sequence in the batch; null for sources without one. */
   lastSeq: number | null = null;
   messages = 0;
+  /** When the batch's first message was taken: the received_at of its readings. */
+  readonly startedMs = Date.now();
 
   get size(): number {
     return this.counts.received;

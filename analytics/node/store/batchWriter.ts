@@ -1,13 +1,19 @@
 import {
-  DOUBLE, DuckDBDataChunk, UBIGINT, VARCHAR, type DuckDBAppender, type DuckDBConnection, type DuckDBValue,
+  DOUBLE, DuckDBDataChunk, INTEGER, UTINYINT, VARCHAR, type DuckDBAppender, type DuckDBConnection, type DuckDBValue,
 } from '@duckdb/node-api';
-import type { Batch } from './batch.js';
+import { QUALITIES, type Batch } from './batch.js';
 import type { Database } from './database.js';
 
 const CHUNK_ROWS = 2048;
-const READING_TYPES = [DOUBLE, VARCHAR, VARCHAR, VARCHAR, VARCHAR, DOUBLE, VARCHAR, VARCHAR, VARCHAR, VARCHAR, UBIGINT, DOUBLE];
+// Staged readings point at their batch's series by index and carry quality as a small integer: only
+// the reading id crosses N-API as a string. The INSERT joins the text back.
+const READING_TYPES = [DOUBLE, INTEGER, DOUBLE, UTINYINT, VARCHAR, DOUBLE];
+const sqlList = (xs: readonly string[]): string => `[${xs.map((x) => `'${x}'`).join(', ')}]`;
 
-/** Rollup levels kept incrementally: each batch appends partial aggregates, compaction merges them. */
+/**
+ * Rollup levels kept incrementally: each rollup pass appends partial aggregates of the readings
+ * committed since the previous pass; compaction later merges partials of closed buckets.
+ */
 export const ROLLUPS = [
   { table: 'rollup_10s', width: '10 seconds', widthMs: 10_000 },
   { table: 'rollup_1m', width: '1 minute', widthMs: 60_000 },
@@ -15,42 +21,60 @@ export const ROLLUPS = [
 ] as const;
 
 const STAGING_DDL = `
-CREATE OR REPLACE TEMP TABLE stage_readings (ts_ms DOUBLE, domain VARCHAR, district VARCHAR, asset VARCHAR, metric VARCHAR,
-  value DOUBLE, unit VARCHAR, quality VARCHAR, msg_id VARCHAR, subject VARCHAR, stream_seq UBIGINT, received_ms DOUBLE);
+CREATE OR REPLACE TEMP TABLE stage_readings (ts_ms DOUBLE, series_ix INTEGER, value DOUBLE, quality_ix UTINYINT, msg_id VARCHAR, stream_seq DOUBLE);
+CREATE OR REPLACE TEMP TABLE stage_series (series_ix INTEGER, domain VARCHAR, district VARCHAR, asset VARCHAR, metric VARCHAR, unit VARCHAR);
 CREATE OR REPLACE TEMP TABLE stage_events (ts_ms DOUBLE, domain VARCHAR, district VARCHAR, msg_id VARCHAR, type VARCHAR,
   severity VARCHAR, title VARCHAR, asset VARCHAR, lat DOUBLE, lon DOUBLE, detail VARCHAR, subject VARCHAR, stream_seq UBIGINT, received_ms DOUBLE);
 CREATE OR REPLACE TEMP TABLE stage_assets (ts_ms DOUBLE, domain VARCHAR, district VARCHAR, asset VARCHAR, name VARCHAR, kind VARCHAR,
   lat DOUBLE, lon DOUBLE, owner VARCHAR, supervisor VARCHAR, approver VARCHAR, attrs VARCHAR, subject VARCHAR, stream_seq UBIGINT, received_ms DOUBLE);
 CREATE OR REPLACE TEMP TABLE stage_inspections (ts_ms DOUBLE, domain VARCHAR, district VARCHAR, msg_id VARCHAR, asset VARCHAR,
   item VARCHAR, result VARCHAR, level VARCHAR, note VARCHAR, inspector VARCHAR, subject VARCHAR, stream_seq UBIGINT, received_ms DOUBLE);
+CREATE OR REPLACE TEMP TABLE rollup_pass (bucket TIMESTAMPTZ, domain VARCHAR, district VARCHAR, asset VARCHAR, metric VARCHAR,
+  n BIGINT, sum DOUBLE, min DOUBLE, max DOUBLE, last_ts TIMESTAMPTZ, last_value DOUBLE, n_bad BIGINT);
 CREATE OR REPLACE TEMP TABLE stage_quarantine (received_ms DOUBLE, subject VARCHAR, reason VARCHAR, detail VARCHAR, payload VARCHAR, stream_seq UBIGINT);
 `;
 
 const ts = (col: string): string => `make_timestamptz((${col} * 1000)::BIGINT)`;
 
-const rollupInsert = (table: string, width: string): string => `
-INSERT INTO ${table}
-SELECT time_bucket(INTERVAL '${width}', ${ts('ts_ms')}) AS bucket, domain, district, asset, metric,
-  count(*) FILTER (WHERE quality <> 'bad'),
-  coalesce(sum(value) FILTER (WHERE quality <> 'bad'), 0),
-  min(value) FILTER (WHERE quality <> 'bad'),
-  max(value) FILTER (WHERE quality <> 'bad'),
-  ${ts('max(ts_ms) FILTER (WHERE quality <> \'bad\')')},
-  arg_max(value, ts_ms) FILTER (WHERE quality <> 'bad'),
-  count(*) FILTER (WHERE quality = 'bad'),
-  NULL
-FROM stage_readings GROUP BY ALL`;
+/** One scan of the new readings makes the 10-second partials; the coarser levels come from those. */
+const ROLLUP_COLUMNS = 'bucket, domain, district, asset, metric, n, sum, min, max, last_ts, last_value, n_bad';
+const rollupFromReadings = `
+INSERT INTO temp.main.rollup_pass
+SELECT time_bucket(INTERVAL '10 seconds', ts) AS bucket, domain, district, asset, metric,
+  count(*) FILTER (WHERE quality <> 'bad') AS n,
+  coalesce(sum(value) FILTER (WHERE quality <> 'bad'), 0) AS sum,
+  min(value) FILTER (WHERE quality <> 'bad') AS min,
+  max(value) FILTER (WHERE quality <> 'bad') AS max,
+  max(ts) FILTER (WHERE quality <> 'bad') AS last_ts,
+  arg_max(value, ts) FILTER (WHERE quality <> 'bad') AS last_value,
+  count(*) FILTER (WHERE quality = 'bad') AS n_bad
+FROM readings WHERE batch_no > $from AND batch_no <= $to GROUP BY ALL`;
+const rollupFromPass = (table: string, width: string): string => width === '10 seconds'
+  ? `INSERT INTO ${table} SELECT ${ROLLUP_COLUMNS}, NULL FROM temp.main.rollup_pass`
+  : `INSERT INTO ${table}
+     SELECT time_bucket(INTERVAL '${width}', bucket), domain, district, asset, metric, sum(n), sum(sum), min(min), max(max),
+            max(last_ts), arg_max(last_value, last_ts), sum(n_bad), NULL
+     FROM temp.main.rollup_pass GROUP BY ALL`;
 
-const COMMIT_SQL = [
-  `INSERT INTO readings SELECT ${ts('ts_ms')}, domain, district, asset, metric, value, unit, quality, msg_id, subject, stream_seq, ${ts('received_ms')} FROM stage_readings`,
-  ...ROLLUPS.map((r) => rollupInsert(r.table, r.width)),
-  `INSERT INTO events SELECT ${ts('ts_ms')}, domain, district, msg_id, type, severity, title, asset, lat, lon, detail, subject, stream_seq, ${ts('received_ms')} FROM stage_events`,
-  `INSERT INTO asset_versions SELECT ${ts('ts_ms')}, domain, district, asset, name, kind, lat, lon, owner, supervisor, approver, attrs::JSON, subject, stream_seq, ${ts('received_ms')} FROM stage_assets`,
-  `INSERT INTO inspections SELECT ${ts('ts_ms')}, domain, district, msg_id, asset, item, result, level, note, inspector, subject, stream_seq, ${ts('received_ms')} FROM stage_inspections`,
-  `INSERT INTO quarantine SELECT ${ts('received_ms')}, subject, reason, detail, payload, stream_seq FROM stage_quarantine`,
+const ROLLUP_SQL = ROLLUPS.map((r) => rollupFromPass(r.table, r.width));
+
+/** Each staging table's insert, run only when the batch has rows of that kind. */
+const COMMIT_SQL: { sql: string; has: (b: Batch) => boolean }[] = [
+  { has: (b) => b.readings.length > 0, sql: `INSERT INTO readings
+    SELECT ${ts('r.ts_ms')}, s.domain, s.district, s.asset, s.metric, r.value, s.unit,
+           ${sqlList(QUALITIES)}[r.quality_ix + 1], r.msg_id, r.stream_seq::UBIGINT, make_timestamptz($received::BIGINT), $batch
+    FROM stage_readings r JOIN stage_series s USING (series_ix)` },
+  { has: (b) => b.events.length > 0, sql: `INSERT INTO events SELECT ${ts('ts_ms')}, domain, district, msg_id, type, severity, title, asset, lat, lon, detail, subject, stream_seq, ${ts('received_ms')} FROM stage_events` },
+  { has: (b) => b.assets.length > 0, sql: `INSERT INTO asset_versions SELECT ${ts('ts_ms')}, domain, district, asset, name, kind, lat, lon, owner, supervisor, approver, attrs::JSON, subject, stream_seq, ${ts('received_ms')} FROM stage_assets` },
+  { has: (b) => b.inspections.length > 0, sql: `INSERT INTO inspections SELECT ${ts('ts_ms')}, domain, district, msg_id, asset, item, result, level, note, inspector, subject, stream_seq, ${ts('received_ms')} FROM stage_inspections` },
+  { has: (b) => b.quarantine.length > 0, sql: `INSERT INTO quarantine SELECT ${ts('received_ms')}, subject, reason, detail, payload, stream_seq FROM stage_quarantine` },
 ];
 
-const STAGES = ['stage_readings', 'stage_events', 'stage_assets', 'stage_inspections', 'stage_quarantine'] as const;
+const TRACE = process.env['CITYOPS_TRACE_COMMIT'] === '1';
+export const TRACE_MS = new Map<string, number>();
+if (TRACE) process.on('exit', () => console.error(TRACE_MS));
+
+const STAGES = ['stage_readings', 'stage_series', 'stage_events', 'stage_assets', 'stage_inspections', 'stage_quarantine'] as const;
 
 export interface Position {
   stream: string;
@@ -65,6 +89,10 @@ export interface Position {
 export class BatchWriter {
   private appenders = new Map<string, DuckDBAppender>();
   private lock: Promise<unknown> = Promise.resolve();
+  /** The last committed batch number, and the last one whose readings are in the rollups. */
+  private lastBatch = 0;
+  private rolledBatch = 0;
+  lastRollupMs = 0;
 
   private constructor(private readonly conn: DuckDBConnection, private readonly position: Position) {}
 
@@ -72,6 +100,9 @@ export class BatchWriter {
     const w = new BatchWriter(db.writer, position);
     await db.writer.run(STAGING_DDL);
     for (const t of STAGES) w.appenders.set(t, await db.writer.createAppender(t, 'main', 'temp'));
+    const totals = (await db.writer.runAndReadAll('SELECT last_batch, rolled_batch FROM ingest_totals')).getRowObjects()[0] ?? {};
+    w.lastBatch = Number(totals['last_batch'] ?? 0);
+    w.rolledBatch = Number(totals['rolled_batch'] ?? 0);
     const have = await db.writer.runAndReadAll('SELECT count(*)::INTEGER AS n FROM consumer_position WHERE stream = $s AND consumer = $c',
       { s: position.stream, c: position.consumer });
     if (Number(have.getRowObjects()[0]?.['n'] ?? 0) === 0) {
@@ -98,6 +129,40 @@ export class BatchWriter {
     return this.exclusive(() => this.commitNow(batch));
   }
 
+  /** True when committed readings are not in the rollups yet. */
+  get rollupPending(): boolean {
+    return this.rolledBatch < this.lastBatch;
+  }
+
+  /**
+   * Adds the readings committed since the last pass to the rollups, in one transaction with the
+   * new rollup position: after a crash the next pass starts exactly where the last one ended.
+   */
+  rollUp(): Promise<void> {
+    return this.exclusive(async () => {
+      const from = this.rolledBatch;
+      const to = this.lastBatch;
+      if (to <= from) return;
+      const range = { from: BigInt(from), to: BigInt(to) };
+      await this.conn.run('BEGIN TRANSACTION');
+      try {
+        const t = performance.now();
+        await this.conn.run(rollupFromReadings, range);
+        for (const sql of ROLLUP_SQL) await this.conn.run(sql);
+        if (TRACE) TRACE_MS.set('rollup pass', (TRACE_MS.get('rollup pass') ?? 0) + performance.now() - t);
+        await this.conn.run('UPDATE ingest_totals SET rolled_batch = $to', { to: range.to });
+        await this.conn.run('COMMIT');
+      } catch (e) {
+        await this.conn.run('ROLLBACK').catch(() => undefined);
+        throw e;
+      } finally {
+        await this.conn.run('DELETE FROM temp.main.rollup_pass').catch(() => undefined);
+      }
+      this.rolledBatch = to;
+      this.lastRollupMs = Date.now();
+    });
+  }
+
   private app(name: (typeof STAGES)[number]): DuckDBAppender {
     const a = this.appenders.get(name);
     if (!a) throw new Error(`no appender for ${name}`);
@@ -111,14 +176,15 @@ export class BatchWriter {
       const end = Math.min(off + CHUNK_ROWS, r.length);
       const chunk = DuckDBDataChunk.create(READING_TYPES, end - off);
       chunk.setColumns([
-        r.tsMs.slice(off, end), r.domain.slice(off, end), r.district.slice(off, end), r.asset.slice(off, end),
-        r.metric.slice(off, end), r.value.slice(off, end), r.unit.slice(off, end), r.quality.slice(off, end),
-        r.msgId.slice(off, end), r.subject.slice(off, end),
-        r.seq.slice(off, end).map((s) => (s === null ? null : BigInt(s))), r.receivedMs.slice(off, end),
+        r.tsMs.slice(off, end), r.seriesIx.slice(off, end), r.value.slice(off, end), r.quality.slice(off, end),
+        r.msgId.slice(off, end), r.seq.slice(off, end),
       ]);
       ra.appendDataChunk(chunk);
     }
     ra.flushSync();
+    const sa = this.app('stage_series');
+    r.series.forEach((x, i) => appendRow(sa, [i, x.domain, x.district, x.asset, x.metric, x.unit]));
+    sa.flushSync();
 
     const ea = this.app('stage_events');
     for (const { origin: o, tsMs, event: e } of batch.events) {
@@ -147,23 +213,35 @@ export class BatchWriter {
 
   private async commitNow(batch: Batch): Promise<void> {
     try {
+      const t0 = performance.now();
       this.stage(batch);
+      if (TRACE) TRACE_MS.set('stage (sync)', (TRACE_MS.get('stage (sync)') ?? 0) + performance.now() - t0);
       await this.conn.run('BEGIN TRANSACTION');
-      for (const sql of COMMIT_SQL) await this.conn.run(sql);
+      const batchNo = this.lastBatch + 1;
+      for (const { sql, has } of COMMIT_SQL) {
+        if (!has(batch)) continue;
+        const t = performance.now();
+        await this.conn.run(sql, sql.includes('$batch') ? { batch: BigInt(batchNo), received: BigInt(Math.round(batch.startedMs)) * 1000n } : undefined);
+        if (TRACE) TRACE_MS.set(sql.slice(0, 40), (TRACE_MS.get(sql.slice(0, 40)) ?? 0) + performance.now() - t);
+      }
       if (batch.lastSeq !== null) {
         await this.conn.run('UPDATE consumer_position SET last_seq = $q, updated_at = now() WHERE stream = $s AND consumer = $c',
           { q: BigInt(batch.lastSeq), s: this.position.stream, c: this.position.consumer });
       }
       const c = batch.counts;
       await this.conn.run(
-        'UPDATE ingest_totals SET received = received + $r, stored = stored + $s, quarantined = quarantined + $q, duplicates = duplicates + $d',
-        { r: BigInt(c.received), s: BigInt(c.stored), q: BigInt(c.quarantined), d: BigInt(c.duplicates) });
+        'UPDATE ingest_totals SET received = received + $r, stored = stored + $s, quarantined = quarantined + $q, duplicates = duplicates + $d, last_batch = $b',
+        { r: BigInt(c.received), s: BigInt(c.stored), q: BigInt(c.quarantined), d: BigInt(c.duplicates), b: BigInt(batchNo) });
+      const tc = performance.now();
       await this.conn.run('COMMIT');
+      this.lastBatch = batchNo;
+      if (TRACE) TRACE_MS.set('COMMIT', (TRACE_MS.get('COMMIT') ?? 0) + performance.now() - tc);
     } catch (e) {
       await this.conn.run('ROLLBACK').catch(() => undefined);
       throw e;
     } finally {
-      for (const t of STAGES) await this.conn.run(`DELETE FROM temp.main.${t}`).catch(() => undefined);
+      const used = [batch.readings.length, batch.readings.length, batch.events.length, batch.assets.length, batch.inspections.length, batch.quarantine.length];
+      for (const [i, t] of STAGES.entries()) if (used[i]) await this.conn.run(`DELETE FROM temp.main.${t}`).catch(() => undefined);
     }
   }
 

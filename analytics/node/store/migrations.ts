@@ -52,9 +52,9 @@ CREATE TABLE readings (
   unit        VARCHAR,
   quality     VARCHAR NOT NULL,
   msg_id      VARCHAR NOT NULL,
-  subject     VARCHAR NOT NULL,
   stream_seq  UBIGINT,
-  received_at TIMESTAMPTZ NOT NULL
+  received_at TIMESTAMPTZ NOT NULL,
+  batch_no    UBIGINT NOT NULL
 );
 CREATE TABLE events (
   ts TIMESTAMPTZ NOT NULL, domain VARCHAR NOT NULL, district VARCHAR NOT NULL,
@@ -94,12 +94,14 @@ CREATE TABLE consumer_position (
   updated_at TIMESTAMPTZ NOT NULL
 );
 CREATE TABLE ingest_totals (
-  received    UBIGINT NOT NULL,
-  stored      UBIGINT NOT NULL,
-  quarantined UBIGINT NOT NULL,
-  duplicates  UBIGINT NOT NULL
+  received     UBIGINT NOT NULL,
+  stored       UBIGINT NOT NULL,
+  quarantined  UBIGINT NOT NULL,
+  duplicates   UBIGINT NOT NULL,
+  last_batch   UBIGINT NOT NULL,
+  rolled_batch UBIGINT NOT NULL
 );
-INSERT INTO ingest_totals VALUES (0, 0, 0, 0);
+INSERT INTO ingest_totals VALUES (0, 0, 0, 0, 0, 0);
 CREATE TABLE feed_freshness (
   kind VARCHAR NOT NULL, domain VARCHAR NOT NULL, district VARCHAR NOT NULL,
   last_seen TIMESTAMPTZ NOT NULL, last_ts TIMESTAMPTZ NOT NULL,

@@ -1,0 +1,31 @@
+import { cpus, totalmem } from 'node:os';
+import { ingestBench } from './ingestBench.js';
+
+const BENCHES: Record<string, () => Promise<unknown>> = {
+  ingest: async () => {
+    const n = Number(process.env['BENCH_READINGS'] ?? 2_000_000);
+    const out = [];
+    for (const per of (process.env['BENCH_PER_MESSAGE'] ?? '100,10,1').split(',').map(Number)) {
+      out.push(await ingestBench(per === 1 ? Math.min(n, 1_000_000) : n, per));
+      console.log(JSON.stringify(out[out.length - 1]));
+    }
+    return out;
+  },
+};
+
+async function main(): Promise<void> {
+  const which = process.argv.slice(2);
+  const names = which.length > 0 ? which : Object.keys(BENCHES);
+  console.log(`machine: ${cpus().length} x ${cpus()[0]?.model ?? '?'}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}`);
+  for (const name of names) {
+    const b = BENCHES[name];
+    if (!b) throw new Error(`unknown bench ${name}; known: ${Object.keys(BENCHES).join(', ')}`);
+    console.log(`== ${name}`);
+    await b();
+  }
+}
+
+main().then(() => process.exit(0), (e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -42,6 +42,8 @@ export interface EngineConfig {
    * many small transactions, and a second thread mostly competes with the JavaScript that decodes.
    */
   duckdbThreads: number;
+  /** DuckDB's memory limit (its buffer cache and query memory), e.g. '1GB': keeps the engine's RSS bounded. */
+  duckdbMemoryLimit: string;
 }
 
 export function defaultEngineConfig(over: Partial<EngineConfig> = {}): EngineConfig {
@@ -60,6 +62,7 @@ export function defaultEngineConfig(over: Partial<EngineConfig> = {}): EngineCon
     maintenanceIntervalMs: 60_000,
     rollupEveryMs: 250,
     duckdbThreads: Number(process.env['CITYOPS_DUCKDB_THREADS'] ?? 1),
+    duckdbMemoryLimit: process.env['CITYOPS_DUCKDB_MEMORY'] ?? '1GB',
     ...over,
   };
 }
@@ -179,7 +182,7 @@ async function openSource(cfg: EngineConfig, link: NatsLink): Promise<FeedSource
 
 /** Opens the database, restores the engine's state from it, connects the feed and starts ingest. */
 export async function startEngine(cfg: EngineConfig, memoryFeed?: FeedSource): Promise<Engine> {
-  const db = await Database.open(cfg.db, { threads: cfg.duckdbThreads });
+  const db = await Database.open(cfg.db, { threads: cfg.duckdbThreads, memoryLimit: cfg.duckdbMemoryLimit });
   try {
     const writer = await BatchWriter.create(db, { stream: cfg.stream, consumer: cfg.consumer });
     const committedSeq = await writer.committedSeq();

@@ -1,5 +1,9 @@
 import { cpus, totalmem } from 'node:os';
+import { backlogBench } from './backlogBench.js';
 import { ingestBench } from './ingestBench.js';
+import { latencyBench } from './latencyBench.js';
+import { outageBench } from './outageBench.js';
+import { queryBench } from './queryBench.js';
 
 const BENCHES: Record<string, () => Promise<unknown>> = {
   ingest: async () => {
@@ -11,6 +15,10 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
     }
     return out;
   },
+  latency: async () => console.log(JSON.stringify(await latencyBench(Number(process.env['BENCH_RATE'] ?? 20_000), Number(process.env['BENCH_SECONDS'] ?? 30), 20))),
+  queries: async () => console.log(JSON.stringify(await queryBench(Number(process.env['BENCH_QUERY_READINGS'] ?? 50_000_000), 200))),
+  backlog: async () => console.log(JSON.stringify(await backlogBench(Number(process.env['BENCH_BACKLOG'] ?? 5_000_000), 100))),
+  outage: async () => console.log(JSON.stringify(await outageBench(6))),
 };
 
 async function main(): Promise<void> {

@@ -1,4 +1,6 @@
 import { createUser } from '@nats-io/nkeys';
+import { execSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../testing/harness.js';
 import { NatsServerProcess } from '../testing/natsServer.js';
@@ -46,10 +48,22 @@ describe('NATS credentials', () => {
     const seed = new TextDecoder().decode(user.getSeed());
     const s = await serverWith(`authorization { users: [ { nkey: "${user.getPublicKey()}" } ] }`);
     expect(await canConnect({ url: s.url, nkey: seed })).toBe(true);
-    const { writeFileSync } = await import('node:fs');
     writeFileSync(`${tmp.dir}/user.nk`, `${seed}\n`, { mode: 0o600 });
     expect(await canConnect({ url: s.url, nkey: `${tmp.dir}/user.nk` })).toBe(true);
     expect(await canConnect({ url: s.url, nkey: new TextDecoder().decode(createUser().getSeed()) })).toBe(false);
+  });
+
+  it('TLS with a CA file', async () => {
+    const d = tmp.dir;
+    const run = (cmd: string): void => { execSync(cmd, { cwd: d, stdio: 'ignore' }); };
+    run('openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 -subj /CN=cityops-test-ca');
+    run('openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj /CN=127.0.0.1');
+    writeFileSync(`${d}/san.ext`, 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
+    run('openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 -extfile san.ext');
+    const s = await serverWith(`tls { cert_file: "${d}/server.pem", key_file: "${d}/server.key" }`);
+    const url = s.url.replace('nats://', 'tls://');
+    expect(await canConnect({ url, tlsCaFile: `${d}/ca.pem` })).toBe(true);
+    expect(await canConnect({ url })).toBe(false);
   });
 
   it('never shows credentials embedded in a URL', () => {

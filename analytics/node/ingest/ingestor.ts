@@ -17,6 +17,9 @@ export const DEFAULT_INGEST: IngestOptions = { maxBatch: 20_000, maxDelayMs: 50 
 
 export interface CommittedBatch {
   readings: number;
+  /** The oldest and newest data time among the batch's readings (NaN when it has none). */
+  oldestTsMs: number;
+  newestTsMs: number;
   lastSeq: number | null;
   events: { domain: string; district: string; tsMs: number; event: CityEvent }[];
   committedAtMs: number;
@@ -203,8 +206,14 @@ export class Ingestor {
     }
     this.state.batches++;
     this.state.lastCommitMs = Date.now();
+    let oldest = NaN;
+    let newest = NaN;
+    for (const t of batch.readings.tsMs) {
+      if (!(t >= oldest)) oldest = t;
+      if (!(t <= newest)) newest = t;
+    }
     const notice: CommittedBatch = {
-      readings: batch.readings.length,
+      readings: batch.readings.length, oldestTsMs: oldest, newestTsMs: newest,
       lastSeq: batch.lastSeq,
       events: batch.events.slice(-MAX_EVENTS_PER_NOTICE).map((e) => ({ domain: e.origin.domain, district: e.origin.district, tsMs: e.tsMs, event: e.event })),
       committedAtMs: this.state.lastCommitMs,

@@ -1,0 +1,79 @@
+import { DOMAINS } from '../../common/city.js';
+import { defaultEngineConfig, startEngine, type Engine } from '../engine.js';
+import { MemoryFeed } from '../feeds/memorySource.js';
+import { compactRollups } from '../store/maintenance.js';
+import { tempDir } from '../testing/harness.js';
+import { percentile, round } from './stats.js';
+
+const HOUR = 3_600_000;
+
+/**
+ * Fills a database with `total` readings spread over the last 24 hours (10,000 series across every
+ * domain and district), builds the rollups with the engine's own rollup pass, then times the
+ * wall's dashboard queries.
+ */
+export async function queryBench(total: number, runs: number): Promise<Record<string, unknown>> {
+  const tmp = tempDir('cityops-bench-');
+  const feed = new MemoryFeed();
+  const engine = await startEngine(defaultEngineConfig({ db: `${tmp.dir}/q.duckdb`, nats: null, maintenanceIntervalMs: 3_600_000, rollupEveryMs: 3_600_000 }), feed);
+  try {
+    const t0 = Date.now();
+    await fill(engine, total);
+    const fillS = (Date.now() - t0) / 1000;
+    const t1 = Date.now();
+    await engine.rollUp();
+    const w = engine as unknown as { writer: { exclusive: <T>(f: (c: never) => Promise<T>) => Promise<T> } };
+    await w.writer.exclusive((c) => compactRollups(c, Date.now()));
+    await engine.checkpoint();
+    const rollupS = (Date.now() - t1) / 1000;
+    const counts = await engine.db.queryRows(`SELECT (SELECT count(*) FROM readings) AS readings, (SELECT count(*) FROM rollup_10s) AS r10,
+      (SELECT count(*) FROM rollup_1m) AS r1m, (SELECT count(*) FROM rollup_1h) AS r1h`);
+    const now = Date.now();
+    const queries: Record<string, () => Promise<unknown>> = {
+      'series 24h 1m (one metric, city)': () => engine.query('series', { metric: 'm0', resolution: '1m', fromMs: now - 24 * HOUR }),
+      'series 24h 1m (one asset)': () => engine.query('series', { metric: 'm1', asset: 'a42', domain: 'gas', resolution: '1m', fromMs: now - 24 * HOUR }),
+      'series 1h 10s (one domain)': () => engine.query('series', { metric: 'm0', domain: 'water', resolution: '10s', fromMs: now - HOUR }),
+      'kpis per domain (60 s)': () => engine.query('kpis', { windowS: 60 }),
+      'latest values (one domain)': () => engine.query('latest', { domain: 'bridge' }),
+    };
+    const result: Record<string, unknown> = { readings: Number(counts[0]?.['readings']), rollupRows: counts[0], fillS: round(fillS), rollupS: round(rollupS) };
+    for (const [name, q] of Object.entries(queries)) {
+      for (let i = 0; i < 5; i++) await q();
+      const times: number[] = [];
+      for (let i = 0; i < runs; i++) {
+        const t = performance.now();
+        await q();
+        times.push(performance.now() - t);
+      }
+      result[name] = { p50Ms: round(percentile(times, 50), 2), p95Ms: round(percentile(times, 95), 2) };
+    }
+    return result;
+  } finally {
+    await engine.stop();
+    tmp.remove();
+  }
+}
+
+/** Readings written straight with SQL, in the engine's batches (batch_no), as ingest would have. */
+async function fill(engine: Engine, total: number): Promise<void> {
+  const series = 10_000;
+  const chunk = 2_000_000;
+  const end = Date.now() - 60_000;
+  const span = 24 * HOUR;
+  const domains = `[${DOMAINS.map((d) => `'${d}'`).join(',')}]`;
+  const w = engine as unknown as { writer: { exclusive: <T>(f: (c: { run: (s: string) => Promise<unknown> }) => Promise<T>) => Promise<T>; lastBatch: number } };
+  let batch = 0;
+  for (let off = 0; off < total; off += chunk) {
+    const n = Math.min(chunk, total - off);
+    batch++;
+    await w.writer.exclusive(async (c) => {
+      await c.run(`INSERT INTO readings
+        SELECT make_timestamptz(((${end - span} + (i / ${total}) * ${span}) * 1000)::BIGINT),
+               ${domains}[(i % ${series}) % 14 + 1], (420300 + ((i % ${series}) % 8))::VARCHAR, 'a' || ((i % ${series}) // 2),
+               'm' || (i % 2), (i % 1000) / 10.0, 'u', 'good', 'q' || i, i::UBIGINT, now(), ${batch}
+        FROM range(${off}, ${off + n}) t(i)`);
+      await c.run(`UPDATE ingest_totals SET last_batch = ${batch}`);
+    });
+  }
+  w.writer.lastBatch = batch;
+}

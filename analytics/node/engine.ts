@@ -142,7 +142,8 @@ export class Engine {
 
   /** Folds every committed reading into the rollups now (the engine also does it every rollupEveryMs). */
   async rollUp(): Promise<void> {
-    await this.writer.rollUp();
+    do await this.writer.rollUp();
+    while (this.writer.rollupPending);
   }
 
   async checkpoint(): Promise<void> {
@@ -161,7 +162,7 @@ export class Engine {
   async stop(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
     await this.ingestor.stop();
-    await this.writer.rollUp().catch(() => undefined);
+    await this.rollUp().catch(() => undefined);
     await this.writer.exclusive((c) => saveFreshness(c, this.freshness.snapshot(Date.now()))).catch(() => undefined);
     this.writer.close();
     this.db.close();

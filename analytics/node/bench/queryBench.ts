@@ -31,7 +31,9 @@ export async function queryBench(total: number, runs: number): Promise<Record<st
     const now = Date.now();
     const queries: Record<string, () => Promise<unknown>> = {
       'series 24h 1m (one metric, city)': () => engine.query('series', { metric: 'm0', resolution: '1m', fromMs: now - 24 * HOUR }),
-      'series 24h 1m (one asset)': () => engine.query('series', { metric: 'm1', asset: 'a42', domain: 'gas', resolution: '1m', fromMs: now - 24 * HOUR }),
+      'asset detail: 24h at 1h (one asset)': () => engine.query('series', { metric: 'm1', asset: 'a42', domain: 'gas', resolution: '1h', fromMs: now - 24 * HOUR }),
+      'asset detail: last hour at 1m (one asset)': () => engine.query('series', { metric: 'm1', asset: 'a42', domain: 'gas', resolution: '1m', fromMs: now - HOUR }),
+      'analyst: 24h at 1m (one asset, not a wall query)': () => engine.query('series', { metric: 'm1', asset: 'a42', domain: 'gas', resolution: '1m', fromMs: now - 24 * HOUR }),
       'series 1h 10s (one domain)': () => engine.query('series', { metric: 'm0', domain: 'water', resolution: '10s', fromMs: now - HOUR }),
       'kpis per domain (60 s)': () => engine.query('kpis', { windowS: 60 }),
       'latest values (one domain)': () => engine.query('latest', { domain: 'bridge' }),
@@ -57,7 +59,7 @@ export async function queryBench(total: number, runs: number): Promise<Record<st
 /** Readings written straight with SQL, in the engine's batches (batch_no), as ingest would have. */
 async function fill(engine: Engine, total: number): Promise<void> {
   const series = 10_000;
-  const chunk = 2_000_000;
+  const chunk = 250_000;
   const end = Date.now() - 60_000;
   const span = 24 * HOUR;
   const domains = `[${DOMAINS.map((d) => `'${d}'`).join(',')}]`;

@@ -9,7 +9,11 @@ const series: NamedQuery<'series'> = {
   subjects: (p) => subjectPattern('telemetry', p, true),
   range: (p, now) => ({ fromMs: p.fromMs ?? now - 24 * HOUR, toMs: p.toMs ?? now }),
   sql: (p, now) => {
-    const table = { '10s': 'rollup_10s_v', '1m': 'rollup_1m_v', '1h': 'rollup_1h_v' }[p.resolution];
+    // sum/min/max combine across partial rows directly: no need to go through the _v views
+    const byAsset = p.asset !== undefined;
+    const table = byAsset
+      ? { '10s': 'rollup_10s', '1m': 'rollup_1m', '1h': 'rollup_1h' }[p.resolution]
+      : { '10s': 'rollup_district_1m', '1m': 'rollup_district_1m', '1h': 'rollup_district_1h' }[p.resolution];
     const f = filters(p, { domain: 'domain', district: 'district', asset: 'asset' });
     return {
       text: `SELECT epoch_ms(bucket) AS t, sum(n)::BIGINT AS n, sum(sum) / nullif(sum(n), 0) AS avg, min(min) AS min, max(max) AS max

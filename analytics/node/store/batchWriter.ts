@@ -15,9 +15,11 @@ const sqlList = (xs: readonly string[]): string => `[${xs.map((x) => `'${x}'`).j
  * committed since the previous pass; compaction later merges partials of closed buckets.
  */
 export const ROLLUPS = [
-  { table: 'rollup_10s', width: '10 seconds', widthMs: 10_000 },
-  { table: 'rollup_1m', width: '1 minute', widthMs: 60_000 },
-  { table: 'rollup_1h', width: '1 hour', widthMs: 3_600_000 },
+  { table: 'rollup_10s', width: '10 seconds', widthMs: 10_000, keys: 'domain, district, asset, metric' },
+  { table: 'rollup_1m', width: '1 minute', widthMs: 60_000, keys: 'domain, district, asset, metric' },
+  { table: 'rollup_1h', width: '1 hour', widthMs: 3_600_000, keys: 'domain, district, asset, metric' },
+  { table: 'rollup_district_1m', width: '1 minute', widthMs: 60_000, keys: 'domain, district, metric' },
+  { table: 'rollup_district_1h', width: '1 hour', widthMs: 3_600_000, keys: 'domain, district, metric' },
 ] as const;
 
 const STAGING_DDL = `
@@ -49,14 +51,14 @@ SELECT time_bucket(INTERVAL '10 seconds', ts) AS bucket, domain, district, asset
   arg_max(value, ts) FILTER (WHERE quality <> 'bad') AS last_value,
   count(*) FILTER (WHERE quality = 'bad') AS n_bad
 FROM readings WHERE batch_no > $from AND batch_no <= $to GROUP BY ALL`;
-const rollupFromPass = (table: string, width: string): string => width === '10 seconds'
+const rollupFromPass = (table: string, width: string, keys: string): string => table === 'rollup_10s'
   ? `INSERT INTO ${table} SELECT ${ROLLUP_COLUMNS}, NULL FROM temp.main.rollup_pass`
   : `INSERT INTO ${table}
-     SELECT time_bucket(INTERVAL '${width}', bucket), domain, district, asset, metric, sum(n), sum(sum), min(min), max(max),
+     SELECT time_bucket(INTERVAL '${width}', bucket), ${keys}, sum(n), sum(sum), min(min), max(max),
             max(last_ts), arg_max(last_value, last_ts), sum(n_bad), NULL
      FROM temp.main.rollup_pass GROUP BY ALL`;
 
-const ROLLUP_SQL = ROLLUPS.map((r) => rollupFromPass(r.table, r.width));
+const ROLLUP_SQL = ROLLUPS.map((r) => rollupFromPass(r.table, r.width, r.keys));
 
 /** Each staging table's insert, run only when the batch has rows of that kind. */
 const COMMIT_SQL: { sql: string; has: (b: Batch) => boolean }[] = [
@@ -73,6 +75,8 @@ const COMMIT_SQL: { sql: string; has: (b: Batch) => boolean }[] = [
 const TRACE = process.env['CITYOPS_TRACE_COMMIT'] === '1';
 export const TRACE_MS = new Map<string, number>();
 if (TRACE) process.on('exit', () => console.error(TRACE_MS));
+
+const MAX_BATCHES_PER_ROLLUP_PASS = 50;
 
 const STAGES = ['stage_readings', 'stage_series', 'stage_events', 'stage_assets', 'stage_inspections', 'stage_quarantine'] as const;
 
@@ -141,7 +145,8 @@ export class BatchWriter {
   rollUp(): Promise<void> {
     return this.exclusive(async () => {
       const from = this.rolledBatch;
-      const to = this.lastBatch;
+      // bounded passes: after a long backlog the rollups catch up in steps, never in one huge scan
+      const to = Math.min(this.lastBatch, from + MAX_BATCHES_PER_ROLLUP_PASS);
       if (to <= from) return;
       const range = { from: BigInt(from), to: BigInt(to) };
       await this.conn.run('BEGIN TRANSACTION');

@@ -30,21 +30,21 @@ export async function compactRollups(conn: DuckDBConnection, nowMs: number): Pro
     try {
       const res = await conn.run(`
         INSERT INTO ${r.table}
-        SELECT bucket, domain, district, asset, metric, sum(n), sum(sum), min(min), max(max), max(last_ts),
+        SELECT bucket, ${r.keys}, sum(n), sum(sum), min(min), max(max), max(last_ts),
                arg_max(last_value, last_ts), sum(n_bad), make_timestamptz($stamp::BIGINT)
         FROM ${r.table}
         WHERE bucket >= make_timestamptz($lo::BIGINT) AND bucket < make_timestamptz($hi::BIGINT)
-        GROUP BY bucket, domain, district, asset, metric
+        GROUP BY bucket, ${r.keys}
         HAVING count(*) > 1`, range);
       merged += Number(res.rowsChanged);
       await conn.run(`
         DELETE FROM ${r.table} t USING (
-          SELECT bucket, domain, district, asset, metric FROM ${r.table}
+          SELECT bucket, ${r.keys} FROM ${r.table}
           WHERE merged_at = make_timestamptz($stamp::BIGINT)
             AND bucket >= make_timestamptz($lo::BIGINT) AND bucket < make_timestamptz($hi::BIGINT)
         ) m
-        WHERE t.bucket = m.bucket AND t.domain = m.domain AND t.district = m.district AND t.asset = m.asset
-          AND t.metric = m.metric AND t.merged_at IS DISTINCT FROM make_timestamptz($stamp::BIGINT)`, range);
+        WHERE t.bucket = m.bucket AND ${r.keys.split(', ').map((k) => `t.${k} = m.${k}`).join(' AND ')}
+          AND t.merged_at IS DISTINCT FROM make_timestamptz($stamp::BIGINT)`, range);
       await conn.run('COMMIT');
     } catch (e) {
       await conn.run('ROLLBACK').catch(() => undefined);
@@ -64,4 +64,5 @@ export async function applyRetention(conn: DuckDBConnection, nowMs: number, o: R
   await conn.run('DELETE FROM quarantine WHERE received_at < make_timestamptz($c::BIGINT)', cut(o.rawDays));
   await conn.run('DELETE FROM rollup_10s WHERE bucket < make_timestamptz($c::BIGINT)', cut(o.rollup10sDays));
   await conn.run('DELETE FROM rollup_1m WHERE bucket < make_timestamptz($c::BIGINT)', cut(o.rollup1mDays));
+  await conn.run('DELETE FROM rollup_district_1m WHERE bucket < make_timestamptz($c::BIGINT)', cut(o.rollup1mDays));
 }

@@ -9,13 +9,10 @@ export interface Migration {
   sql: string;
 }
 
-const rollupTable = (name: string): string => `
+const rollupTable = (name: string, keys: string): string => `
 CREATE TABLE ${name} (
   bucket     TIMESTAMPTZ NOT NULL,
-  domain     VARCHAR NOT NULL,
-  district   VARCHAR NOT NULL,
-  asset      VARCHAR NOT NULL,
-  metric     VARCHAR NOT NULL,
+  ${keys.split(', ').map((k) => `${k} VARCHAR NOT NULL,`).join('\n  ')}
   n          BIGINT NOT NULL,
   sum        DOUBLE NOT NULL,
   min        DOUBLE,
@@ -26,7 +23,7 @@ CREATE TABLE ${name} (
   merged_at  TIMESTAMPTZ
 );
 CREATE VIEW ${name}_v AS
-SELECT bucket, domain, district, asset, metric,
+SELECT bucket, ${keys},
        sum(n)::BIGINT AS n,
        sum(sum) AS sum,
        CASE WHEN sum(n) > 0 THEN sum(sum) / sum(n) END AS avg,
@@ -36,6 +33,10 @@ SELECT bucket, domain, district, asset, metric,
 FROM ${name}
 GROUP BY ALL;
 `;
+
+/** Per asset and metric; and per district and metric for city-wide charts. */
+const SERIES_KEYS = 'domain, district, asset, metric';
+const DISTRICT_KEYS = 'domain, district, metric';
 
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -107,9 +108,11 @@ CREATE TABLE feed_freshness (
   last_seen TIMESTAMPTZ NOT NULL, last_ts TIMESTAMPTZ NOT NULL,
   expected_interval_ms DOUBLE NOT NULL, messages UBIGINT NOT NULL
 );
-${rollupTable('rollup_10s')}
-${rollupTable('rollup_1m')}
-${rollupTable('rollup_1h')}
+${rollupTable('rollup_10s', SERIES_KEYS)}
+${rollupTable('rollup_1m', SERIES_KEYS)}
+${rollupTable('rollup_1h', SERIES_KEYS)}
+${rollupTable('rollup_district_1m', DISTRICT_KEYS)}
+${rollupTable('rollup_district_1h', DISTRICT_KEYS)}
 `,
   },
 ];

@@ -31,6 +31,7 @@ export default tseslint.config(
   },
   {
     files: ['renderer/**/*.ts', 'renderer/**/*.svelte'],
+    ignores: ['renderer/e2e/**', 'renderer/vite.config.ts'],
     rules: layer('Bad layering: the renderer runs in the DOM; it reaches the engine only through the engine API.', [
       [...NODE_BUILTINS, ...SERVER_ONLY, 'electron', '**/analytics/node/**', '**/electron/**'],
     ]),

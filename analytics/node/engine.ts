@@ -70,6 +70,7 @@ export function defaultEngineConfig(over: Partial<EngineConfig> = {}): EngineCon
 /** The running engine: feeds in, DuckDB underneath, named queries out. */
 export class Engine {
   private timers: NodeJS.Timeout[] = [];
+  private readonly compacted = new Map<string, number>();
   private readonly startedAtMs = Date.now();
   maintenanceError: string | null = null;
 
@@ -92,7 +93,7 @@ export class Engine {
       this.timers.push(t);
     };
     every(this.config.maintenanceIntervalMs, () => this.writer.exclusive(async (c) => {
-      await compactRollups(c, Date.now());
+      await compactRollups(c, Date.now(), this.compacted);
       await applyRetention(c, Date.now(), this.config.retention);
     }));
     every(this.config.rollupEveryMs, () => (this.writer.rollupPending ? this.writer.rollUp() : Promise.resolve()));

@@ -59,7 +59,7 @@ export async function queryBench(total: number, runs: number): Promise<Record<st
 /** Readings written straight with SQL, in the engine's batches (batch_no), as ingest would have. */
 async function fill(engine: Engine, total: number): Promise<void> {
   const series = 10_000;
-  const chunk = 250_000;
+  const chunk = 20_000;
   const end = Date.now() - 60_000;
   const span = 24 * HOUR;
   const domains = `[${DOMAINS.map((d) => `'${d}'`).join(',')}]`;

@@ -11,19 +11,21 @@ export interface RetentionOptions {
 
 export const DEFAULT_RETENTION: RetentionOptions = { rawDays: 30, rollup10sDays: 30, rollup1mDays: 400 };
 
-/** How far back compaction looks for partial rollup rows to merge. */
-const COMPACT_LOOKBACK_MS = 6 * 3_600_000;
+/** How far back the first compaction after a start looks for partial rollup rows to merge. */
+const FIRST_LOOKBACK_MS = 3_600_000;
 
 /**
- * Merges the partial rollup rows that each batch appended for buckets that are closed, so the
- * rollup tables stay small. Late data appended after a merge only adds a partial row again, which
- * the `_v` views sum: aggregates stay correct at every moment.
+ * Merges the partial rollup rows of buckets that closed since the previous run (`done` remembers
+ * where each level stopped), so the rollup tables stay small. Late data for older buckets only adds
+ * a partial row, which queries sum: aggregates stay correct at every moment.
  */
-export async function compactRollups(conn: DuckDBConnection, nowMs: number): Promise<number> {
+export async function compactRollups(conn: DuckDBConnection, nowMs: number, done: Map<string, number> = new Map()): Promise<number> {
   let merged = 0;
   for (const r of ROLLUPS) {
+    // only buckets that closed since the previous run: each run touches about one interval of rows
     const hi = Math.floor((nowMs - 2 * r.widthMs) / r.widthMs) * r.widthMs;
-    const lo = hi - Math.max(COMPACT_LOOKBACK_MS, 4 * r.widthMs);
+    const lo = Math.min(done.get(r.table) ?? hi - Math.max(FIRST_LOOKBACK_MS, 2 * r.widthMs), hi - r.widthMs);
+    done.set(r.table, hi);
     const stamp = nowMs;
     const range = { lo: lo * 1000, hi: hi * 1000, stamp: stamp * 1000 };
     await conn.run('BEGIN TRANSACTION');

@@ -1,0 +1,52 @@
+import * as echarts from 'echarts';
+import type { Attachment } from 'svelte/attachments';
+import shiyan from '../../../data/geo/shiyan-districts.geojson?raw';
+
+export type ChartOption = echarts.EChartsCoreOption;
+
+let registered = false;
+function registerMaps(): void {
+  if (registered) return;
+  registered = true;
+  const geo = JSON.parse(shiyan) as { features: { properties: { name: string; code: string } }[] };
+  echarts.registerMap('shiyan', geo as unknown as Parameters<typeof echarts.registerMap>[1]);
+}
+
+/** Live chart instances, watched by the soak test: it must stay flat. */
+export const chartCount = { live: 0, created: 0, instances: new Set<echarts.ECharts>() };
+
+export interface ChartOptions {
+  /** The display's scale (real pixels per design pixel), so canvases stay sharp when scaled. */
+  scale?: number;
+  onClick?: (params: { name?: string; data?: unknown; seriesType?: string }) => void;
+}
+
+/**
+ * The one bridge between Svelte and ECharts: init once, setOption on every change of the option,
+ * resize with the element, dispose on removal. Panels never create ECharts instances themselves.
+ */
+export function chart(getOption: () => ChartOption | null, opts: ChartOptions = {}): Attachment<HTMLElement> {
+  return (node) => {
+    registerMaps();
+    const instance = echarts.init(node, undefined, {
+      renderer: 'canvas',
+      devicePixelRatio: (globalThis.devicePixelRatio || 1) * (opts.scale ?? 1),
+    });
+    chartCount.live++;
+    chartCount.created++;
+    chartCount.instances.add(instance);
+    if (opts.onClick) instance.on('click', (p) => opts.onClick?.(p as { name?: string; data?: unknown }));
+    const ro = new ResizeObserver(() => instance.resize());
+    ro.observe(node);
+    $effect(() => {
+      const option = getOption();
+      if (option) instance.setOption(option, { notMerge: false, replaceMerge: ['series', 'dataset', 'graphic'], lazyUpdate: false });
+    });
+    return () => {
+      ro.disconnect();
+      instance.dispose();
+      chartCount.instances.delete(instance);
+      chartCount.live--;
+    };
+  };
+}

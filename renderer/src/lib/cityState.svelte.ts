@@ -1,0 +1,114 @@
+import type { FeedFreshness, QueryResult } from '../../../analytics/common/engineApi';
+import type { EngineClient } from './engineClient.svelte';
+
+export interface CityEventRow {
+  id: string;
+  ts: number;
+  domain: string;
+  district: string;
+  type: string;
+  severity: string;
+  title: string;
+  asset: string | null;
+}
+
+export interface AssetRow {
+  domain: string;
+  district: string;
+  asset: string;
+  name: string;
+  kind: string;
+  lat: number;
+  lon: number;
+}
+
+const MAX_EVENTS = 200;
+const DEFAULT_INTERVAL_MS = 10_000;
+
+function rowsOf(r: QueryResult | null): Record<string, unknown>[] {
+  const c = r?.columns;
+  if (!c) return [];
+  const names = Object.keys(c);
+  const n = c[names[0] ?? '']?.length ?? 0;
+  return Array.from({ length: n }, (_, i) => Object.fromEntries(names.map((k) => [k, c[k]?.[i]])));
+}
+
+/**
+ * What every display of this page shares: the registry, the live event list, feed freshness.
+ * Buffers are capped (the event list keeps the newest 200).
+ */
+export class CityState {
+  assets = $state.raw<AssetRow[]>([]);
+  assetsProvenance = $state.raw<QueryResult['provenance'] | null>(null);
+  events = $state.raw<CityEventRow[]>([]);
+  eventsProvenance = $state.raw<QueryResult['provenance'] | null>(null);
+  feeds = $state.raw<FeedFreshness[]>([]);
+  feedsAtMs = $state(0);
+  private listeners = new Set<(e: CityEventRow) => void>();
+  private stops: (() => void)[] = [];
+  private timers: ReturnType<typeof setInterval>[] = [];
+
+  constructor(private readonly client: EngineClient) {
+    this.stops.push(client.subscribe('feeds', { intervalMs: 2000 }, (f) => {
+      this.feeds = f as FeedFreshness[];
+      this.feedsAtMs = Date.now();
+    }));
+    this.stops.push(client.subscribe('events', {}, (data) => this.addEvents(data)));
+    const loadAssets = (): void => {
+      client.query('assets', { limit: 20000 }).then((r) => {
+        this.assets = rowsOf(r).map((o) => ({
+          domain: String(o['domain']), district: String(o['district']), asset: String(o['asset']), name: String(o['name']),
+          kind: String(o['kind']), lat: Number(o['lat']), lon: Number(o['lon']),
+        }));
+        this.assetsProvenance = r.provenance;
+      }, () => undefined);
+    };
+    const loadEvents = (): void => {
+      client.query('events', { limit: MAX_EVENTS }).then((r) => {
+        this.events = rowsOf(r).map((o) => ({
+          id: String(o['id']), ts: Number(o['ts']), domain: String(o['domain']), district: String(o['district']), type: String(o['type']),
+          severity: String(o['severity']), title: String(o['title']), asset: o['asset'] === null ? null : String(o['asset']),
+        }));
+        this.eventsProvenance = r.provenance;
+      }, () => undefined);
+    };
+    // after every (re)connection, catch up on what was missed
+    $effect(() => {
+      if (client.state === 'open') {
+        loadAssets();
+        loadEvents();
+      }
+    });
+    this.timers.push(setInterval(loadAssets, 60_000));
+  }
+
+  private addEvents(data: unknown): void {
+    if (!Array.isArray(data)) return;
+    const fresh: CityEventRow[] = [];
+    for (const x of data as { domain: string; district: string; tsMs: number; event: { id: string; type: string; severity: string; title: string; asset?: string } }[]) {
+      fresh.push({ id: x.event.id, ts: x.tsMs, domain: x.domain, district: x.district, type: x.event.type, severity: x.event.severity, title: x.event.title, asset: x.event.asset ?? null });
+    }
+    const seen = new Set(fresh.map((e) => e.id));
+    this.events = [...fresh.reverse(), ...this.events.filter((e) => !seen.has(e.id))].slice(0, MAX_EVENTS);
+    for (const e of fresh) for (const fn of this.listeners) fn(e);
+  }
+
+  onEvent(fn: (e: CityEventRow) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  /** Display names by `domain/district/asset`. */
+  names = $derived(new Map(this.assets.map((a) => [`${a.domain}/${a.district}/${a.asset}`, a.name])));
+
+  expectedIntervalMs(domain: string): number {
+    let worst = 0;
+    for (const f of this.feeds) if (f.kind === 'telemetry' && f.domain === domain) worst = Math.max(worst, f.expectedIntervalMs);
+    return worst || DEFAULT_INTERVAL_MS;
+  }
+
+  dispose(): void {
+    for (const s of this.stops) s();
+    for (const t of this.timers) clearInterval(t);
+  }
+}

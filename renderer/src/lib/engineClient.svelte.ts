@@ -1,0 +1,164 @@
+import {
+  ServerMessageSchema, TOPICS, type Health, type QueryName, type QueryResult, type TopicName,
+} from '../../../analytics/common/engineApi';
+
+export type LinkState = 'connecting' | 'open' | 'down';
+
+interface Pending {
+  resolve: (v: unknown) => void;
+  reject: (e: Error) => void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+interface Sub {
+  topic: TopicName;
+  params: unknown;
+  onData: (data: unknown) => void;
+  wireId: number | null;
+}
+
+const QUERY_TIMEOUT_MS = 15_000;
+/** No message at all for this long means the link is dead even if the socket looks open. */
+const SILENCE_MS = 4_000;
+
+/**
+ * The wall's one connection to the engine: request/response and subscriptions over the engine
+ * API, validated with the shared schemas. It reconnects by itself with backoff and re-subscribes,
+ * so the wall recovers without a page reload.
+ */
+export class EngineClient {
+  state = $state<LinkState>('connecting');
+  role = $state<string | null>(null);
+  /** Milliseconds the server's clock is ahead of ours. */
+  clockSkewMs = $state(0);
+  health = $state.raw<Health | null>(null);
+  reconnects = $state(0);
+
+  private ws: WebSocket | null = null;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private readonly subs = new Map<number, Sub>();
+  private lastMessageMs = 0;
+  private backoffMs = 500;
+  private closed = false;
+  private readonly watchdog: ReturnType<typeof setInterval>;
+
+  constructor(private readonly url: string) {
+    this.connect();
+    this.subscribe('health', { intervalMs: 1000 }, (h) => (this.health = h as Health));
+    this.watchdog = setInterval(() => {
+      if (this.state === 'open' && Date.now() - this.lastMessageMs > SILENCE_MS) this.ws?.close();
+    }, 1000);
+  }
+
+  private connect(): void {
+    if (this.closed) return;
+    this.state = this.reconnects === 0 ? 'connecting' : 'down';
+    const ws = new WebSocket(this.url);
+    this.ws = ws;
+    ws.onopen = () => {
+      this.backoffMs = 500;
+      this.lastMessageMs = Date.now();
+    };
+    ws.onmessage = (ev) => this.onMessage(typeof ev.data === 'string' ? ev.data : '');
+    ws.onclose = () => {
+      if (this.ws !== ws) return;
+      this.ws = null;
+      this.state = 'down';
+      for (const [id, p] of this.pending) {
+        clearTimeout(p.timer);
+        p.reject(new Error('engine link lost'));
+        this.pending.delete(id);
+      }
+      for (const s of this.subs.values()) s.wireId = null;
+      if (!this.closed) {
+        setTimeout(() => {
+          this.reconnects++;
+          this.connect();
+        }, this.backoffMs);
+        this.backoffMs = Math.min(5_000, this.backoffMs * 2);
+      }
+    };
+  }
+
+  private onMessage(text: string): void {
+    this.lastMessageMs = Date.now();
+    let parsed;
+    try {
+      parsed = ServerMessageSchema.safeParse(JSON.parse(text));
+    } catch {
+      return;
+    }
+    if (!parsed.success) return;
+    const m = parsed.data;
+    switch (m.t) {
+      case 'hello':
+        this.role = m.role;
+        this.clockSkewMs = m.serverTimeMs - Date.now();
+        this.state = 'open';
+        for (const [localId, s] of this.subs) this.sendSubscribe(localId, s);
+        return;
+      case 'result': {
+        const p = this.pending.get(m.id);
+        if (!p) return;
+        this.pending.delete(m.id);
+        clearTimeout(p.timer);
+        if (m.ok) p.resolve(m.data);
+        else p.reject(new Error(`${m.error.code}: ${m.error.message}`));
+        return;
+      }
+      case 'push':
+        for (const s of this.subs.values()) if (s.wireId === m.id) s.onData(m.data);
+        return;
+    }
+  }
+
+  private request(msg: Record<string, unknown>): Promise<unknown> {
+    const ws = this.ws;
+    if (!ws || this.state !== 'open') return Promise.reject(new Error('engine link down'));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new Error('engine did not answer'));
+      }, QUERY_TIMEOUT_MS);
+      this.pending.set(id, { resolve, reject, timer });
+      ws.send(JSON.stringify({ ...msg, id }));
+    });
+  }
+
+  query(name: QueryName, params: Record<string, unknown> = {}): Promise<QueryResult> {
+    return this.request({ t: 'query', name, params }) as Promise<QueryResult>;
+  }
+
+  private sendSubscribe(localId: number, s: Sub): void {
+    const id = this.nextId++;
+    s.wireId = id;
+    this.ws?.send(JSON.stringify({ t: 'subscribe', id, topic: s.topic, params: s.params }));
+    void localId;
+  }
+
+  /** Pushes `topic` to `onData` until the returned function is called, across reconnects. */
+  subscribe(topic: TopicName, params: Record<string, unknown>, onData: (data: unknown) => void): () => void {
+    TOPICS[topic].parse(params);
+    const localId = this.nextId++;
+    const s: Sub = { topic, params, onData, wireId: null };
+    this.subs.set(localId, s);
+    if (this.state === 'open') this.sendSubscribe(localId, s);
+    return () => {
+      this.subs.delete(localId);
+      if (s.wireId !== null && this.state === 'open') this.ws?.send(JSON.stringify({ t: 'unsubscribe', id: s.wireId }));
+    };
+  }
+
+  /** The server's idea of now, for data ages. */
+  now(): number {
+    return Date.now() + this.clockSkewMs;
+  }
+
+  close(): void {
+    this.closed = true;
+    clearInterval(this.watchdog);
+    this.ws?.close();
+  }
+}

@@ -1,0 +1,80 @@
+import type { ChartOption } from '../../lib/chart.svelte';
+import { THEME, RISK_COLORS, type Severity } from '../theme';
+
+export interface Threshold {
+  value: number;
+  label: string;
+  severity: Severity;
+}
+
+export interface TrendData {
+  t: number[];
+  avg: (number | null)[];
+  min: (number | null)[];
+  max: (number | null)[];
+}
+
+export interface TrendOptions {
+  unit: string;
+  thresholds: Threshold[];
+  stale: boolean;
+  noDataText: string;
+  staleText: string;
+}
+
+/** Columns from the `series` query, checked: anything not a finite number becomes a gap. */
+export function trendData(columns: Record<string, unknown[]> | undefined): TrendData {
+  const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+  const t = (columns?.['t'] ?? []).map((v) => Number(v));
+  return {
+    t,
+    avg: (columns?.['avg'] ?? []).map(num),
+    min: (columns?.['min'] ?? []).map(num),
+    max: (columns?.['max'] ?? []).map(num),
+  };
+}
+
+/**
+ * A metric over time: the mean, the min–max band, the thresholds as lines in their national colour.
+ * No data is an ordinary result (an empty chart that says so); stale data is drawn grey and labelled.
+ */
+export function buildTrendOption(d: TrendData, o: TrendOptions): ChartOption {
+  const empty = d.t.length === 0 || d.avg.every((v) => v === null);
+  const line = o.stale ? THEME.stale : THEME.accent;
+  const pairs = (ys: (number | null)[]): [number, number | null][] => d.t.map((t, i) => [t, ys[i] ?? null]);
+  const lower = pairs(d.min);
+  const band = d.t.map((t, i): [number, number | null] => {
+    const lo = d.min[i];
+    const hi = d.max[i];
+    return [t, lo === null || lo === undefined || hi === null || hi === undefined ? null : hi - lo];
+  });
+  const values = [...d.min, ...d.max, ...o.thresholds.map((x) => x.value)].filter((v): v is number => v !== null);
+  return {
+    backgroundColor: 'transparent',
+    animation: false,
+    textStyle: { fontFamily: THEME.font, color: THEME.text },
+    grid: { left: 64, right: 16, top: 24, bottom: 28 },
+    xAxis: { type: 'time', axisLine: { lineStyle: { color: THEME.grid } }, axisLabel: { color: THEME.textDim, fontSize: 14, hideOverlap: true }, splitLine: { show: false } },
+    yAxis: {
+      type: 'value', scale: true, name: o.unit, nameTextStyle: { color: THEME.textDim, fontSize: 13 },
+      axisLabel: { color: THEME.textDim, fontSize: 14 }, splitLine: { lineStyle: { color: THEME.grid } },
+      ...(values.length > 0 ? { min: (v: { min: number }) => Math.min(v.min, ...values), max: (v: { max: number }) => Math.max(v.max, ...values) } : {}),
+    },
+    tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => (typeof v === 'number' ? `${v.toPrecision(4)} ${o.unit}` : '—') },
+    series: [
+      { id: 'lower', type: 'line', data: lower, stack: 'band', symbol: 'none', lineStyle: { opacity: 0 }, silent: true },
+      { id: 'band', type: 'line', data: band, stack: 'band', symbol: 'none', lineStyle: { opacity: 0 }, areaStyle: { color: line, opacity: 0.15 }, silent: true },
+      {
+        id: 'avg', type: 'line', data: pairs(d.avg), symbol: 'none', connectNulls: false, lineStyle: { color: line, width: 2 },
+        markLine: {
+          symbol: 'none', silent: true,
+          data: o.thresholds.map((x) => ({ yAxis: x.value, lineStyle: { color: RISK_COLORS[x.severity], type: 'dashed', width: 2 }, label: { formatter: x.label, color: RISK_COLORS[x.severity], position: 'insideEndTop', fontSize: 13 } })),
+        },
+      },
+    ],
+    graphic: empty || o.stale ? [{
+      type: 'text', left: 'center', top: 'middle', silent: true,
+      style: { text: empty ? o.noDataText : o.staleText, fill: empty ? THEME.textDim : '#ffb4b4', fontSize: 22, fontWeight: 'bold', fontFamily: THEME.font },
+    }] : [],
+  };
+}

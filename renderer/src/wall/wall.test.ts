@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { Playlist } from './playlist';
+import { layoutDisplays, wallSize, WallConfigSchema } from './wallConfig';
+
+const wall2x2 = WallConfigSchema.parse({
+  name: '2x2', cols: 2, rows: 2, bezel: { x: 24, y: 30 },
+  playlists: [['overview'], ['lifelines'], ['bridges'], ['construction']],
+});
+
+describe('wall layout', () => {
+  it('puts displays side by side with the bezels between them', () => {
+    const d = layoutDisplays(wall2x2);
+    expect(d.map((x) => [x.x, x.y])).toEqual([[0, 0], [1944, 0], [0, 1110], [1944, 1110]]);
+    expect(wallSize(wall2x2)).toEqual({ width: 3864, height: 2190 });
+    expect(d.every((x) => x.scale === 1)).toBe(true);
+  });
+
+  it('scales the 1920×1080 design uniformly to other resolutions, letterboxing other aspects', () => {
+    const w = WallConfigSchema.parse({ name: '4k', cols: 1, rows: 1, display: { width: 3840, height: 2160 }, playlists: [['overview']] });
+    expect(layoutDisplays(w)[0]).toMatchObject({ scale: 2, offsetX: 0, offsetY: 0 });
+    const wide = WallConfigSchema.parse({ name: 'w', cols: 1, rows: 1, display: { width: 2560, height: 1080 }, playlists: [['overview']] });
+    expect(layoutDisplays(wide)[0]).toMatchObject({ scale: 1, offsetX: 320, offsetY: 0 });
+  });
+
+  it('refuses a configuration without one playlist per display', () => {
+    expect(WallConfigSchema.safeParse({ name: 'x', cols: 2, rows: 2, playlists: [['overview']] }).success).toBe(false);
+    expect(WallConfigSchema.safeParse({ name: 'x', cols: 1, rows: 1, playlists: [['overview']], interruptDisplay: 3 }).success).toBe(false);
+  });
+});
+
+describe('playlist', () => {
+  const ev = { id: 'e1', title: '燃气泄漏', severity: 'red', asset: 'st-1', domain: 'gas', district: '420303', atMs: 0 };
+
+  it('rotates on schedule and wraps', () => {
+    const p = new Playlist(['a', 'b', 'c'], 10_000, 60_000, 0);
+    expect([0, 9_999, 10_000, 25_000, 30_000, 95_000].map((t) => p.at(t).screen)).toEqual(['a', 'a', 'b', 'c', 'a', 'c']);
+  });
+
+  it('gives focus to a critical event and hands the rotation back, where it was, on acknowledgement', () => {
+    const p = new Playlist(['a', 'b', 'c'], 10_000, 60_000, 0);
+    expect(p.at(12_000).screen).toBe('b');
+    p.interrupt({ ...ev, atMs: 13_000 });
+    expect(p.at(40_000)).toMatchObject({ screen: 'asset', interrupt: { id: 'e1' } });
+    p.acknowledge(41_000);
+    expect(p.at(41_000).screen).toBe('b');
+    expect(p.at(51_000).screen).toBe('c');
+  });
+
+  it('hands the rotation back after the timeout when nobody acknowledges', () => {
+    const p = new Playlist(['a', 'b'], 10_000, 60_000, 0);
+    p.interrupt({ ...ev, atMs: 1_000 });
+    expect(p.at(60_999).interrupt).not.toBeNull();
+    expect(p.at(61_000)).toEqual({ screen: 'a', interrupt: null });
+  });
+});

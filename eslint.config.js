@@ -1,4 +1,5 @@
 // The folder says the runtime; these rules fail any import that crosses layers the wrong way.
+import svelte from 'eslint-plugin-svelte';
 import tseslint from 'typescript-eslint';
 
 const NODE_BUILTINS = ['node:*', 'fs', 'fs/*', 'path', 'os', 'child_process', 'net', 'http', 'https', 'crypto', 'url', 'util', 'stream', 'worker_threads'];
@@ -11,6 +12,13 @@ const layer = (message, groups) => ({
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'renderer/dist/**', 'docs/**'] },
   ...tseslint.configs.recommended,
+  ...svelte.configs.recommended,
+  {
+    files: ['**/*.svelte', '**/*.svelte.ts'],
+    languageOptions: { parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.svelte'] } },
+    // the Maps and Sets there are deliberate non-reactive bookkeeping (pending requests, chart registry)
+    rules: { 'svelte/prefer-svelte-reactivity': 'off' },
+  },
   {
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',

@@ -1,0 +1,43 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from '../paths.js';
+import { launchChromium, openWall } from '../testing/browser.js';
+import { startLiveCity } from './liveCity.js';
+
+/** docs/screenshots: every screen at 1920×1080 and a 2×2 wall, from the live simulated city. */
+async function main(): Promise<void> {
+  const out = join(packageRoot(), 'docs', 'screenshots');
+  mkdirSync(out, { recursive: true });
+  const city = await startLiveCity({ rate: 2000, assets: 600, scenarios: ['gas-leak', 'bridge-overload', 'flood', 'sensor-silent'], speed: 3, eventsPerMin: 20 });
+  const browser = await launchChromium();
+  try {
+    // let a few minutes of scenario time accumulate
+    await new Promise((r) => setTimeout(r, Number(process.env['SHOTS_WARMUP_MS'] ?? 90_000)));
+    const shots: [string, string, number, number][] = [
+      ['overview', '?screen=overview', 1920, 1080],
+      ['overview-en', '?screen=overview&lang=en', 1920, 1080],
+      ['lifelines', '?screen=lifelines', 1920, 1080],
+      ['bridges', '?screen=bridges', 1920, 1080],
+      ['construction', '?screen=construction', 1920, 1080],
+      ['housing', '?screen=housing', 1920, 1080],
+      ['waste', '?screen=waste', 1920, 1080],
+      ['asset', '?screen=asset', 1920, 1080],
+      ['wall-2x2', '?wall=2x2', 3864, 2184],
+    ];
+    for (const [name, q, w, h] of shots) {
+      const { page, errors } = await openWall(browser, city.url(q), w, h);
+      await page.waitForTimeout(7000);
+      await page.screenshot({ path: join(out, `${name}.png`) });
+      console.log(`${name}.png${errors.length ? ` console errors: ${errors.join(' | ')}` : ''}`);
+      await page.close();
+    }
+  } finally {
+    await browser.close();
+    await city.stop();
+  }
+}
+
+main().then(() => process.exit(0), (e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,137 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+import type { NatsConnection } from '@nats-io/nats-core';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectNats } from '../../analytics/node/feeds/natsConnect.js';
+import { NatsPublisher } from '../../analytics/node/feeds/natsPublisher.js';
+import { buildCity } from '../../analytics/node/sim/city.js';
+import { CitySimulator, DEFAULT_SIM } from '../../analytics/node/sim/simulator.js';
+import { launchChromium, openWall } from '../../analytics/node/testing/browser.js';
+import { builtCli, EngineProcess } from '../../analytics/node/testing/engineProcess.js';
+import { tempDir, waitFor } from '../../analytics/node/testing/harness.js';
+import { NatsServerProcess } from '../../analytics/node/testing/natsServer.js';
+
+const TOKEN = 'wall-e2e-token-0123456789';
+const tmp = tempDir('cityops-wall-');
+let server: NatsServerProcess;
+let engine: EngineProcess;
+let nc: NatsConnection;
+let sim: CitySimulator;
+let browser: Browser;
+const enc = new TextEncoder();
+
+beforeAll(async () => {
+  server = await NatsServerProcess.start();
+  engine = await EngineProcess.start(builtCli(), ['--nats', server.url, '--db', `${tmp.dir}/wall.duckdb`, '--port', '0', '--token', TOKEN]);
+  nc = await connectNats({ url: server.url, name: 'wall test simulator' });
+  const city = buildCity(200, 613);
+  sim = new CitySimulator(city, new NatsPublisher(nc), { ...DEFAULT_SIM, rate: 400, eventsPerMin: 30 });
+  await waitFor(async () => (await engine.health()).ok, 'engine connected');
+  await sim.publishRegistry(Date.now());
+  sim.start();
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  sim?.stop();
+  await browser?.close();
+  await nc?.close();
+  await engine?.kill('SIGTERM');
+  await server?.dispose();
+  tmp.remove();
+});
+
+const url = (q: string): string => `${engine.url}/${q}#token=${TOKEN}`;
+
+/** The option of the wall's chart whose element has `data-chart=kind`, read through ECharts itself. */
+async function chartOption(page: Page, kind: string): Promise<Record<string, unknown>[]> {
+  return page.evaluate((k) => {
+    const charts = (globalThis as unknown as { __charts: { instances: Set<{ getDom(): HTMLElement; getOption(): Record<string, unknown> }> } }).__charts;
+    return [...charts.instances].filter((c) => c.getDom().dataset['chart'] === k).map((c) => JSON.parse(JSON.stringify(c.getOption())) as Record<string, unknown>);
+  }, kind);
+}
+
+describe('the wall in Chromium', () => {
+  it('loads the overview with no console errors and the map of the 8 districts', async () => {
+    const { page, errors } = await openWall(browser, url('?screen=overview'));
+    await waitFor(async () => (await chartOption(page, 'map')).length === 1, 'map chart');
+    const [map] = await chartOption(page, 'map');
+    const regions = ((map?.['geo'] as { regions: { name: string }[] }[])[0]?.regions ?? []).map((r) => r.name).sort();
+    expect(regions).toEqual(['丹江口市', '房县', '张湾区', '郧西县', '郧阳区', '竹山县', '竹溪县', '茅箭区'].sort());
+    await waitFor(async () => (await page.locator('[data-kpi="gas"] .big').textContent())?.match(/^[1-9]/), 'gas KPI shows reporting assets');
+    expect(await page.locator('[data-link="engine"]').textContent()).toContain('正常');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('shows a reading published to NATS', async () => {
+    const { page, errors } = await openWall(browser, url('?screen=lifelines'));
+    const asset = { id: 'e2e-probe', ts: new Date().toISOString(), name: '张湾区燃气探测点E2E', kind: 'market_detector', lat: 32.65, lon: 110.77, owner: '测试', supervisor: '测试' };
+    nc.publish('city.asset.gas.420303.e2e-probe', enc.encode(JSON.stringify(asset)));
+    nc.publish('city.telemetry.gas.420303.e2e-probe', enc.encode(JSON.stringify({ id: `probe-${Date.now()}`, ts: Date.now(), metric: 'lel_pct', value: 77.7, unit: '%LEL' })));
+    await waitFor(async () => {
+      const bars = await chartOption(page, 'bars');
+      return bars.some((b) => JSON.stringify(b['series']).includes('77.7'));
+    }, 'the probe value in the gas TOP 10', 30_000, 250);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('shows the NATS banner when nats-server stops and clears it when it is back', async () => {
+    const { page } = await openWall(browser, url('?screen=overview'));
+    await page.locator('[data-link="nats"]').waitFor();
+    await server.stop('SIGKILL');
+    await page.locator('[data-banner="nats"]').waitFor({ timeout: 30_000 });
+    expect(await page.locator('[data-link="nats"]').textContent()).toContain('中断');
+    await server.restart();
+    await page.locator('[data-banner]').waitFor({ state: 'detached', timeout: 30_000 });
+    await page.close();
+  });
+
+  it('rotates the playlist, and a critical event takes focus until acknowledged', async () => {
+    const { page, errors } = await openWall(browser, url('?wall=1x1&rotate=3'));
+    const seen = new Set<string>();
+    await waitFor(async () => {
+      seen.add((await page.locator('[data-display="0"]').getAttribute('data-showing')) ?? '');
+      return seen.size >= 3;
+    }, 'three screens in rotation', 30_000, 250);
+    nc.publish('city.event.gas.420303', enc.encode(JSON.stringify({ id: `e2e-red-${Date.now()}`, ts: new Date().toISOString(), type: 'gas_leak', severity: 'red', title: 'E2E 可燃气体二级报警', asset: 'e2e-probe' })));
+    await page.locator('[data-interrupt]').waitFor({ timeout: 30_000 });
+    expect(await page.locator('[data-display="0"]').getAttribute('data-showing')).toBe('asset');
+    await page.waitForTimeout(4000);
+    expect(await page.locator('[data-display="0"]').getAttribute('data-showing')).toBe('asset');
+    await page.locator('[data-ack]').click();
+    await waitFor(async () => (await page.locator('[data-display="0"]').getAttribute('data-showing')) !== 'asset', 'rotation resumed');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('puts nothing across a seam of a 2×2 wall with bezels', async () => {
+    const { page, errors } = await openWall(browser, url('?wall=2x2'), 3864, 2184);
+    await waitFor(async () => (await chartOption(page, 'trend')).length >= 8, 'charts on every display');
+    await page.waitForTimeout(2000);
+    const violations = await page.evaluate(() => {
+      const out: string[] = [];
+      const displays = [...document.querySelectorAll<HTMLElement>('[data-display]')].map((d) => ({ el: d, r: d.getBoundingClientRect() }));
+      const leaves = [...document.querySelectorAll<HTMLElement>('[data-display] *')].filter((e) => e.tagName === 'CANVAS' || (e.childElementCount === 0 && (e.textContent ?? '').trim() !== ''));
+      for (const e of leaves) {
+        const r = e.getBoundingClientRect();
+        if (r.width === 0 || r.height === 0) continue;
+        const home = displays.find((d) => d.el.contains(e));
+        if (!home) { out.push(`${e.tagName} outside every display`); continue; }
+        const h = home.r;
+        // what is clipped by its own panel is not drawn; check what is visible: intersect with the display
+        if (r.left < h.left - 0.5 || r.top < h.top - 0.5 || r.right > h.right + 0.5 || r.bottom > h.bottom + 0.5) {
+          const visible = !(r.right <= h.left || r.left >= h.right || r.bottom <= h.top || r.top >= h.bottom);
+          if (visible) out.push(`${e.tagName} "${(e.textContent ?? '').slice(0, 30)}" crosses display ${home.el.dataset['display']}`);
+        }
+      }
+      return { count: leaves.length, out, displays: displays.map((d) => [d.r.left, d.r.top, d.r.width, d.r.height]) };
+    });
+    expect(violations.displays).toEqual([[0, 0, 1920, 1080], [1944, 0, 1920, 1080], [0, 1104, 1920, 1080], [1944, 1104, 1920, 1080]]);
+    expect(violations.count).toBeGreaterThan(100);
+    expect(violations.out).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});

@@ -50,11 +50,18 @@ export async function wallBench(seconds: number): Promise<Record<string, unknown
       perSecond.push((now - last) * 1000);
       last = now;
     }
-    const charts = await page.evaluate(() => (globalThis as unknown as { __charts: { live: number } }).__charts.live);
+    await page.evaluate(() => { (globalThis as unknown as { __charts: { updateMs: number[] } }).__charts.updateMs.length = 0; });
+    await page.waitForTimeout(30_000);
+    const { charts, updates } = await page.evaluate(() => {
+      const c = (globalThis as unknown as { __charts: { live: number; updateMs: number[] } }).__charts;
+      return { charts: c.live, updates: [...c.updateMs] };
+    });
     return {
       serveReadyMs: round(city.readyMs), firstScreenMs: firstScreen.map((x) => round(x)), firstScreenMaxMs: round(Math.max(...firstScreen)),
       panels: charts, seconds, mainThreadMsPerSecondP50: round(percentile(perSecond, 50)), mainThreadMsPerSecondP95: round(percentile(perSecond, 95)),
-      mainThreadMsPerSecondMax: round(Math.max(...perSecond)), consoleErrors: errors.length,
+      mainThreadMsPerSecondMax: round(Math.max(...perSecond)),
+      chartUpdates: updates.length, chartUpdateP50Ms: round(percentile(updates, 50), 2), chartUpdateP95Ms: round(percentile(updates, 95), 2),
+      chartUpdateMaxMs: round(Math.max(...updates), 2), consoleErrors: errors.length,
     };
   } finally {
     await browser.close();

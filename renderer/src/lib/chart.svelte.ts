@@ -13,7 +13,8 @@ function registerMaps(): void {
 }
 
 /** Live chart instances, watched by the soak test: it must stay flat. */
-export const chartCount = { live: 0, created: 0, instances: new Set<echarts.ECharts>() };
+export const chartCount = { live: 0, created: 0, instances: new Set<echarts.ECharts>(), updateMs: [] as number[] };
+const MAX_TIMINGS = 2000;
 
 export interface ChartOptions {
   /** The display's scale (real pixels per design pixel), so canvases stay sharp when scaled. */
@@ -40,7 +41,12 @@ export function chart(getOption: () => ChartOption | null, opts: ChartOptions = 
     ro.observe(node);
     $effect(() => {
       const option = getOption();
-      if (option) instance.setOption(option, { notMerge: false, replaceMerge: ['series', 'dataset', 'graphic'], lazyUpdate: false });
+      if (!option) return;
+      // setOption renders synchronously (lazyUpdate off): its duration is the chart's main-thread work per update
+      const t0 = performance.now();
+      instance.setOption(option, { notMerge: false, replaceMerge: ['series', 'dataset', 'graphic'], lazyUpdate: false });
+      chartCount.updateMs.push(performance.now() - t0);
+      if (chartCount.updateMs.length > MAX_TIMINGS) chartCount.updateMs.splice(0, chartCount.updateMs.length - MAX_TIMINGS);
     });
     return () => {
       ro.disconnect();

@@ -110,28 +110,48 @@ describe('the wall in Chromium', () => {
     const { page, errors } = await openWall(browser, url('?wall=2x2'), 3864, 2184);
     await waitFor(async () => (await chartOption(page, 'trend')).length >= 8, 'charts on every display');
     await page.waitForTimeout(2000);
-    const violations = await page.evaluate(() => {
-      const out: string[] = [];
-      const displays = [...document.querySelectorAll<HTMLElement>('[data-display]')].map((d) => ({ el: d, r: d.getBoundingClientRect() }));
-      const leaves = [...document.querySelectorAll<HTMLElement>('[data-display] *')].filter((e) => e.tagName === 'CANVAS' || (e.childElementCount === 0 && (e.textContent ?? '').trim() !== ''));
-      for (const e of leaves) {
-        const r = e.getBoundingClientRect();
-        if (r.width === 0 || r.height === 0) continue;
-        const home = displays.find((d) => d.el.contains(e));
-        if (!home) { out.push(`${e.tagName} outside every display`); continue; }
-        const h = home.r;
-        // what is clipped by its own panel is not drawn; check what is visible: intersect with the display
-        if (r.left < h.left - 0.5 || r.top < h.top - 0.5 || r.right > h.right + 0.5 || r.bottom > h.bottom + 0.5) {
-          const visible = !(r.right <= h.left || r.left >= h.right || r.bottom <= h.top || r.top >= h.bottom);
-          if (visible) out.push(`${e.tagName} "${(e.textContent ?? '').slice(0, 30)}" crosses display ${home.el.dataset['display']}`);
-        }
-      }
-      return { count: leaves.length, out, displays: displays.map((d) => [d.r.left, d.r.top, d.r.width, d.r.height]) };
-    });
+    const violations = await page.evaluate(seamCheck);
     expect(violations.displays).toEqual([[0, 0, 1920, 1080], [1944, 0, 1920, 1080], [0, 1104, 1920, 1080], [1944, 1104, 1920, 1080]]);
     expect(violations.count).toBeGreaterThan(100);
     expect(violations.out).toEqual([]);
+    // the check itself can fail: a label pushed past the right edge of display 0 is caught
+    await page.evaluate(() => {
+      const probe = document.createElement('span');
+      probe.textContent = '跨越拼缝的文字';
+      probe.style.cssText = 'position:absolute;left:1880px;top:500px;font-size:30px;white-space:nowrap';
+      document.querySelector('[data-display="0"] [data-canvas]')?.appendChild(probe);
+    });
+    expect((await page.evaluate(seamCheck)).out).toEqual(['SPAN "跨越拼缝的文字" crosses the edge of display 0']);
     expect(errors).toEqual([]);
     await page.close();
   });
 });
+
+/**
+ * Runs in the page: every visible leaf (text or canvas), clipped by its clipping ancestors inside
+ * its display's canvas, must lie within the display. The display's own edge is the seam.
+ */
+function seamCheck(): { count: number; out: string[]; displays: number[][] } {
+  const out: string[] = [];
+  const displays = [...document.querySelectorAll<HTMLElement>('[data-display]')].map((d) => ({ el: d, r: d.getBoundingClientRect() }));
+  const leaves = [...document.querySelectorAll<HTMLElement>('[data-display] *')].filter((e) => e.tagName === 'CANVAS' || (e.childElementCount === 0 && (e.textContent ?? '').trim() !== ''));
+  for (const e of leaves) {
+    const home = displays.find((d) => d.el.contains(e));
+    if (!home) { out.push(`${e.tagName} outside every display`); continue; }
+    let r = e.getBoundingClientRect();
+    let box = { l: r.left, t: r.top, r: r.right, b: r.bottom };
+    for (let a = e.parentElement; a && !a.hasAttribute('data-canvas') && a !== home.el; a = a.parentElement) {
+      const cs = getComputedStyle(a);
+      if (cs.overflowX !== 'visible' || cs.overflowY !== 'visible') {
+        r = a.getBoundingClientRect();
+        box = { l: Math.max(box.l, r.left), t: Math.max(box.t, r.top), r: Math.min(box.r, r.right), b: Math.min(box.b, r.bottom) };
+      }
+    }
+    if (box.r - box.l < 1 || box.b - box.t < 1) continue;
+    const h = home.r;
+    if (box.l < h.left - 0.5 || box.t < h.top - 0.5 || box.r > h.right + 0.5 || box.b > h.bottom + 0.5) {
+      out.push(`${e.tagName} "${(e.textContent ?? '').slice(0, 30)}" crosses the edge of display ${home.el.dataset['display'] ?? ''}`);
+    }
+  }
+  return { count: leaves.length, out, displays: displays.map((d) => [d.r.left, d.r.top, d.r.width, d.r.height]) };
+}

@@ -10,12 +10,13 @@ import { CitySimulator, DEFAULT_SIM } from '../../analytics/node/sim/simulator.j
 import { launchChromium, openWall } from '../../analytics/node/testing/browser.js';
 import { builtCli, EngineProcess } from '../../analytics/node/testing/engineProcess.js';
 import { tempDir, waitFor } from '../../analytics/node/testing/harness.js';
-import { NatsServerProcess } from '../../analytics/node/testing/natsServer.js';
+import { freePort, NatsServerProcess } from '../../analytics/node/testing/natsServer.js';
 
 const TOKEN = 'wall-e2e-token-0123456789';
 const tmp = tempDir('cityops-wall-');
 let server: NatsServerProcess;
 let engine: EngineProcess;
+let engineArgs: string[];
 let nc: NatsConnection;
 let sim: CitySimulator;
 let browser: Browser;
@@ -23,7 +24,8 @@ const enc = new TextEncoder();
 
 beforeAll(async () => {
   server = await NatsServerProcess.start();
-  engine = await EngineProcess.start(builtCli(), ['--nats', server.url, '--db', `${tmp.dir}/wall.duckdb`, '--port', '0', '--token', TOKEN]);
+  engineArgs = ['--nats', server.url, '--db', `${tmp.dir}/wall.duckdb`, '--port', String(await freePort()), '--token', TOKEN];
+  engine = await EngineProcess.start(builtCli(), engineArgs);
   nc = await connectNats({ url: server.url, name: 'wall test simulator' });
   const city = buildCity(200, 613);
   sim = new CitySimulator(city, new NatsPublisher(nc), { ...DEFAULT_SIM, rate: 400, eventsPerMin: 30 });
@@ -85,6 +87,21 @@ describe('the wall in Chromium', () => {
     expect(await page.locator('[data-link="nats"]').textContent()).toContain('中断');
     await server.restart();
     await page.locator('[data-banner]').waitFor({ state: 'detached', timeout: 30_000 });
+    await page.close();
+  });
+
+  it('shows the engine banner when the engine dies and recovers without a page reload when it is back', async () => {
+    const { page } = await openWall(browser, url('?screen=overview'));
+    await page.locator('[data-link="engine"]').waitFor();
+    await page.evaluate(() => { (globalThis as unknown as { __loaded: number }).__loaded = 1; });
+    await engine.kill('SIGKILL');
+    await page.locator('[data-banner="engine"]').waitFor({ timeout: 30_000 });
+    engine = await EngineProcess.start(builtCli(), engineArgs);
+    await page.locator('[data-banner]').waitFor({ state: 'detached', timeout: 30_000 });
+    const before = Number((await page.locator('.counts').textContent())?.replace(/[^0-9 ]/g, '').trim().split(/\s+/)[0] ?? 0);
+    await waitFor(async () => Number((await page.locator('.counts').textContent())?.replace(/[^0-9 ]/g, '').trim().split(/\s+/)[0] ?? 0) > before, 'live counts again');
+    // same page: the marker set before the outage is still there
+    expect(await page.evaluate(() => (globalThis as unknown as { __loaded?: number }).__loaded)).toBe(1);
     await page.close();
   });
 

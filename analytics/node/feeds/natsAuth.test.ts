@@ -1,3 +1,4 @@
+import { createAccount, createOperator, createUser as createJwtUser, encodeAccount, encodeOperator, encodeUser, fmtCreds } from '@nats-io/jwt';
 import { createUser } from '@nats-io/nkeys';
 import { execSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -64,6 +65,21 @@ describe('NATS credentials', () => {
     const url = s.url.replace('nats://', 'tls://');
     expect(await canConnect({ url, tlsCaFile: `${d}/ca.pem` })).toBe(true);
     expect(await canConnect({ url })).toBe(false);
+  });
+
+  it('a .creds file (operator JWT mode)', async () => {
+    const op = createOperator();
+    const acct = createAccount();
+    const user = createJwtUser();
+    const opJwt = await encodeOperator('city-operator', op);
+    const limits = { conn: -1, subs: -1, data: -1, payload: -1, imports: -1, exports: -1, wildcards: true, leaf: -1 };
+    const acctJwt = await encodeAccount('city', acct, { limits }, { signer: op });
+    const userJwt = await encodeUser('wall-1', user, acct);
+    writeFileSync(`${tmp.dir}/wall.creds`, fmtCreds(userJwt, user));
+    const s = await NatsServerProcess.start({ jetstream: false, extraConfig: `operator: ${opJwt}\nresolver: MEMORY\nresolver_preload: { ${acct.getPublicKey()}: ${acctJwt} }` });
+    servers.push(s);
+    expect(await canConnect({ url: s.url, credsFile: `${tmp.dir}/wall.creds` })).toBe(true);
+    expect(await canConnect({ url: s.url })).toBe(false);
   });
 
   it('never shows credentials embedded in a URL', () => {

@@ -92,10 +92,10 @@ export class Engine {
       t.unref();
       this.timers.push(t);
     };
-    every(this.config.maintenanceIntervalMs, () => this.writer.exclusive(async (c) => {
-      await compactRollups(c, Date.now(), this.compacted);
-      await applyRetention(c, Date.now(), this.config.retention);
-    }));
+    every(this.config.maintenanceIntervalMs, async () => {
+      await this.compact();
+      await this.writer.exclusive((c) => applyRetention(c, Date.now(), this.config.retention));
+    });
     every(this.config.rollupEveryMs, () => (this.writer.rollupPending ? this.writer.rollUp() : Promise.resolve()));
     every(5_000, () => this.writer.exclusive((c) => saveFreshness(c, this.freshness.snapshot(Date.now()))));
   }
@@ -145,6 +145,11 @@ export class Engine {
   async rollUp(): Promise<void> {
     do await this.writer.rollUp();
     while (this.writer.rollupPending);
+  }
+
+  /** Merges the rollup partials of buckets closed since the last run (the engine also does it every minute). */
+  async compact(): Promise<void> {
+    await this.writer.exclusive((c) => compactRollups(c, Date.now(), this.compacted));
   }
 
   async checkpoint(): Promise<void> {

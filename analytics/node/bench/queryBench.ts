@@ -1,7 +1,6 @@
 import { DOMAINS } from '../../common/city.js';
 import { defaultEngineConfig, startEngine, type Engine } from '../engine.js';
 import { MemoryFeed } from '../feeds/memorySource.js';
-import { compactRollups } from '../store/maintenance.js';
 import { tempDir } from '../testing/harness.js';
 import { percentile, round } from './stats.js';
 
@@ -22,8 +21,7 @@ export async function queryBench(total: number, runs: number): Promise<Record<st
     const fillS = (Date.now() - t0) / 1000;
     const t1 = Date.now();
     await engine.rollUp();
-    const w = engine as unknown as { writer: { exclusive: <T>(f: (c: never) => Promise<T>) => Promise<T> } };
-    await w.writer.exclusive((c) => compactRollups(c, Date.now()));
+    await engine.compact();
     await engine.checkpoint();
     const rollupS = (Date.now() - t1) / 1000;
     const counts = await engine.db.queryRows(`SELECT (SELECT count(*) FROM readings) AS readings, (SELECT count(*) FROM rollup_10s) AS r10,

@@ -2,7 +2,6 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultEngineConfig, startEngine, type Engine } from '../engine.js';
 import { MemoryFeed } from '../feeds/memorySource.js';
-import { compactRollups } from '../store/maintenance.js';
 import { tempDir, waitFor } from '../testing/harness.js';
 
 const enc = new TextEncoder();
@@ -117,7 +116,7 @@ describe('ingest', () => {
     expect(before).toMatchObject({ n: 3, sum: 6, min: 1, max: 3, last_value: 3 });
     await engine.checkpoint();
     // partial rows of closed buckets are merged into one, without changing the aggregate
-    await (engine as unknown as { writer: { exclusive: (f: (c: never) => Promise<unknown>) => Promise<unknown> } }).writer.exclusive((c) => compactRollups(c, now));
+    await engine.compact();
     const rows = await engine.db.queryRows(`SELECT count(*)::INTEGER AS n FROM rollup_1m WHERE epoch_ms(bucket) = ${minute}`);
     expect(rows[0]?.['n']).toBe(1);
     await publish(feed, 'a1', [{ id: 'late', ts: minute + 500, metric: 'x', value: 10 }, { id: 'later', ts: minute + 59_000, metric: 'x', value: -4 }]);

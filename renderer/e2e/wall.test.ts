@@ -123,6 +123,34 @@ describe('the wall in Chromium', () => {
     await page.close();
   });
 
+  it('scales a screen to a 4K display with click areas where they are drawn', async () => {
+    const { page, errors } = await openWall(browser, url('?wall=4k'), 3840, 2160);
+    await waitFor(async () => (await chartOption(page, 'bars')).some((b) => JSON.stringify(b['series']).includes('"key"')), 'bars with data');
+    // the top bar of the first TOP 10 chart, located by ECharts in design pixels, mapped through the display's scale
+    const target = await page.evaluate(() => {
+      const charts = (globalThis as unknown as { __charts: { instances: Set<{ getDom(): HTMLElement; getOption(): { series: { data: { key: string; value: number }[] }[] }; convertToPixel(f: unknown, v: unknown): number[] }> } }).__charts;
+      const c = [...charts.instances].find((x) => x.getDom().dataset['chart'] === 'bars');
+      if (!c) return null;
+      const data = c.getOption().series[0]?.data ?? [];
+      const i = data.length - 1;
+      const [x, y] = c.convertToPixel({ seriesIndex: 0 }, [(data[i]?.value ?? 0) / 2, i]) as [number, number];
+      const dom = c.getDom();
+      const r = dom.getBoundingClientRect();
+      const scale = r.width / dom.offsetWidth;
+      return { key: data[i]?.key ?? '', x: r.left + x * scale, y: r.top + y * scale, scale };
+    });
+    expect(target?.scale).toBe(2);
+    if (!target) throw new Error('no bar chart');
+    await page.mouse.click(target.x, target.y);
+    await waitFor(async () => (await page.locator('[data-display="0"]').getAttribute('data-showing')) === 'asset', 'asset detail opened by the click');
+    expect(await page.locator('[data-asset]').getAttribute('data-asset')).toBe(target.key.split('/')[2]);
+    // canvases render at the display's real density: no upscaling blur
+    const sharp = await page.evaluate(() => [...document.querySelectorAll('canvas')].every((c) => c.width >= c.getBoundingClientRect().width - 1));
+    expect(sharp).toBe(true);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('puts nothing across a seam of a 2×2 wall with bezels', async () => {
     const { page, errors } = await openWall(browser, url('?wall=2x2'), 3864, 2184);
     await waitFor(async () => (await chartOption(page, 'trend')).length >= 8, 'charts on every display');

@@ -68,7 +68,10 @@ export class Ingestor {
   }
 
   start(): void {
-    this.loop ??= this.run();
+    // a failure that escapes the loop stops ingest visibly (health: running false, the reason) instead of crashing the process
+    this.loop ??= this.run().catch((e: unknown) => {
+      this.state.lastError = `ingest stopped: ${e instanceof Error ? e.message : String(e)}`;
+    });
   }
 
   private async run(): Promise<void> {

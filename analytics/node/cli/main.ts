@@ -74,7 +74,20 @@ async function serve(flags: Flags): Promise<void> {
   console.log(`  health:     ${served.server.url}/api/health`);
   console.log(`  engine API: ${served.server.url.replace(/^http/, 'ws')}/api/ws?token=<token in ${served.tokenFile}>`);
   console.log(`  database:   ${s.engine.db}; NATS: ${served.engine.health().nats.url} (${served.engine.health().nats.mode})`);
-  onShutdown(served.stop);
+  let stopping = false;
+  // if ingest ever stops for good, exit so the supervisor restarts the engine (it resumes from its position)
+  const watch = setInterval(() => {
+    const st = served.engine.ingestor.state;
+    if (!stopping && !st.running) {
+      console.error(`cityops: ${st.lastError ?? 'ingest stopped'}; exiting for a restart`);
+      process.exit(2);
+    }
+  }, 5_000);
+  watch.unref();
+  onShutdown(async () => {
+    stopping = true;
+    await served.stop();
+  });
 }
 
 export async function main(argv: string[]): Promise<void> {

@@ -26,7 +26,7 @@ export function levelFromCounts(c: { red: number; orange: number; yellow: number
 }
 
 /** Shiyan's districts in the four risk colours, with asset markers; stale data is drawn grey. */
-export function buildDistrictMapOption(districts: DistrictRisk[], assets: AssetMarker[], stale: boolean): ChartOption {
+export function buildDistrictMapOption(districts: DistrictRisk[], assets: AssetMarker[], stale: boolean, labelOf: (name: string) => string = (n) => n): ChartOption {
   const color = (l: RiskLevel): string => (stale ? THEME.stale : RISK_COLORS[l]);
   return {
     backgroundColor: 'transparent',
@@ -34,7 +34,7 @@ export function buildDistrictMapOption(districts: DistrictRisk[], assets: AssetM
     tooltip: { trigger: 'item', formatter: (p: { name: string; data?: { detail?: string } }) => `${p.name}${p.data?.detail ? `<br/>${p.data.detail}` : ''}` },
     geo: {
       map: 'shiyan', roam: false, nameProperty: 'name', layoutCenter: ['50%', '52%'], layoutSize: '96%',
-      label: { show: true, color: '#ffffff', fontSize: 18, fontFamily: THEME.font, textBorderColor: '#000', textBorderWidth: 3 },
+      label: { show: true, formatter: (p: { name: string }) => labelOf(p.name), color: '#ffffff', fontSize: 18, fontFamily: THEME.font, textBorderColor: '#000', textBorderWidth: 3 },
       itemStyle: { borderColor: '#9cc8ff', borderWidth: 1.5, areaColor: RISK_COLORS.none },
       emphasis: { label: { color: '#fff' }, itemStyle: { areaColor: '#2a5a8c' } },
       regions: districts.map((d) => ({ name: d.name, itemStyle: { areaColor: color(d.level), opacity: d.level === 'none' ? 1 : 0.78 } })),

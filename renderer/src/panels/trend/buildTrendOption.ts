@@ -3,6 +3,7 @@ import { THEME, RISK_COLORS, type Severity } from '../theme';
 
 export interface Threshold {
   value: number;
+  /** Text already in the wall's language (screens keep i18n keys and translate them). */
   label: string;
   severity: Severity;
 }

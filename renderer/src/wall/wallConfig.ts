@@ -20,6 +20,8 @@ export const WallConfigSchema = z.object({
   interruptS: z.number().min(10).max(3600).default(120),
   /** Which display shows critical events (row by row, from 0). */
   interruptDisplay: z.number().int().min(0).default(0),
+  /** Whether critical events take focus at all (off for a pinned single screen, `?screen=`). */
+  interrupts: z.boolean().default(true),
 }).refine((w) => w.playlists.length === w.cols * w.rows, { message: 'one playlist per display (cols × rows)' })
   .refine((w) => w.interruptDisplay < w.cols * w.rows, { message: 'interruptDisplay must be one of the displays' });
 export type WallConfig = z.infer<typeof WallConfigSchema>;
@@ -62,6 +64,7 @@ export function wallSize(w: WallConfig): { width: number; height: number } {
   return { width: w.cols * w.display.width + (w.cols - 1) * w.bezel.x, height: w.rows * w.display.height + (w.rows - 1) * w.bezel.y };
 }
 
+/** One display pinned to the given screens: no takeover by critical events. */
 export function singleDisplayWall(screens: string[], rotateS = 30): WallConfig {
-  return WallConfigSchema.parse({ name: 'single', cols: 1, rows: 1, playlists: [screens], rotateS });
+  return WallConfigSchema.parse({ name: 'single', cols: 1, rows: 1, playlists: [screens], rotateS, interrupts: false });
 }

@@ -10,7 +10,7 @@ const T = {
   screen_housing: { zh: '房屋安全与防汛', en: 'Housing and flood season' },
   screen_waste: { zh: '环卫设施与公园', en: 'Waste facilities and parks' },
   screen_asset: { zh: '设施详情', en: 'Asset detail' },
-  kpi_title: { zh: '设施 · 在线 · 读数/秒', en: 'Assets · online · readings/s' },
+  kpi_title: { zh: '设施 · 在线 · 读数/秒', en: 'Assets · online · per s' },
   kpi_events: { zh: '1小时事件', en: 'Events 1 h' },
   kpi_severe: { zh: '橙红事件', en: 'Orange/red' },
   kpi_alarms: { zh: '活动报警', en: 'Active alarms' },

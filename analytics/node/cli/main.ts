@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { payloadJsonSchemas } from '../../common/feedSchemas.js';
+import { verifyAuditLog } from '../audit/auditLog.js';
 import { resolveServeSettings, type Flags } from '../config.js';
 import { connectNats } from '../feeds/natsConnect.js';
 import { NatsPublisher } from '../feeds/natsPublisher.js';
@@ -23,6 +24,7 @@ const USAGE = `cityops <command> [options]
   demo       [--port N] [--rate N] [--assets N] [--scenario NAME]... [--db FILE]
              starts a private nats-server (or the in-process feed), the engine, the server and the simulator
   schemas    <dir>   writes the feed contract's JSON Schemas
+  audit verify <file>  checks the hash chain of an audit log (default .cityops/audit.log)
 
 Environment: CITYOPS_NATS_URL, CITYOPS_DB, CITYOPS_PORT, CITYOPS_HOST, CITYOPS_TOKEN, CITYOPS_CONFIG, ...
 (see README.md).`;
@@ -109,6 +111,14 @@ export async function main(argv: string[]): Promise<void> {
         writeFileSync(join(dir, `${name}.schema.json`), `${JSON.stringify(schema, null, 2)}\n`);
       }
       console.log(`wrote ${Object.keys(payloadJsonSchemas()).length} schemas to ${dir}`);
+      return;
+    }
+    case 'audit': {
+      if (positionals[0] !== 'verify') throw new Error('usage: cityops audit verify <file>');
+      const file = positionals[1] ?? '.cityops/audit.log';
+      const v = verifyAuditLog(file);
+      console.log(v.ok ? `${file}: ${v.entries} entries, chain intact` : `${file}: ${v.entries} entries, ${v.problems.length} problems:\n  ${v.problems.join('\n  ')}`);
+      if (!v.ok) process.exit(3);
       return;
     }
     default:

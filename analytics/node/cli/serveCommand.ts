@@ -4,6 +4,7 @@ import { packageRoot } from '../paths.js';
 import { startEngine, type Engine } from '../engine.js';
 import type { FeedSource } from '../feeds/feedSource.js';
 import type { ServeSettings } from '../config.js';
+import { AuditLog } from '../audit/auditLog.js';
 import { AccessTokens } from '../server/access.js';
 import { DEFAULT_SERVER, startServer, type RunningServer } from '../server/httpServer.js';
 
@@ -27,9 +28,14 @@ export async function startServe(s: ServeSettings, memoryFeed?: FeedSource): Pro
   if (s.wallToken) tokens.add(s.wallToken, 'wall');
   const tokenFile = join(dirname(s.engine.db), 'token');
   writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
+  // every action and every refusal at the engine API goes into the hash-chained audit log
+  const auditLog = new AuditLog(join(dirname(s.engine.db), 'audit.log'));
+  const audit = (line: string): void => {
+    auditLog.append('engine-api', line, /^(refused|dropped|closed)/.test(line) ? 'refused' : 'done');
+  };
   let server: RunningServer;
   try {
-    server = await startServer(engine, { ...DEFAULT_SERVER, host: s.host, port: s.port, tokens, allowedOrigins: s.allowedOrigins, staticDir: RENDERER_DIR });
+    server = await startServer(engine, { ...DEFAULT_SERVER, host: s.host, port: s.port, tokens, allowedOrigins: s.allowedOrigins, staticDir: RENDERER_DIR, audit });
   } catch (e) {
     await engine.stop();
     throw e;

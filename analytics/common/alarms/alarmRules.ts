@@ -1,0 +1,159 @@
+import { z } from 'zod';
+import { DOMAINS } from '../city.js';
+
+/**
+ * Alarm rules: per domain and metric, a setpoint with deadband, on- and off-delays, or a rate of
+ * change, or "no data". Every default names the standard it comes from (docs/alarm-rules.md).
+ */
+export const AlarmRuleSchema = z.object({
+  id: z.string().regex(/^[a-z0-9_.-]{1,64}$/),
+  domain: z.enum(DOMAINS),
+  metric: z.string().regex(/^[a-z0-9_]{1,64}$/),
+  kind: z.enum(['high', 'low', 'rate', 'no_data']),
+  /** high/low: the setpoint; rate: the change per minute (absolute); no_data: unused. */
+  setpoint: z.number().finite().default(0),
+  /** The value must come back this far past the setpoint before the alarm clears (chatter guard). */
+  deadband: z.number().min(0).default(0),
+  /** The condition must hold this long (by data time) before the alarm raises. */
+  onDelayS: z.number().min(0).max(3600).default(0),
+  /** The condition must be gone this long before the alarm clears. */
+  offDelayS: z.number().min(0).max(3600).default(0),
+  /** no_data: silent for this long. */
+  silentS: z.number().min(1).max(86_400).default(300),
+  priority: z.enum(['critical', 'high', 'medium', 'low']),
+  latching: z.boolean().default(false),
+  title: z.object({ zh: z.string().min(1), en: z.string().min(1) }),
+  source: z.string().min(1),
+});
+export type AlarmRule = z.infer<typeof AlarmRuleSchema>;
+export const AlarmRulesSchema = z.array(AlarmRuleSchema).refine((rs) => new Set(rs.map((r) => r.id)).size === rs.length, 'rule ids must be unique');
+
+export interface Transition {
+  ruleId: string;
+  key: string;
+  active: boolean;
+  atMs: number;
+  value: number | null;
+}
+
+interface RuleState {
+  active: boolean;
+  /** when the raw condition started holding (for the on-delay) */
+  pendingSinceMs: number | null;
+  /** when the raw condition stopped holding while active (for the off-delay) */
+  clearingSinceMs: number | null;
+  lastTsMs: number;
+  lastValue: number;
+}
+
+/**
+ * Evaluates readings against the rules and says when an alarm condition starts or ends. Pure and
+ * bounded: state is kept per (asset, rule) up to `maxStates`.
+ */
+export class AlarmEvaluator {
+  private readonly byMetric = new Map<string, AlarmRule[]>();
+  private readonly noData: AlarmRule[];
+  private readonly states = new Map<string, RuleState>();
+
+  constructor(rules: AlarmRule[], private readonly maxStates = 500_000) {
+    for (const r of rules) {
+      if (r.kind === 'no_data') continue;
+      const k = `${r.domain}/${r.metric}`;
+      this.byMetric.set(k, [...(this.byMetric.get(k) ?? []), r]);
+    }
+    this.noData = rules.filter((r) => r.kind === 'no_data');
+  }
+
+  get size(): number {
+    return this.states.size;
+  }
+
+  reading(domain: string, district: string, asset: string, metric: string, tsMs: number, value: number): Transition[] {
+    const out: Transition[] = [];
+    const seriesKey = `${domain}/${district}/${asset}`;
+    for (const r of this.byMetric.get(`${domain}/${metric}`) ?? []) {
+      const key = `${seriesKey}#${r.id}`;
+      let s = this.states.get(key);
+      if (!s) {
+        if (this.states.size >= this.maxStates) continue;
+        s = { active: false, pendingSinceMs: null, clearingSinceMs: null, lastTsMs: tsMs, lastValue: value };
+        this.states.set(key, s);
+        if (r.kind === 'rate') continue;
+      }
+      if (tsMs < s.lastTsMs) continue; // late data does not rewrite alarm history
+      const raw = this.condition(r, s, tsMs, value);
+      this.step(r, s, key, raw, tsMs, value, out);
+      s.lastTsMs = tsMs;
+      s.lastValue = value;
+    }
+    for (const r of this.noData) {
+      if (r.domain !== domain || r.metric !== metric) continue;
+      const key = `${seriesKey}#${r.id}`;
+      const s = this.states.get(key);
+      if (!s) {
+        if (this.states.size < this.maxStates) this.states.set(key, { active: false, pendingSinceMs: null, clearingSinceMs: null, lastTsMs: tsMs, lastValue: value });
+        continue;
+      }
+      s.lastTsMs = Math.max(s.lastTsMs, tsMs);
+      if (s.active) {
+        s.active = false;
+        out.push({ ruleId: r.id, key, active: false, atMs: tsMs, value });
+      }
+    }
+    return out;
+  }
+
+  /** Time passing: off-delays and "no data". */
+  tick(nowMs: number): Transition[] {
+    const out: Transition[] = [];
+    for (const r of this.noData) {
+      for (const [key, s] of this.states) {
+        if (!key.endsWith(`#${r.id}`) || s.active) continue;
+        if (nowMs - s.lastTsMs >= r.silentS * 1000) {
+          s.active = true;
+          out.push({ ruleId: r.id, key, active: true, atMs: nowMs, value: null });
+        }
+      }
+    }
+    return out;
+  }
+
+  private condition(r: AlarmRule, s: RuleState, tsMs: number, v: number): boolean {
+    switch (r.kind) {
+      case 'high': return s.active ? v > r.setpoint - r.deadband : v >= r.setpoint;
+      case 'low': return s.active ? v < r.setpoint + r.deadband : v <= r.setpoint;
+      case 'rate': {
+        const dtMin = (tsMs - s.lastTsMs) / 60_000;
+        return dtMin > 0 && Math.abs(v - s.lastValue) / dtMin >= r.setpoint;
+      }
+      case 'no_data': return false;
+    }
+  }
+
+  private step(r: AlarmRule, s: RuleState, key: string, raw: boolean, tsMs: number, value: number, out: Transition[]): void {
+    if (!s.active) {
+      if (!raw) {
+        s.pendingSinceMs = null;
+        return;
+      }
+      s.pendingSinceMs ??= tsMs;
+      if (tsMs - s.pendingSinceMs >= r.onDelayS * 1000) {
+        s.active = true;
+        s.pendingSinceMs = null;
+        s.clearingSinceMs = null;
+        out.push({ ruleId: r.id, key, active: true, atMs: tsMs, value });
+      }
+      return;
+    }
+    if (raw) {
+      s.clearingSinceMs = null;
+      return;
+    }
+    s.clearingSinceMs ??= tsMs;
+    if (tsMs - s.clearingSinceMs >= r.offDelayS * 1000) {
+      s.active = false;
+      s.clearingSinceMs = null;
+      out.push({ ruleId: r.id, key, active: false, atMs: tsMs, value });
+    }
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * The risk register's matrix (风险分级管控): risk = likelihood × severity, each 1–5, in the four
+ * national colours — red 重大, orange 较大, yellow 一般, blue 低. Severity comes from what the asset
+ * is (the consequence if it fails); likelihood starts from a baseline and is raised by standing
+ * alarms, open hazards and failed inspections, and lowered by passed inspections. Every change
+ * keeps its reason. The bands are configurable; the defaults are documented in docs/risk-matrix.md.
+ */
+export type RiskColour = 'red' | 'orange' | 'yellow' | 'blue';
+
+export interface RiskBands {
+  /** Lowest score of each colour (scores run 1–25). */
+  red: number;
+  orange: number;
+  yellow: number;
+}
+
+export const DEFAULT_BANDS: RiskBands = { red: 15, orange: 9, yellow: 4 };
+
+/** Consequence class by domain: lifelines whose failure can kill or cut a city off rank highest. */
+export const SEVERITY_BY_DOMAIN: Record<string, number> = {
+  gas: 5, bridge: 5, construction: 4, building: 4, flood: 4, tunnel: 4, heat: 3, power: 3, water: 3,
+  pipeline: 3, drainage: 2, road: 2, waste: 2, park: 2,
+};
+
+export interface RiskEvidence {
+  baseline: number;
+  alarms: { critical: number; high: number; medium: number; low: number };
+  openHazards: { major: number; general: number; overdue: number };
+  failedInspections30d: number;
+  passedInspections30d: number;
+}
+
+export interface RiskAssessment {
+  likelihood: number;
+  severity: number;
+  score: number;
+  colour: RiskColour;
+  reasons: string[];
+}
+
+const clamp = (x: number): number => Math.max(1, Math.min(5, Math.round(x)));
+
+export function colourOf(score: number, b: RiskBands = DEFAULT_BANDS): RiskColour {
+  return score >= b.red ? 'red' : score >= b.orange ? 'orange' : score >= b.yellow ? 'yellow' : 'blue';
+}
+
+export function assessRisk(domain: string, e: RiskEvidence, b: RiskBands = DEFAULT_BANDS): RiskAssessment {
+  const reasons: string[] = [];
+  let l = e.baseline;
+  const add = (n: number, why: string): void => {
+    if (n === 0) return;
+    l += n;
+    reasons.push(`${n > 0 ? '+' : ''}${n} likelihood: ${why}`);
+  };
+  if (e.alarms.critical > 0) add(2, `${e.alarms.critical} critical alarm(s) standing`);
+  else if (e.alarms.high > 0) add(1, `${e.alarms.high} high alarm(s) standing`);
+  if (e.openHazards.major > 0) add(2, `${e.openHazards.major} open major hazard(s)`);
+  else if (e.openHazards.general > 0) add(1, `${e.openHazards.general} open general hazard(s)`);
+  if (e.openHazards.overdue > 0) add(1, `${e.openHazards.overdue} overdue hazard(s)`);
+  if (e.failedInspections30d > 0) add(1, `${e.failedInspections30d} failed inspection item(s) in 30 days`);
+  if (e.failedInspections30d === 0 && e.passedInspections30d >= 3 && e.alarms.critical + e.alarms.high === 0) add(-1, `${e.passedInspections30d} passed inspections in 30 days, nothing open`);
+  const likelihood = clamp(l);
+  const severity = clamp(SEVERITY_BY_DOMAIN[domain] ?? 3);
+  const score = likelihood * severity;
+  return { likelihood, severity, score, colour: colourOf(score, b), reasons };
+}
+
+/** A district's colour is its worst asset's. */
+export function worstColour(colours: RiskColour[]): RiskColour {
+  const order: RiskColour[] = ['red', 'orange', 'yellow', 'blue'];
+  return colours.reduce<RiskColour>((w, c) => (order.indexOf(c) < order.indexOf(w) ? c : w), 'blue');
+}

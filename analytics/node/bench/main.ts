@@ -1,3 +1,4 @@
+import { runMain } from '../runMain.js';
 import { cpus, totalmem } from 'node:os';
 import { backlogBench } from './backlogBench.js';
 import { ingestBench } from './ingestBench.js';
@@ -35,7 +36,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(() => process.exit(0), (e: unknown) => {
-  console.error(e);
-  process.exit(1);
-});
+runMain(main);

@@ -126,6 +126,19 @@ describe('ingest', () => {
     await engine.stop();
   });
 
+  it('stamps received_at when the reading arrives, not when the previous batch ended', async () => {
+    const { engine, feed } = await memoryEngine();
+    await publish(feed, 'a1', [{ id: 'first', ts: Date.now() - 5000, metric: 'x', value: 1 }]);
+    await caughtUp(engine, 1);
+    await new Promise((r) => setTimeout(r, 1500));
+    const sentAt = Date.now();
+    await publish(feed, 'a1', [{ id: 'second', ts: Date.now() - 5000, metric: 'x', value: 2 }]);
+    await caughtUp(engine, 2);
+    const rows = await engine.db.queryRows("SELECT epoch_ms(received_at) AS r FROM readings WHERE msg_id = 'second'");
+    expect(Number(rows[0]?.['r'])).toBeGreaterThanOrEqual(sentAt);
+    await engine.stop();
+  });
+
   it('keeps bad-quality readings out of the aggregates but counts them', async () => {
     const { engine, feed } = await memoryEngine();
     const ts = Date.now() - 2000;

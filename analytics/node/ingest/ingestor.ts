@@ -123,6 +123,7 @@ export class Ingestor {
   /** Decodes one message into the batch. Never throws. */
   private take(batch: Batch, m: FeedMessage): void {
     const now = Date.now();
+    if (batch.messages === 0) batch.startedMs = now;
     batch.messages++;
     if (m.seq !== null) batch.lastSeq = m.seq;
     const d = decodeMessage(m.subject, m.data, now);

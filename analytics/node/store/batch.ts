@@ -82,7 +82,7 @@ export class Batch {
   lastSeq: number | null = null;
   messages = 0;
   /** When the batch's first message was taken: the received_at of its readings. */
-  readonly startedMs = Date.now();
+  startedMs = 0;
 
   get size(): number {
     return this.counts.received;

@@ -1,4 +1,5 @@
 /// <reference lib="dom" />
+import { runMain } from '../runMain.js';
 import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { round } from '../bench/stats.js';
@@ -116,7 +117,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(() => process.exit(0), (e: unknown) => {
-  console.error(e);
-  process.exit(1);
-});
+runMain(main);

@@ -79,7 +79,6 @@ export class Ingestor {
     const it = this.source.messages(this.state.committedSeq)[Symbol.asyncIterator]();
     let pendingNext: Promise<IteratorResult<FeedMessage>> | null = null;
     let batch = new Batch();
-    let batchStartedMs = 0;
     let inFlight: Promise<void> = Promise.resolve();
     try {
       // One deadline per batch (not a timer per message): it wakes the loop when a batch has waited
@@ -89,7 +88,7 @@ export class Ingestor {
       while (!this.stopping) {
         pendingNext ??= it.next();
         if (batch.size > 0 && deadline === null) {
-          const ms = Math.max(0, batchStartedMs + this.options.maxDelayMs - Date.now());
+          const ms = Math.max(0, batch.startedMs + this.options.maxDelayMs - Date.now());
           deadline = new Promise((r) => (timer = setTimeout(() => r('timeout'), ms)));
         }
         let t = TRACE ? performance.now() : 0;
@@ -98,11 +97,10 @@ export class Ingestor {
         if (r !== 'timeout') {
           pendingNext = null;
           if (r.done) break;
-          if (batch.size === 0) batchStartedMs = Date.now();
           this.take(batch, r.value);
         }
         if (TRACE) { TRACE_LOOP.take += performance.now() - t; t = performance.now(); }
-        if (batch.size > 0 && (r === 'timeout' || batch.size >= this.options.maxBatch || Date.now() - batchStartedMs >= this.options.maxDelayMs)) {
+        if (batch.size > 0 && (r === 'timeout' || batch.size >= this.options.maxBatch || Date.now() - batch.startedMs >= this.options.maxDelayMs)) {
           clearTimeout(timer);
           deadline = null;
           await inFlight;

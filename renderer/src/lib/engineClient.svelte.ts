@@ -96,7 +96,7 @@ export class EngineClient {
         this.role = m.role;
         this.clockSkewMs = m.serverTimeMs - Date.now();
         this.state = 'open';
-        for (const [localId, s] of this.subs) this.sendSubscribe(localId, s);
+        for (const s of this.subs.values()) this.sendSubscribe(s);
         return;
       case 'result': {
         const p = this.pending.get(m.id);
@@ -131,11 +131,10 @@ export class EngineClient {
     return this.request({ t: 'query', name, params }) as Promise<QueryResult>;
   }
 
-  private sendSubscribe(localId: number, s: Sub): void {
+  private sendSubscribe(s: Sub): void {
     const id = this.nextId++;
     s.wireId = id;
     this.ws?.send(JSON.stringify({ t: 'subscribe', id, topic: s.topic, params: s.params }));
-    void localId;
   }
 
   /** Pushes `topic` to `onData` until the returned function is called, across reconnects. */
@@ -144,7 +143,7 @@ export class EngineClient {
     const localId = this.nextId++;
     const s: Sub = { topic, params, onData, wireId: null };
     this.subs.set(localId, s);
-    if (this.state === 'open') this.sendSubscribe(localId, s);
+    if (this.state === 'open') this.sendSubscribe(s);
     return () => {
       this.subs.delete(localId);
       if (s.wireId !== null && this.state === 'open') this.ws?.send(JSON.stringify({ t: 'unsubscribe', id: s.wireId }));

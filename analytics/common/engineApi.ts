@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DOMAINS, FEED_KINDS } from './city.js';
 import { QUARANTINE_REASONS } from './decode.js';
+import { OpsActionSchema } from './ops/opsEvents.js';
 
 /**
  * The engine API: one contract for every client (browser wall, Electron window, tests). Two verbs
@@ -83,6 +84,20 @@ export const QUERY_PARAMS = {
   inspections: z.object({ domain: Domain.optional(), district: District.optional(), result: z.enum(['pass', 'fail']).optional(), limit: z.number().int().min(1).max(1000).default(100) }),
   quarantine: z.object({ reason: z.enum(QUARANTINE_REASONS).optional(), limit: z.number().int().min(1).max(1000).default(100) }),
   districts: z.object({ windowS: z.number().int().min(10).max(86_400).default(3600) }),
+  /** The alarm list (occurrences not back to normal); `all` includes shelved, suppressed and out of service. */
+  alarms: z.object({
+    domain: Domain.optional(), district: District.optional(), priority: z.enum(['critical', 'high', 'medium', 'low']).optional(),
+    state: z.enum(['unack', 'ack', 'rtn_unack', 'latched']).optional(), all: z.boolean().default(true), limit: z.number().int().min(1).max(5000).default(1000),
+  }),
+  alarmKpis: z.object({}),
+  hazards: z.object({
+    domain: Domain.optional(), district: District.optional(), stage: z.enum(['found', 'dispatched', 'rectifying', 'verifying', 'closed']).optional(),
+    open: z.boolean().optional(), overdue: z.boolean().optional(), limit: z.number().int().min(1).max(5000).default(1000),
+  }),
+  risks: z.object({ domain: Domain.optional(), district: District.optional(), colour: z.enum(['red', 'orange', 'yellow', 'blue']).optional(), limit: z.number().int().min(1).max(20_000).default(5000) }),
+  riskChanges: z.object({ key: z.string().max(200).optional(), limit: z.number().int().min(1).max(5000).default(200) }),
+  opsStatus: z.object({}),
+  handover: z.object({ fromMs: z.number(), toMs: z.number() }),
 } as const;
 export type QueryName = keyof typeof QUERY_PARAMS;
 export const QUERY_NAMES = Object.keys(QUERY_PARAMS) as QueryName[];
@@ -90,6 +105,10 @@ export const QUERY_NAMES = Object.keys(QUERY_PARAMS) as QueryName[];
 export const COMMAND_ARGS = {
   /** Forces a DuckDB checkpoint (administrator). */
   'db.checkpoint': z.object({}),
+  /** An operator action (acknowledge, shelve, dispatch...): allowed per role, written to the outbox, then to the OPS stream. */
+  ops: OpsActionSchema,
+  /** Generates the handover report of a shift and keeps it (shift leader). */
+  'handover.generate': z.object({ fromMs: z.number(), toMs: z.number() }),
 } as const;
 export type CommandName = keyof typeof COMMAND_ARGS;
 
@@ -98,6 +117,8 @@ export const TOPICS = {
   feeds: z.object({ intervalMs: z.number().int().min(250).max(60_000).default(2000) }),
   events: z.object({ domain: Domain.optional(), district: District.optional() }),
   latest: z.object({ domain: Domain.optional(), district: District.optional(), metric: z.string().max(64).optional() }),
+  /** The shared operational state (alarms, hazard counts, district risk, pending actions), pushed when it changes. */
+  ops: z.object({}),
 } as const;
 export type TopicName = keyof typeof TOPICS;
 

@@ -21,6 +21,8 @@ export const FileConfigSchema = z.object({
   port: z.number().int().min(0).max(65535).optional(),
   token: z.string().optional(),
   wallToken: z.string().optional(),
+  /** A devices file: [{ device, role, token }], one token per wall screen and workstation. */
+  devices: z.string().optional(),
   allowedOrigins: z.array(z.string()).optional(),
   retention: z.object({ rawDays: z.number().positive(), rollup10sDays: z.number().positive(), rollup1mDays: z.number().positive() }).partial().optional(),
 }).strict();
@@ -44,6 +46,7 @@ export interface ServeSettings {
   port: number;
   token: string | undefined;
   wallToken: string | undefined;
+  devices: string | undefined;
   allowedOrigins: string[];
 }
 
@@ -83,6 +86,7 @@ export function resolveServeSettings(flags: Flags, env: NodeJS.ProcessEnv = proc
     port,
     token: pick('token', 'CITYOPS_TOKEN', file.token),
     wallToken: pick('wall-token', 'CITYOPS_WALL_TOKEN', file.wallToken),
+    devices: pick('devices', 'CITYOPS_DEVICES', file.devices),
     allowedOrigins: [...(Array.isArray(origins) ? origins : []), ...(file.allowedOrigins ?? [])],
   };
 }

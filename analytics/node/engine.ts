@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { DEFAULT_STREAM } from '../common/subjects.js';
-import type { FeedFreshness, Health, QueryName, QueryResult } from '../common/engineApi.js';
+import type { FeedFreshness, Health, QueryName } from '../common/engineApi.js';
 import { QUERY_PARAMS } from '../common/engineApi.js';
 import { CoreSubscriptionSource } from './feeds/coreSource.js';
 import type { FeedSource } from './feeds/feedSource.js';
@@ -18,6 +18,10 @@ import { Database } from './store/database.js';
 import { applyRetention, compactRollups, DEFAULT_RETENTION, type RetentionOptions } from './store/maintenance.js';
 import { loadFreshness, loadIds, loadTotals, saveFreshness } from './store/engineState.js';
 import { VERSION } from './version.js';
+import { OPS_STREAM } from '../common/ops/opsEvents.js';
+import { dataPath } from './paths.js';
+import { loadAlarmRules } from './ops/alarmService.js';
+import { ActionRefused, Operations } from './ops/operations.js';
 
 export interface EngineConfig {
   db: string;
@@ -44,6 +48,11 @@ export interface EngineConfig {
   duckdbThreads: number;
   /** DuckDB's memory limit (its buffer cache and query memory), e.g. '1GB': keeps the engine's RSS bounded. */
   duckdbMemoryLimit: string;
+  /** Alarm rules (docs/alarm-rules.md) and suppression profiles. */
+  alarmRules: string;
+  suppressionProfiles: string;
+  /** The JetStream stream of operator actions. */
+  opsStream: string;
 }
 
 export function defaultEngineConfig(over: Partial<EngineConfig> = {}): EngineConfig {
@@ -63,6 +72,9 @@ export function defaultEngineConfig(over: Partial<EngineConfig> = {}): EngineCon
     rollupEveryMs: 250,
     duckdbThreads: Number(process.env['CITYOPS_DUCKDB_THREADS'] ?? 1),
     duckdbMemoryLimit: process.env['CITYOPS_DUCKDB_MEMORY'] ?? '1GB',
+    alarmRules: dataPath('alarm-rules.json'),
+    suppressionProfiles: dataPath('suppression-profiles.json'),
+    opsStream: OPS_STREAM,
     ...over,
   };
 }
@@ -82,6 +94,7 @@ export class Engine {
     readonly ingestor: Ingestor,
     private readonly ids: IdMemory,
     private readonly freshness: FreshnessTracker,
+    readonly ops: Operations,
   ) {}
 
   startMaintenance(): void {
@@ -132,12 +145,25 @@ export class Engine {
     };
   }
 
-  async query(name: string, params: unknown): Promise<QueryResult | Health | FeedFreshness[]> {
+  async query(name: string, params: unknown): Promise<unknown> {
     if (!(name in QUERY_PARAMS)) throw new UnknownNameError(`unknown query ${name}`);
     const qn = name as QueryName;
-    if (qn === 'health') return this.health();
-    if (qn === 'feeds') return this.feeds();
-    const q = SQL_QUERIES[qn] as unknown as NamedQuery<QueryName>;
+    switch (qn) {
+      case 'health': return this.health();
+      case 'feeds': return this.feeds();
+      case 'alarms': return this.ops.alarmList(QUERY_PARAMS.alarms.parse(params ?? {}));
+      case 'alarmKpis': return this.ops.kpis();
+      case 'hazards': return this.ops.hazardList(QUERY_PARAMS.hazards.parse(params ?? {}));
+      case 'risks': return this.ops.riskList(QUERY_PARAMS.risks.parse(params ?? {}));
+      case 'riskChanges': return this.ops.riskChanges(QUERY_PARAMS.riskChanges.parse(params ?? {}));
+      case 'opsStatus': return { ...this.ops.channel.status(), pendingActions: this.ops.channel.pendingActions(), parked: this.ops.state.parked, lastError: this.ops.lastError };
+      case 'handover': {
+        const p = QUERY_PARAMS.handover.parse(params ?? {});
+        return this.ops.handover(p.fromMs, p.toMs, false);
+      }
+      default: break;
+    }
+    const q = SQL_QUERIES[qn as keyof typeof SQL_QUERIES] as unknown as NamedQuery<QueryName>;
     return runNamedQuery(this.db, q, params, Date.now());
   }
 
@@ -167,6 +193,7 @@ export class Engine {
 
   async stop(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
+    await this.ops.stop().catch(() => undefined);
     await this.ingestor.stop();
     await this.rollUp().catch(() => undefined);
     await this.writer.exclusive((c) => saveFreshness(c, this.freshness.snapshot(Date.now()))).catch(() => undefined);
@@ -176,6 +203,7 @@ export class Engine {
 }
 
 export class UnknownNameError extends Error {}
+export { ActionRefused };
 
 async function openSource(cfg: EngineConfig, link: NatsLink): Promise<FeedSource> {
   try {
@@ -205,7 +233,12 @@ export async function startEngine(cfg: EngineConfig, memoryFeed?: FeedSource): P
       source = new ConnectingSource({ name: `cityops engine ${cfg.consumer}`, ...cfg.nats }, (link) => openSource(cfg, link));
     }
     const ingestor = new Ingestor(source, writer, ids, freshness, await loadTotals(db.writer), committedSeq, cfg.ingest);
-    const engine = new Engine(cfg, db, writer, source, ingestor, ids, freshness);
+    const ops = new Operations(loadAlarmRules(cfg.alarmRules), Operations.loadProfiles(cfg.suppressionProfiles), db, writer,
+      { nats: cfg.nats, stream: cfg.opsStream, createStream: cfg.createStream, maxAgeDays: 400 });
+    await ops.start();
+    ingestor.beforeCommit = (b) => ops.beforeCommit(b);
+    ingestor.onCommit((b) => ops.committed(b));
+    const engine = new Engine(cfg, db, writer, source, ingestor, ids, freshness, ops);
     ingestor.start();
     engine.startMaintenance();
     return engine;

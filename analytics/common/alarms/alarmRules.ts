@@ -111,11 +111,25 @@ export class AlarmEvaluator {
         if (!key.endsWith(`#${r.id}`) || s.active) continue;
         if (nowMs - s.lastTsMs >= r.silentS * 1000) {
           s.active = true;
-          out.push({ ruleId: r.id, key, active: true, atMs: nowMs, value: null });
+          // stamped with the data time it fell silent, not the time this engine noticed: every engine agrees
+          out.push({ ruleId: r.id, key, active: true, atMs: s.lastTsMs + r.silentS * 1000, value: null });
         }
       }
     }
     return out;
+  }
+
+  /** Restores a point's state after a restart (from the alarm log committed with the data). */
+  restore(key: string, active: boolean, tsMs: number, value: number | null): void {
+    const s = this.states.get(key);
+    if (s) {
+      s.active = active;
+      s.lastTsMs = Math.max(s.lastTsMs, tsMs);
+      return;
+    }
+    if (this.states.size < this.maxStates) {
+      this.states.set(key, { active, pendingSinceMs: null, clearingSinceMs: null, lastTsMs: tsMs, lastValue: value ?? 0 });
+    }
   }
 
   private condition(r: AlarmRule, s: RuleState, tsMs: number, v: number): boolean {

@@ -51,6 +51,7 @@ async function demoOn(nats: NatsServerProcess | null, flags: Flags): Promise<voi
   console.log(`cityops demo: the simulated city of Shiyan (${city.assets.length} assets)`);
   console.log(nats ? `  NATS:       ${nats.url} (private nats-server, JetStream stream ${settings.engine.stream})` : '  NATS:       demo, no NATS (nats-server not installed): in-process feed');
   console.log(`  wall:       ${url}/#token=${served.token}`);
+  for (const d of served.devices.filter((x) => x.role === 'shift_leader').slice(0, 1)) console.log(`  console:    ${url}/?view=console#token=${d.token}   (${d.device}, shift leader)`);
   console.log(`  health:     ${url}/api/health`);
   console.log(`  engine API: ${url.replace(/^http/, 'ws')}/api/ws?token=${served.token}`);
   console.log(`  database:   ${settings.engine.db}`);

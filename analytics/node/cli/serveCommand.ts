@@ -1,11 +1,11 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { packageRoot } from '../paths.js';
 import { startEngine, type Engine } from '../engine.js';
 import type { FeedSource } from '../feeds/feedSource.js';
 import type { ServeSettings } from '../config.js';
 import { AuditLog } from '../audit/auditLog.js';
-import { AccessTokens } from '../server/access.js';
+import { AccessTokens, DevicesFileSchema, type DevicesFile } from '../server/access.js';
 import { DEFAULT_SERVER, startServer, type RunningServer } from '../server/httpServer.js';
 
 /** The built wall (renderer/dist), served at `/`. */
@@ -16,7 +16,31 @@ export interface Served {
   server: RunningServer;
   token: string;
   tokenFile: string;
+  devices: DevicesFile;
+  devicesFile: string;
   stop(): Promise<void>;
+}
+
+/**
+ * The devices and their tokens: from the devices file when given, otherwise one per role is made
+ * (wall-1, console-1, console-2, analyst-1) and kept beside the database so they survive restarts.
+ */
+export function loadDevices(path: string | undefined, dbDir: string): { devices: DevicesFile; file: string } {
+  const file = path ?? join(dbDir, 'devices.json');
+  if (existsSync(file)) {
+    const parsed = DevicesFileSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+    if (!parsed.success) throw new Error(`devices file ${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    return { devices: parsed.data, file };
+  }
+  if (path !== undefined) throw new Error(`devices file ${path} does not exist`);
+  const devices: DevicesFile = [
+    { device: 'wall-1', role: 'wall', token: AccessTokens.generate() },
+    { device: 'console-1', role: 'shift_leader', token: AccessTokens.generate() },
+    { device: 'console-2', role: 'shift_leader', token: AccessTokens.generate() },
+    { device: 'analyst-1', role: 'analyst', token: AccessTokens.generate() },
+  ];
+  writeFileSync(file, `${JSON.stringify(devices, null, 2)}\n`, { mode: 0o600 });
+  return { devices, file };
 }
 
 /** Starts the engine and the headless server on it; writes the admin token beside the database. */
@@ -24,14 +48,17 @@ export async function startServe(s: ServeSettings, memoryFeed?: FeedSource): Pro
   const engine = await startEngine(s.engine, memoryFeed);
   const token = s.token ?? AccessTokens.generate();
   const tokens = new AccessTokens();
-  tokens.add(token, 'admin');
-  if (s.wallToken) tokens.add(s.wallToken, 'wall');
-  const tokenFile = join(dirname(s.engine.db), 'token');
+  tokens.add(token, 'admin', 'admin');
+  if (s.wallToken) tokens.add(s.wallToken, 'wall', 'wall');
+  const dbDir = dirname(s.engine.db);
+  const { devices, file: devicesFile } = loadDevices(s.devices, dbDir);
+  for (const d of devices) tokens.add(d.token, d.role, d.device);
+  const tokenFile = join(dbDir, 'token');
   writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
-  // every action and every refusal at the engine API goes into the hash-chained audit log
-  const auditLog = new AuditLog(join(dirname(s.engine.db), 'audit.log'));
-  const audit = (line: string): void => {
-    auditLog.append('engine-api', line, /^(refused|dropped|closed)/.test(line) ? 'refused' : 'done');
+  // every action and every refusal at the engine API goes into the hash-chained audit log, under the device that did it
+  const auditLog = new AuditLog(join(dbDir, 'audit.log'));
+  const audit = (line: string, who?: { device: string; role: string }): void => {
+    auditLog.append(who ? `${who.device}/${who.role}` : 'engine-api', line, /^(refused|dropped|closed)/.test(line) ? 'refused' : 'done');
   };
   let server: RunningServer;
   try {
@@ -41,7 +68,7 @@ export async function startServe(s: ServeSettings, memoryFeed?: FeedSource): Pro
     throw e;
   }
   return {
-    engine, server, token, tokenFile,
+    engine, server, token, tokenFile, devices, devicesFile,
     stop: async () => {
       await server.close();
       await engine.stop();

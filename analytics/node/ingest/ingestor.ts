@@ -1,5 +1,6 @@
 import { decodeMessage } from '../../common/decode.js';
 import type { CityEvent } from '../../common/feedSchemas.js';
+import type { AlarmTransition } from '../../common/ops/opsState.js';
 import type { FeedMessage, FeedSource } from '../feeds/feedSource.js';
 import { Batch, type IngestCounts, type Origin } from '../store/batch.js';
 import type { BatchWriter } from '../store/batchWriter.js';
@@ -13,6 +14,9 @@ export interface IngestOptions {
   maxDelayMs: number;
 }
 
+/** Runs on a full batch before it commits (alarm evaluation adds its transitions to the batch). */
+export type BeforeCommit = (batch: Batch) => void;
+
 export const DEFAULT_INGEST: IngestOptions = { maxBatch: 20_000, maxDelayMs: 50 };
 
 export interface CommittedBatch {
@@ -22,6 +26,9 @@ export interface CommittedBatch {
   newestTsMs: number;
   lastSeq: number | null;
   events: { domain: string; district: string; tsMs: number; event: CityEvent }[];
+  alarms: AlarmTransition[];
+  assets: Batch['assets'];
+  inspections: Batch['inspections'];
   committedAtMs: number;
 }
 
@@ -49,6 +56,7 @@ export class Ingestor {
   private listeners = new Set<(b: CommittedBatch) => void>();
   private stopping = false;
   private loop: Promise<void> | null = null;
+  beforeCommit: BeforeCommit | null = null;
 
   constructor(
     private readonly source: FeedSource,
@@ -105,16 +113,29 @@ export class Ingestor {
           deadline = null;
           await inFlight;
           if (TRACE) { TRACE_LOOP.waitWriter += performance.now() - t; TRACE_LOOP.batches++; TRACE_LOOP.readings += batch.readings.length; }
+          this.prepare(batch);
           inFlight = this.commit(batch);
           batch = new Batch();
         }
       }
       clearTimeout(timer);
       await inFlight;
-      if (batch.size > 0) await this.commit(batch);
+      if (batch.size > 0) {
+        this.prepare(batch);
+        await this.commit(batch);
+      }
     } finally {
       this.state.running = false;
       await it.return?.().catch(() => undefined);
+    }
+  }
+
+  private prepare(batch: Batch): void {
+    try {
+      this.beforeCommit?.(batch);
+    } catch (e) {
+      // alarm evaluation must never stop ingest; the failure is visible in health
+      this.state.lastError = `before commit: ${e instanceof Error ? e.message : String(e)}`;
     }
   }
 
@@ -218,6 +239,7 @@ export class Ingestor {
       readings: batch.readings.length, oldestTsMs: oldest, newestTsMs: newest,
       lastSeq: batch.lastSeq,
       events: batch.events.slice(-MAX_EVENTS_PER_NOTICE).map((e) => ({ domain: e.origin.domain, district: e.origin.district, tsMs: e.tsMs, event: e.event })),
+      alarms: batch.alarms, assets: batch.assets, inspections: batch.inspections,
       committedAtMs: this.state.lastCommitMs,
     };
     for (const fn of this.listeners) {

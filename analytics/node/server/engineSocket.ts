@@ -3,9 +3,12 @@ import {
   ClientMessageSchema, COMMAND_ARGS, ENGINE_API_VERSION, TOPICS, type ServerMessage, type TopicName,
 } from '../../common/engineApi.js';
 import type { Engine } from '../engine.js';
-import { UnknownNameError } from '../engine.js';
+import { ActionRefused, UnknownNameError } from '../engine.js';
 import type { CommittedBatch } from '../ingest/ingestor.js';
-import type { Role } from './access.js';
+import type { Identity, Role } from './access.js';
+
+/** The audit sink: what happened, who did it (device and role), done or refused. */
+export type Audit = (line: string, who?: Identity) => void;
 
 export interface SocketLimits {
   /** Above this many buffered bytes pushes are conflated (only the newest kept per subscription). */
@@ -17,7 +20,14 @@ export interface SocketLimits {
 
 export const DEFAULT_SOCKET_LIMITS: SocketLimits = { conflateAboveBytes: 256 * 1024, dropAboveBytes: 4 * 1024 * 1024, maxSubscriptions: 32 };
 
-const COMMAND_ROLES: Record<keyof typeof COMMAND_ARGS, readonly Role[]> = { 'db.checkpoint': ['admin'] };
+/** Who may run a command at all; `ops` is then checked per action (ACTION_ROLES). */
+const COMMAND_ROLES: Record<keyof typeof COMMAND_ARGS, readonly Role[]> = {
+  'db.checkpoint': ['admin'],
+  ops: ['wall', 'shift_leader', 'analyst', 'admin'],
+  'handover.generate': ['shift_leader', 'admin'],
+};
+/** The ops topic pushes at most this often (changes in between are folded into the next push). */
+const OPS_PUSH_MS = 50;
 const MAX_EVENTS_PER_PUSH = 200;
 
 interface Sub {
@@ -36,23 +46,23 @@ export class EngineSocket {
   constructor(
     private readonly ws: WebSocket,
     private readonly engine: Engine,
-    readonly role: Role,
+    readonly who: Identity,
     private readonly limits: SocketLimits,
-    private readonly audit: (line: string) => void,
+    private readonly audit: Audit,
   ) {
     ws.on('message', (data, isBinary) => void this.onMessage(isBinary ? null : data.toString()));
     ws.on('close', () => this.dispose());
     // oversized frames and protocol errors close this socket (ws does that); they must never reach the process
-    ws.on('error', (e) => this.audit(`closed a connection: ${e.message}`));
+    ws.on('error', (e) => this.audit(`closed a connection: ${e.message}`, who));
     this.flushTimer = setInterval(() => this.flushPending(), 100);
     this.flushTimer.unref();
-    this.send({ t: 'hello', version: ENGINE_API_VERSION, role, serverTimeMs: Date.now() });
+    this.send({ t: 'hello', version: ENGINE_API_VERSION, role: who.role, serverTimeMs: Date.now() });
   }
 
   private send(m: ServerMessage): void {
     if (this.closed) return;
     if (this.ws.bufferedAmount > this.limits.dropAboveBytes) {
-      this.audit(`dropped a slow client (${this.ws.bufferedAmount} bytes buffered)`);
+      this.audit(`dropped a slow client (${this.ws.bufferedAmount} bytes buffered)`, this.who);
       this.ws.terminate();
       this.dispose();
       return;
@@ -108,15 +118,40 @@ export class EngineSocket {
       return;
     }
     const cn = name as keyof typeof COMMAND_ARGS;
-    if (!COMMAND_ROLES[cn].includes(this.role)) {
-      this.audit(`refused command ${cn} from role ${this.role}`);
-      this.error(id, 'forbidden', `role ${this.role} may not run ${cn}`);
+    const role = this.who.role;
+    if (!COMMAND_ROLES[cn].includes(role)) {
+      this.audit(`refused command ${cn} from role ${role}`, this.who);
+      this.error(id, 'forbidden', `role ${role} may not run ${cn}`);
       return;
     }
-    COMMAND_ARGS[cn].parse(args ?? {});
-    this.audit(`command ${cn} by role ${this.role}`);
-    await this.engine.checkpoint();
-    this.send({ t: 'result', id, ok: true, data: null });
+    switch (cn) {
+      case 'db.checkpoint':
+        COMMAND_ARGS[cn].parse(args ?? {});
+        this.audit(`command ${cn}`, this.who);
+        await this.engine.checkpoint();
+        this.send({ t: 'result', id, ok: true, data: null });
+        return;
+      case 'ops': {
+        const action = COMMAND_ARGS.ops.parse(args ?? {});
+        try {
+          const e = await this.engine.ops.submit(action, this.who.device, role);
+          this.audit(`${action.kind} ${JSON.stringify(action)} as ${e.id} (pending)`, this.who);
+          this.send({ t: 'result', id, ok: true, data: { id: e.id, pending: true } });
+        } catch (e) {
+          if (!(e instanceof ActionRefused)) throw e;
+          this.audit(`refused ${action.kind} ${JSON.stringify(action)}: ${e.message}`, this.who);
+          this.error(id, 'forbidden', e.message);
+        }
+        return;
+      }
+      case 'handover.generate': {
+        const p = COMMAND_ARGS[cn].parse(args ?? {});
+        const report = await this.engine.ops.handover(p.fromMs, p.toMs, true);
+        this.audit(`generated handover ${new Date(p.fromMs).toISOString()}..${new Date(p.toMs).toISOString()} sha256 ${report.sha256}`, this.who);
+        this.send({ t: 'result', id, ok: true, data: report });
+        return;
+      }
+    }
   }
 
   private subscribe(id: number, topic: string, params: unknown): void {
@@ -158,6 +193,20 @@ export class EngineSocket {
           this.engine.query('latest', { ...p, limit: 5000 }).then((r) => this.push(id, sub, r), () => undefined);
         }, 1000);
         sub.stop = () => { unlisten(); clearInterval(t); };
+        break;
+      }
+      case 'ops': {
+        TOPICS.ops.parse(params ?? {});
+        let timer: NodeJS.Timeout | null = null;
+        const flush = (): void => {
+          timer = null;
+          this.push(id, sub, this.engine.ops.snapshot());
+        };
+        const unlisten = this.engine.ops.onChange(() => (timer ??= setTimeout(flush, OPS_PUSH_MS)));
+        // time passing changes the view too (shelving ends, hazards fall overdue)
+        const t = setInterval(() => (timer ??= setTimeout(flush, 0)), 5_000);
+        queueMicrotask(flush);
+        sub.stop = () => { unlisten(); clearInterval(t); if (timer) clearTimeout(timer); };
         break;
       }
     }

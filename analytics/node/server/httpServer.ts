@@ -3,8 +3,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { extname, join, normalize, resolve } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Engine } from '../engine.js';
-import { AccessTokens, originAllowed, tokenOf, type Role } from './access.js';
-import { DEFAULT_SOCKET_LIMITS, EngineSocket, type SocketLimits } from './engineSocket.js';
+import { QUERY_PARAMS } from '../../common/engineApi.js';
+import { AccessTokens, originAllowed, tokenOf, type Identity } from './access.js';
+import { DEFAULT_SOCKET_LIMITS, EngineSocket, type Audit, type SocketLimits } from './engineSocket.js';
 
 export interface ServerOptions {
   host: string;
@@ -17,7 +18,7 @@ export interface ServerOptions {
   maxPayloadBytes: number;
   pingIntervalMs: number;
   limits: SocketLimits;
-  audit: (line: string) => void;
+  audit: Audit;
 }
 
 export const DEFAULT_SERVER: Omit<ServerOptions, 'tokens'> = {
@@ -28,7 +29,7 @@ export const DEFAULT_SERVER: Omit<ServerOptions, 'tokens'> = {
   maxPayloadBytes: 64 * 1024,
   pingIntervalMs: 15_000,
   limits: DEFAULT_SOCKET_LIMITS,
-  audit: (line) => console.error(`[audit] ${new Date().toISOString()} ${line}`),
+  audit: (line, who) => console.error(`[audit] ${new Date().toISOString()} ${who ? `${who.device}/${who.role} ` : ''}${line}`),
 };
 
 const MIME: Record<string, string> = {
@@ -69,12 +70,12 @@ export async function startServer(engine: Engine, o: ServerOptions): Promise<Run
     };
     if (url.pathname !== '/api/ws') return refuse(404, `path ${url.pathname}`);
     if (!originAllowed(req.headers.origin, req.headers.host, o.allowedOrigins)) return refuse(403, `origin ${req.headers.origin ?? ''}`);
-    const role: Role | null = o.tokens.roleOf(tokenOf(req, url));
-    if (role === null) return refuse(401, 'missing or wrong token');
+    const who: Identity | null = o.tokens.identify(tokenOf(req, url));
+    if (who === null) return refuse(401, 'missing or wrong token');
     wss.handleUpgrade(req, socket, head, (ws) => {
       alive.set(ws, true);
       ws.on('pong', () => alive.set(ws, true));
-      new EngineSocket(ws, engine, role, o.limits, o.audit);
+      new EngineSocket(ws, engine, who, o.limits, o.audit);
     });
   });
 
@@ -115,10 +116,30 @@ function handleHttp(engine: Engine, o: ServerOptions, req: IncomingMessage, res:
     return json(res, 200, h);
   }
   if (url.pathname.startsWith('/api/')) {
-    if (o.tokens.roleOf(tokenOf(req, url)) === null) return json(res, 401, { error: 'token required' });
-    return json(res, 404, { error: `no such endpoint ${url.pathname}` });
+    const who = o.tokens.identify(tokenOf(req, url));
+    if (who === null) return json(res, 401, { error: 'token required' });
+    const view = READ_API[url.pathname];
+    if (!view) return json(res, 404, { error: `no such endpoint ${url.pathname}` });
+    const params = queryParams(url);
+    const parsed = QUERY_PARAMS[view].safeParse(params);
+    if (!parsed.success) return json(res, 400, { error: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+    engine.query(view, parsed.data).then((data) => json(res, 200, { data, generatedAtMs: Date.now() }), (e: unknown) => json(res, 500, { error: e instanceof Error ? e.message : String(e) }));
+    return;
   }
   serveStatic(o.staticDir, url.pathname, res);
+}
+
+/** The read-only HTTP API for other city systems (docs/api.md): GET, token required, filters as query parameters. */
+const READ_API: Record<string, 'alarms' | 'hazards' | 'risks'> = { '/api/alarms': 'alarms', '/api/hazards': 'hazards', '/api/risks': 'risks' };
+
+/** Query parameters as the contract's types: `limit` a number, true/false booleans, everything else text. */
+function queryParams(url: URL): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of url.searchParams) {
+    if (k === 'token') continue;
+    out[k] = k === 'limit' ? Number(v) : v === 'true' ? true : v === 'false' ? false : v;
+  }
+  return out;
 }
 
 function serveStatic(dir: string | null, pathname: string, res: ServerResponse): void {

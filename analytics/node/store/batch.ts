@@ -1,6 +1,7 @@
 import type { Domain } from '../../common/city.js';
 import type { AssetRecord, CityEvent, Inspection } from '../../common/feedSchemas.js';
 import type { DecodedReading, Rejection } from '../../common/decode.js';
+import type { AlarmTransition } from '../../common/ops/opsState.js';
 
 /** One time series of a batch: the text every reading of it shares. */
 export interface Series {
@@ -77,6 +78,8 @@ export class Batch {
   readonly assets: { origin: Origin; tsMs: number; record: AssetRecord }[] = [];
   readonly inspections: { origin: Origin; tsMs: number; inspection: Inspection }[] = [];
   readonly quarantine: QuarantineRow[] = [];
+  /** Alarm transitions the batch's readings caused: committed with them, so a restart neither loses nor repeats one. */
+  readonly alarms: AlarmTransition[] = [];
   readonly counts: IngestCounts = { received: 0, stored: 0, quarantined: 0, duplicates: 0 };
   /** Highest stream sequence in the batch; null for sources without one. */
   lastSeq: number | null = null;

@@ -1,3 +1,4 @@
+import type { AlarmTransition } from '../../common/ops/opsState.js';
 import {
   DOUBLE, DuckDBDataChunk, INTEGER, UTINYINT, VARCHAR, type DuckDBAppender, type DuckDBConnection, type DuckDBValue,
 } from '@duckdb/node-api';
@@ -229,6 +230,7 @@ export class BatchWriter {
         await this.conn.run(sql, sql.includes('$batch') ? { batch: BigInt(batchNo), received: BigInt(Math.round(batch.startedMs)) * 1000n } : undefined);
         if (TRACE) TRACE_MS.set(sql.slice(0, 40), (TRACE_MS.get(sql.slice(0, 40)) ?? 0) + performance.now() - t);
       }
+      await insertAlarms(this.conn, batch.alarms);
       if (batch.lastSeq !== null) {
         await this.conn.run('UPDATE consumer_position SET last_seq = $q, updated_at = now() WHERE stream = $s AND consumer = $c',
           { q: BigInt(batch.lastSeq), s: this.position.stream, c: this.position.consumer });
@@ -259,6 +261,16 @@ export class BatchWriter {
       }
     }
     this.appenders.clear();
+  }
+}
+
+/** Alarm transitions are few (a handful per batch, hundreds in a flood): plain inserts. */
+export async function insertAlarms(conn: DuckDBConnection, alarms: readonly AlarmTransition[]): Promise<void> {
+  for (const a of alarms) {
+    await conn.run('INSERT INTO alarm_log VALUES (make_timestamptz($at::BIGINT), $point, $rule, $priority, $domain, $district, $asset, $metric, $latching, $active, $value)', {
+      at: BigInt(Math.round(a.atMs)) * 1000n, point: a.point, rule: a.rule, priority: a.priority, domain: a.domain, district: a.district,
+      asset: a.asset, metric: a.metric, latching: a.latching, active: a.active, value: a.value,
+    });
   }
 }
 

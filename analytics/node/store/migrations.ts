@@ -115,4 +115,28 @@ ${rollupTable('rollup_district_1m', DISTRICT_KEYS)}
 ${rollupTable('rollup_district_1h', DISTRICT_KEYS)}
 `,
   },
+  {
+    version: 2,
+    name: 'alarms, operator outbox, risk changes',
+    sql: `
+CREATE TABLE alarm_log (
+  ts TIMESTAMPTZ NOT NULL, point VARCHAR NOT NULL, rule VARCHAR NOT NULL, priority VARCHAR NOT NULL,
+  domain VARCHAR NOT NULL, district VARCHAR NOT NULL, asset VARCHAR NOT NULL, metric VARCHAR NOT NULL,
+  latching BOOLEAN NOT NULL, active BOOLEAN NOT NULL, value DOUBLE
+);
+CREATE TABLE ops_outbox (
+  id VARCHAR NOT NULL, local_seq UBIGINT NOT NULL, subject VARCHAR NOT NULL, payload VARCHAR NOT NULL, created_at TIMESTAMPTZ NOT NULL
+);
+CREATE TABLE ops_sent (
+  id VARCHAR NOT NULL, stream_seq UBIGINT, sent_at TIMESTAMPTZ NOT NULL
+);
+CREATE TABLE risk_changes (
+  ts TIMESTAMPTZ NOT NULL, key VARCHAR NOT NULL, from_colour VARCHAR, to_colour VARCHAR NOT NULL, reasons VARCHAR NOT NULL
+);
+CREATE TABLE handover_reports (
+  shift_start TIMESTAMPTZ NOT NULL, shift_end TIMESTAMPTZ NOT NULL, generated_at TIMESTAMPTZ NOT NULL,
+  sha256 VARCHAR NOT NULL, report JSON NOT NULL
+);
+`,
+  },
 ];

@@ -1,0 +1,115 @@
+import type { AlarmView, HazardView } from '../ops/opsState.js';
+import { assessRisk, worstColour, type RiskAssessment, type RiskColour } from './riskMatrix.js';
+
+/**
+ * The risk register: every asset and every district gets a colour from the matrix, from the
+ * evidence the engine holds (standing alarms, open hazards, inspections of the last 30 days).
+ * Pure; the engine keeps the changes with their reasons.
+ */
+export interface RegisterAsset {
+  domain: string;
+  district: string;
+  asset: string;
+  name: string;
+  /** Baseline likelihood 1–5 from the registry (`attrs.risk_baseline`), 1 when absent. */
+  baseline: number;
+}
+
+export interface InspectionCounts {
+  failed: number;
+  passed: number;
+}
+
+export interface AssetRisk extends RiskAssessment {
+  domain: string;
+  district: string;
+  asset: string;
+  name: string;
+}
+
+export interface DistrictRisk {
+  district: string;
+  colour: RiskColour;
+  counts: Record<RiskColour, number>;
+  worst: string | null;
+}
+
+export interface RiskChange {
+  atMs: number;
+  key: string;
+  from: RiskColour | null;
+  to: RiskColour;
+  reasons: string[];
+}
+
+export const assetKey = (domain: string, district: string, asset: string): string => `${domain}/${district}/${asset}`;
+
+export function assessAll(assets: RegisterAsset[], alarms: AlarmView[], hazards: (HazardView & { overdue: boolean })[],
+  inspections: Map<string, InspectionCounts>): AssetRisk[] {
+  const alarmsBy = new Map<string, AlarmView[]>();
+  for (const a of alarms) {
+    if (!a.active) continue;
+    const k = assetKey(a.domain, a.district, a.asset);
+    alarmsBy.set(k, [...(alarmsBy.get(k) ?? []), a]);
+  }
+  const hazardsBy = new Map<string, (HazardView & { overdue: boolean })[]>();
+  for (const h of hazards) {
+    if (h.stage === 'closed' || h.asset === null) continue;
+    const k = assetKey(h.domain, h.district, h.asset);
+    hazardsBy.set(k, [...(hazardsBy.get(k) ?? []), h]);
+  }
+  return assets.map((x) => {
+    const k = assetKey(x.domain, x.district, x.asset);
+    const al = alarmsBy.get(k) ?? [];
+    const hz = hazardsBy.get(k) ?? [];
+    const ins = inspections.get(k) ?? { failed: 0, passed: 0 };
+    const r = assessRisk(x.domain, {
+      baseline: x.baseline,
+      alarms: {
+        critical: al.filter((a) => a.priority === 'critical').length, high: al.filter((a) => a.priority === 'high').length,
+        medium: al.filter((a) => a.priority === 'medium').length, low: al.filter((a) => a.priority === 'low').length,
+      },
+      openHazards: { major: hz.filter((h) => h.grade === 'major').length, general: hz.filter((h) => h.grade === 'general').length, overdue: hz.filter((h) => h.overdue).length },
+      failedInspections30d: ins.failed,
+      passedInspections30d: ins.passed,
+    });
+    return { ...r, domain: x.domain, district: x.district, asset: x.asset, name: x.name };
+  });
+}
+
+export function districtRisks(risks: AssetRisk[]): DistrictRisk[] {
+  const by = new Map<string, AssetRisk[]>();
+  for (const r of risks) by.set(r.district, [...(by.get(r.district) ?? []), r]);
+  return [...by].map(([district, rs]) => {
+    const counts: Record<RiskColour, number> = { red: 0, orange: 0, yellow: 0, blue: 0 };
+    for (const r of rs) counts[r.colour]++;
+    const colour = worstColour(rs.map((r) => r.colour));
+    const worst = [...rs].sort((a, b) => b.score - a.score)[0];
+    return { district, colour, counts, worst: worst ? assetKey(worst.domain, worst.district, worst.asset) : null };
+  }).sort((a, b) => a.district.localeCompare(b.district));
+}
+
+/** Remembers each key's colour and records a change (with the reasons) when it moves. */
+export class RiskTracker {
+  private readonly colours = new Map<string, RiskColour>();
+  readonly changes: RiskChange[] = [];
+
+  constructor(private readonly maxChanges = 20_000) {}
+
+  update(nowMs: number, risks: AssetRisk[], districts: DistrictRisk[]): RiskChange[] {
+    const out: RiskChange[] = [];
+    const see = (key: string, to: RiskColour, reasons: string[]): void => {
+      const from = this.colours.get(key) ?? null;
+      if (from === to) return;
+      this.colours.set(key, to);
+      // the first sight of a blue asset is not a change worth recording
+      if (from === null && to === 'blue') return;
+      out.push({ atMs: nowMs, key, from, to, reasons: reasons.length ? reasons : ['baseline'] });
+    };
+    for (const r of risks) see(assetKey(r.domain, r.district, r.asset), r.colour, r.reasons);
+    for (const d of districts) see(`district/${d.district}`, d.colour, d.worst ? [`worst asset ${d.worst}`] : []);
+    this.changes.push(...out);
+    if (this.changes.length > this.maxChanges) this.changes.splice(0, this.changes.length - this.maxChanges);
+    return out;
+  }
+}

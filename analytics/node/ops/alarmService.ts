@@ -1,0 +1,100 @@
+import { readFileSync } from 'node:fs';
+import { AlarmEvaluator, AlarmRulesSchema, type AlarmRule, type Transition } from '../../common/alarms/alarmRules.js';
+import type { Domain } from '../../common/city.js';
+import type { AlarmTransition, OpsState } from '../../common/ops/opsState.js';
+import type { Batch, Series } from '../store/batch.js';
+import type { DuckDBConnection } from '@duckdb/node-api';
+
+const BAD_QUALITY = 2;
+
+/** Reads and validates an alarm rules file; a bad file is a clear error naming the problem. */
+export function loadAlarmRules(path: string): AlarmRule[] {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new Error(`alarm rules ${path}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const r = AlarmRulesSchema.safeParse(raw);
+  if (!r.success) throw new Error(`alarm rules ${path}: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return r.data;
+}
+
+/**
+ * Evaluates every batch's readings against the rules before the batch commits; the transitions go
+ * into the same transaction (alarm_log) and, once committed, into the shared operational state.
+ */
+export class AlarmService {
+  private readonly evaluator: AlarmEvaluator;
+  private readonly rules = new Map<string, AlarmRule>();
+  private readonly ruled = new Set<string>();
+  evaluated = 0;
+
+  constructor(rules: AlarmRule[], private readonly ops: OpsState) {
+    this.evaluator = new AlarmEvaluator(rules);
+    for (const r of rules) {
+      this.rules.set(r.id, r);
+      this.ruled.add(`${r.domain}/${r.metric}`);
+    }
+  }
+
+  /** Adds the batch's alarm transitions to it. Only series that some rule watches are looked at. */
+  evaluate(batch: Batch): void {
+    const r = batch.readings;
+    const watched = r.series.map((s) => this.ruled.has(`${s.domain}/${s.metric}`));
+    if (!watched.includes(true)) return;
+    for (let i = 0; i < r.length; i++) {
+      const ix = r.seriesIx[i] as number;
+      if (!watched[ix] || r.quality[i] === BAD_QUALITY) continue;
+      const s = r.series[ix] as Series;
+      this.evaluated++;
+      for (const t of this.evaluator.reading(s.domain, s.district, s.asset, s.metric, r.tsMs[i] as number, r.value[i] as number)) {
+        const a = this.toTransition(t);
+        if (a) batch.alarms.push(a);
+      }
+    }
+  }
+
+  /** "No data" rules: time passing. The caller stores the transitions and then applies them. */
+  tick(nowMs: number): AlarmTransition[] {
+    return this.evaluator.tick(nowMs).map((t) => this.toTransition(t)).filter((t): t is AlarmTransition => t !== null);
+  }
+
+  /** Committed transitions enter the shared state. */
+  applyCommitted(alarms: readonly AlarmTransition[]): void {
+    for (const a of alarms) this.ops.transition(a);
+  }
+
+  /**
+   * After a restart: the transitions of the last two days and every alarm still standing come back
+   * from alarm_log, into the shared state and into the evaluator.
+   */
+  async restore(conn: DuckDBConnection): Promise<number> {
+    const rows = (await conn.runAndReadAll(`
+      WITH last AS (SELECT point, arg_max(active, ts) AS active FROM alarm_log GROUP BY point)
+      SELECT epoch_ms(ts)::DOUBLE AS at_ms, point, rule, priority, domain, district, asset, metric, latching, active, value
+      FROM alarm_log
+      WHERE ts > now() - INTERVAL 2 DAY OR point IN (SELECT point FROM last WHERE active)
+      ORDER BY ts, active`)).getRowObjects();
+    for (const row of rows) {
+      const a: AlarmTransition = {
+        atMs: Number(row['at_ms']), point: String(row['point']), rule: String(row['rule']), priority: row['priority'] as AlarmTransition['priority'],
+        domain: row['domain'] as Domain, district: String(row['district']), asset: String(row['asset']), metric: String(row['metric']),
+        latching: row['latching'] === true, active: row['active'] === true, value: row['value'] === null ? null : Number(row['value']),
+      };
+      this.ops.transition(a);
+      this.evaluator.restore(a.point, a.active, a.atMs, a.value);
+    }
+    return rows.length;
+  }
+
+  private toTransition(t: Transition): AlarmTransition | null {
+    const rule = this.rules.get(t.ruleId);
+    const m = /^([a-z_]+)\/([0-9]{6})\/(.+)#[^#]+$/.exec(t.key);
+    if (!rule || !m) return null;
+    return {
+      point: t.key, rule: rule.id, priority: rule.priority, domain: m[1] as Domain, district: m[2] as string, asset: m[3] as string,
+      metric: rule.metric, latching: rule.latching, active: t.active, atMs: t.atMs, value: t.value,
+    };
+  }
+}

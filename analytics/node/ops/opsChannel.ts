@@ -1,0 +1,218 @@
+import { randomBytes } from 'node:crypto';
+import { DeliverPolicy, jetstream, jetstreamManager, JetStreamApiCodes, JetStreamApiError, type ConsumerMessages } from '@nats-io/jetstream';
+import { OpsEventSchema, opsSubject, OPS_SUBJECT_ALL, type OpsAction, type OpsEvent, type Role } from '../../common/ops/opsEvents.js';
+import type { Applied, OpsState } from '../../common/ops/opsState.js';
+import type { NatsOptions } from '../feeds/natsConnect.js';
+import { NatsLink } from '../feeds/natsLink.js';
+import type { BatchWriter } from '../store/batchWriter.js';
+
+export interface OpsChannelOptions {
+  /** null: a single engine without NATS (the offline demo) applies its outbox in order. */
+  nats: NatsOptions | null;
+  stream: string;
+  createStream: boolean;
+  /** Retention of operator events in the stream (they rebuild every engine's state). */
+  maxAgeDays: number;
+}
+
+export interface PendingAction {
+  id: string;
+  kind: OpsAction['kind'];
+  ts: number;
+  device: string;
+  /** Published and acknowledged by JetStream, not yet read back from the stream. */
+  published: boolean;
+}
+
+export interface OpsLinkStatus {
+  mode: 'jetstream' | 'local';
+  connected: boolean;
+  stream: string | null;
+  lastSeq: number;
+  pending: number;
+  invalid: number;
+  lastError: string | null;
+}
+
+const RETRY_MS = 500;
+const MAX_SEEN = 1_000_000;
+
+export function newEventId(): string {
+  return randomBytes(12).toString('base64url');
+}
+
+/**
+ * Operator actions, many workstations, one truth. An action is written to the local outbox (DuckDB)
+ * first, then published to the OPS stream with its id as `Nats-Msg-Id`, and applied only when read
+ * back from the stream, in stream order, by every engine alike. Until then it is "pending". Actions
+ * taken while NATS is away stay in the outbox and are published when the link returns.
+ */
+export class OpsChannel {
+  private link: NatsLink | null = null;
+  private closed = false;
+  private readonly pending = new Map<string, { event: OpsEvent; subject: string; published: boolean }>();
+  private readonly seen = new Set<string>();
+  private localSeq = 0;
+  private lastSeq = 0;
+  private invalid = 0;
+  private lastError: string | null = null;
+  private consumer: ConsumerMessages | null = null;
+  private wake: (() => void) | null = null;
+  private readonly listeners = new Set<(e: OpsEvent, r: Applied) => void>();
+  private loops: Promise<void>[] = [];
+
+  constructor(private readonly ops: OpsState, private readonly writer: BatchWriter, private readonly o: OpsChannelOptions) {}
+
+  onApplied(fn: (e: OpsEvent, r: Applied) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  async start(): Promise<void> {
+    const rows = (await this.writer.exclusive((c) => c.runAndReadAll(`
+      SELECT o.id, o.local_seq, o.subject, o.payload, s.id IS NOT NULL AS sent
+      FROM ops_outbox o LEFT JOIN ops_sent s USING (id) ORDER BY o.local_seq`))).getRowObjects();
+    for (const r of rows) {
+      this.localSeq = Math.max(this.localSeq, Number(r['local_seq']));
+      const event = OpsEventSchema.parse(JSON.parse(String(r['payload'])));
+      if (this.o.nats === null) this.applyEvent(event);
+      else if (r['sent'] !== true) this.pending.set(event.id, { event, subject: String(r['subject']), published: false });
+    }
+    if (this.o.nats === null) return;
+    const nats = this.o.nats;
+    this.loops.push((async () => {
+      this.link = await NatsLink.open({ name: 'cityops operator actions', ...nats }, (why) => (this.lastError = why), () => this.closed);
+      await this.ensureStream();
+      this.loops.push(this.publishLoop());
+      await this.consumeLoop();
+    })().catch((e: unknown) => {
+      if (!this.closed) this.lastError = e instanceof Error ? e.message : String(e);
+    }));
+  }
+
+  /** Records the action in the outbox and hands it to the stream; resolves with the event once it is durable locally. */
+  async submit(action: OpsAction, device: string, role: Role): Promise<OpsEvent> {
+    const event: OpsEvent = { id: newEventId(), ts: Date.now(), device, role, action };
+    const subject = opsSubject(action.kind);
+    const seq = ++this.localSeq;
+    await this.writer.exclusive((c) => c.run('INSERT INTO ops_outbox VALUES ($id, $seq, $subject, $payload, now())',
+      { id: event.id, seq: BigInt(seq), subject, payload: JSON.stringify(event) }));
+    if (this.o.nats === null) {
+      this.applyEvent(event);
+      await this.markSent(event.id, null);
+      return event;
+    }
+    this.pending.set(event.id, { event, subject, published: false });
+    this.wake?.();
+    return event;
+  }
+
+  pendingActions(): PendingAction[] {
+    return [...this.pending.values()].map((p) => ({ id: p.event.id, kind: p.event.action.kind, ts: p.event.ts, device: p.event.device, published: p.published }));
+  }
+
+  status(): OpsLinkStatus {
+    return {
+      mode: this.o.nats === null ? 'local' : 'jetstream',
+      connected: this.o.nats === null ? true : (this.link?.connected ?? false),
+      stream: this.o.nats === null ? null : this.o.stream,
+      lastSeq: this.lastSeq, pending: this.pending.size, invalid: this.invalid,
+      lastError: this.lastError ?? this.link?.lastError ?? null,
+    };
+  }
+
+  private applyEvent(e: OpsEvent): void {
+    if (this.seen.has(e.id)) return; // published twice (after the duplicate window): the first copy counts
+    this.seen.add(e.id);
+    if (this.seen.size > MAX_SEEN) this.seen.delete(this.seen.values().next().value as string);
+    const r = this.ops.apply(e);
+    this.pending.delete(e.id);
+    for (const fn of this.listeners) {
+      try {
+        fn(e, r);
+      } catch {
+        // a listener's failure must not stop the stream
+      }
+    }
+  }
+
+  private async ensureStream(): Promise<void> {
+    if (!this.link) return;
+    const jsm = await jetstreamManager(this.link.nc);
+    try {
+      await jsm.streams.info(this.o.stream);
+      return;
+    } catch (e) {
+      if (!(e instanceof JetStreamApiError) || e.code !== JetStreamApiCodes.StreamNotFound) throw e;
+    }
+    if (!this.o.createStream) throw new Error(`JetStream stream ${this.o.stream} for operator actions does not exist and creating it is not allowed`);
+    await jsm.streams.add({ name: this.o.stream, subjects: [OPS_SUBJECT_ALL], max_age: this.o.maxAgeDays * 86_400 * 1e9, duplicate_window: 120 * 1e9 });
+  }
+
+  private async consumeLoop(): Promise<void> {
+    while (!this.closed && this.link) {
+      try {
+        const js = jetstream(this.link.nc);
+        const c = await js.consumers.get(this.o.stream, this.lastSeq > 0
+          ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: this.lastSeq + 1 }
+          : { deliver_policy: DeliverPolicy.All });
+        const iter = await c.consume({ max_messages: 512 });
+        this.consumer = iter;
+        for await (const m of iter) {
+          if (m.seq <= this.lastSeq) continue;
+          this.lastSeq = m.seq;
+          let event: OpsEvent;
+          try {
+            event = OpsEventSchema.parse(m.json());
+          } catch (e) {
+            // a malformed event on ops.> is counted and shown in the status, never applied
+            this.invalid++;
+            this.lastError = `invalid operator event at ${this.o.stream} #${m.seq}: ${e instanceof Error ? e.message.slice(0, 200) : String(e)}`;
+            continue;
+          }
+          this.applyEvent(event);
+        }
+      } catch (e) {
+        if (this.closed) break;
+        this.lastError = e instanceof Error ? e.message : String(e);
+      } finally {
+        this.consumer = null;
+      }
+      if (!this.closed) await new Promise((r) => setTimeout(r, RETRY_MS));
+    }
+  }
+
+  private async publishLoop(): Promise<void> {
+    while (!this.closed && this.link) {
+      const next = [...this.pending.values()].find((p) => !p.published);
+      if (!next || !this.link.connected) {
+        await new Promise<void>((r) => {
+          this.wake = r;
+          setTimeout(r, RETRY_MS);
+        });
+        this.wake = null;
+        continue;
+      }
+      try {
+        const ack = await jetstream(this.link.nc).publish(next.subject, JSON.stringify(next.event), { msgID: next.event.id, timeout: 5_000 });
+        next.published = true;
+        await this.markSent(next.event.id, ack.seq);
+      } catch (e) {
+        this.lastError = `publishing an operator action: ${e instanceof Error ? e.message : String(e)}`;
+        await new Promise((r) => setTimeout(r, RETRY_MS));
+      }
+    }
+  }
+
+  private async markSent(id: string, seq: number | null): Promise<void> {
+    await this.writer.exclusive((c) => c.run('INSERT INTO ops_sent VALUES ($id, $seq, now())', { id, seq: seq === null ? null : BigInt(seq) }));
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.wake?.();
+    await this.consumer?.close();
+    await this.link?.close();
+    await Promise.allSettled(this.loops);
+  }
+}

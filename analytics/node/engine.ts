@@ -153,6 +153,7 @@ export class Engine {
       case 'feeds': return this.feeds();
       case 'alarms': return this.ops.alarmList(QUERY_PARAMS.alarms.parse(params ?? {}));
       case 'alarmKpis': return this.ops.kpis();
+      case 'alarmRules': return this.ops.rules;
       case 'hazards': return this.ops.hazardList(QUERY_PARAMS.hazards.parse(params ?? {}));
       case 'risks': return this.ops.riskList(QUERY_PARAMS.risks.parse(params ?? {}));
       case 'riskChanges': return this.ops.riskChanges(QUERY_PARAMS.riskChanges.parse(params ?? {}));

@@ -1,5 +1,6 @@
 import { mount } from 'svelte';
 import App from './App.svelte';
+import Console from './console/Console.svelte';
 import './app.css';
 import { chartCount } from './lib/chart.svelte';
 import type { Lang } from './lib/i18n';
@@ -37,6 +38,14 @@ async function start(): Promise<void> {
   const target = document.getElementById('app');
   if (!target) return;
   try {
+    const lang0: Lang = params.get('lang') === 'en' ? 'en' : 'zh';
+    if (params.get('view') === 'console') {
+      // the shift leader's workstation: a normal window, not a wall
+      document.documentElement.lang = lang0 === 'zh' ? 'zh-CN' : 'en';
+      document.body.style.overflow = 'hidden';
+      mount(Console, { target, props: { token: takeToken(), initialLang: lang0 } });
+      return;
+    }
     const wall = await loadWall(params);
     const d = params.get('display');
     const lang: Lang = params.get('lang') === 'en' ? 'en' : 'zh';

@@ -24,6 +24,15 @@ describe('alarm rules', () => {
     expect(feed(ev, [[0, 10], [60, 50], [120, 200], [180, 210]])).toEqual(['120:on', '180:off']);
   });
 
+  it('measures a rate over its window, so sample-to-sample noise is not a trend', () => {
+    const ev = new AlarmEvaluator([rule({ id: 'bridge.strain.rate', kind: 'rate', setpoint: 200 })]);
+    // ±4 every second is 240 per minute from one sample to the next, but no trend
+    const noisy: [number, number][] = Array.from({ length: 300 }, (_, i) => [i, 100 + (i % 2 === 0 ? 4 : -4)]);
+    expect(feed(ev, noisy)).toEqual([]);
+    // a real step of 300 within a minute is
+    expect(feed(ev, [[330, 420], [360, 420], [420, 420]])).toEqual(['330:on', '420:off']);
+  });
+
   it('raises "no data" when a feed goes silent, and clears when it speaks again', () => {
     const ev = new AlarmEvaluator([rule({ id: 'gas.silent', kind: 'no_data', silentS: 60 })]);
     ev.reading('gas', '420303', 'st-1', 'lel_pct', 0, 1);

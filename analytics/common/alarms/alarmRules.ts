@@ -18,6 +18,8 @@ export const AlarmRuleSchema = z.object({
   onDelayS: z.number().min(0).max(3600).default(0),
   /** The condition must be gone this long before the alarm clears. */
   offDelayS: z.number().min(0).max(3600).default(0),
+  /** rate: the change is measured over at least this long (one noisy sample step is not a trend). */
+  rateWindowS: z.number().min(1).max(3600).default(60),
   /** no_data: silent for this long. */
   silentS: z.number().min(1).max(86_400).default(300),
   priority: z.enum(['critical', 'high', 'medium', 'low']),
@@ -44,6 +46,9 @@ interface RuleState {
   clearingSinceMs: number | null;
   lastTsMs: number;
   lastValue: number;
+  /** rate: the start of the current measuring window */
+  refTsMs: number;
+  refValue: number;
 }
 
 /**
@@ -76,12 +81,22 @@ export class AlarmEvaluator {
       let s = this.states.get(key);
       if (!s) {
         if (this.states.size >= this.maxStates) continue;
-        s = { active: false, pendingSinceMs: null, clearingSinceMs: null, lastTsMs: tsMs, lastValue: value };
+        s = { active: false, pendingSinceMs: null, clearingSinceMs: null, lastTsMs: tsMs, lastValue: value, refTsMs: tsMs, refValue: value };
         this.states.set(key, s);
         if (r.kind === 'rate') continue;
       }
       if (tsMs < s.lastTsMs) continue; // late data does not rewrite alarm history
+      if (r.kind === 'rate' && tsMs - s.refTsMs < r.rateWindowS * 1000) {
+        // inside the measuring window: no new judgement yet
+        s.lastTsMs = tsMs;
+        s.lastValue = value;
+        continue;
+      }
       const raw = this.condition(r, s, tsMs, value);
+      if (r.kind === 'rate') {
+        s.refTsMs = tsMs;
+        s.refValue = value;
+      }
       this.step(r, s, key, raw, tsMs, value, out);
       s.lastTsMs = tsMs;
       s.lastValue = value;
@@ -91,7 +106,7 @@ export class AlarmEvaluator {
       const key = `${seriesKey}#${r.id}`;
       const s = this.states.get(key);
       if (!s) {
-        if (this.states.size < this.maxStates) this.states.set(key, { active: false, pendingSinceMs: null, clearingSinceMs: null, lastTsMs: tsMs, lastValue: value });
+        if (this.states.size < this.maxStates) this.states.set(key, { active: false, pendingSinceMs: null, clearingSinceMs: null, lastTsMs: tsMs, lastValue: value, refTsMs: tsMs, refValue: value });
         continue;
       }
       s.lastTsMs = Math.max(s.lastTsMs, tsMs);
@@ -128,7 +143,7 @@ export class AlarmEvaluator {
       return;
     }
     if (this.states.size < this.maxStates) {
-      this.states.set(key, { active, pendingSinceMs: null, clearingSinceMs: null, lastTsMs: tsMs, lastValue: value ?? 0 });
+      this.states.set(key, { active, pendingSinceMs: null, clearingSinceMs: null, lastTsMs: tsMs, lastValue: value ?? 0, refTsMs: tsMs, refValue: value ?? 0 });
     }
   }
 
@@ -137,8 +152,8 @@ export class AlarmEvaluator {
       case 'high': return s.active ? v > r.setpoint - r.deadband : v >= r.setpoint;
       case 'low': return s.active ? v < r.setpoint + r.deadband : v <= r.setpoint;
       case 'rate': {
-        const dtMin = (tsMs - s.lastTsMs) / 60_000;
-        return dtMin > 0 && Math.abs(v - s.lastValue) / dtMin >= r.setpoint;
+        const dtMin = (tsMs - s.refTsMs) / 60_000;
+        return dtMin > 0 && Math.abs(v - s.refValue) / dtMin >= r.setpoint;
       }
       case 'no_data': return false;
     }

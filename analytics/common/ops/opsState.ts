@@ -123,6 +123,20 @@ export interface Signature {
   reportSha256: string;
 }
 
+/** The operational picture pushed to walls and consoles on every change (engine API topic `ops`). */
+export interface OpsSnapshot {
+  version: number;
+  atMs: number;
+  alarms: AlarmView[];
+  kpis: { standing: number; unacknowledged: number; floodNow: boolean; raisedLast10Min: number };
+  hazards: { open: number; overdue: number; major: number };
+  /** Open cases, overdue first (at most 30): overdue ones stay on the wall until handled (挂牌督办). */
+  openHazards: { id: string; title: string; grade: 'major' | 'general'; stage: string; domain: string; district: string; asset: string | null; assignee: string | null; deadlineMs: number | null; overdue: boolean; createdAtMs: number }[];
+  districts: { district: string; colour: 'red' | 'orange' | 'yellow' | 'blue'; counts: Record<'red' | 'orange' | 'yellow' | 'blue', number>; worst: string | null }[];
+  pending: { id: string; kind: string; ts: number; device: string; published: boolean }[];
+  recent: Applied[];
+}
+
 /** Bounds: an operations center runs for months without restarting. */
 export const OPS_LIMITS = {
   openPerPoint: 50,

@@ -30,12 +30,17 @@ export interface RiskEvidence {
   passedInspections30d: number;
 }
 
+export type RiskFactor = 'critical_alarms' | 'high_alarms' | 'major_hazards' | 'general_hazards' | 'overdue_hazards' | 'failed_inspections' | 'passed_inspections';
+
 export interface RiskAssessment {
   likelihood: number;
   severity: number;
   score: number;
   colour: RiskColour;
+  /** Why, in words (kept with every change)... */
   reasons: string[];
+  /** ...and as codes, for the screens to say in their language. */
+  factors: { factor: RiskFactor; n: number; delta: number }[];
 }
 
 const clamp = (x: number): number => Math.max(1, Math.min(5, Math.round(x)));
@@ -46,23 +51,25 @@ export function colourOf(score: number, b: RiskBands = DEFAULT_BANDS): RiskColou
 
 export function assessRisk(domain: string, e: RiskEvidence, b: RiskBands = DEFAULT_BANDS): RiskAssessment {
   const reasons: string[] = [];
+  const factors: RiskAssessment['factors'] = [];
   let l = e.baseline;
-  const add = (n: number, why: string): void => {
-    if (n === 0) return;
-    l += n;
-    reasons.push(`${n > 0 ? '+' : ''}${n} likelihood: ${why}`);
+  const add = (delta: number, factor: RiskFactor, n: number, why: string): void => {
+    if (delta === 0) return;
+    l += delta;
+    reasons.push(`${delta > 0 ? '+' : ''}${delta} likelihood: ${n} ${why}`);
+    factors.push({ factor, n, delta });
   };
-  if (e.alarms.critical > 0) add(2, `${e.alarms.critical} critical alarm(s) standing`);
-  else if (e.alarms.high > 0) add(1, `${e.alarms.high} high alarm(s) standing`);
-  if (e.openHazards.major > 0) add(2, `${e.openHazards.major} open major hazard(s)`);
-  else if (e.openHazards.general > 0) add(1, `${e.openHazards.general} open general hazard(s)`);
-  if (e.openHazards.overdue > 0) add(1, `${e.openHazards.overdue} overdue hazard(s)`);
-  if (e.failedInspections30d > 0) add(1, `${e.failedInspections30d} failed inspection item(s) in 30 days`);
-  if (e.failedInspections30d === 0 && e.passedInspections30d >= 3 && e.alarms.critical + e.alarms.high === 0) add(-1, `${e.passedInspections30d} passed inspections in 30 days, nothing open`);
+  if (e.alarms.critical > 0) add(2, 'critical_alarms', e.alarms.critical, 'critical alarm(s) standing');
+  else if (e.alarms.high > 0) add(1, 'high_alarms', e.alarms.high, 'high alarm(s) standing');
+  if (e.openHazards.major > 0) add(2, 'major_hazards', e.openHazards.major, 'open major hazard(s)');
+  else if (e.openHazards.general > 0) add(1, 'general_hazards', e.openHazards.general, 'open general hazard(s)');
+  if (e.openHazards.overdue > 0) add(1, 'overdue_hazards', e.openHazards.overdue, 'overdue hazard(s)');
+  if (e.failedInspections30d > 0) add(1, 'failed_inspections', e.failedInspections30d, 'failed inspection item(s) in 30 days');
+  if (e.failedInspections30d === 0 && e.passedInspections30d >= 3 && e.alarms.critical + e.alarms.high === 0) add(-1, 'passed_inspections', e.passedInspections30d, 'passed inspections in 30 days, nothing open');
   const likelihood = clamp(l);
   const severity = clamp(SEVERITY_BY_DOMAIN[domain] ?? 3);
   const score = likelihood * severity;
-  return { likelihood, severity, score, colour: colourOf(score, b), reasons };
+  return { likelihood, severity, score, colour: colourOf(score, b), reasons, factors };
 }
 
 /** A district's colour is its worst asset's. */

@@ -5,7 +5,7 @@ import type { AlarmRule } from '../../common/alarms/alarmRules.js';
 import type { Domain } from '../../common/city.js';
 import type { QUERY_PARAMS } from '../../common/engineApi.js';
 import { mayDo, type OpsAction, type OpsEvent, type Role } from '../../common/ops/opsEvents.js';
-import { alarmKpis, OpsState, type AlarmView, type HazardView, type SuppressionProfile } from '../../common/ops/opsState.js';
+import { alarmKpis, OpsState, type AlarmView, type HazardView, type OpsSnapshot, type SuppressionProfile } from '../../common/ops/opsState.js';
 import { applyHazard, isHazardRefusal } from '../../common/hazards/hazardCase.js';
 import { assessAll, assetKey, districtRisks, RiskTracker, type AssetRisk, type DistrictRisk, type InspectionCounts, type RegisterAsset, type RiskChange } from '../../common/risk/riskRegister.js';
 import type { CommittedBatch } from '../ingest/ingestor.js';
@@ -25,18 +25,6 @@ interface RegistryEntry extends RegisterAsset {
 export class ActionRefused extends Error {}
 
 type P<N extends keyof typeof QUERY_PARAMS> = z.infer<(typeof QUERY_PARAMS)[N]>;
-
-/** The ops snapshot pushed to walls and consoles on every change. */
-export interface OpsSnapshot {
-  version: number;
-  atMs: number;
-  alarms: AlarmView[];
-  kpis: { standing: number; unacknowledged: number; floodNow: boolean; raisedLast10Min: number };
-  hazards: { open: number; overdue: number; major: number };
-  districts: DistrictRisk[];
-  pending: ReturnType<OpsChannel['pendingActions']>;
-  recent: { id: string; ok: boolean; reason: string | null }[];
-}
 
 const MAX_PUSHED_ALARMS = 300;
 
@@ -58,7 +46,7 @@ export class Operations {
   private readonly listeners = new Set<() => void>();
   lastError: string | null = null;
 
-  constructor(rules: AlarmRule[], profiles: SuppressionProfile[], private readonly db: Database, private readonly writer: BatchWriter, channel: OpsChannelOptions) {
+  constructor(readonly rules: AlarmRule[], profiles: SuppressionProfile[], private readonly db: Database, private readonly writer: BatchWriter, channel: OpsChannelOptions) {
     this.state = new OpsState(profiles);
     this.alarms = new AlarmService(rules, this.state);
     this.channel = new OpsChannel(this.state, writer, channel);
@@ -267,6 +255,10 @@ export class Operations {
         raisedLast10Min: this.state.history.filter((t) => t.active && t.atMs > nowMs - 600_000).length,
       },
       hazards: { open: hazards.length, overdue: hazards.filter((h) => h.overdue).length, major: hazards.filter((h) => h.grade === 'major').length },
+      openHazards: hazards.slice(0, 30).map((h) => ({
+        id: h.id, title: h.title, grade: h.grade, stage: h.stage, domain: h.domain, district: h.district, asset: h.asset,
+        assignee: h.assignee, deadlineMs: h.deadlineMs, overdue: h.overdue, createdAtMs: h.createdAtMs,
+      })),
       districts: this.districts,
       pending: this.channel.pendingActions(),
       recent: [...this.state.applied.values()].slice(-50),

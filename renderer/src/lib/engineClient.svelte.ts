@@ -1,5 +1,5 @@
 import {
-  ServerMessageSchema, TOPICS, type Health, type QueryName, type QueryResult, type TopicName,
+  ServerMessageSchema, TOPICS, type CommandName, type Health, type QueryName, type QueryResult, type TopicName,
 } from '../../../analytics/common/engineApi';
 
 export type LinkState = 'connecting' | 'open' | 'down';
@@ -129,6 +129,15 @@ export class EngineClient {
 
   query(name: QueryName, params: Record<string, unknown> = {}): Promise<QueryResult> {
     return this.request({ t: 'query', name, params }) as Promise<QueryResult>;
+  }
+
+  /** A query whose answer is not a column set (alarms, hazards, risks...): the caller names its type. */
+  call<T>(name: QueryName, params: Record<string, unknown> = {}): Promise<T> {
+    return this.request({ t: 'query', name, params }) as Promise<T>;
+  }
+
+  command<T>(name: CommandName, args: Record<string, unknown> = {}): Promise<T> {
+    return this.request({ t: 'command', name, args }) as Promise<T>;
   }
 
   private sendSubscribe(s: Sub): void {

@@ -1,0 +1,95 @@
+import type { AlarmRule } from '../../../analytics/common/alarms/alarmRules';
+import type { OpsAction } from '../../../analytics/common/ops/opsEvents';
+import type { AlarmView, OpsSnapshot } from '../../../analytics/common/ops/opsState';
+import type { EngineClient } from './engineClient.svelte';
+
+export interface Submitted {
+  id: string | null;
+  kind: string;
+  label: string;
+  atMs: number;
+  state: 'sending' | 'pending' | 'done' | 'refused';
+  reason: string | null;
+}
+
+const MAX_SUBMITTED = 30;
+
+/**
+ * The shared operational picture on this page (alarms, hazards, district risk) from the engine's
+ * `ops` topic, and the operator's own actions: "pending" until the engine reads them back from the
+ * OPS stream, then done or refused with the reason.
+ */
+export class OpsStore {
+  snapshot = $state.raw<OpsSnapshot | null>(null);
+  receivedAtMs = $state(0);
+  rules = $state.raw<Map<string, AlarmRule>>(new Map());
+  submitted = $state.raw<Submitted[]>([]);
+  private readonly newAlarmListeners = new Set<(a: AlarmView) => void>();
+  private seen = new Set<string>();
+  private first = true;
+  private readonly stop: () => void;
+
+  constructor(private readonly client: EngineClient) {
+    this.stop = client.subscribe('ops', {}, (d) => this.take(d as OpsSnapshot));
+    $effect(() => {
+      if (client.state === 'open') {
+        client.call<AlarmRule[]>('alarmRules').then((r) => (this.rules = new Map(r.map((x) => [x.id, x]))), () => undefined);
+      }
+    });
+  }
+
+  private take(s: OpsSnapshot): void {
+    this.snapshot = s;
+    this.receivedAtMs = Date.now();
+    // newly raised, annunciated alarms (not the ones present when the page opened)
+    const now = new Set<string>();
+    for (const a of s.alarms) {
+      now.add(a.occurrence);
+      if (!this.first && !this.seen.has(a.occurrence) && a.annunciated && a.active) for (const fn of this.newAlarmListeners) fn(a);
+    }
+    this.seen = now;
+    this.first = false;
+    if (this.submitted.some((x) => x.state === 'pending')) {
+      const outcome = new Map(s.recent.map((r) => [r.id, r]));
+      const pending = new Set(s.pending.map((p) => p.id));
+      this.submitted = this.submitted.map((x) => {
+        if (x.state !== 'pending' || x.id === null) return x;
+        const r = outcome.get(x.id);
+        if (r) return { ...x, state: r.ok ? 'done' : 'refused', reason: r.reason };
+        return pending.has(x.id) ? x : x;
+      });
+    }
+  }
+
+  onNewAlarm(fn: (a: AlarmView) => void): () => void {
+    this.newAlarmListeners.add(fn);
+    return () => this.newAlarmListeners.delete(fn);
+  }
+
+  /** Sends an operator action; the returned record follows it from "sending" to done or refused. */
+  async act(action: OpsAction, label: string): Promise<Submitted> {
+    const rec: Submitted = { id: null, kind: action.kind, label, atMs: Date.now(), state: 'sending', reason: null };
+    this.submitted = [rec, ...this.submitted].slice(0, MAX_SUBMITTED);
+    const update = (patch: Partial<Submitted>): Submitted => {
+      const next = { ...rec, ...patch };
+      this.submitted = this.submitted.map((x) => (x === rec ? next : x));
+      Object.assign(rec, patch);
+      return next;
+    };
+    try {
+      const r = await this.client.command<{ id: string; pending: boolean }>('ops', action as unknown as Record<string, unknown>);
+      const applied = this.snapshot?.recent.find((x) => x.id === r.id);
+      return update(applied ? { id: r.id, state: applied.ok ? 'done' : 'refused', reason: applied.reason } : { id: r.id, state: 'pending' });
+    } catch (e) {
+      return update({ state: 'refused', reason: e instanceof Error ? e.message.replace(/^forbidden: /, '') : String(e) });
+    }
+  }
+
+  ruleTitle(rule: string, lang: 'zh' | 'en'): string {
+    return this.rules.get(rule)?.title[lang] ?? rule;
+  }
+
+  dispose(): void {
+    this.stop();
+  }
+}

@@ -1,0 +1,44 @@
+import type { AlarmView } from '../../../analytics/common/ops/opsState';
+import type { Provenance } from '../../../analytics/common/engineApi';
+import type { TextKey } from './i18n';
+import { RISK_COLORS } from '../panels/theme';
+
+/** The four priorities in the four national colours. */
+export const PRIORITY_COLOR: Record<AlarmView['priority'], string> = {
+  critical: RISK_COLORS.red, high: RISK_COLORS.orange, medium: RISK_COLORS.yellow, low: RISK_COLORS.blue,
+};
+export const PRIORITY_LEVEL: Record<AlarmView['priority'], 'red' | 'orange' | 'yellow' | 'blue'> = {
+  critical: 'red', high: 'orange', medium: 'yellow', low: 'blue',
+};
+export const PRIORITY_ORDER: AlarmView['priority'][] = ['critical', 'high', 'medium', 'low'];
+
+export const stateKey = (s: AlarmView['state']): TextKey => `state_${s}` as TextKey;
+export const prioKey = (p: AlarmView['priority']): TextKey => `prio_${p}` as TextKey;
+export const stageKey = (s: string): TextKey => `stage_${s}` as TextKey;
+export const gradeKey = (g: string): TextKey => (g === 'major' ? 'grade_major' : 'grade_general');
+export const riskKey = (c: string): TextKey => `risk_${c}` as TextKey;
+
+/** Where the alarm and hazard figures come from, for the provenance popover. */
+export function opsProvenance(atMs: number | null): Provenance | null {
+  return atMs === null ? null : { query: 'ops (alarm rules on city.telemetry, operator events on ops.>)', subjects: 'city.telemetry.>, city.inspection.>, ops.>', fromMs: null, toMs: null, generatedAtMs: atMs };
+}
+
+/** Annunciated alarms first by priority then newest; during a flood, dependents follow their first-out cause. */
+export function orderAlarms(list: AlarmView[]): AlarmView[] {
+  const shown = list.filter((a) => a.annunciated);
+  const causes = shown.filter((a) => a.floodCause === null)
+    .sort((a, b) => PRIORITY_ORDER.indexOf(a.priority) - PRIORITY_ORDER.indexOf(b.priority) || b.raisedAtMs - a.raisedAtMs);
+  const out: AlarmView[] = [];
+  const taken = new Set<AlarmView>();
+  const take = (a: AlarmView): void => {
+    if (taken.has(a)) return;
+    taken.add(a);
+    out.push(a);
+  };
+  for (const c of causes) {
+    take(c);
+    for (const d of shown) if (d.floodCause === c.point) take(d);
+  }
+  for (const d of shown) take(d);
+  return out;
+}

@@ -16,7 +16,7 @@ import { onShutdown, startServe } from './serveCommand.js';
 const USAGE = `cityops <command> [options]
 
   serve      --nats <url> --db <file> --port <n> [--host 127.0.0.1] [--config file.json]
-             [--token T] [--wall-token T] [--stream CITY] [--consumer NAME] [--no-create-stream]
+             [--token T] [--wall-token T] [--devices FILE] [--stream CITY] [--consumer NAME] [--no-create-stream]
              [--no-core-fallback] [--nats-user U --nats-pass P | --nats-token T | --nats-nkey SEED|FILE
              | --nats-creds FILE] [--nats-tls-ca FILE] [--allow-origin ORIGIN]...
   simulate   --nats <url> [--rate N] [--assets N] [--seed S] [--scenario NAME]... [--speed X] [--duration S]
@@ -31,7 +31,7 @@ Environment: CITYOPS_NATS_URL, CITYOPS_DB, CITYOPS_PORT, CITYOPS_HOST, CITYOPS_T
 
 const OPTIONS = {
   nats: { type: 'string' }, db: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' },
-  config: { type: 'string' }, token: { type: 'string' }, 'wall-token': { type: 'string' }, stream: { type: 'string' },
+  config: { type: 'string' }, token: { type: 'string' }, 'wall-token': { type: 'string' }, devices: { type: 'string' }, stream: { type: 'string' },
   consumer: { type: 'string' }, 'no-create-stream': { type: 'boolean' }, 'no-core-fallback': { type: 'boolean' },
   'nats-user': { type: 'string' }, 'nats-pass': { type: 'string' }, 'nats-token': { type: 'string' },
   'nats-nkey': { type: 'string' }, 'nats-creds': { type: 'string' }, 'nats-tls-ca': { type: 'string' },

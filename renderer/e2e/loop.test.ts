@@ -1,0 +1,135 @@
+/// <reference lib="dom" />
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { NatsConnection } from '@nats-io/nats-core';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyAuditLog } from '../../analytics/node/audit/auditLog.js';
+import { connectNats } from '../../analytics/node/feeds/natsConnect.js';
+import { launchChromium, openWall } from '../../analytics/node/testing/browser.js';
+import { builtCli, EngineProcess } from '../../analytics/node/testing/engineProcess.js';
+import { tempDir, waitFor } from '../../analytics/node/testing/harness.js';
+import { freePort, NatsServerProcess } from '../../analytics/node/testing/natsServer.js';
+
+const WALL = 'loop-wall-token-0123456789';
+const CONSOLE = 'loop-console-token-0123456789';
+const D = '420302';
+const ASSET = 'gas-loop-1';
+const POINT = `gas/${D}/${ASSET}#gas.lel.level2`;
+const tmp = tempDir('cityops-loop-');
+let server: NatsServerProcess;
+let engine: EngineProcess;
+let nc: NatsConnection;
+let browser: Browser;
+const enc = new TextEncoder();
+
+beforeAll(async () => {
+  server = await NatsServerProcess.start();
+  const devices = `${tmp.dir}/devices.json`;
+  writeFileSync(devices, JSON.stringify([{ device: 'wall-1', role: 'wall', token: WALL }, { device: 'console-1', role: 'shift_leader', token: CONSOLE }]));
+  engine = await EngineProcess.start(builtCli(), ['--nats', server.url, '--db', `${tmp.dir}/loop.duckdb`, '--port', String(await freePort()), '--devices', devices]);
+  nc = await connectNats({ url: server.url, name: 'loop test feed' });
+  await waitFor(async () => (await engine.health()).ok, 'engine connected');
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await nc?.close();
+  await engine?.kill('SIGTERM');
+  await server?.dispose();
+  tmp.remove();
+});
+
+function reading(id: string, tsMs: number, lel: number): void {
+  nc.publish(`city.telemetry.gas.${D}.${ASSET}`, enc.encode(JSON.stringify({ id, ts: tsMs, metric: 'lel_pct', value: lel, unit: '%LEL' })));
+}
+
+type Snapshot = { districts: { district: string; colour: string }[] } | null;
+const districtColour = (page: Page): Promise<string | undefined> =>
+  page.evaluate((d) => ((globalThis as unknown as { __cityops: { ops: { snapshot: Snapshot } } }).__cityops.ops.snapshot?.districts.find((x) => x.district === d)?.colour), D);
+
+describe('the closed loop in Chromium', () => {
+  it('gas above the second level alarms on the wall; the console acknowledges, dispatches, verifies and closes; the risk colour follows', async () => {
+    const t0 = Date.now() - 120_000;
+    nc.publish(`city.asset.gas.${D}.${ASSET}`, enc.encode(JSON.stringify({
+      id: ASSET, ts: t0 - 60_000, name: '茅箭区燃气调压站(测试)', kind: 'regulator', lat: 32.62, lon: 110.79,
+      owner: '十堰燃气公司', supervisor: '市城管局', approver: '市住建局',
+    })));
+    await nc.flush();
+    const wall = await openWall(browser, `${engine.url}/?screen=overview#token=${WALL}`);
+    const con = await openWall(browser, `${engine.url}/?view=console#token=${CONSOLE}`);
+    await waitFor(async () => (await districtColour(wall.page)) === 'yellow' || null, 'baseline colour before the alarm');
+
+    reading('loop-r1', t0, 58.5);
+    const onWall = wall.page.locator(`[data-alarm="${POINT}"]`);
+    await onWall.waitFor({ timeout: 15_000 });
+    expect(await onWall.getAttribute('data-state')).toBe('unack');
+    expect(await onWall.textContent()).toContain('可燃气体二级报警');
+    await waitFor(async () => (await districtColour(wall.page)) === 'red' || null, 'district red with a critical gas alarm');
+
+    // acknowledge at the console (keyboard), the wall follows
+    const row = con.page.locator(`.row[data-alarm="${POINT}"]`);
+    await row.click();
+    await con.page.keyboard.press('a');
+    await waitFor(async () => (await row.getAttribute('data-state')) === 'ack' || null, 'acknowledged on the console');
+    await waitFor(async () => (await onWall.getAttribute('data-state')) === 'ack' || null, 'acknowledged on the wall');
+
+    // raise a major hazard from the alarm (H), dispatch it with the five fixed items, rectify, verify, close
+    await con.page.keyboard.press('h');
+    await con.page.locator('form select[name="grade"]').selectOption('major');
+    await con.page.locator('form button[type="submit"]').click();
+    const card = con.page.locator('[data-hazard^="hz-"]');
+    await card.waitFor({ timeout: 15_000 });
+    await card.locator('.head').click();
+    await card.locator('text=十堰燃气公司').first().waitFor();
+    await card.locator('button[data-act="dispatch"]').click();
+    await waitFor(async () => (await con.page.locator('[data-submitted="refused"]').count()) > 0 || null, 'dispatch without the five items refused');
+    expect(await con.page.locator('[data-submitted="refused"]').first().textContent()).toContain('五落实');
+    await card.locator('input[name="measures"]').fill('关阀、通风、更换调压器');
+    await card.locator('input[name="funds"]').fill('2万元');
+    await card.locator('input[name="person"]').fill('张工');
+    await card.locator('input[name="plan"]').fill('燃气泄漏专项应急预案');
+    await card.locator('button[data-act="dispatch"]').click();
+    await waitFor(async () => (await card.getAttribute('data-stage')) === 'dispatched' || null, 'dispatched');
+    await card.locator('button[data-act="start"]').click();
+    await waitFor(async () => (await card.getAttribute('data-stage')) === 'rectifying' || null, 'rectifying');
+    await card.locator('input[name="note"]').fill('已更换调压器');
+    await card.locator('button[data-act="report"]').click();
+    await waitFor(async () => (await card.getAttribute('data-stage')) === 'verifying' || null, 'awaiting verification');
+    await card.locator('input[name="note"]').fill('复查合格');
+    await card.locator('button[data-act="verify-pass"]').click();
+    await waitFor(async () => (await card.getAttribute('data-stage')) === 'closed' || null, 'closed');
+
+    // the gas goes back to normal; the latched alarm is reset; the colour falls back
+    reading('loop-r2', t0 + 40_000, 1.2);
+    reading('loop-r3', t0 + 80_000, 1.1);
+    await waitFor(async () => (await row.getAttribute('data-state')) === 'latched' || null, 'latched after clearing');
+    const level1 = con.page.locator(`.row[data-alarm="gas/${D}/${ASSET}#gas.lel.level1"]`);
+    await level1.click();
+    await con.page.keyboard.press('a');
+    await row.click();
+    await con.page.keyboard.press('r');
+    await waitFor(async () => (await con.page.locator(`.row[data-alarm^="gas/${D}/${ASSET}#"]`).count()) === 0 || null, 'no alarm left on the console');
+    await waitFor(async () => (await districtColour(wall.page)) === 'yellow' || null, 'district back to its baseline colour');
+    expect(await con.page.locator(`[data-district-risk="${D}"]`).getAttribute('data-colour')).toBe('yellow');
+
+    // a wall cannot act, even by calling the engine API itself; the refusal is audited under its device
+    const refused = await wall.page.evaluate(async (p) => {
+      const c = (globalThis as unknown as { __cityops: { client: { command(n: string, a: unknown): Promise<unknown> } } }).__cityops.client;
+      try {
+        await c.command('ops', { kind: 'alarm.ack', point: p, raisedAtMs: 0 });
+        return 'accepted';
+      } catch (e) {
+        return String(e);
+      }
+    }, POINT);
+    expect(refused).toMatch(/forbidden/);
+    expect(wall.errors).toEqual([]);
+    expect(con.errors).toEqual([]);
+    const audit = readFileSync(`${tmp.dir}/audit.log`, 'utf8');
+    expect(audit).toMatch(/"actor":"wall-1\/wall".*refused alarm.ack/);
+    expect(audit).toMatch(/"actor":"console-1\/shift_leader".*hazard.verify/);
+    expect(verifyAuditLog(`${tmp.dir}/audit.log`).ok).toBe(true);
+    await wall.page.close();
+    await con.page.close();
+  });
+});

@@ -4,6 +4,7 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditLog } from '../../analytics/node/audit/auditLog.js';
+import { handoverPdf } from '../../analytics/node/cli/handoverCommand.js';
 import { connectNats } from '../../analytics/node/feeds/natsConnect.js';
 import { launchChromium, openWall } from '../../analytics/node/testing/browser.js';
 import { builtCli, EngineProcess } from '../../analytics/node/testing/engineProcess.js';
@@ -129,6 +130,25 @@ describe('the closed loop in Chromium', () => {
     expect(audit).toMatch(/"actor":"wall-1\/wall".*refused alarm.ack/);
     expect(audit).toMatch(/"actor":"console-1\/shift_leader".*hazard.verify/);
     expect(verifyAuditLog(`${tmp.dir}/audit.log`).ok).toBe(true);
+    // the read-only HTTP API for other city systems
+    const get = (path: string, token: string | null = WALL): Promise<Response> => fetch(`${engine.url}${path}`, token ? { headers: { authorization: `Bearer ${token}` } } : {});
+    expect((await get('/api/hazards', null)).status).toBe(401);
+    expect((await get('/api/alarms?district=nope')).status).toBe(400);
+    const closed = (await (await get('/api/hazards?stage=closed&domain=gas')).json()) as { data: { stage: string; asset: string; fiveItems: unknown }[] };
+    expect(closed.data.map((h) => [h.stage, h.asset])).toEqual([['closed', ASSET]]);
+    const risks = (await (await get(`/api/risks?district=${D}`)).json()) as { data: { assets: { asset: string; colour: string }[] } };
+    expect(risks.data.assets.find((r) => r.asset === ASSET)?.colour).toBe('yellow');
+    expect(((await (await get('/api/alarms?domain=gas')).json()) as { data: unknown[] }).data).toEqual([]);
+
+    // the shift's handover report: generated from the data, printed to PDF, kept
+    const html = await (await fetch(`${engine.url}/api/handover.html?fromMs=${t0 - 3_600_000}&toMs=${Date.now() + 60_000}&token=${CONSOLE}`)).text();
+    expect(html).toContain('值班交接班报告');
+    expect(html).toMatch(/本班报警: 2</);
+    expect(html).toMatch(/销号隐患: 1</);
+    expect(html).toMatch(/升为红色的风险: [1-9]/);
+    const pdf = await handoverPdf({ url: engine.url ?? '', token: CONSOLE, fromMs: t0 - 3_600_000, toMs: Date.now() + 60_000, out: `${tmp.dir}/handover.pdf`, lang: 'zh' });
+    expect(pdf.bytes).toBeGreaterThan(10_000);
+    expect(readFileSync(pdf.out).subarray(0, 5).toString()).toBe('%PDF-');
     await wall.page.close();
     await con.page.close();
   });

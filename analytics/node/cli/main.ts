@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { payloadJsonSchemas } from '../../common/feedSchemas.js';
+import { handoverPdf } from './handoverCommand.js';
 import { verifyAuditLog } from '../audit/auditLog.js';
 import { resolveServeSettings, type Flags } from '../config.js';
 import { connectNats } from '../feeds/natsConnect.js';
@@ -25,6 +26,8 @@ const USAGE = `cityops <command> [options]
              starts a private nats-server (or the in-process feed), the engine, the server and the simulator
   schemas    <dir>   writes the feed contract's JSON Schemas
   audit verify <file>  checks the hash chain of an audit log (default .cityops/audit.log)
+  handover   --url http://127.0.0.1:8640 --token T --from ISO --to ISO [--out FILE.pdf] [--lang zh|en]
+             prints a shift's handover report to PDF with the local Chromium (the report is kept in the database)
 
 Environment: CITYOPS_NATS_URL, CITYOPS_DB, CITYOPS_PORT, CITYOPS_HOST, CITYOPS_TOKEN, CITYOPS_CONFIG, ...
 (see README.md).`;
@@ -37,7 +40,7 @@ const OPTIONS = {
   'nats-nkey': { type: 'string' }, 'nats-creds': { type: 'string' }, 'nats-tls-ca': { type: 'string' },
   'allow-origin': { type: 'string', multiple: true },
   rate: { type: 'string' }, assets: { type: 'string' }, seed: { type: 'string' }, scenario: { type: 'string', multiple: true },
-  speed: { type: 'string' }, duration: { type: 'string' }, 'no-nats': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+  speed: { type: 'string' }, duration: { type: 'string' }, url: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, out: { type: 'string' }, lang: { type: 'string' }, 'no-nats': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
 } as const;
 
 function num(v: unknown, name: string, dflt: number): number {
@@ -111,6 +114,19 @@ export async function main(argv: string[]): Promise<void> {
         writeFileSync(join(dir, `${name}.schema.json`), `${JSON.stringify(schema, null, 2)}\n`);
       }
       console.log(`wrote ${Object.keys(payloadJsonSchemas()).length} schemas to ${dir}`);
+      return;
+    }
+    case 'handover': {
+      // cityops handover --url http://127.0.0.1:8640 --token T --from 2026-11-24T08:00 --to 2026-11-24T20:00 --out handover.pdf
+      const from = Date.parse(String(flags['from'] ?? ''));
+      const to = Date.parse(String(flags['to'] ?? ''));
+      const token = typeof flags['token'] === 'string' ? flags['token'] : process.env['CITYOPS_TOKEN'];
+      if (!Number.isFinite(from) || !Number.isFinite(to) || !token) throw new Error('usage: cityops handover --url URL --token T --from ISO --to ISO [--out FILE.pdf] [--lang zh|en]');
+      const r = await handoverPdf({
+        url: typeof flags['url'] === 'string' ? flags['url'] : 'http://127.0.0.1:8640', token, fromMs: from, toMs: to,
+        out: typeof flags['out'] === 'string' ? flags['out'] : `handover-${new Date(from).toISOString().slice(0, 13)}.pdf`, lang: flags['lang'] === 'en' ? 'en' : 'zh',
+      });
+      console.log(`wrote ${r.out} (${r.bytes} bytes); the report is kept in the engine's database with its SHA-256`);
       return;
     }
     case 'audit': {

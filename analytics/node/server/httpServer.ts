@@ -4,6 +4,7 @@ import { extname, join, normalize, resolve } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Engine } from '../engine.js';
 import { QUERY_PARAMS } from '../../common/engineApi.js';
+import { handoverHtml } from '../ops/handoverHtml.js';
 import { AccessTokens, originAllowed, tokenOf, type Identity } from './access.js';
 import { DEFAULT_SOCKET_LIMITS, EngineSocket, type Audit, type SocketLimits } from './engineSocket.js';
 
@@ -118,6 +119,19 @@ function handleHttp(engine: Engine, o: ServerOptions, req: IncomingMessage, res:
   if (url.pathname.startsWith('/api/')) {
     const who = o.tokens.identify(tokenOf(req, url));
     if (who === null) return json(res, 401, { error: 'token required' });
+    if (url.pathname === '/api/handover.html') {
+      const from = Number(url.searchParams.get('fromMs'));
+      const to = Number(url.searchParams.get('toMs'));
+      if (!Number.isFinite(from) || !Number.isFinite(to) || to <= from) return json(res, 400, { error: 'fromMs and toMs (epoch ms, fromMs < toMs) are required' });
+      const lang = url.searchParams.get('lang') === 'en' ? 'en' : 'zh';
+      engine.ops.handover(from, to, url.searchParams.get('keep') === 'true').then((r) => {
+        const rules = new Map(engine.ops.rules.map((x) => [x.id, x.title[lang]]));
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...SECURITY_HEADERS });
+        res.end(handoverHtml(r, lang, (id) => rules.get(id) ?? id));
+        o.audit(`handover report ${new Date(from).toISOString()}..${new Date(to).toISOString()} sha256 ${r.sha256}`, who);
+      }, (e: unknown) => json(res, 500, { error: e instanceof Error ? e.message : String(e) }));
+      return;
+    }
     const view = READ_API[url.pathname];
     if (!view) return json(res, 404, { error: `no such endpoint ${url.pathname}` });
     const params = queryParams(url);

@@ -1,0 +1,77 @@
+import { writeFileSync } from 'node:fs';
+import { connectNats } from '../feeds/natsConnect.js';
+import { launchChromium, openWall } from '../testing/browser.js';
+import { builtCli, EngineProcess } from '../testing/engineProcess.js';
+import { tempDir, waitFor } from '../testing/harness.js';
+import { freePort, NatsServerProcess } from '../testing/natsServer.js';
+import { round, weightedPercentile } from './stats.js';
+
+const enc = new TextEncoder();
+const WALL = 'alarm-bench-wall-token-0123456789';
+
+/**
+ * Threshold crossing → on the wall. A real `cityops serve` ingests `rate` readings/s of gas
+ * concentrations below every setpoint; every `everyMs` one reading of a fresh detector crosses the
+ * second level (50 %LEL). The wall page in Chromium notes, with the same system clock, when each
+ * new alarm arrives in its alarm store: that minus the publish time is the latency.
+ */
+export async function alarmBench(rate: number, seconds: number, everyMs = 250): Promise<Record<string, number>> {
+  const server = await NatsServerProcess.start();
+  const tmp = tempDir('cityops-bench-');
+  const devices = `${tmp.dir}/devices.json`;
+  writeFileSync(devices, JSON.stringify([{ device: 'wall-1', role: 'wall', token: WALL }]));
+  const engine = await EngineProcess.start(builtCli(), ['--nats', server.url, '--db', `${tmp.dir}/alarm.duckdb`, '--port', String(await freePort()), '--devices', devices]);
+  const nc = await connectNats({ url: server.url, name: 'alarm bench feed' });
+  const browser = await launchChromium();
+  try {
+    await waitFor(async () => (await engine.health()).ok, 'engine connected');
+    const { page } = await openWall(browser, `${engine.url}/?screen=overview#token=${WALL}`);
+    await page.waitForFunction(() => (globalThis as unknown as { __cityops?: { ops: { snapshot: unknown } } }).__cityops?.ops.snapshot != null);
+    await page.evaluate(() => {
+      const g = globalThis as unknown as { __seen: Record<string, number>; __cityops: { ops: { onNewAlarm(fn: (a: { point: string }) => void): void } } };
+      g.__seen = {};
+      g.__cityops.ops.onNewAlarm((a) => { g.__seen[a.point] ??= Date.now(); });
+    });
+    const published = new Map<string, number>();
+    const perMessage = 20;
+    const tickMs = 10;
+    let sent = 0;
+    let carry = 0;
+    let crossings = 0;
+    let nextCrossing = Date.now() + 2000;
+    const t0 = Date.now();
+    while (Date.now() - t0 < seconds * 1000 + 2000) {
+      carry += (rate * tickMs) / 1000;
+      while (carry >= perMessage) {
+        const now = Date.now();
+        const arr = Array.from({ length: perMessage }, (_, k) => ({ id: `b${sent + k}`, ts: now, metric: 'lel_pct', value: ((sent + k) % 200) / 10 }));
+        nc.publish(`city.telemetry.gas.420303.bg${(sent / perMessage) % 500}`, enc.encode(JSON.stringify(arr)));
+        sent += perMessage;
+        carry -= perMessage;
+      }
+      const now = Date.now();
+      if (now >= nextCrossing && now - t0 < seconds * 1000 + 2000) {
+        const asset = `x${crossings++}`;
+        published.set(`gas/420302/${asset}#gas.lel.level2`, now);
+        nc.publish(`city.telemetry.gas.420302.${asset}`, enc.encode(JSON.stringify({ id: `c-${asset}`, ts: now, metric: 'lel_pct', value: 60 })));
+        nextCrossing += everyMs;
+      }
+      await new Promise((r) => setTimeout(r, tickMs));
+    }
+    await nc.flush();
+    await new Promise((r) => setTimeout(r, 2000));
+    const seen = await page.evaluate(() => (globalThis as unknown as { __seen: Record<string, number> }).__seen);
+    const samples = [...published].filter(([p]) => seen[p] !== undefined).map(([p, at]) => ({ value: (seen[p] as number) - at, weight: 1 }));
+    const health = await engine.health();
+    return {
+      rate, seconds, crossings, arrived: samples.length, readingsStored: health.ingest.stored,
+      p50Ms: round(weightedPercentile(samples, 50)), p99Ms: round(weightedPercentile(samples, 99)), maxMs: round(Math.max(...samples.map((s) => s.value))),
+    };
+  } finally {
+    await browser.close();
+    await nc.close();
+    await engine.kill('SIGTERM');
+    await server.dispose();
+    tmp.remove();
+  }
+}

@@ -1,0 +1,49 @@
+import { domainName, t, type Lang } from '../../common/i18n.js';
+import type { HandoverReport } from './handover.js';
+
+const esc = (s: unknown): string => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+
+/**
+ * The handover report as a self-contained printable page (no script, no external resource): what
+ * `cityops handover` prints to PDF with Chromium and what a browser prints or saves as PDF.
+ */
+export function handoverHtml(r: HandoverReport, lang: Lang, ruleTitle: (rule: string) => string): string {
+  const when = (ms: number): string => new Date(ms).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', { timeZone: 'Asia/Shanghai', hour12: false });
+  const prio = (p: string): string => t(lang, `prio_${p as 'critical'}`);
+  const li = (items: string[]): string => (items.length ? `<ul>${items.map((x) => `<li>${x}</li>`).join('')}</ul>` : '<p class="none">—</p>');
+  const hz = (h: HandoverReport['hazards']['opened'][number]): string =>
+    `${esc(h.title)} · ${esc(t(lang, h.grade === 'major' ? 'grade_major' : 'grade_general'))} · ${esc(t(lang, `stage_${h.stage as 'found'}`))} · ${esc(domainName(lang, h.domain))}${h.assignee ? ` · ${esc(h.assignee)}` : ''}`;
+  return `<!doctype html>
+<html lang="${lang === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8"><title>${esc(t(lang, 'handover_title'))}</title>
+<style>
+  body { font-family: "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif; color: #000; margin: 24px 32px; font-size: 13px; }
+  h1 { font-size: 20px; margin: 0 0 4px; } h2 { font-size: 15px; border-bottom: 1px solid #888; margin: 16px 0 4px; }
+  ul { margin: 0; padding-left: 20px; } .meta { color: #444; } .none { color: #666; margin: 0; }
+  table { border-collapse: collapse; } td { padding: 2px 10px 2px 0; }
+  .sign td { padding: 18px 40px 4px 0; border-bottom: 1px solid #000; min-width: 180px; }
+</style></head><body>
+<h1>${esc(t(lang, 'appTitle'))} · ${esc(t(lang, 'handover_title'))}</h1>
+<p class="meta">${esc(t(lang, 'handover_shift'))}: ${esc(when(r.fromMs))} – ${esc(when(r.toMs))} · ${esc(t(lang, 'generated'))} ${esc(when(r.generatedAtMs))}<br>SHA-256 ${esc(r.sha256)}</p>
+<h2>${esc(t(lang, 'handover_raised'))}: ${r.alarms.raised}</h2>
+<p>${Object.entries(r.alarms.raisedByPriority).map(([p, n]) => `${esc(prio(p))} ${n}`).join(' · ')}</p>
+<h2>${esc(t(lang, 'handover_standing'))}: ${r.alarms.standing.length}</h2>
+${li(r.alarms.standing.slice(0, 100).map((a) => `${esc(prio(a.priority))} · ${esc(ruleTitle(a.rule))} · ${esc(domainName(lang, a.domain))} ${esc(a.asset)} · ${esc(when(a.raisedAtMs))} · ${esc(t(lang, `state_${a.state}`))}`))}
+<h2>${esc(t(lang, 'handover_shelved'))}: ${r.alarms.shelved.length}</h2>
+${li(r.alarms.shelved.map((a) => `${esc(ruleTitle(a.rule))} · ${esc(a.asset)} · ${esc(a.shelved?.reason ?? '')} (${esc(a.shelved?.by ?? '')})`))}
+<h2>${esc(t(lang, 'handover_new'))}: ${r.hazards.opened.length}</h2>${li(r.hazards.opened.map(hz))}
+<h2>${esc(t(lang, 'handover_closed'))}: ${r.hazards.closed.length}</h2>${li(r.hazards.closed.map(hz))}
+<h2>${esc(t(lang, 'handover_overdue'))}: ${r.hazards.overdue.length}</h2>${li(r.hazards.overdue.map(hz))}
+<h2>${esc(t(lang, 'handover_red'))}: ${r.risksTurnedRed.length}</h2>
+${li(r.risksTurnedRed.map((c) => `${esc(c.key)} · ${esc(when(c.atMs))} · ${esc(c.reasons.join('; '))}`))}
+<h2>${esc(t(lang, 'alarm_kpis'))}</h2>
+<table><tr><td>${esc(t(lang, 'kpi_per_10min'))} (avg)</td><td>${r.kpis.averagePer10Min}</td></tr>
+<tr><td>${esc(t(lang, 'kpi_flood_share'))}</td><td>${r.kpis.floodSharePct} %</td></tr>
+<tr><td>${esc(t(lang, 'kpi_chattering'))}</td><td>${r.kpis.chattering.length}</td></tr>
+<tr><td>${esc(t(lang, 'kpi_stale'))}</td><td>${r.kpis.stale.length}</td></tr>
+<tr><td>${esc(t(lang, 'kpi_mix'))}</td><td>${r.kpis.priorityMix.map((m) => `${esc(prio(m.priority))} ${m.pct} % (${m.targetPct} %)`).join(' · ')}</td></tr></table>
+<h2>${esc(t(lang, 'handover_signatures'))}</h2>
+${li(r.signatures.map((s) => `${esc(t(lang, s.as === 'outgoing' ? 'handover_sign_out' : 'handover_sign_in'))}: ${esc(s.name)} (${esc(s.device)}) · ${esc(when(s.atMs))} · SHA-256 ${esc(s.reportSha256.slice(0, 16))}…`))}
+<table class="sign"><tr><td>${esc(t(lang, 'handover_sign_out'))}:</td><td>${esc(t(lang, 'handover_sign_in'))}:</td></tr></table>
+</body></html>
+`;
+}

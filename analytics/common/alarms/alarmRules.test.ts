@@ -33,6 +33,15 @@ describe('alarm rules', () => {
     expect(feed(ev, [[330, 420], [360, 420], [420, 420]])).toEqual(['330:on', '420:off']);
   });
 
+  it('does not call a series silent while its backlog of old data is still arriving', () => {
+    const ev = new AlarmEvaluator([rule({ id: 'gas.silent', kind: 'no_data', silentS: 60 })]);
+    const now = 10_000_000;
+    ev.reading('gas', '420303', 'st-1', 'lel_pct', 0, 1, now); // data from long ago, received now
+    expect(ev.tick(now + 30_000)).toEqual([]);
+    const [t] = ev.tick(now + 60_000);
+    expect(t).toMatchObject({ active: true, atMs: 60_000 }); // stamped by data time: every engine agrees
+  });
+
   it('raises "no data" when a feed goes silent, and clears when it speaks again', () => {
     const ev = new AlarmEvaluator([rule({ id: 'gas.silent', kind: 'no_data', silentS: 60 })]);
     ev.reading('gas', '420303', 'st-1', 'lel_pct', 0, 1);

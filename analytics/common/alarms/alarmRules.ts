@@ -46,6 +46,8 @@ interface RuleState {
   clearingSinceMs: number | null;
   lastTsMs: number;
   lastValue: number;
+  /** no_data: when this engine last received a reading of the series (wall clock) */
+  lastSeenMs: number;
   /** rate: the start of the current measuring window */
   refTsMs: number;
   refValue: number;
@@ -73,7 +75,8 @@ export class AlarmEvaluator {
     return this.states.size;
   }
 
-  reading(domain: string, district: string, asset: string, metric: string, tsMs: number, value: number): Transition[] {
+  /** One reading; `receivedMs` is when it arrived (for "no data"), its data time by default. */
+  reading(domain: string, district: string, asset: string, metric: string, tsMs: number, value: number, receivedMs = tsMs): Transition[] {
     const out: Transition[] = [];
     const seriesKey = `${domain}/${district}/${asset}`;
     for (const r of this.byMetric.get(`${domain}/${metric}`) ?? []) {
@@ -81,7 +84,7 @@ export class AlarmEvaluator {
       let s = this.states.get(key);
       if (!s) {
         if (this.states.size >= this.maxStates) continue;
-        s = { active: false, pendingSinceMs: null, clearingSinceMs: null, lastTsMs: tsMs, lastValue: value, refTsMs: tsMs, refValue: value };
+        s = { active: false, pendingSinceMs: null, clearingSinceMs: null, lastTsMs: tsMs, lastValue: value, lastSeenMs: receivedMs, refTsMs: tsMs, refValue: value };
         this.states.set(key, s);
         if (r.kind === 'rate') continue;
       }
@@ -106,10 +109,11 @@ export class AlarmEvaluator {
       const key = `${seriesKey}#${r.id}`;
       const s = this.states.get(key);
       if (!s) {
-        if (this.states.size < this.maxStates) this.states.set(key, { active: false, pendingSinceMs: null, clearingSinceMs: null, lastTsMs: tsMs, lastValue: value, refTsMs: tsMs, refValue: value });
+        if (this.states.size < this.maxStates) this.states.set(key, { active: false, pendingSinceMs: null, clearingSinceMs: null, lastTsMs: tsMs, lastValue: value, lastSeenMs: receivedMs, refTsMs: tsMs, refValue: value });
         continue;
       }
       s.lastTsMs = Math.max(s.lastTsMs, tsMs);
+      s.lastSeenMs = Math.max(s.lastSeenMs, receivedMs);
       if (s.active) {
         s.active = false;
         out.push({ ruleId: r.id, key, active: false, atMs: tsMs, value });
@@ -118,13 +122,20 @@ export class AlarmEvaluator {
     return out;
   }
 
-  /** Time passing: off-delays and "no data". */
+  /**
+   * Time passing: "no data". A series is silent when both its newest data and its newest arrival
+   * are older than `silentS`: replaying a backlog of old data is not silence.
+   */
   tick(nowMs: number): Transition[] {
     const out: Transition[] = [];
-    for (const r of this.noData) {
-      for (const [key, s] of this.states) {
-        if (!key.endsWith(`#${r.id}`) || s.active) continue;
-        if (nowMs - s.lastTsMs >= r.silentS * 1000) {
+    if (this.noData.length === 0) return out;
+    const byId = new Map(this.noData.map((r) => [r.id, r]));
+    for (const [key, s] of this.states) {
+      if (s.active) continue;
+      const r = byId.get(key.slice(key.lastIndexOf('#') + 1));
+      if (!r) continue;
+      {
+        if (nowMs - s.lastTsMs >= r.silentS * 1000 && nowMs - s.lastSeenMs >= r.silentS * 1000) {
           s.active = true;
           // stamped with the data time it fell silent, not the time this engine noticed: every engine agrees
           out.push({ ruleId: r.id, key, active: true, atMs: s.lastTsMs + r.silentS * 1000, value: null });
@@ -143,7 +154,7 @@ export class AlarmEvaluator {
       return;
     }
     if (this.states.size < this.maxStates) {
-      this.states.set(key, { active, pendingSinceMs: null, clearingSinceMs: null, lastTsMs: tsMs, lastValue: value ?? 0, refTsMs: tsMs, refValue: value ?? 0 });
+      this.states.set(key, { active, pendingSinceMs: null, clearingSinceMs: null, lastTsMs: tsMs, lastValue: value ?? 0, lastSeenMs: tsMs, refTsMs: tsMs, refValue: value ?? 0 });
     }
   }
 

@@ -1,10 +1,15 @@
 import { writeFileSync } from 'node:fs';
+import { WebSocket } from 'ws';
 import { connectNats } from '../feeds/natsConnect.js';
 import { launchChromium, openWall } from '../testing/browser.js';
 import { builtCli, EngineProcess } from '../testing/engineProcess.js';
 import { tempDir, waitFor } from '../testing/harness.js';
 import { freePort, NatsServerProcess } from '../testing/natsServer.js';
 import { round, weightedPercentile } from './stats.js';
+import { OpsState } from '../../common/ops/opsState.js';
+import { AlarmService, loadAlarmRules } from '../ops/alarmService.js';
+import { dataPath } from '../paths.js';
+import { Batch } from '../store/batch.js';
 
 const enc = new TextEncoder();
 const WALL = 'alarm-bench-wall-token-0123456789';
@@ -31,6 +36,15 @@ export async function alarmBench(rate: number, seconds: number, everyMs = 250): 
       const g = globalThis as unknown as { __seen: Record<string, number>; __cityops: { ops: { onNewAlarm(fn: (a: { point: string }) => void): void } } };
       g.__seen = {};
       g.__cityops.ops.onNewAlarm((a) => { g.__seen[a.point] ??= Date.now(); });
+    });
+    // the same pushes seen by a plain client of the engine API, to tell the engine's part from the browser's
+    const socketSeen = new Map<string, number>();
+    const ws = new WebSocket(`${(engine.url ?? '').replace(/^http/, 'ws')}/api/ws?token=${WALL}`);
+    ws.on('message', (d: Buffer) => {
+      const m = JSON.parse(d.toString()) as { t: string; data?: { alarms?: { point: string }[] } };
+      if (m.t === 'hello') ws.send(JSON.stringify({ t: 'subscribe', id: 1, topic: 'ops', params: {} }));
+      const at = Date.now();
+      if (m.t === 'push') for (const a of m.data?.alarms ?? []) if (!socketSeen.has(a.point)) socketSeen.set(a.point, at);
     });
     const published = new Map<string, number>();
     const perMessage = 20;
@@ -63,8 +77,11 @@ export async function alarmBench(rate: number, seconds: number, everyMs = 250): 
     const seen = await page.evaluate(() => (globalThis as unknown as { __seen: Record<string, number> }).__seen);
     const samples = [...published].filter(([p]) => seen[p] !== undefined).map(([p, at]) => ({ value: (seen[p] as number) - at, weight: 1 }));
     const health = await engine.health();
+    const atSocket = [...published].filter(([p]) => socketSeen.has(p)).map(([p, at]) => ({ value: (socketSeen.get(p) as number) - at, weight: 1 }));
+    ws.close();
     return {
       rate, seconds, crossings, arrived: samples.length, readingsStored: health.ingest.stored,
+      socketP50Ms: round(weightedPercentile(atSocket, 50)), socketP99Ms: round(weightedPercentile(atSocket, 99)),
       p50Ms: round(weightedPercentile(samples, 50)), p99Ms: round(weightedPercentile(samples, 99)), maxMs: round(Math.max(...samples.map((s) => s.value))),
     };
   } finally {
@@ -74,4 +91,28 @@ export async function alarmBench(rate: number, seconds: number, everyMs = 250): 
     await server.dispose();
     tmp.remove();
   }
+}
+
+/**
+ * Alarm evaluation alone, in the engine's own batch form: how many readings per second one core
+ * judges against the rules (every reading here is of a watched metric, the worst case).
+ */
+export function evaluationBench(readings: number): Record<string, number> {
+  const ops = new OpsState();
+  const service = new AlarmService(loadAlarmRules(dataPath('alarm-rules.json')), ops);
+  const t0 = Date.now() - 3_600_000;
+  let elapsed = 0;
+  let transitions = 0;
+  for (let done = 0; done < readings; done += 20_000) {
+    const b = new Batch();
+    for (let i = 0; i < 20_000; i++) {
+      const n = done + i;
+      b.readings.push({ id: `e${n}`, tsMs: t0 + Math.floor(n / 1000) * 1000, metric: 'lel_pct', value: (n * 7) % 60, unit: '%LEL', quality: 'good' }, 'gas', '420303', `a${n % 1000}`, null);
+    }
+    const s = performance.now();
+    service.evaluate(b);
+    elapsed += performance.now() - s;
+    transitions += b.alarms.length;
+  }
+  return { readings, transitions, evaluatedPerS: Math.round(readings / (elapsed / 1000)), nsPerReading: round((elapsed * 1e6) / readings) };
 }

@@ -1,6 +1,6 @@
 import { runMain } from '../runMain.js';
 import { cpus, totalmem } from 'node:os';
-import { alarmBench } from './alarmBench.js';
+import { alarmBench, evaluationBench } from './alarmBench.js';
 import { backlogBench } from './backlogBench.js';
 import { ingestBench } from './ingestBench.js';
 import { latencyBench } from './latencyBench.js';
@@ -23,7 +23,7 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   backlog: async () => console.log(JSON.stringify(await backlogBench(Number(process.env['BENCH_BACKLOG'] ?? 5_000_000), 100))),
   wall: async () => console.log(JSON.stringify(await wallBench(Number(process.env['BENCH_SECONDS'] ?? 60)))),
   outage: async () => console.log(JSON.stringify(await outageBench(6))),
-  alarms: async () => console.log(JSON.stringify(await alarmBench(Number(process.env['BENCH_RATE'] ?? 20_000), Number(process.env['BENCH_SECONDS'] ?? 30)))),
+  alarms: async () => console.log(JSON.stringify(evaluationBench(2_000_000)), JSON.stringify(await alarmBench(Number(process.env['BENCH_RATE'] ?? 20_000), Number(process.env['BENCH_SECONDS'] ?? 30)))),
 };
 
 async function main(): Promise<void> {

@@ -111,19 +111,18 @@ export class Ingestor {
         if (batch.size > 0 && (r === 'timeout' || batch.size >= this.options.maxBatch || Date.now() - batch.startedMs >= this.options.maxDelayMs)) {
           clearTimeout(timer);
           deadline = null;
+          // alarms are judged as soon as the batch closes, not after the previous commit (which may wait behind a rollup pass)
+          this.prepare(batch);
           await inFlight;
           if (TRACE) { TRACE_LOOP.waitWriter += performance.now() - t; TRACE_LOOP.batches++; TRACE_LOOP.readings += batch.readings.length; }
-          this.prepare(batch);
           inFlight = this.commit(batch);
           batch = new Batch();
         }
       }
       clearTimeout(timer);
+      if (batch.size > 0) this.prepare(batch);
       await inFlight;
-      if (batch.size > 0) {
-        this.prepare(batch);
-        await this.commit(batch);
-      }
+      if (batch.size > 0) await this.commit(batch);
     } finally {
       this.state.running = false;
       await it.return?.().catch(() => undefined);

@@ -43,12 +43,13 @@ export class AlarmService {
     const r = batch.readings;
     const watched = r.series.map((s) => this.ruled.has(`${s.domain}/${s.metric}`));
     if (!watched.includes(true)) return;
+    const receivedMs = Date.now();
     for (let i = 0; i < r.length; i++) {
       const ix = r.seriesIx[i] as number;
       if (!watched[ix] || r.quality[i] === BAD_QUALITY) continue;
       const s = r.series[ix] as Series;
       this.evaluated++;
-      for (const t of this.evaluator.reading(s.domain, s.district, s.asset, s.metric, r.tsMs[i] as number, r.value[i] as number)) {
+      for (const t of this.evaluator.reading(s.domain, s.district, s.asset, s.metric, r.tsMs[i] as number, r.value[i] as number, receivedMs)) {
         const a = this.toTransition(t);
         if (a) batch.alarms.push(a);
       }

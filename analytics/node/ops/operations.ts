@@ -105,12 +105,22 @@ export class Operations {
     }
   }
 
-  /** Before a batch commits: its alarm transitions join it. */
+  /**
+   * Before a batch commits: its alarm transitions join it, and they are shown at once. Showing them
+   * before the commit lands is safe: a batch is retried until it commits, and if the engine dies
+   * first the same readings are read again from the stream and raise the same occurrences (same
+   * data time, same ids), so nothing shown is ever contradicted.
+   */
   beforeCommit(batch: Batch): void {
+    const before = batch.alarms.length;
     this.alarms.evaluate(batch);
+    if (batch.alarms.length > before) {
+      this.alarms.applyCommitted(batch.alarms.slice(before));
+      this.changed();
+    }
   }
 
-  /** After a batch committed: the registry, the failed inspections and the alarms enter the state. */
+  /** After a batch committed: the registry and the failed inspections enter the state (its alarms already did). */
   committed(b: CommittedBatch): void {
     for (const a of b.assets) {
       const r = a.record;
@@ -131,8 +141,7 @@ export class Operations {
         this.inspectionFailed(x.id, i.tsMs, i.origin.domain, i.origin.district, x.asset, x.item, x.level ?? 'general', x.inspector, x.note ?? null);
       }
     }
-    if (b.alarms.length > 0) this.alarms.applyCommitted(b.alarms);
-    if (b.alarms.length > 0 || b.inspections.length > 0) this.changed();
+    if (b.inspections.length > 0) this.changed();
   }
 
   private inspectionFailed(id: string, tsMs: number, domain: Domain, district: string, asset: string, item: string, level: 'major' | 'general', inspector: string, note: string | null): void {
@@ -242,7 +251,17 @@ export class Operations {
     return alarmKpis(this.state, nowMs);
   }
 
+  /** One snapshot per change (and at most one a second otherwise), shared by every connected client. */
   snapshot(nowMs = Date.now()): OpsSnapshot {
+    const c = this.cached;
+    if (c && c.version === this.state.version && c.pending.length === this.channel.pendingActions().length && nowMs - c.atMs < 1000) return c;
+    this.cached = this.buildSnapshot(nowMs);
+    return this.cached;
+  }
+
+  private cached: OpsSnapshot | null = null;
+
+  private buildSnapshot(nowMs: number): OpsSnapshot {
     this.refreshRisk(nowMs);
     const alarms = this.state.alarms(nowMs);
     const hazards = this.state.hazardList(nowMs).filter((h) => h.stage !== 'closed');

@@ -27,7 +27,7 @@ const COMMAND_ROLES: Record<keyof typeof COMMAND_ARGS, readonly Role[]> = {
   'handover.generate': ['shift_leader', 'admin'],
 };
 /** The ops topic pushes at most this often (changes in between are folded into the next push). */
-const OPS_PUSH_MS = 50;
+const OPS_PUSH_MS = 20;
 const MAX_EVENTS_PER_PUSH = 200;
 
 interface Sub {

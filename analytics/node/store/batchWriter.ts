@@ -264,13 +264,19 @@ export class BatchWriter {
   }
 }
 
-/** Alarm transitions are few (a handful per batch, hundreds in a flood): plain inserts. */
+/** Alarm transitions are few (a handful per batch, hundreds in a flood): multi-row inserts of up to 200. */
 export async function insertAlarms(conn: DuckDBConnection, alarms: readonly AlarmTransition[]): Promise<void> {
-  for (const a of alarms) {
-    await conn.run('INSERT INTO alarm_log VALUES (make_timestamptz($at::BIGINT), $point, $rule, $priority, $domain, $district, $asset, $metric, $latching, $active, $value)', {
-      at: BigInt(Math.round(a.atMs)) * 1000n, point: a.point, rule: a.rule, priority: a.priority, domain: a.domain, district: a.district,
-      asset: a.asset, metric: a.metric, latching: a.latching, active: a.active, value: a.value,
+  for (let off = 0; off < alarms.length; off += 200) {
+    const chunk = alarms.slice(off, off + 200);
+    const values: Record<string, DuckDBValue> = {};
+    const rows = chunk.map((a, i) => {
+      Object.assign(values, {
+        [`t${i}`]: BigInt(Math.round(a.atMs)) * 1000n, [`p${i}`]: a.point, [`r${i}`]: a.rule, [`y${i}`]: a.priority, [`d${i}`]: a.domain,
+        [`s${i}`]: a.district, [`a${i}`]: a.asset, [`m${i}`]: a.metric, [`l${i}`]: a.latching, [`x${i}`]: a.active, [`v${i}`]: a.value,
+      });
+      return `(make_timestamptz($t${i}::BIGINT), $p${i}, $r${i}, $y${i}, $d${i}, $s${i}, $a${i}, $m${i}, $l${i}, $x${i}, $v${i})`;
     });
+    await conn.run(`INSERT INTO alarm_log VALUES ${rows.join(', ')}`, values);
   }
 }
 

@@ -26,8 +26,13 @@ const COMMAND_ROLES: Record<keyof typeof COMMAND_ARGS, readonly Role[]> = {
   ops: ['wall', 'shift_leader', 'analyst', 'admin'],
   'handover.generate': ['shift_leader', 'admin'],
 };
-/** The ops topic pushes at most this often (changes in between are folded into the next push). */
+/**
+ * The ops topic: a change after a quiet spell goes out within OPS_PUSH_MS; while changes keep
+ * coming (an alarm flood) pushes are at least OPS_MIN_INTERVAL_MS apart, changes in between folded
+ * into the next one, so a wall in a flood is never buried under redraws.
+ */
 const OPS_PUSH_MS = 20;
+const OPS_MIN_INTERVAL_MS = 200;
 const MAX_EVENTS_PER_PUSH = 200;
 
 interface Sub {
@@ -198,11 +203,15 @@ export class EngineSocket {
       case 'ops': {
         TOPICS.ops.parse(params ?? {});
         let timer: NodeJS.Timeout | null = null;
+        let lastPushMs = 0;
         const flush = (): void => {
           timer = null;
+          lastPushMs = Date.now();
           this.push(id, sub, this.engine.ops.snapshot());
         };
-        const unlisten = this.engine.ops.onChange(() => (timer ??= setTimeout(flush, OPS_PUSH_MS)));
+        const unlisten = this.engine.ops.onChange(() => {
+          timer ??= setTimeout(flush, Math.max(OPS_PUSH_MS, lastPushMs + OPS_MIN_INTERVAL_MS - Date.now()));
+        });
         // time passing changes the view too (shelving ends, hazards fall overdue)
         const t = setInterval(() => (timer ??= setTimeout(flush, 0)), 5_000);
         queueMicrotask(flush);

@@ -97,6 +97,8 @@ export const QUERY_PARAMS = {
   risks: z.object({ domain: Domain.optional(), district: District.optional(), colour: z.enum(['red', 'orange', 'yellow', 'blue']).optional(), limit: z.number().int().min(1).max(20_000).default(5000) }),
   riskChanges: z.object({ key: z.string().max(200).optional(), limit: z.number().int().min(1).max(5000).default(200) }),
   opsStatus: z.object({}),
+  /** Hazard-investigation progress per domain and district over the last `days`, with the checklist items. */
+  checklist: z.object({ days: z.number().int().min(1).max(365).default(30), domain: Domain.optional(), district: District.optional() }),
   /** The alarm rules in force (titles, setpoints, standards). */
   alarmRules: z.object({}),
   handover: z.object({ fromMs: z.number(), toMs: z.number() }),

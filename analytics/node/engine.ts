@@ -21,7 +21,7 @@ import { VERSION } from './version.js';
 import { OPS_STREAM } from '../common/ops/opsEvents.js';
 import { dataPath } from './paths.js';
 import { loadAlarmRules } from './ops/alarmService.js';
-import { ActionRefused, Operations } from './ops/operations.js';
+import { ActionRefused, loadChecklists, Operations } from './ops/operations.js';
 
 export interface EngineConfig {
   db: string;
@@ -51,6 +51,8 @@ export interface EngineConfig {
   /** Alarm rules (docs/alarm-rules.md) and suppression profiles. */
   alarmRules: string;
   suppressionProfiles: string;
+  /** The hazard-investigation checklists per domain. */
+  checklists: string;
   /** The JetStream stream of operator actions. */
   opsStream: string;
 }
@@ -74,6 +76,7 @@ export function defaultEngineConfig(over: Partial<EngineConfig> = {}): EngineCon
     duckdbMemoryLimit: process.env['CITYOPS_DUCKDB_MEMORY'] ?? '1GB',
     alarmRules: dataPath('alarm-rules.json'),
     suppressionProfiles: dataPath('suppression-profiles.json'),
+    checklists: dataPath('checklists.json'),
     opsStream: OPS_STREAM,
     ...over,
   };
@@ -154,6 +157,7 @@ export class Engine {
       case 'alarms': return this.ops.alarmList(QUERY_PARAMS.alarms.parse(params ?? {}));
       case 'alarmKpis': return this.ops.kpis();
       case 'alarmRules': return this.ops.rules;
+      case 'checklist': return this.ops.checklistProgress(QUERY_PARAMS.checklist.parse(params ?? {}));
       case 'hazards': return this.ops.hazardList(QUERY_PARAMS.hazards.parse(params ?? {}));
       case 'risks': return this.ops.riskList(QUERY_PARAMS.risks.parse(params ?? {}));
       case 'riskChanges': return this.ops.riskChanges(QUERY_PARAMS.riskChanges.parse(params ?? {}));
@@ -234,7 +238,7 @@ export async function startEngine(cfg: EngineConfig, memoryFeed?: FeedSource): P
       source = new ConnectingSource({ name: `cityops engine ${cfg.consumer}`, ...cfg.nats }, (link) => openSource(cfg, link));
     }
     const ingestor = new Ingestor(source, writer, ids, freshness, await loadTotals(db.writer), committedSeq, cfg.ingest);
-    const ops = new Operations(loadAlarmRules(cfg.alarmRules), Operations.loadProfiles(cfg.suppressionProfiles), db, writer,
+    const ops = new Operations(loadAlarmRules(cfg.alarmRules), Operations.loadProfiles(cfg.suppressionProfiles), loadChecklists(cfg.checklists), db, writer,
       { nats: cfg.nats, stream: cfg.opsStream, createStream: cfg.createStream, maxAgeDays: 400 });
     await ops.start();
     ingestor.beforeCommit = (b) => ops.beforeCommit(b);

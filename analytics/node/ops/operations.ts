@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
 import type { AlarmRule } from '../../common/alarms/alarmRules.js';
+import { ChecklistsSchema, type ChecklistProgress, type Checklists } from '../../common/checklists.js';
 import type { Domain } from '../../common/city.js';
 import type { QUERY_PARAMS } from '../../common/engineApi.js';
 import { mayDo, type OpsAction, type OpsEvent, type Role } from '../../common/ops/opsEvents.js';
@@ -23,6 +24,12 @@ interface RegistryEntry extends RegisterAsset {
 }
 
 export class ActionRefused extends Error {}
+
+export function loadChecklists(path: string): Checklists {
+  const r = ChecklistsSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+  if (!r.success) throw new Error(`checklists ${path}: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return r.data;
+}
 
 type P<N extends keyof typeof QUERY_PARAMS> = z.infer<(typeof QUERY_PARAMS)[N]>;
 
@@ -46,7 +53,7 @@ export class Operations {
   private readonly listeners = new Set<() => void>();
   lastError: string | null = null;
 
-  constructor(readonly rules: AlarmRule[], profiles: SuppressionProfile[], private readonly db: Database, private readonly writer: BatchWriter, channel: OpsChannelOptions) {
+  constructor(readonly rules: AlarmRule[], profiles: SuppressionProfile[], readonly checklists: Checklists, private readonly db: Database, private readonly writer: BatchWriter, channel: OpsChannelOptions) {
     this.state = new OpsState(profiles);
     this.alarms = new AlarmService(rules, this.state);
     this.channel = new OpsChannel(this.state, writer, channel);
@@ -245,6 +252,45 @@ export class Operations {
 
   riskChanges(p: P<'riskChanges'>): RiskChange[] {
     return this.tracker.changes.filter((c) => !p.key || c.key === p.key).slice(-p.limit).reverse();
+  }
+
+  /** 排查进度: per domain and district, assets inspected in the window, findings, failures, open cases, per checklist item. */
+  async checklistProgress(p: P<'checklist'>): Promise<ChecklistProgress[]> {
+    const where = `ts > now() - INTERVAL ${p.days} DAY${p.domain ? ' AND domain = $domain' : ''}${p.district ? ' AND district = $district' : ''}`;
+    const values: Record<string, string> = {};
+    if (p.domain) values['domain'] = p.domain;
+    if (p.district) values['district'] = p.district;
+    const assetWhere = `true${p.domain ? ' AND domain = $domain' : ''}${p.district ? ' AND district = $district' : ''}`;
+    const rows = await this.db.queryRows(`
+      WITH a AS (SELECT domain, district, count(*) AS assets FROM assets WHERE ${assetWhere} GROUP BY ALL),
+           i AS (SELECT domain, district, count(DISTINCT asset) AS inspected, count(*) AS findings, count(*) FILTER (WHERE result = 'fail') AS failed
+                 FROM inspections WHERE ${where} GROUP BY ALL)
+      SELECT coalesce(a.domain, i.domain) AS domain, coalesce(a.district, i.district) AS district, coalesce(a.assets, 0) AS assets,
+             coalesce(i.inspected, 0) AS inspected, coalesce(i.findings, 0) AS findings, coalesce(i.failed, 0) AS failed
+      FROM a FULL JOIN i ON a.domain = i.domain AND a.district = i.district ORDER BY 1, 2`, values);
+    const itemRows = await this.db.queryRows(`SELECT domain, district, item, count(*) AS checked, count(*) FILTER (WHERE result = 'fail') AS failed
+      FROM inspections WHERE ${where} GROUP BY ALL`, values);
+    const byKey = new Map<string, Map<string, { checked: number; failed: number }>>();
+    for (const r of itemRows) {
+      const k = `${String(r['domain'])}/${String(r['district'])}`;
+      const m = byKey.get(k) ?? new Map<string, { checked: number; failed: number }>();
+      m.set(String(r['item']), { checked: Number(r['checked']), failed: Number(r['failed']) });
+      byKey.set(k, m);
+    }
+    const now = Date.now();
+    const open = this.state.hazardList(now).filter((h) => h.stage !== 'closed');
+    return rows.map((r) => {
+      const domain = String(r['domain']);
+      const district = String(r['district']);
+      const m = byKey.get(`${domain}/${district}`);
+      const list = this.checklists.find((c) => c.domain === domain)?.items ?? [];
+      const hz = open.filter((h) => h.domain === domain && h.district === district);
+      return {
+        domain, district, assets: Number(r['assets']), inspectedAssets: Number(r['inspected']), findings: Number(r['findings']), failed: Number(r['failed']),
+        openHazards: hz.length, overdueHazards: hz.filter((h) => h.overdue).length,
+        items: list.map((it) => ({ ...it, checked: m?.get(it.zh)?.checked ?? 0, failed: m?.get(it.zh)?.failed ?? 0 })),
+      };
+    });
   }
 
   kpis(nowMs = Date.now()): ReturnType<typeof alarmKpis> {

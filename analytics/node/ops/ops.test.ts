@@ -126,6 +126,22 @@ describe('the closed loop in the engine', () => {
     expect(changes[1]?.reasons.join(' ')).toMatch(/critical alarm/);
   });
 
+  it('a failed inspection item raises a hazard to the asset\'s parties; the checklist progress counts it by domain, district and item', async () => {
+    const e = await engineOn(config('checklist'));
+    const now = Date.now();
+    const d2 = '420303';
+    const msgs = cityMessages(['k1', 'k2'], 1, now).filter((m) => m.subject.startsWith('city.asset')).map((m) => ({ ...m, subject: m.subject.replace(`.${D}.`, `.${d2}.`) }));
+    msgs.push({ subject: `city.inspection.gas.${d2}`, msgId: 'insp-k1', body: JSON.stringify({ id: 'k1-lpg-1', ts: now - 1000, asset: 'k1', item: '瓶装液化石油气使用安全', result: 'fail', level: 'major', note: '钢瓶超期未检', inspector: '王建国' }) });
+    msgs.push({ subject: `city.inspection.gas.${d2}`, msgId: 'insp-k2', body: JSON.stringify({ id: 'k2-eq-1', ts: now - 1000, asset: 'k2', item: '燃气设施设备安全运行', result: 'pass', inspector: '李红' }) });
+    await publish(msgs);
+    const h = await waitFor(() => e.ops.state.hazards.get('insp-k1-lpg-1'), 'hazard from the failed inspection');
+    expect(h).toMatchObject({ grade: 'major', stage: 'found', title: '瓶装液化石油气使用安全: 钢瓶超期未检', responsible: { owner: '燃气公司 k1', supervisor: '市城管局', approver: '市住建局' } });
+    const [row] = await e.ops.checklistProgress({ days: 30, domain: 'gas', district: d2 });
+    expect(row).toMatchObject({ domain: 'gas', district: d2, assets: 2, inspectedAssets: 2, findings: 2, failed: 1, openHazards: 1 });
+    expect(row?.items.find((i) => i.id === 'gas.lpg')).toMatchObject({ checked: 1, failed: 1 });
+    expect(row?.items.find((i) => i.id === 'gas.equipment')).toMatchObject({ checked: 1, failed: 0 });
+  });
+
   it('two engines on one NATS converge after random interleaved actions and a cut link', async () => {
     const a = await engineOn(config('a'));
     const b = await engineOn(config('b'));

@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { ChecklistsSchema } from '../../common/checklists.js';
+import { dataPath } from '../paths.js';
 import { assetSubject, eventSubject, inspectionSubject, telemetrySubject } from '../../common/subjects.js';
 import type { Inspection } from '../../common/feedSchemas.js';
 import type { FeedPublisher } from '../feeds/feedPublisher.js';
@@ -46,13 +49,10 @@ const ROUTINE_EVENTS = [
   { type: 'citizen_report', severity: 'yellow', title: '市民热线：小区楼道闻到异味' },
 ] as const;
 
-const CHECK_ITEMS: Record<string, string[]> = {
-  gas: ['调压设备运行', '阀门井密封', '燃气报警器有效', '瓶装液化气存放', '餐饮场所用气安全'],
-  construction: ['塔吊限位装置', '深基坑支护', '高支模验收', '临边防护', '特种作业持证'],
-  building: ['承重结构裂缝', '违法改扩建', '房屋使用用途变更', '汛期低洼房屋'],
-  bridge: ['支座与伸缩缝', '护栏完好', '限载标志'],
-  tunnel: ['通风设备', '气体检测仪', '排水泵'],
-};
+/** The inspection items of the bundled checklists (data/checklists.json), by domain. */
+const CHECK_ITEMS: Record<string, string[]> = Object.fromEntries(
+  ChecklistsSchema.parse(JSON.parse(readFileSync(dataPath('checklists.json'), 'utf8'))).map((c) => [c.domain, c.items.map((i) => i.zh)]),
+);
 
 /**
  * The simulated city of Shiyan publishing its feeds: readings with daily rhythms and noise, the

@@ -40,6 +40,8 @@ export interface RiskChange {
   from: RiskColour | null;
   to: RiskColour;
   reasons: string[];
+  /** The same reasons as codes (assets), for the screens and reports to say in their language. */
+  factors: RiskAssessment['factors'];
 }
 
 export const assetKey = (domain: string, district: string, asset: string): string => `${domain}/${district}/${asset}`;
@@ -98,15 +100,15 @@ export class RiskTracker {
 
   update(nowMs: number, risks: AssetRisk[], districts: DistrictRisk[]): RiskChange[] {
     const out: RiskChange[] = [];
-    const see = (key: string, to: RiskColour, reasons: string[]): void => {
+    const see = (key: string, to: RiskColour, reasons: string[], factors: RiskAssessment['factors'] = []): void => {
       const from = this.colours.get(key) ?? null;
       if (from === to) return;
       this.colours.set(key, to);
       // the first sight of a blue asset is not a change worth recording
       if (from === null && to === 'blue') return;
-      out.push({ atMs: nowMs, key, from, to, reasons: reasons.length ? reasons : ['baseline'] });
+      out.push({ atMs: nowMs, key, from, to, reasons: reasons.length ? reasons : ['baseline'], factors });
     };
-    for (const r of risks) see(assetKey(r.domain, r.district, r.asset), r.colour, r.reasons);
+    for (const r of risks) see(assetKey(r.domain, r.district, r.asset), r.colour, r.reasons, r.factors);
     for (const d of districts) see(`district/${d.district}`, d.colour, d.worst ? [`worst asset ${d.worst}`] : []);
     this.changes.push(...out);
     if (this.changes.length > this.maxChanges) this.changes.splice(0, this.changes.length - this.maxChanges);

@@ -1,3 +1,4 @@
+import { SHIYAN_DISTRICTS } from '../../common/city.js';
 import { domainName, t, type Lang } from '../../common/i18n.js';
 import type { HandoverReport } from './handover.js';
 
@@ -7,7 +8,7 @@ const esc = (s: unknown): string => String(s).replace(/[&<>"']/g, (c) => ({ '&':
  * The handover report as a self-contained printable page (no script, no external resource): what
  * `cityops handover` prints to PDF with Chromium and what a browser prints or saves as PDF.
  */
-export function handoverHtml(r: HandoverReport, lang: Lang, ruleTitle: (rule: string) => string): string {
+export function handoverHtml(r: HandoverReport, lang: Lang, ruleTitle: (rule: string) => string, assetName: (key: string) => string = (k) => k): string {
   const when = (ms: number): string => new Date(ms).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', { timeZone: 'Asia/Shanghai', hour12: false });
   const prio = (p: string): string => t(lang, `prio_${p as 'critical'}`);
   const li = (items: string[]): string => (items.length ? `<ul>${items.map((x) => `<li>${x}</li>`).join('')}</ul>` : '<p class="none">—</p>');
@@ -27,14 +28,23 @@ export function handoverHtml(r: HandoverReport, lang: Lang, ruleTitle: (rule: st
 <h2>${esc(t(lang, 'handover_raised'))}: ${r.alarms.raised}</h2>
 <p>${Object.entries(r.alarms.raisedByPriority).map(([p, n]) => `${esc(prio(p))} ${n}`).join(' · ')}</p>
 <h2>${esc(t(lang, 'handover_standing'))}: ${r.alarms.standing.length}</h2>
-${li(r.alarms.standing.slice(0, 100).map((a) => `${esc(prio(a.priority))} · ${esc(ruleTitle(a.rule))} · ${esc(domainName(lang, a.domain))} ${esc(a.asset)} · ${esc(when(a.raisedAtMs))} · ${esc(t(lang, `state_${a.state}`))}`))}
+${li(r.alarms.standing.slice(0, 100).map((a) => `${esc(prio(a.priority))} · ${esc(ruleTitle(a.rule))} · ${esc(domainName(lang, a.domain))} ${esc(assetName(`${a.domain}/${a.district}/${a.asset}`))} · ${esc(when(a.raisedAtMs))} · ${esc(t(lang, `state_${a.state}`))}`))}
 <h2>${esc(t(lang, 'handover_shelved'))}: ${r.alarms.shelved.length}</h2>
-${li(r.alarms.shelved.map((a) => `${esc(ruleTitle(a.rule))} · ${esc(a.asset)} · ${esc(a.shelved?.reason ?? '')} (${esc(a.shelved?.by ?? '')})`))}
+${li(r.alarms.shelved.map((a) => `${esc(ruleTitle(a.rule))} · ${esc(assetName(`${a.domain}/${a.district}/${a.asset}`))} · ${esc(a.shelved?.reason ?? '')} (${esc(a.shelved?.by ?? '')})`))}
 <h2>${esc(t(lang, 'handover_new'))}: ${r.hazards.opened.length}</h2>${li(r.hazards.opened.map(hz))}
 <h2>${esc(t(lang, 'handover_closed'))}: ${r.hazards.closed.length}</h2>${li(r.hazards.closed.map(hz))}
 <h2>${esc(t(lang, 'handover_overdue'))}: ${r.hazards.overdue.length}</h2>${li(r.hazards.overdue.map(hz))}
 <h2>${esc(t(lang, 'handover_red'))}: ${r.risksTurnedRed.length}</h2>
-${li(r.risksTurnedRed.map((c) => `${esc(c.key)} · ${esc(when(c.atMs))} · ${esc(c.reasons.join('; '))}`))}
+${li(r.risksTurnedRed.map((c) => {
+    const code = c.key.startsWith('district/') ? c.key.slice(9) : null;
+    const d = SHIYAN_DISTRICTS.find((x) => x.code === code);
+    const worst = /^worst asset (.+)$/.exec(c.reasons[0] ?? '')?.[1];
+    const why = code !== null
+      ? (worst ? assetName(worst) : '')
+      : c.factors.map((f) => `${f.delta > 0 ? '+' : ''}${f.delta} ${t(lang, 'likelihood')}: ${t(lang, `factor_${f.factor}`, { n: f.n })}`).join('；');
+    const name = code === null ? assetName(c.key) : `${t(lang, 'district')} ${d ? (lang === 'zh' ? d.zh : d.en) : code}`;
+    return `${esc(name)} · ${esc(when(c.atMs))} · ${esc(why)}`;
+  }))}
 <h2>${esc(t(lang, 'alarm_kpis'))}</h2>
 <table><tr><td>${esc(t(lang, 'kpi_per_10min'))} (avg)</td><td>${r.kpis.averagePer10Min}</td></tr>
 <tr><td>${esc(t(lang, 'kpi_flood_share'))}</td><td>${r.kpis.floodSharePct} %</td></tr>

@@ -155,6 +155,11 @@ export class Operations {
     this.state.inspectionFailed({ id, tsMs, domain, district, asset, item, level, inspector, note }, this.responsible(domain, district, asset));
   }
 
+  /** The registry's name of `domain/district/asset` (the key itself when unknown). */
+  assetName(key: string): string {
+    return this.registry.get(key)?.name ?? key;
+  }
+
   private responsible(domain: string, district: string, asset: string | null): HazardView['responsible'] {
     const r = asset === null ? undefined : this.registry.get(assetKey(domain, district, asset));
     return { owner: r?.owner ?? null, supervisor: r?.supervisor ?? null, approver: r?.approver ?? null };

@@ -127,7 +127,7 @@ function handleHttp(engine: Engine, o: ServerOptions, req: IncomingMessage, res:
       engine.ops.handover(from, to, url.searchParams.get('keep') === 'true').then((r) => {
         const rules = new Map(engine.ops.rules.map((x) => [x.id, x.title[lang]]));
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...SECURITY_HEADERS });
-        res.end(handoverHtml(r, lang, (id) => rules.get(id) ?? id));
+        res.end(handoverHtml(r, lang, (id) => rules.get(id) ?? id, (key) => engine.ops.assetName(key)));
         o.audit(`handover report ${new Date(from).toISOString()}..${new Date(to).toISOString()} sha256 ${r.sha256}`, who);
       }, (e: unknown) => json(res, 500, { error: e instanceof Error ? e.message : String(e) }));
       return;

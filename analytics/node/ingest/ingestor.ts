@@ -106,6 +106,8 @@ export class Ingestor {
           pendingNext = null;
           if (r.done) break;
           this.take(batch, r.value);
+          // alarms are judged as readings arrive, not when their batch closes
+          if (batch.readings.length > batch.alarmsJudged) this.prepare(batch);
         }
         if (TRACE) { TRACE_LOOP.take += performance.now() - t; t = performance.now(); }
         if (batch.size > 0 && (r === 'timeout' || batch.size >= this.options.maxBatch || Date.now() - batch.startedMs >= this.options.maxDelayMs)) {

@@ -38,22 +38,33 @@ export class AlarmService {
     }
   }
 
-  /** Adds the batch's alarm transitions to it. Only series that some rule watches are looked at. */
-  evaluate(batch: Batch): void {
+  /**
+   * Judges the batch's readings not judged yet and adds their transitions to it; returns the new
+   * transitions. Called as readings are taken (so an alarm does not wait for its batch to close)
+   * and once more when the batch closes. Only series that some rule watches are looked at.
+   */
+  evaluate(batch: Batch): AlarmTransition[] {
     const r = batch.readings;
-    const watched = r.series.map((s) => this.ruled.has(`${s.domain}/${s.metric}`));
-    if (!watched.includes(true)) return;
+    const out: AlarmTransition[] = [];
+    if (batch.alarmsJudged >= r.length) return out;
+    for (let ix = batch.watched.length; ix < r.series.length; ix++) {
+      const s = r.series[ix] as Series;
+      batch.watched.push(this.ruled.has(`${s.domain}/${s.metric}`));
+    }
     const receivedMs = Date.now();
-    for (let i = 0; i < r.length; i++) {
+    for (let i = batch.alarmsJudged; i < r.length; i++) {
       const ix = r.seriesIx[i] as number;
-      if (!watched[ix] || r.quality[i] === BAD_QUALITY) continue;
+      if (!batch.watched[ix] || r.quality[i] === BAD_QUALITY) continue;
       const s = r.series[ix] as Series;
       this.evaluated++;
       for (const t of this.evaluator.reading(s.domain, s.district, s.asset, s.metric, r.tsMs[i] as number, r.value[i] as number, receivedMs)) {
         const a = this.toTransition(t);
-        if (a) batch.alarms.push(a);
+        if (a) out.push(a);
       }
     }
+    batch.alarmsJudged = r.length;
+    batch.alarms.push(...out);
+    return out;
   }
 
   /** "No data" rules: time passing. The caller stores the transitions and then applies them. */

@@ -50,7 +50,7 @@ export class Operations {
   private districts: DistrictRisk[] = [];
   private riskVersion = -1;
   private timers: NodeJS.Timeout[] = [];
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new Set<(raised: boolean) => void>();
   lastError: string | null = null;
 
   constructor(readonly rules: AlarmRule[], profiles: SuppressionProfile[], readonly checklists: Checklists, private readonly db: Database, private readonly writer: BatchWriter, channel: OpsChannelOptions) {
@@ -97,15 +97,16 @@ export class Operations {
     every(600_000, () => this.loadInspections());
   }
 
-  onChange(fn: () => void): () => void {
+  /** Called on every change; `raised` when an alarm was raised (walls show those at once). */
+  onChange(fn: (raised: boolean) => void): () => void {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);
   }
 
-  private changed(): void {
+  private changed(raised = false): void {
     for (const fn of this.listeners) {
       try {
-        fn();
+        fn(raised);
       } catch {
         // a listener's failure must not stop the loop
       }
@@ -113,17 +114,17 @@ export class Operations {
   }
 
   /**
-   * Before a batch commits: its alarm transitions join it, and they are shown at once. Showing them
+   * As readings are taken (and when their batch closes): their alarm transitions join the batch,
+   * and they are shown at once. Showing them
    * before the commit lands is safe: a batch is retried until it commits, and if the engine dies
    * first the same readings are read again from the stream and raise the same occurrences (same
    * data time, same ids), so nothing shown is ever contradicted.
    */
   beforeCommit(batch: Batch): void {
-    const before = batch.alarms.length;
-    this.alarms.evaluate(batch);
-    if (batch.alarms.length > before) {
-      this.alarms.applyCommitted(batch.alarms.slice(before));
-      this.changed();
+    const fresh = this.alarms.evaluate(batch);
+    if (fresh.length > 0) {
+      this.alarms.applyCommitted(fresh);
+      this.changed(fresh.some((t) => t.active));
     }
   }
 

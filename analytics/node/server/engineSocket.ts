@@ -27,12 +27,15 @@ const COMMAND_ROLES: Record<keyof typeof COMMAND_ARGS, readonly Role[]> = {
   'handover.generate': ['shift_leader', 'admin'],
 };
 /**
- * The ops topic: a change after a quiet spell goes out within OPS_PUSH_MS; while changes keep
- * coming (an alarm flood) pushes are at least OPS_MIN_INTERVAL_MS apart, changes in between folded
- * into the next one, so a wall in a flood is never buried under redraws.
+ * The ops topic: a newly raised alarm goes out within OPS_PUSH_MS; other changes, and everything
+ * during a storm (more than OPS_BURST pushes in a second, as in an alarm flood), at most every
+ * OPS_MIN_INTERVAL_MS, changes in between folded into the next push: a wall in a flood is never
+ * buried under redraws.
  */
 const OPS_PUSH_MS = 20;
 const OPS_MIN_INTERVAL_MS = 200;
+/** More pushes than this within a second is a storm: new alarms then wait their turn too. */
+const OPS_BURST = 5;
 const MAX_EVENTS_PER_PUSH = 200;
 
 interface Sub {
@@ -203,17 +206,30 @@ export class EngineSocket {
       case 'ops': {
         TOPICS.ops.parse(params ?? {});
         let timer: NodeJS.Timeout | null = null;
-        let lastPushMs = 0;
+        let dueMs = 0;
+        const recent: number[] = [];
         const flush = (): void => {
           timer = null;
-          lastPushMs = Date.now();
+          const now = Date.now();
+          recent.push(now);
+          while (recent.length > 0 && (recent[0] as number) < now - 1000) recent.shift();
           this.push(id, sub, this.engine.ops.snapshot());
         };
-        const unlisten = this.engine.ops.onChange(() => {
-          timer ??= setTimeout(flush, Math.max(OPS_PUSH_MS, lastPushMs + OPS_MIN_INTERVAL_MS - Date.now()));
+        const schedule = (inMs: number): void => {
+          const at = Date.now() + inMs;
+          if (timer && dueMs <= at) return;
+          if (timer) clearTimeout(timer);
+          dueMs = at;
+          timer = setTimeout(flush, inMs);
+        };
+        const unlisten = this.engine.ops.onChange((raised) => {
+          const last = recent[recent.length - 1] ?? 0;
+          // a new alarm goes out at once unless the wall is already in a storm of pushes
+          const calm = recent.length < OPS_BURST;
+          schedule(raised && calm ? OPS_PUSH_MS : Math.max(OPS_PUSH_MS, last + OPS_MIN_INTERVAL_MS - Date.now()));
         });
         // time passing changes the view too (shelving ends, hazards fall overdue)
-        const t = setInterval(() => (timer ??= setTimeout(flush, 0)), 5_000);
+        const t = setInterval(() => schedule(0), 5_000);
         queueMicrotask(flush);
         sub.stop = () => { unlisten(); clearInterval(t); if (timer) clearTimeout(timer); };
         break;

@@ -80,6 +80,10 @@ export class Batch {
   readonly quarantine: QuarantineRow[] = [];
   /** Alarm transitions the batch's readings caused: committed with them, so a restart neither loses nor repeats one. */
   readonly alarms: AlarmTransition[] = [];
+  /** How many of the readings the alarm rules have judged so far (they are judged as they are taken). */
+  alarmsJudged = 0;
+  /** Per series of the batch: whether a rule watches it (filled as series appear). */
+  readonly watched: boolean[] = [];
   readonly counts: IngestCounts = { received: 0, stored: 0, quarantined: 0, duplicates: 0 };
   /** Highest stream sequence in the batch; null for sources without one. */
   lastSeq: number | null = null;

@@ -3,6 +3,7 @@ import App from './App.svelte';
 import Console from './console/Console.svelte';
 import './app.css';
 import { chartCount } from './lib/chart.svelte';
+import type { DesktopApi } from '../../analytics/common/desktopApi';
 import type { Lang } from './lib/i18n';
 import { singleDisplayWall, WallConfigSchema, type WallConfig } from './wall/wallConfig';
 
@@ -33,24 +34,38 @@ async function loadWall(params: URLSearchParams): Promise<WallConfig> {
   return rotate ? { ...parsed.data, rotateS: Math.max(3, Number(rotate)) } : parsed.data;
 }
 
+/**
+ * Where the engine API is: in the desktop app the shell says (the page comes from its own scheme),
+ * in a browser it is the server that served the page, with the token from the URL.
+ */
+async function engineSocketUrl(): Promise<string> {
+  const desktop = (globalThis as { cityops?: DesktopApi }).cityops;
+  if (desktop) {
+    const c = await desktop.connection({});
+    return `${c.engineUrl.replace(/^http/, 'ws')}/api/ws?token=${encodeURIComponent(c.token)}`;
+  }
+  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/ws?token=${encodeURIComponent(takeToken())}`;
+}
+
 async function start(): Promise<void> {
   const params = new URLSearchParams(location.search);
   const target = document.getElementById('app');
   if (!target) return;
   try {
+    const wsUrl = await engineSocketUrl();
     const lang0: Lang = params.get('lang') === 'en' ? 'en' : 'zh';
     if (params.get('view') === 'console') {
       // the shift leader's workstation: a normal window, not a wall
       document.documentElement.lang = lang0 === 'zh' ? 'zh-CN' : 'en';
       document.body.style.overflow = 'hidden';
-      mount(Console, { target, props: { token: takeToken(), initialLang: lang0 } });
+      mount(Console, { target, props: { wsUrl, initialLang: lang0 } });
       return;
     }
     const wall = await loadWall(params);
     const d = params.get('display');
     const lang: Lang = params.get('lang') === 'en' ? 'en' : 'zh';
     document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
-    mount(App, { target, props: { wall, onlyDisplay: d === null ? null : Number(d), token: takeToken(), initialLang: lang } });
+    mount(App, { target, props: { wall, onlyDisplay: d === null ? null : Number(d), wsUrl, initialLang: lang } });
     (globalThis as { __charts?: unknown }).__charts = chartCount;
   } catch (e) {
     target.innerHTML = `<p class="fatal"></p>`;

@@ -95,6 +95,7 @@ app.whenReady().then(async () => {
     tray.setContextMenu(Menu.buildFromTemplate([
       { label: `Engine: ${engine.state}`, enabled: false },
       { label: 'Console', click: () => openWindow('?view=console', { width: 1600, height: 1000 }, false) },
+      { label: 'Settings…', click: () => openWindow('?view=settings', { width: 720, height: 640 }, false) },
       { type: 'separator' },
       { label: 'Quit', role: 'quit' },
     ]));

@@ -1,6 +1,7 @@
 import { mount } from 'svelte';
 import App from './App.svelte';
 import Console from './console/Console.svelte';
+import Settings from './console/Settings.svelte';
 import './app.css';
 import { chartCount } from './lib/chart.svelte';
 import type { DesktopApi } from '../../analytics/common/desktopApi';
@@ -52,8 +53,12 @@ async function start(): Promise<void> {
   const target = document.getElementById('app');
   if (!target) return;
   try {
-    const wsUrl = await engineSocketUrl();
     const lang0: Lang = params.get('lang') === 'en' ? 'en' : 'zh';
+    if (params.get('view') === 'settings') {
+      mount(Settings, { target, props: { lang: lang0 } });
+      return;
+    }
+    const wsUrl = await engineSocketUrl();
     if (params.get('view') === 'console') {
       // the shift leader's workstation: a normal window, not a wall
       document.documentElement.lang = lang0 === 'zh' ? 'zh-CN' : 'en';

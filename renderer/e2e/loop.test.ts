@@ -130,6 +130,20 @@ describe('the closed loop in Chromium', () => {
     expect(audit).toMatch(/"actor":"wall-1\/wall".*refused alarm.ack/);
     expect(audit).toMatch(/"actor":"console-1\/shift_leader".*hazard.verify/);
     expect(verifyAuditLog(`${tmp.dir}/audit.log`).ok).toBe(true);
+    // a construction site in the registry is classified by the national rules in its history drawer
+    nc.publish(`city.asset.construction.${D}.pit-loop`, enc.encode(JSON.stringify({
+      id: 'pit-loop', ts: Date.now() - 1000, name: '茅箭区深基坑(测试)', kind: 'foundation_pit', lat: 32.63, lon: 110.8,
+      owner: '湖北十堰城建集团', supervisor: '十堰市住房和城乡建设局', approver: '十堰市住房和城乡建设局', attrs: { depth_m: 6.2 },
+    })));
+    const pit = con.page.locator('[data-risk="pit-loop"]');
+    await pit.waitFor({ timeout: 15_000 });
+    await pit.click();
+    const danger = con.page.locator('[data-asset-drawer="pit-loop"] [data-danger]');
+    await danger.waitFor();
+    expect(await danger.getAttribute('data-danger')).toBe('beyond_scale');
+    expect(await danger.textContent()).toContain('开挖深度超过5m');
+    await con.page.keyboard.press('Escape');
+
     // the read-only HTTP API for other city systems
     const get = (path: string, token: string | null = WALL): Promise<Response> => fetch(`${engine.url}${path}`, token ? { headers: { authorization: `Bearer ${token}` } } : {});
     expect((await get('/api/hazards', null)).status).toBe(401);

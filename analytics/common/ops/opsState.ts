@@ -36,18 +36,10 @@ export interface AlarmTransition {
   value: number | null;
 }
 
-export interface Occurrence {
-  point: string;
-  rule: string;
-  priority: Priority;
-  domain: Domain;
-  district: string;
-  asset: string;
-  metric: string;
-  latching: boolean;
+/** One raise of an alarm point until it is back to normal. */
+export interface Occurrence extends Omit<AlarmTransition, 'active' | 'atMs'> {
   raisedAtMs: number;
   clearedAtMs: number | null;
-  value: number | null;
 }
 
 export type AlarmProcessState = 'unack' | 'ack' | 'rtn_unack' | 'latched' | 'normal';

@@ -11,6 +11,8 @@ export interface WallContext {
   lang: () => Lang;
   scale: number;
   openAsset: (a: { domain: string; district: string; asset: string }) => void;
+  /** The registry's name of an asset (its id when unknown). */
+  assetName: (domain: string, district: string, asset: string) => string;
   /** Expected data interval per domain (ms), from the engine's feed freshness. */
   expectedIntervalMs: (domain: string) => number;
 }

@@ -88,6 +88,10 @@ export class Ingestor {
     let pendingNext: Promise<IteratorResult<FeedMessage>> | null = null;
     let batch = new Batch();
     let inFlight: Promise<void> = Promise.resolve();
+    // while the previous batch commits, the loop keeps taking (and judging alarms) into the next
+    // batch until that one is full; only a full batch waits for the writer
+    let committing = false;
+    let committed: Promise<'committed'> = Promise.resolve('committed');
     try {
       // One deadline per batch (not a timer per message): it wakes the loop when a batch has waited
       // maxDelayMs for more messages that do not come.
@@ -100,9 +104,9 @@ export class Ingestor {
           deadline = new Promise((r) => (timer = setTimeout(() => r('timeout'), ms)));
         }
         let t = TRACE ? performance.now() : 0;
-        const r = deadline === null ? await pendingNext : await Promise.race([pendingNext, deadline]);
+        const r = deadline === null ? await pendingNext : await Promise.race([pendingNext, committing ? committed : deadline]);
         if (TRACE) { TRACE_LOOP.waitFeed += performance.now() - t; t = performance.now(); }
-        if (r !== 'timeout') {
+        if (r !== 'timeout' && r !== 'committed') {
           pendingNext = null;
           if (r.done) break;
           this.take(batch, r.value);
@@ -110,14 +114,21 @@ export class Ingestor {
           if (batch.readings.length > batch.alarmsJudged) this.prepare(batch);
         }
         if (TRACE) { TRACE_LOOP.take += performance.now() - t; t = performance.now(); }
-        if (batch.size > 0 && (r === 'timeout' || batch.size >= this.options.maxBatch || Date.now() - batch.startedMs >= this.options.maxDelayMs)) {
+        const full = batch.size >= this.options.maxBatch;
+        const due = batch.size > 0 && (full || r === 'timeout' || Date.now() - batch.startedMs >= this.options.maxDelayMs);
+        if (due && (full || !committing)) {
           clearTimeout(timer);
           deadline = null;
-          // alarms are judged as soon as the batch closes, not after the previous commit (which may wait behind a rollup pass)
           this.prepare(batch);
           await inFlight;
           if (TRACE) { TRACE_LOOP.waitWriter += performance.now() - t; TRACE_LOOP.batches++; TRACE_LOOP.readings += batch.readings.length; }
           inFlight = this.commit(batch);
+          committing = true;
+          const settle = (): 'committed' => {
+            committing = false;
+            return 'committed';
+          };
+          committed = inFlight.then(settle, settle);
           batch = new Batch();
         }
       }

@@ -235,7 +235,7 @@ async function startEngine(mode: 'wall' | 'workstation', store: SettingsStore): 
   let child: UtilityProcess | null = null;
   const launch = (): void => {
     policy.started(Date.now());
-    child = utilityProcess.fork(CLI, ['serve', '--nats', s.natsUrl, '--db', join(dir, 'cityops.duckdb'), '--port', String(port), '--devices', devicesFile],
+    child = utilityProcess.fork(CLI, ['serve', '--nats', s.natsUrl, '--db', join(dir, 'cityops.duckdb'), '--port', String(port), '--devices', devicesFile, '--allow-origin', APP_ORIGIN],
       { serviceName: 'cityops engine', env, stdio: 'pipe' });
     child.on('spawn', () => (engine.state = 'running'));
     child.on('exit', () => {

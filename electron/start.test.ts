@@ -32,3 +32,35 @@ describe('npm start without the Electron binary', () => {
     }
   });
 });
+
+describe('the renderer inside the desktop shell', () => {
+  it('takes the engine and its token from window.cityops (the preload), not from the URL', async () => {
+    const { builtCli, EngineProcess } = await import('../analytics/node/testing/engineProcess.js');
+    const { NatsServerProcess } = await import('../analytics/node/testing/natsServer.js');
+    const { writeFileSync } = await import('node:fs');
+    const server = await NatsServerProcess.start();
+    const devices = `${tmp.dir}/devices.json`;
+    writeFileSync(devices, JSON.stringify([{ device: 'wall-desktop', role: 'wall', token: 'desktop-wall-token-0123456789' }]));
+    const engine = await EngineProcess.start(builtCli(), ['--nats', server.url, '--db', `${tmp.dir}/desk.duckdb`, '--port', String(await freePort()), '--devices', devices]);
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(String(e)));
+      // what electron/preload.cts exposes, with the answer electron/main.ts gives
+      await page.addInitScript(([engineUrl, token]) => {
+        (globalThis as unknown as { cityops: unknown }).cityops = {
+          connection: async () => ({ engineUrl, token, role: 'wall', mode: 'wall' }),
+        };
+      }, [engine.url ?? '', 'desktop-wall-token-0123456789']);
+      await page.goto(`${engine.url}/?screen=overview`);
+      await page.waitForFunction(() => (globalThis as unknown as { __cityops?: { client: { role: string | null } } }).__cityops?.client.role === 'wall', undefined, { timeout: 20_000 });
+      expect(page.url()).not.toContain('token');
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+      await engine.kill('SIGTERM');
+      await server.dispose();
+    }
+  });
+});

@@ -86,6 +86,23 @@ describe('JetStream ingest', () => {
     expect(b.health().ingest.stored).toBe(1500);
   });
 
+  it('reads a recreated stream from its start, and says so', async () => {
+    await resetStream();
+    const pub = new AckedPublisher(nc);
+    await pub.publishAll(readingMessages('old', 1200, 20));
+    const cfg = config();
+    let e = await engineOn(cfg);
+    await waitFor(() => e.health().ingest.received === 1200, 'first stream ingested');
+    await e.stop();
+    engines.splice(engines.indexOf(e), 1);
+    await resetStream();
+    await pub.publishAll(readingMessages('new', 300, 20));
+    e = await engineOn(cfg);
+    await waitFor(() => e.health().ingest.received === 1500 || null, 'the recreated stream read from its start');
+    expect(e.health().ingest.stored).toBe(1500);
+    expect(e.health().nats.lastError).toMatch(/recreated, reading it from the start/);
+  });
+
   it('reconnects after nats-server is killed or stopped, and catches up without loss', async () => {
     await resetStream();
     const e = await engineOn(config());

@@ -61,7 +61,7 @@ export class JetStreamSource implements FeedSource {
     let last = afterSeq;
     while (!this.closed) {
       try {
-        await this.noteExpired(last);
+        last = await this.noteExpired(last);
         const js = jetstream(this.link.nc);
         const consumer = await js.consumers.get(this.o.stream, last > 0
           ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: last + 1 }
@@ -84,13 +84,23 @@ export class JetStreamSource implements FeedSource {
   }
 
   /** Messages that expired from the stream before we read them are a gap the operator must see. */
-  private async noteExpired(last: number): Promise<void> {
+  /**
+   * Messages that expired from the stream before we read them are a gap the operator must see; a
+   * stream that ends before the stored position was recreated: it is read from its start (repeated
+   * ids are dropped by the id memory) and the operator is told.
+   */
+  private async noteExpired(last: number): Promise<number> {
     const jsm = await jetstreamManager(this.link.nc);
     const info = await jsm.streams.info(this.o.stream);
     const first = info.state.first_seq;
+    if (last > 0 && info.state.last_seq < last) {
+      this.gapNote = `stream ${this.o.stream} ends at ${info.state.last_seq}, before the stored position ${last}: it was recreated, reading it from the start`;
+      return 0;
+    }
     if (last > 0 && first > last + 1) {
       this.gapNote = `messages ${last + 1}..${first - 1} expired from stream ${this.o.stream} before they were ingested`;
     }
+    return last;
   }
 
   ack(): void {

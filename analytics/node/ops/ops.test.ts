@@ -90,6 +90,24 @@ describe('the closed loop in the engine', () => {
     }
   });
 
+  it('a lost OPS stream is rebuilt from the engine\'s outbox: acknowledgements survive', async () => {
+    const cfg = config('lost');
+    let e = await engineOn(cfg);
+    const now = Date.now();
+    await publish(cityMessages(['L1'], 61, now));
+    const point = `gas/${D}/L1#gas.lel.level2`;
+    await waitFor(() => e.ops.alarmList({ all: true, limit: 1000 }).find((a) => a.point === point), 'alarm');
+    await act(e, { kind: 'alarm.ack', point, raisedAtMs: now });
+    await waitFor(() => e.ops.alarmList({ all: true, limit: 1000 }).find((a) => a.point === point && a.state === 'ack'), 'acknowledged');
+    await e.stop();
+    engines.splice(engines.indexOf(e), 1);
+    const { jetstreamManager } = await import('@nats-io/jetstream');
+    await (await jetstreamManager(nc)).streams.delete('OPS');
+    e = await engineOn(cfg);
+    await waitFor(() => e.ops.alarmList({ all: true, limit: 1000 }).find((a) => a.point === point && a.state === 'ack'), 'acknowledgement back after the stream was lost');
+    expect(e.ops.channel.status().lastError ?? '').toMatch(/republishing this engine's \d+ operator action/);
+  });
+
   it('a major hazard is not dispatched without the five fixed items; the case runs to closed and the risk colour follows', async () => {
     const e = await engineOn(config('loop'));
     const now = Date.now();

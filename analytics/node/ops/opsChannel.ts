@@ -72,17 +72,28 @@ export class OpsChannel {
     const rows = (await this.writer.exclusive((c) => c.runAndReadAll(`
       SELECT o.id, o.local_seq, o.subject, o.payload, s.id IS NOT NULL AS sent
       FROM ops_outbox o LEFT JOIN ops_sent s USING (id) ORDER BY o.local_seq`))).getRowObjects();
+    const sent: { event: OpsEvent; subject: string }[] = [];
     for (const r of rows) {
       this.localSeq = Math.max(this.localSeq, Number(r['local_seq']));
       const event = OpsEventSchema.parse(JSON.parse(String(r['payload'])));
       if (this.o.nats === null) this.applyEvent(event);
       else if (r['sent'] !== true) this.pending.set(event.id, { event, subject: String(r['subject']), published: false });
+      else sent.push({ event, subject: String(r['subject']) });
     }
     if (this.o.nats === null) return;
     const nats = this.o.nats;
     this.loops.push((async () => {
       this.link = await NatsLink.open({ name: 'cityops operator actions', ...nats }, (why) => (this.lastError = why), () => this.closed);
       await this.ensureStream();
+      // an empty stream although this engine published to it: the stream was lost and recreated;
+      // this engine's own actions are published again from its outbox (same ids), in their order
+      if (sent.length > 0 && (await this.streamMessages()) === 0) {
+        this.lastError = `stream ${this.o.stream} was empty: republishing this engine's ${sent.length} operator action(s) from its outbox`;
+        const again = new Map(sent.map((x) => [x.event.id, { ...x, published: false }]));
+        for (const [id, p] of this.pending) again.set(id, p);
+        this.pending.clear();
+        for (const [id, p] of again) this.pending.set(id, p);
+      }
       this.loops.push(this.publishLoop());
       await this.consumeLoop();
     })().catch((e: unknown) => {
@@ -147,6 +158,12 @@ export class OpsChannel {
     }
     if (!this.o.createStream) throw new Error(`JetStream stream ${this.o.stream} for operator actions does not exist and creating it is not allowed`);
     await jsm.streams.add({ name: this.o.stream, subjects: [OPS_SUBJECT_ALL], max_age: this.o.maxAgeDays * 86_400 * 1e9, duplicate_window: 120 * 1e9 });
+  }
+
+  private async streamMessages(): Promise<number> {
+    if (!this.link) return 0;
+    const info = await (await jetstreamManager(this.link.nc)).streams.info(this.o.stream);
+    return info.state.messages;
   }
 
   private async consumeLoop(): Promise<void> {

@@ -150,7 +150,7 @@ const T = {
   keys_help: { zh: '↑↓选择 · A确认 · X消音 · S搁置 · R复位 · H转隐患 · Enter设施', en: '↑↓ select · A ack · X silence · S shelve · R reset · H hazard · Enter asset' },
   events_title: { zh: '实时事件', en: 'Live events' },
   map_title: { zh: '十堰市风险四色图', en: 'Shiyan four-colour risk map' },
-  map_note: { zh: '区县按风险分级管控四色着色（报警、隐患、巡检）；设施点按活动报警着色', en: 'districts in the risk register’s four colours (alarms, hazards, inspections); assets by standing alarm' },
+  map_note: { zh: '区县与设施按风险分级管控四色着色（报警、隐患、巡检）；白圈为活动报警', en: 'districts and assets in the risk register’s four colours (alarms, hazards, inspections); white rings: standing alarms' },
   trends_title: { zh: '24小时趋势', en: '24-hour trends' },
   health_title: { zh: '数据健康', en: 'Data health' },
   feeds_fresh: { zh: '正常', en: 'fresh' },

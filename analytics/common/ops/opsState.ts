@@ -125,6 +125,8 @@ export interface OpsSnapshot {
   /** Open cases, overdue first (at most 30): overdue ones stay on the wall until handled (挂牌督办). */
   openHazards: { id: string; title: string; grade: 'major' | 'general'; stage: string; domain: string; district: string; asset: string | null; assignee: string | null; deadlineMs: number | null; overdue: boolean; createdAtMs: number }[];
   districts: { district: string; colour: 'red' | 'orange' | 'yellow' | 'blue'; counts: Record<'red' | 'orange' | 'yellow' | 'blue', number>; worst: string | null }[];
+  /** Assets' risk colours, `domain/district/asset` → colour, for every asset not blue (blue is the default). */
+  assetRisk: Record<string, 'red' | 'orange' | 'yellow'>;
   pending: { id: string; kind: string; ts: number; device: string; published: boolean }[];
   recent: Applied[];
 }

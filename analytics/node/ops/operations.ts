@@ -331,6 +331,7 @@ export class Operations {
         assignee: h.assignee, deadlineMs: h.deadlineMs, overdue: h.overdue, createdAtMs: h.createdAtMs,
       })),
       districts: this.districts,
+      assetRisk: Object.fromEntries(this.risks.filter((r) => r.colour !== 'blue').map((r) => [assetKey(r.domain, r.district, r.asset), r.colour as 'red' | 'orange' | 'yellow'])),
       pending: this.channel.pendingActions(),
       recent: [...this.state.applied.values()].slice(-50),
     };

@@ -56,6 +56,20 @@ describe('buildDistrictMapOption', () => {
     expect(m.geo.regions).toMatchObject([{ name: '茅箭区', itemStyle: { areaColor: RISK_COLORS.orange } }, { name: '张湾区', itemStyle: { areaColor: RISK_COLORS.none } }]);
   });
 
+  it('colours assets by their risk and rings the ones with a standing alarm', () => {
+    const markers = [
+      { name: 'a', lon: 110.8, lat: 32.6, key: 'gas/420302/a', level: 'red' as const, alarm: true },
+      { name: 'b', lon: 110.9, lat: 32.6, key: 'gas/420302/b', level: 'yellow' as const },
+      { name: 'c', lon: 110.7, lat: 32.6, key: 'gas/420302/c', level: 'none' as const },
+    ];
+    const m = buildDistrictMapOption(districts, markers, false) as unknown as { series: { id: string; data: { key: string; alarm: boolean; itemStyle: { color: string; borderColor: string } }[]; symbolSize: (v: unknown, p: { data: unknown }) => number }[] };
+    const s = m.series.find((x) => x.id === 'assets');
+    expect(s?.data.map((d) => [d.key, d.itemStyle.color, d.itemStyle.borderColor])).toEqual([
+      ['gas/420302/a', RISK_COLORS.red, '#ffffff'], ['gas/420302/b', RISK_COLORS.yellow, '#000'], ['gas/420302/c', '#9fd3ff', '#000'],
+    ]);
+    expect(s?.data.map((d) => s.symbolSize(null, { data: d }))).toEqual([16, 8, 5]);
+  });
+
   it('draws everything grey when the data is stale, and works with no assets', () => {
     const m = buildDistrictMapOption(districts, [], true) as unknown as MapOpt;
     expect(m.geo.regions.every((r) => r.itemStyle.areaColor === THEME.stale)).toBe(true);

@@ -12,8 +12,11 @@ export interface AssetMarker {
   name: string;
   lon: number;
   lat: number;
+  /** The asset's risk colour ('none' when the register does not know it yet). */
   level: RiskLevel;
   key: string;
+  /** A standing alarm: drawn larger, ringed. */
+  alarm?: boolean;
 }
 
 /** The highest severity among event counts: the district's colour until the risk register exists. */
@@ -45,8 +48,12 @@ export function buildDistrictMapOption(districts: DistrictRisk[], assets: AssetM
         data: districts.map((d) => ({ name: d.name, value: d.level, detail: d.detail })),
       },
       {
-        id: 'assets', type: 'scatter', coordinateSystem: 'geo', symbolSize: (_v: unknown, p: { data: { level: RiskLevel } }) => (p.data.level === 'none' ? 5 : 12),
-        data: assets.map((a) => ({ name: a.name, value: [a.lon, a.lat], level: a.level, key: a.key, itemStyle: { color: a.level === 'none' ? '#9fd3ff' : color(a.level), borderColor: '#000', borderWidth: a.level === 'none' ? 0 : 1 } })),
+        id: 'assets', type: 'scatter', coordinateSystem: 'geo',
+        symbolSize: (_v: unknown, p: { data: { level: RiskLevel; alarm: boolean } }) => (p.data.alarm ? 16 : p.data.level === 'none' || p.data.level === 'blue' ? 5 : 8),
+        data: assets.map((a) => ({
+          name: a.name, value: [a.lon, a.lat], level: a.level, key: a.key, alarm: a.alarm === true,
+          itemStyle: { color: a.level === 'none' ? '#9fd3ff' : color(a.level), borderColor: a.alarm ? '#ffffff' : '#000', borderWidth: a.alarm ? 2 : a.level === 'none' ? 0 : 1 },
+        })),
         zlevel: 1,
       },
     ],

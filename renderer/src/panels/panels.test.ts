@@ -67,7 +67,7 @@ describe('buildDistrictMapOption', () => {
     expect(s?.data.map((d) => [d.key, d.itemStyle.color, d.itemStyle.borderColor])).toEqual([
       ['gas/420302/a', RISK_COLORS.red, '#ffffff'], ['gas/420302/b', RISK_COLORS.yellow, '#000'], ['gas/420302/c', '#9fd3ff', '#000'],
     ]);
-    expect(s?.data.map((d) => s.symbolSize(null, { data: d }))).toEqual([16, 8, 5]);
+    expect(s?.data.map((d) => s.symbolSize(null, { data: d }))).toEqual([16, 5, 4]);
   });
 
   it('draws everything grey when the data is stale, and works with no assets', () => {

@@ -49,10 +49,11 @@ export function buildDistrictMapOption(districts: DistrictRisk[], assets: AssetM
       },
       {
         id: 'assets', type: 'scatter', coordinateSystem: 'geo',
-        symbolSize: (_v: unknown, p: { data: { level: RiskLevel; alarm: boolean } }) => (p.data.alarm ? 16 : p.data.level === 'none' || p.data.level === 'blue' ? 5 : 8),
+        // what needs attention is large; the city's many yellow and blue assets stay small
+        symbolSize: (_v: unknown, p: { data: { level: RiskLevel; alarm: boolean } }) => (p.data.alarm ? 16 : p.data.level === 'red' || p.data.level === 'orange' ? 10 : p.data.level === 'yellow' ? 5 : 4),
         data: assets.map((a) => ({
           name: a.name, value: [a.lon, a.lat], level: a.level, key: a.key, alarm: a.alarm === true,
-          itemStyle: { color: a.level === 'none' ? '#9fd3ff' : color(a.level), borderColor: a.alarm ? '#ffffff' : '#000', borderWidth: a.alarm ? 2 : a.level === 'none' ? 0 : 1 },
+          itemStyle: { color: a.level === 'none' ? '#9fd3ff' : color(a.level), borderColor: a.alarm ? '#ffffff' : '#000', borderWidth: a.alarm ? 2 : a.level === 'red' || a.level === 'orange' ? 1 : 0.5 },
         })),
         zlevel: 1,
       },

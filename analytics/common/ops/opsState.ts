@@ -55,20 +55,11 @@ interface PointState {
   ackedBy: string | null;
 }
 
-export interface AlarmView {
-  point: string;
+/** An occurrence as the wall and the console show it. */
+export interface AlarmView extends Occurrence {
   occurrence: string;
-  rule: string;
-  priority: Priority;
-  domain: Domain;
-  district: string;
-  asset: string;
-  metric: string;
   state: AlarmProcessState;
   active: boolean;
-  raisedAtMs: number;
-  clearedAtMs: number | null;
-  value: number | null;
   silenced: boolean;
   ackedBy: string | null;
   shelved: { by: string; reason: string; untilMs: number } | null;
@@ -379,9 +370,7 @@ export class OpsState {
         if (state === 'normal') continue;
         const suppressedBy = suppressedRules.get(o.rule) ?? null;
         out.push({
-          point: o.point, occurrence: occurrenceId(o.point, o.raisedAtMs), rule: o.rule, priority: o.priority, domain: o.domain,
-          district: o.district, asset: o.asset, metric: o.metric, state, active: o.clearedAtMs === null, raisedAtMs: o.raisedAtMs,
-          clearedAtMs: o.clearedAtMs, value: o.value, silenced: o.raisedAtMs <= p.silencedUpTo, ackedBy: o.raisedAtMs <= p.ackedUpTo ? p.ackedBy : null,
+          ...o, occurrence: occurrenceId(o.point, o.raisedAtMs), state, active: o.clearedAtMs === null, silenced: o.raisedAtMs <= p.silencedUpTo, ackedBy: o.raisedAtMs <= p.ackedUpTo ? p.ackedBy : null,
           shelved, suppressedBy, outOfService: p.outOfService,
           annunciated: shelved === null && suppressedBy === null && p.outOfService === null,
           floodCause: null,

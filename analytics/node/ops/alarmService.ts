@@ -28,7 +28,6 @@ export class AlarmService {
   private readonly evaluator: AlarmEvaluator;
   private readonly rules = new Map<string, AlarmRule>();
   private readonly ruled = new Set<string>();
-  evaluated = 0;
 
   constructor(rules: AlarmRule[], private readonly ops: OpsState) {
     this.evaluator = new AlarmEvaluator(rules);
@@ -56,7 +55,6 @@ export class AlarmService {
       const ix = r.seriesIx[i] as number;
       if (!batch.watched[ix] || r.quality[i] === BAD_QUALITY) continue;
       const s = r.series[ix] as Series;
-      this.evaluated++;
       for (const t of this.evaluator.reading(s.domain, s.district, s.asset, s.metric, r.tsMs[i] as number, r.value[i] as number, receivedMs)) {
         const a = this.toTransition(t);
         if (a) out.push(a);
@@ -72,8 +70,8 @@ export class AlarmService {
     return this.evaluator.tick(nowMs).map((t) => this.toTransition(t)).filter((t): t is AlarmTransition => t !== null);
   }
 
-  /** Committed transitions enter the shared state. */
-  applyCommitted(alarms: readonly AlarmTransition[]): void {
+  /** Transitions enter the shared state (shown at once; they commit with their batch). */
+  apply(alarms: readonly AlarmTransition[]): void {
     for (const a of alarms) this.ops.transition(a);
   }
 

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
 import type { AlarmRule } from '../../common/alarms/alarmRules.js';
@@ -87,7 +86,7 @@ export class Operations {
       const silent = this.alarms.tick(Date.now());
       if (silent.length > 0) {
         await this.writer.exclusive((c) => insertAlarms(c, silent));
-        this.alarms.applyCommitted(silent);
+        this.alarms.apply(silent);
         this.changed();
       }
     });
@@ -123,7 +122,7 @@ export class Operations {
   beforeCommit(batch: Batch): void {
     const fresh = this.alarms.evaluate(batch);
     if (fresh.length > 0) {
-      this.alarms.applyCommitted(fresh);
+      this.alarms.apply(fresh);
       this.changed(fresh.some((t) => t.active));
     }
   }
@@ -352,8 +351,4 @@ export class Operations {
     for (const t of this.timers) clearInterval(t);
     return this.channel.close();
   }
-}
-
-export function sha256(s: string): string {
-  return createHash('sha256').update(s).digest('hex');
 }

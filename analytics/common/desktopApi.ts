@@ -48,6 +48,3 @@ export type DesktopResponse<C extends DesktopChannel> = z.infer<(typeof DESKTOP_
 
 /** What the preload exposes as `window.cityops`: one function per channel. */
 export type DesktopApi = { [C in DesktopChannel as C extends `desktop:${infer N}` ? N : never]: (req: DesktopRequest<C>) => Promise<DesktopResponse<C>> };
-
-/** The method name of a channel on `window.cityops` (`desktop:settings:get` → `settings:get`). */
-export const desktopMethod = (c: DesktopChannel): string => c.slice('desktop:'.length);

@@ -1,46 +1,20 @@
-import type { NatsConnection } from '@nats-io/nats-core';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { defaultEngineConfig, startEngine, type Engine, type EngineConfig } from '../engine.js';
+import { describe, expect, it } from 'vitest';
+import { startEngine, type Engine, type EngineConfig } from '../engine.js';
 import { Database } from '../store/database.js';
-import { tempDir, waitFor } from '../testing/harness.js';
+import { engineSuite } from '../testing/engineSuite.js';
+import { waitFor } from '../testing/harness.js';
 import { AckedPublisher, readingMessages } from '../testing/jsPublisher.js';
 import { NatsServerProcess } from '../testing/natsServer.js';
 import { malformedSamples } from '../../common/malformedSamples.js';
 import { connectNats } from './natsConnect.js';
 
-let server: NatsServerProcess;
-let nc: NatsConnection;
-const tmp = tempDir();
-let dbCount = 0;
-const engines: Engine[] = [];
-
-beforeAll(async () => {
-  server = await NatsServerProcess.start();
-  nc = await connectNats({ url: server.url, name: 'test publisher' });
-});
-afterAll(async () => {
-  await nc?.close();
-  await server?.dispose();
-  tmp.remove();
-});
-afterEach(async () => {
-  for (const e of engines.splice(0)) await e.stop().catch(() => undefined);
-});
-
-function config(over: Partial<EngineConfig> = {}): EngineConfig {
-  return defaultEngineConfig({ db: `${tmp.dir}/db${++dbCount}.duckdb`, nats: { url: server.url }, maintenanceIntervalMs: 3_600_000, ...over });
-}
-
-async function engineOn(cfg: EngineConfig): Promise<Engine> {
-  const e = await startEngine(cfg);
-  engines.push(e);
-  await e.whenConnected();
-  return e;
-}
+const suite = engineSuite();
+const config = (over: Partial<EngineConfig> = {}): EngineConfig => suite.config(over);
+const engineOn = (cfg: EngineConfig): Promise<Engine> => suite.engineOn(cfg);
 
 async function resetStream(): Promise<void> {
-  const jsm = await jetstreamManager(nc);
+  const jsm = await jetstreamManager(suite.nc);
   await jsm.streams.delete('CITY').catch(() => undefined);
   await jsm.streams.add({ name: 'CITY', subjects: ['city.>'] });
 }
@@ -58,26 +32,24 @@ async function storedCounts(path: string): Promise<{ n: number; distinct: number
 describe('JetStream ingest', () => {
   it('resumes after a restart from the committed position: nothing lost, nothing twice', async () => {
     await resetStream();
-    const pub = new AckedPublisher(nc);
+    const pub = new AckedPublisher(suite.nc);
     const cfg = config();
     await pub.publishAll(readingMessages('rs1', 3000, 50));
     let e = await engineOn(cfg);
     await waitFor(() => e.health().ingest.received === 3000, '3000 received');
-    await e.stop();
-    engines.pop();
+    await suite.stopEngine(e);
     await pub.publishAll(readingMessages('rs2', 2000, 20));
     e = await engineOn(cfg);
     await waitFor(() => e.health().ingest.received === 5000, '5000 received');
     expect(e.health().ingest).toMatchObject({ stored: 5000, duplicates: 0, quarantined: 0 });
     expect(e.health().nats).toMatchObject({ connected: true, mode: 'jetstream', gapsPossible: false, stream: 'CITY' });
-    await e.stop();
-    engines.pop();
+    await suite.stopEngine(e);
     expect(await storedCounts(cfg.db)).toEqual({ n: 5000, distinct: 5000 });
   });
 
   it('rebuilds a lost database from the stream', async () => {
     await resetStream();
-    const pub = new AckedPublisher(nc);
+    const pub = new AckedPublisher(suite.nc);
     await pub.publishAll(readingMessages('rb', 1500, 30));
     const a = await engineOn(config());
     await waitFor(() => a.health().ingest.received === 1500, 'first engine caught up');
@@ -88,13 +60,12 @@ describe('JetStream ingest', () => {
 
   it('reads a recreated stream from its start, and says so', async () => {
     await resetStream();
-    const pub = new AckedPublisher(nc);
+    const pub = new AckedPublisher(suite.nc);
     await pub.publishAll(readingMessages('old', 1200, 20));
     const cfg = config();
     let e = await engineOn(cfg);
     await waitFor(() => e.health().ingest.received === 1200, 'first stream ingested');
-    await e.stop();
-    engines.splice(engines.indexOf(e), 1);
+    await suite.stopEngine(e);
     await resetStream();
     await pub.publishAll(readingMessages('new', 300, 20));
     e = await engineOn(cfg);
@@ -106,19 +77,19 @@ describe('JetStream ingest', () => {
   it('reconnects after nats-server is killed or stopped, and catches up without loss', async () => {
     await resetStream();
     const e = await engineOn(config());
-    const pub = new AckedPublisher(nc);
+    const pub = new AckedPublisher(suite.nc);
     let total = 0;
     for (const signal of ['SIGKILL', 'SIGTERM'] as const) {
       const before = readingMessages(`nr-${signal}-a`, 2000, 25);
       await pub.publishAll(before);
       total += 2000;
-      await server.stop(signal);
+      await suite.server.stop(signal);
       await waitFor(() => !e.health().nats.connected, `health shows the link down after ${signal}`);
       expect(e.health().ok).toBe(false);
       // publishing goes on while the server is down: the publisher retries until the server is back
       const during = pub.publishAll(readingMessages(`nr-${signal}-b`, 1000, 10));
       await new Promise((r) => setTimeout(r, 1500));
-      await server.restart();
+      await suite.server.restart();
       await during;
       total += 1000;
       await waitFor(() => e.health().nats.connected, 'reconnected');
@@ -133,7 +104,7 @@ describe('JetStream ingest', () => {
   it('quarantines every malformed kind mixed into valid traffic and stores every valid reading', async () => {
     await resetStream();
     const e = await engineOn(config());
-    const pub = new AckedPublisher(nc);
+    const pub = new AckedPublisher(suite.nc);
     const samples = malformedSamples(Date.now(), 'mx');
     const valid = readingMessages('mx-ok', 4000, 40);
     const mixed = valid.flatMap((m, i) => {
@@ -142,10 +113,10 @@ describe('JetStream ingest', () => {
     });
     // raw bytes (invalid UTF-8 among them) go out through the core client: the stream captures them too
     for (const m of mixed) {
-      if ('raw' in m) nc.publish(m.subject, m.raw);
+      if ('raw' in m) suite.nc.publish(m.subject, m.raw);
       else await pub.publishAll([m]);
     }
-    await nc.flush();
+    await suite.nc.flush();
     const badRows = samples.reduce((n, s) => n + s.rows, 0);
     const goodInBad = samples.reduce((n, s) => n + s.validReadings, 0);
     await waitFor(() => e.health().ingest.received === 4000 + badRows + goodInBad, 'all received');
@@ -160,21 +131,20 @@ describe('JetStream ingest', () => {
   });
 
   it('falls back to plain subscriptions, saying gaps are possible, when the stream is missing and may not be created', async () => {
-    const jsm = await jetstreamManager(nc);
+    const jsm = await jetstreamManager(suite.nc);
     await jsm.streams.delete('CITY').catch(() => undefined);
     const e = await engineOn(config({ createStream: false }));
     expect(e.health().nats).toMatchObject({ mode: 'core', gapsPossible: true });
     expect(e.health().nats.lastError).toMatch(/gaps possible/);
     await new Promise((r) => setTimeout(r, 200));
-    nc.publish('city.telemetry.water.420302.p1', new TextEncoder().encode(JSON.stringify({ id: 'core-1', ts: Date.now(), metric: 'pressure_mpa', value: 0.3 })));
+    suite.nc.publish('city.telemetry.water.420302.p1', new TextEncoder().encode(JSON.stringify({ id: 'core-1', ts: Date.now(), metric: 'pressure_mpa', value: 0.3 })));
     await waitFor(() => e.health().ingest.stored === 1, 'stored through the plain subscription');
   });
 
   it('starts without NATS, says why it is not connected, and connects when the server appears', async () => {
     const { freePort } = await import('../testing/natsServer.js');
     const port = await freePort();
-    const e = await startEngine(config({ nats: { url: `nats://127.0.0.1:${port}` } }));
-    engines.push(e);
+    const e = suite.track(await startEngine(config({ nats: { url: `nats://127.0.0.1:${port}` } })));
     await waitFor(() => /cannot connect/.test(e.health().nats.lastError ?? ''), 'the reason is reported');
     expect(e.health()).toMatchObject({ ok: false, nats: { connected: false } });
     const late = await NatsServerProcess.start({ port });
@@ -186,17 +156,16 @@ describe('JetStream ingest', () => {
       await lateNc.close();
       await waitFor(() => e.health().ingest.stored === 100, 'stored from the server that appeared');
     } finally {
-      await e.stop();
-      engines.splice(engines.indexOf(e), 1);
+      await suite.stopEngine(e);
       await late.dispose();
     }
   });
 
   it('reads over WebSocket (ws://) as well as TCP', async () => {
     await resetStream();
-    const e = await engineOn(config({ nats: { url: server.wsUrl } }));
-    await new AckedPublisher(nc).publishAll(readingMessages('ws', 500, 50));
+    const e = await engineOn(config({ nats: { url: suite.server.wsUrl } }));
+    await new AckedPublisher(suite.nc).publishAll(readingMessages('ws', 500, 50));
     await waitFor(() => e.health().ingest.stored === 500, 'stored over WebSocket');
-    expect(e.health().nats.url).toBe(server.wsUrl);
+    expect(e.health().nats.url).toBe(suite.server.wsUrl);
   });
 });

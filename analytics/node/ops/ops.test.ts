@@ -1,44 +1,16 @@
-import type { NatsConnection } from '@nats-io/nats-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { OpsAction, Role } from '../../common/ops/opsEvents.js';
-import { defaultEngineConfig, startEngine, type Engine, type EngineConfig } from '../engine.js';
-import { connectNats } from '../feeds/natsConnect.js';
+import type { Engine, EngineConfig } from '../engine.js';
 import { Database } from '../store/database.js';
-import { tempDir, waitFor } from '../testing/harness.js';
+import { engineSuite } from '../testing/engineSuite.js';
+import { waitFor } from '../testing/harness.js';
 import { AckedPublisher, type PublishedMessage } from '../testing/jsPublisher.js';
-import { NatsServerProcess } from '../testing/natsServer.js';
 import { ActionRefused } from './operations.js';
 
-let server: NatsServerProcess;
-let nc: NatsConnection;
-const tmp = tempDir();
-let dbCount = 0;
-const engines: Engine[] = [];
+const suite = engineSuite();
 const D = '420302';
-
-beforeAll(async () => {
-  server = await NatsServerProcess.start();
-  nc = await connectNats({ url: server.url, name: 'test publisher' });
-});
-afterAll(async () => {
-  await nc?.close();
-  await server?.dispose();
-  tmp.remove();
-});
-afterEach(async () => {
-  for (const e of engines.splice(0)) await e.stop().catch(() => undefined);
-});
-
-function config(name: string, over: Partial<EngineConfig> = {}): EngineConfig {
-  return defaultEngineConfig({ db: `${tmp.dir}/${name}-${++dbCount}.duckdb`, nats: { url: server.url }, consumer: `ops-${name}-${dbCount}`, maintenanceIntervalMs: 3_600_000, ...over });
-}
-
-async function engineOn(cfg: EngineConfig): Promise<Engine> {
-  const e = await startEngine(cfg);
-  engines.push(e);
-  await e.whenConnected();
-  return e;
-}
+const config = (name: string, over: Partial<EngineConfig> = {}): EngineConfig => suite.config(over, name);
+const engineOn = (cfg: EngineConfig): Promise<Engine> => suite.engineOn(cfg);
 
 let tag = 0;
 function cityMessages(assets: string[], lel: number, tsMs: number): PublishedMessage[] {
@@ -50,7 +22,7 @@ function cityMessages(assets: string[], lel: number, tsMs: number): PublishedMes
 }
 
 async function publish(msgs: PublishedMessage[]): Promise<void> {
-  await new AckedPublisher(nc).publishAll(msgs);
+  await new AckedPublisher(suite.nc).publishAll(msgs);
 }
 
 const act = (e: Engine, a: OpsAction, device = 'console-1', role: Role = 'shift_leader') => e.ops.submit(a, device, role);
@@ -75,12 +47,10 @@ describe('the closed loop in the engine', () => {
     // a wall may not acknowledge: refused before anything is written
     await expect(act(e, { kind: 'alarm.ack', point, raisedAtMs: now }, 'wall-1', 'wall')).rejects.toThrow(ActionRefused);
 
-    await e.stop();
-    engines.splice(engines.indexOf(e), 1);
+    await suite.stopEngine(e);
     e = await engineOn(cfg);
     await waitFor(() => e.ops.alarmList({ all: true, limit: 100 }).find((a) => a.point === point && a.state === 'ack'), 'state restored after restart');
-    await e.stop();
-    engines.splice(engines.indexOf(e), 1);
+    await suite.stopEngine(e);
     const db = await Database.open(cfg.db);
     try {
       const rows = await db.queryRows('SELECT count(*)::INTEGER AS n FROM alarm_log');
@@ -99,10 +69,9 @@ describe('the closed loop in the engine', () => {
     await waitFor(() => e.ops.alarmList({ all: true, limit: 1000 }).find((a) => a.point === point), 'alarm');
     await act(e, { kind: 'alarm.ack', point, raisedAtMs: now });
     await waitFor(() => e.ops.alarmList({ all: true, limit: 1000 }).find((a) => a.point === point && a.state === 'ack'), 'acknowledged');
-    await e.stop();
-    engines.splice(engines.indexOf(e), 1);
+    await suite.stopEngine(e);
     const { jetstreamManager } = await import('@nats-io/jetstream');
-    await (await jetstreamManager(nc)).streams.delete('OPS');
+    await (await jetstreamManager(suite.nc)).streams.delete('OPS');
     e = await engineOn(cfg);
     await waitFor(() => e.ops.alarmList({ all: true, limit: 1000 }).find((a) => a.point === point && a.state === 'ack'), 'acknowledgement back after the stream was lost');
     expect(e.ops.channel.status().lastError ?? '').toMatch(/republishing this engine's \d+ operator action/);
@@ -205,10 +174,10 @@ describe('the closed loop in the engine', () => {
       return sent;
     };
     const before = await fire(40, 0);
-    await server.stop('SIGKILL');
+    await suite.server.stop('SIGKILL');
     const during = await fire(20, 1000);
     expect(a.ops.channel.pendingActions().length + b.ops.channel.pendingActions().length).toBeGreaterThan(0);
-    await server.restart();
+    await suite.server.restart();
     for (const e of [a, b]) await waitFor(() => e.ops.channel.pendingActions().length === 0 || null, 'outbox flushed after the link returned', 60_000);
     await waitFor(() => a.ops.channel.status().lastSeq === b.ops.channel.status().lastSeq && a.ops.channel.status().lastSeq > 0 || null, 'both read the whole stream');
     const at = Date.now();

@@ -53,6 +53,10 @@ interface RuleState {
   refValue: number;
 }
 
+const freshState = (active: boolean, tsMs: number, value: number, seenMs: number): RuleState => ({
+  active, pendingSinceMs: null, clearingSinceMs: null, lastTsMs: tsMs, lastValue: value, lastSeenMs: seenMs, refTsMs: tsMs, refValue: value,
+});
+
 /**
  * Evaluates readings against the rules and says when an alarm condition starts or ends. Pure and
  * bounded: state is kept per (asset, rule) up to `maxStates`.
@@ -84,7 +88,7 @@ export class AlarmEvaluator {
       let s = this.states.get(key);
       if (!s) {
         if (this.states.size >= this.maxStates) continue;
-        s = { active: false, pendingSinceMs: null, clearingSinceMs: null, lastTsMs: tsMs, lastValue: value, lastSeenMs: receivedMs, refTsMs: tsMs, refValue: value };
+        s = freshState(false, tsMs, value, receivedMs);
         this.states.set(key, s);
         if (r.kind === 'rate') continue;
       }
@@ -109,7 +113,7 @@ export class AlarmEvaluator {
       const key = `${seriesKey}#${r.id}`;
       const s = this.states.get(key);
       if (!s) {
-        if (this.states.size < this.maxStates) this.states.set(key, { active: false, pendingSinceMs: null, clearingSinceMs: null, lastTsMs: tsMs, lastValue: value, lastSeenMs: receivedMs, refTsMs: tsMs, refValue: value });
+        if (this.states.size < this.maxStates) this.states.set(key, freshState(false, tsMs, value, receivedMs));
         continue;
       }
       s.lastTsMs = Math.max(s.lastTsMs, tsMs);
@@ -154,7 +158,7 @@ export class AlarmEvaluator {
       return;
     }
     if (this.states.size < this.maxStates) {
-      this.states.set(key, { active, pendingSinceMs: null, clearingSinceMs: null, lastTsMs: tsMs, lastValue: value ?? 0, lastSeenMs: tsMs, refTsMs: tsMs, refValue: value ?? 0 });
+      this.states.set(key, freshState(active, tsMs, value ?? 0, tsMs));
     }
   }
 

@@ -56,6 +56,14 @@ export const HealthSchema = z.object({
     lastError: z.string().nullable(),
   }),
   db: z.object({ path: z.string() }),
+  /** The network boundary: failures caught in HTTP and WebSocket handlers, and the query load. */
+  server: z.object({
+    handlerErrors: z.number(),
+    lastHandlerError: z.string().nullable(),
+    queriesInFlight: z.number(),
+    queriesRefusedBusy: z.number(),
+    queriesTimedOut: z.number(),
+  }),
   feeds: z.object({ fresh: z.number(), late: z.number(), silent: z.number() }),
 });
 export type Health = z.infer<typeof HealthSchema>;
@@ -150,7 +158,12 @@ export const ColumnsSchema = z.record(z.string(), z.array(z.unknown()));
 export const QueryResultSchema = z.object({ columns: ColumnsSchema, provenance: ProvenanceSchema });
 export type QueryResult = z.infer<typeof QueryResultSchema>;
 
-export const ErrorCodeSchema = z.enum(['bad_request', 'unknown_name', 'forbidden', 'failed', 'too_many_subscriptions']);
+/**
+ * `busy`: too many queries in flight (on this connection or in all); `timeout`: the query passed its
+ * time limit and was interrupted; `too_large`: the result is larger than the configured cap.
+ */
+export const ErrorCodeSchema = z.enum(['bad_request', 'unknown_name', 'forbidden', 'failed', 'too_many_subscriptions', 'busy', 'timeout', 'too_large']);
+export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
 
 export const ServerMessageSchema = z.union([
   z.object({ t: z.literal('hello'), version: z.number(), role: z.string(), serverTimeMs: z.number() }),

@@ -22,6 +22,7 @@ import { OPS_STREAM } from '../common/ops/opsEvents.js';
 import { dataPath } from './paths.js';
 import { loadAlarmRules } from './ops/alarmService.js';
 import { ActionRefused, loadChecklists, Operations } from './ops/operations.js';
+import { BoundaryErrors } from './boundaryErrors.js';
 
 export interface EngineConfig {
   db: string;
@@ -88,6 +89,10 @@ export class Engine {
   private readonly compacted = new Map<string, number>();
   private readonly startedAtMs = Date.now();
   maintenanceError: string | null = null;
+  /** Failures caught in the server's handlers: counted here so health shows them. */
+  readonly boundary = new BoundaryErrors();
+  /** The query load (filled by the query gate). */
+  readonly queryStats = { inFlight: 0, refusedBusy: 0, timedOut: 0 };
 
   constructor(
     readonly config: EngineConfig,
@@ -144,6 +149,10 @@ export class Engine {
         running: st.running, lastError,
       },
       db: { path: this.db.path },
+      server: {
+        handlerErrors: this.boundary.count, lastHandlerError: this.boundary.last,
+        queriesInFlight: this.queryStats.inFlight, queriesRefusedBusy: this.queryStats.refusedBusy, queriesTimedOut: this.queryStats.timedOut,
+      },
       feeds,
     };
   }

@@ -70,7 +70,13 @@ export type Health = z.infer<typeof HealthSchema>;
 
 const Domain = z.enum(DOMAINS);
 const District = z.string().regex(/^[0-9]{6}$/);
-const TimeRange = { fromMs: z.number().optional(), toMs: z.number().optional() };
+/**
+ * An instant as epoch milliseconds within the range a JavaScript Date (and DuckDB's TIMESTAMPTZ in
+ * microseconds) can hold: anything beyond is a bad request, never a conversion error deep inside.
+ */
+export const MAX_EPOCH_MS = 8.64e15;
+export const EpochMs = z.number().min(-MAX_EPOCH_MS).max(MAX_EPOCH_MS);
+const TimeRange = { fromMs: EpochMs.optional(), toMs: EpochMs.optional() };
 
 /** Named queries and their parameters. The SQL behind each lives in the engine, never in a client. */
 export const QUERY_PARAMS = {
@@ -109,7 +115,7 @@ export const QUERY_PARAMS = {
   checklist: z.object({ days: z.number().int().min(1).max(365).default(30), domain: Domain.optional(), district: District.optional() }),
   /** The alarm rules in force (titles, setpoints, standards). */
   alarmRules: z.object({}),
-  handover: z.object({ fromMs: z.number(), toMs: z.number() }),
+  handover: z.object({ fromMs: EpochMs, toMs: EpochMs }),
 } as const;
 export type QueryName = keyof typeof QUERY_PARAMS;
 export const QUERY_NAMES = Object.keys(QUERY_PARAMS) as QueryName[];
@@ -120,7 +126,7 @@ export const COMMAND_ARGS = {
   /** An operator action (acknowledge, shelve, dispatch...): allowed per role, written to the outbox, then to the OPS stream. */
   ops: OpsActionSchema,
   /** Generates the handover report of a shift and keeps it (shift leader). */
-  'handover.generate': z.object({ fromMs: z.number(), toMs: z.number() }),
+  'handover.generate': z.object({ fromMs: EpochMs, toMs: EpochMs }),
 } as const;
 export type CommandName = keyof typeof COMMAND_ARGS;
 

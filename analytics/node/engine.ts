@@ -13,6 +13,7 @@ import { IdMemory } from './ingest/idMemory.js';
 import { DEFAULT_INGEST, Ingestor, type CommittedBatch, type IngestOptions } from './ingest/ingestor.js';
 import { SQL_QUERIES } from './queries/catalog.js';
 import { runNamedQuery, type NamedQuery } from './queries/query.js';
+import { DEFAULT_QUERY_LIMITS, QueryGate, type QueryLimits } from './queries/queryGate.js';
 import { BatchWriter } from './store/batchWriter.js';
 import { Database } from './store/database.js';
 import { applyRetention, compactRollups, DEFAULT_RETENTION, type RetentionOptions } from './store/maintenance.js';
@@ -56,6 +57,8 @@ export interface EngineConfig {
   checklists: string;
   /** The JetStream stream of operator actions. */
   opsStream: string;
+  /** Bounds on the query load: in flight in all and per client, time limit, result size. */
+  queries: QueryLimits;
 }
 
 export function defaultEngineConfig(over: Partial<EngineConfig> = {}): EngineConfig {
@@ -79,6 +82,7 @@ export function defaultEngineConfig(over: Partial<EngineConfig> = {}): EngineCon
     suppressionProfiles: dataPath('suppression-profiles.json'),
     checklists: dataPath('checklists.json'),
     opsStream: OPS_STREAM,
+    queries: DEFAULT_QUERY_LIMITS,
     ...over,
   };
 }
@@ -91,8 +95,8 @@ export class Engine {
   maintenanceError: string | null = null;
   /** Failures caught in the server's handlers: counted here so health shows them. */
   readonly boundary = new BoundaryErrors();
-  /** The query load (filled by the query gate). */
-  readonly queryStats = { inFlight: 0, refusedBusy: 0, timedOut: 0 };
+  /** Admits queries up to the configured load and interrupts them at their time limit. */
+  readonly queries: QueryGate;
 
   constructor(
     readonly config: EngineConfig,
@@ -103,7 +107,9 @@ export class Engine {
     private readonly ids: IdMemory,
     private readonly freshness: FreshnessTracker,
     readonly ops: Operations,
-  ) {}
+  ) {
+    this.queries = new QueryGate(config.queries);
+  }
 
   startMaintenance(): void {
     const every = (ms: number, fn: () => Promise<void>): void => {
@@ -151,34 +157,46 @@ export class Engine {
       db: { path: this.db.path },
       server: {
         handlerErrors: this.boundary.count, lastHandlerError: this.boundary.last,
-        queriesInFlight: this.queryStats.inFlight, queriesRefusedBusy: this.queryStats.refusedBusy, queriesTimedOut: this.queryStats.timedOut,
+        queriesInFlight: this.queries.inFlight, queriesRefusedBusy: this.queries.refusedBusy, queriesTimedOut: this.queries.timedOut,
       },
       feeds,
     };
   }
 
-  async query(name: string, params: unknown): Promise<unknown> {
-    if (!(name in QUERY_PARAMS)) throw new UnknownNameError(`unknown query ${name}`);
+  /**
+   * Answers a named query. `health` and `feeds` come from live state and are always answered; every
+   * other query passes the gate (refused `busy` past the configured load, interrupted at its time
+   * limit or when `signal` aborts because its client left).
+   */
+  async query(name: string, params: unknown, signal?: AbortSignal): Promise<unknown> {
+    // own names only: `__proto__`, `constructor` or `toString` are unknown names, not internal errors
+    if (!Object.hasOwn(QUERY_PARAMS, name)) throw new UnknownNameError(`unknown query ${name}`);
     const qn = name as QueryName;
+    if (qn === 'health') return this.health();
+    if (qn === 'feeds') return this.feeds();
+    // parameters are judged before the query takes a place in the gate
+    const p: unknown = QUERY_PARAMS[qn].parse(params ?? {});
+    return this.queries.run((s) => this.answer(qn, p, s), signal);
+  }
+
+  private async answer(qn: QueryName, params: unknown, signal: AbortSignal): Promise<unknown> {
     switch (qn) {
-      case 'health': return this.health();
-      case 'feeds': return this.feeds();
-      case 'alarms': return this.ops.alarmList(QUERY_PARAMS.alarms.parse(params ?? {}));
+      case 'alarms': return this.ops.alarmList(QUERY_PARAMS.alarms.parse(params));
       case 'alarmKpis': return this.ops.kpis();
       case 'alarmRules': return this.ops.rules;
-      case 'checklist': return this.ops.checklistProgress(QUERY_PARAMS.checklist.parse(params ?? {}));
-      case 'hazards': return this.ops.hazardList(QUERY_PARAMS.hazards.parse(params ?? {}));
-      case 'risks': return this.ops.riskList(QUERY_PARAMS.risks.parse(params ?? {}));
-      case 'riskChanges': return this.ops.riskChanges(QUERY_PARAMS.riskChanges.parse(params ?? {}));
+      case 'checklist': return this.ops.checklistProgress(QUERY_PARAMS.checklist.parse(params));
+      case 'hazards': return this.ops.hazardList(QUERY_PARAMS.hazards.parse(params));
+      case 'risks': return this.ops.riskList(QUERY_PARAMS.risks.parse(params));
+      case 'riskChanges': return this.ops.riskChanges(QUERY_PARAMS.riskChanges.parse(params));
       case 'opsStatus': return { ...this.ops.channel.status(), pendingActions: this.ops.channel.pendingActions(), parked: this.ops.state.parked, lastError: this.ops.lastError };
       case 'handover': {
-        const p = QUERY_PARAMS.handover.parse(params ?? {});
+        const p = QUERY_PARAMS.handover.parse(params);
         return this.ops.handover(p.fromMs, p.toMs, false);
       }
       default: break;
     }
     const q = SQL_QUERIES[qn as keyof typeof SQL_QUERIES] as unknown as NamedQuery<QueryName>;
-    return runNamedQuery(this.db, q, params, Date.now());
+    return runNamedQuery(this.db, q, params, Date.now(), signal);
   }
 
   /** Folds every committed reading into the rollups now (the engine also does it every rollupEveryMs). */
@@ -207,6 +225,9 @@ export class Engine {
 
   async stop(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
+    // running queries are interrupted, new ones refused: a stop never waits for a client's query
+    this.queries.close();
+    await this.queries.drained(2_000);
     await this.ops.stop().catch(() => undefined);
     await this.ingestor.stop();
     await this.rollUp().catch(() => undefined);
@@ -231,7 +252,8 @@ async function openSource(cfg: EngineConfig, link: NatsLink): Promise<FeedSource
 
 /** Opens the database, restores the engine's state from it, connects the feed and starts ingest. */
 export async function startEngine(cfg: EngineConfig, memoryFeed?: FeedSource): Promise<Engine> {
-  const db = await Database.open(cfg.db, { threads: cfg.duckdbThreads, memoryLimit: cfg.duckdbMemoryLimit });
+  // one read connection per admitted query, and two for the engine's own reads (alarm list, handover)
+  const db = await Database.open(cfg.db, { threads: cfg.duckdbThreads, memoryLimit: cfg.duckdbMemoryLimit, readers: cfg.queries.maxInFlight + 2 });
   try {
     const writer = await BatchWriter.create(db, { stream: cfg.stream, consumer: cfg.consumer });
     const committedSeq = await writer.committedSeq();

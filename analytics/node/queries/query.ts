@@ -12,11 +12,11 @@ export interface NamedQuery<N extends QueryName> {
   sql(p: z.infer<(typeof QUERY_PARAMS)[N]>, nowMs: number): { text: string; values: Record<string, DuckDBValue> };
 }
 
-export async function runNamedQuery<N extends QueryName>(db: Database, q: NamedQuery<N>, raw: unknown, nowMs: number): Promise<QueryResult> {
+export async function runNamedQuery<N extends QueryName>(db: Database, q: NamedQuery<N>, raw: unknown, nowMs: number, signal?: AbortSignal): Promise<QueryResult> {
   const schema = QUERY_PARAMS[q.name] as unknown as z.ZodType<z.infer<(typeof QUERY_PARAMS)[N]>>;
   const p = schema.parse(raw ?? {});
   const { text, values } = q.sql(p, nowMs);
-  const columns: Columns = await db.queryColumns(text, values);
+  const columns: Columns = await db.queryColumns(text, values, signal ? { signal } : {});
   const range = q.range?.(p, nowMs) ?? { fromMs: null, toMs: null };
   return { columns, provenance: { query: q.name, subjects: q.subjects(p), ...range, generatedAtMs: nowMs } };
 }

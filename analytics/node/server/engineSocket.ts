@@ -1,9 +1,10 @@
 import type { WebSocket } from 'ws';
 import {
-  ClientMessageSchema, COMMAND_ARGS, ENGINE_API_VERSION, TOPICS, type ServerMessage, type TopicName,
+  ClientMessageSchema, COMMAND_ARGS, ENGINE_API_VERSION, TOPICS, type ErrorCode, type ServerMessage, type TopicName,
 } from '../../common/engineApi.js';
 import type { Engine } from '../engine.js';
 import { ActionRefused, UnknownNameError } from '../engine.js';
+import { QueryRefused } from '../queries/queryGate.js';
 import type { CommittedBatch } from '../ingest/ingestor.js';
 import type { Identity, Role } from './access.js';
 
@@ -38,6 +39,9 @@ const OPS_MIN_INTERVAL_MS = 200;
 const OPS_BURST = 5;
 const MAX_EVENTS_PER_PUSH = 200;
 
+/** How long a received message may be before it is judged (the frame limit bounds it too). */
+const MAX_ERROR_TEXT = 500;
+
 interface Sub {
   topic: TopicName;
   stop: () => void;
@@ -50,6 +54,8 @@ export class EngineSocket {
   private subs = new Map<number, Sub>();
   private flushTimer: NodeJS.Timeout;
   private closed = false;
+  /** This client's queries and commands still running: aborted (their DuckDB work interrupted) when it leaves. */
+  private readonly running = new Set<AbortController>();
 
   constructor(
     private readonly ws: WebSocket,
@@ -58,7 +64,10 @@ export class EngineSocket {
     private readonly limits: SocketLimits,
     private readonly audit: Audit,
   ) {
-    ws.on('message', (data, isBinary) => void this.onMessage(isBinary ? null : data.toString()));
+    // every message is an exception boundary: whatever it does, the process goes on
+    ws.on('message', (data, isBinary) => {
+      this.onMessage(isBinary ? null : data.toString()).catch((e: unknown) => this.engine.boundary.note('engine API message', e));
+    });
     ws.on('close', () => this.dispose());
     // oversized frames and protocol errors close this socket (ws does that); they must never reach the process
     ws.on('error', (e) => this.audit(`closed a connection: ${e.message}`, who));
@@ -75,11 +84,37 @@ export class EngineSocket {
       this.dispose();
       return;
     }
-    this.ws.send(JSON.stringify(m));
+    const text = JSON.stringify(m);
+    const cap = this.engine.config.queries.maxResultBytes;
+    const bytes = text.length > cap / 3 ? Buffer.byteLength(text) : text.length;
+    if (bytes > cap && m.t === 'result' && m.ok) {
+      this.error(m.id, 'too_large', `the result is ${bytes} bytes, more than ${cap}: narrow the query (filters, a smaller limit)`);
+      return;
+    }
+    this.ws.send(text);
   }
 
-  private error(id: number, code: 'bad_request' | 'unknown_name' | 'forbidden' | 'failed' | 'too_many_subscriptions', message: string): void {
-    this.send({ t: 'result', id, ok: false, error: { code, message } });
+  private error(id: number, code: ErrorCode, message: string): void {
+    this.send({ t: 'result', id, ok: false, error: { code, message: message.slice(0, MAX_ERROR_TEXT) } });
+  }
+
+  /**
+   * Runs one request of this client, at most `maxInFlightPerClient` at a time; its signal aborts
+   * when the client leaves, which interrupts the query in DuckDB.
+   */
+  private async limited<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const cap = this.engine.config.queries.maxInFlightPerClient;
+    if (this.running.size >= cap) {
+      this.engine.queries.refusedBusy++;
+      throw new QueryRefused('busy', `this connection has ${this.running.size} requests running (at most ${cap}): wait for their answers`);
+    }
+    const ac = new AbortController();
+    this.running.add(ac);
+    try {
+      return await work(ac.signal);
+    } finally {
+      this.running.delete(ac);
+    }
   }
 
   private async onMessage(text: string | null): Promise<void> {
@@ -98,11 +133,13 @@ export class EngineSocket {
     const m = parsed.data;
     try {
       switch (m.t) {
-        case 'query':
-          this.send({ t: 'result', id: m.id, ok: true, data: await this.engine.query(m.name, m.params) });
+        case 'query': {
+          const data = await this.limited((signal) => this.engine.query(m.name, m.params, signal));
+          this.send({ t: 'result', id: m.id, ok: true, data });
           return;
+        }
         case 'command':
-          await this.command(m.id, m.name, m.args);
+          await this.limited(() => this.command(m.id, m.name, m.args));
           return;
         case 'subscribe':
           this.subscribe(m.id, m.topic, m.params);
@@ -115,13 +152,18 @@ export class EngineSocket {
       }
     } catch (e) {
       if (e instanceof UnknownNameError) this.error(m.id, 'unknown_name', e.message);
+      else if (e instanceof QueryRefused) this.error(m.id, e.code, e.message);
       else if (e instanceof Error && e.name === 'ZodError') this.error(m.id, 'bad_request', e.message);
-      else this.error(m.id, 'failed', e instanceof Error ? e.message : String(e));
+      else if (!this.closed) {
+        // not the client's mistake: count it where health shows it
+        this.engine.boundary.note(`engine API ${m.t}`, e);
+        this.error(m.id, 'failed', e instanceof Error ? e.message : String(e));
+      }
     }
   }
 
   private async command(id: number, name: string, args: unknown): Promise<void> {
-    if (!(name in COMMAND_ARGS)) {
+    if (!Object.hasOwn(COMMAND_ARGS, name)) {
       this.error(id, 'unknown_name', `unknown command ${name}`);
       return;
     }
@@ -163,7 +205,7 @@ export class EngineSocket {
   }
 
   private subscribe(id: number, topic: string, params: unknown): void {
-    if (!(topic in TOPICS)) {
+    if (!Object.hasOwn(TOPICS, topic)) {
       this.error(id, 'unknown_name', `unknown topic ${topic}`);
       return;
     }
@@ -194,13 +236,18 @@ export class EngineSocket {
       case 'latest': {
         const p = TOPICS.latest.parse(params ?? {});
         let due = true;
+        let refreshing = false;
+        const ac = new AbortController();
         const unlisten = this.engine.onCommit(() => (due = true));
         const t = setInterval(() => {
-          if (!due) return;
+          if (!due || refreshing) return;
           due = false;
-          this.engine.query('latest', { ...p, limit: 5000 }).then((r) => this.push(id, sub, r), () => undefined);
+          refreshing = true;
+          // a refused or failed refresh is tried again on the next tick
+          this.engine.query('latest', { ...p, limit: 5000 }, ac.signal).then((r) => this.push(id, sub, r), () => (due = true))
+            .finally(() => (refreshing = false));
         }, 1000);
-        sub.stop = () => { unlisten(); clearInterval(t); };
+        sub.stop = () => { unlisten(); clearInterval(t); ac.abort(new Error('unsubscribed')); };
         break;
       }
       case 'ops': {
@@ -269,6 +316,7 @@ export class EngineSocket {
   dispose(): void {
     if (this.closed) return;
     this.closed = true;
+    for (const ac of this.running) ac.abort(new Error('the client left'));
     clearInterval(this.flushTimer);
     for (const s of this.subs.values()) s.stop();
     this.subs.clear();

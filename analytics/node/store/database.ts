@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { MIGRATIONS } from './migrations.js';
+import { ReaderPool } from './readerPool.js';
 
 export type Cell = string | number | boolean | null;
 export type Columns = Record<string, Cell[]>;
@@ -15,19 +16,24 @@ function jsonSafe(v: unknown): Cell {
   return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? Number(x) : x));
 }
 
+/** Options of a read: an abort interrupts the query (its client left, its time passed). */
+export interface ReadOptions {
+  signal?: AbortSignal;
+}
+
 /**
  * The one place the DuckDB file is opened, migrated and closed. Ingest writes through `writer`
- * (one connection, one writer); queries read through `reader`.
+ * (one connection, one writer); queries read through a pool of connections, one per running query.
  */
 export class Database {
   private constructor(
     readonly path: string,
     private readonly instance: DuckDBInstance,
     readonly writer: DuckDBConnection,
-    readonly reader: DuckDBConnection,
+    readonly readers: ReaderPool,
   ) {}
 
-  static async open(path: string, options: { threads?: number; memoryLimit?: string } = {}): Promise<Database> {
+  static async open(path: string, options: { threads?: number; memoryLimit?: string; readers?: number } = {}): Promise<Database> {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     // A larger WAL between checkpoints keeps checkpoints off the hot path; replay after a crash stays a few seconds.
     const config: Record<string, string> = { checkpoint_threshold: '128MB' };
@@ -36,20 +42,19 @@ export class Database {
     const instance = await DuckDBInstance.create(path, config);
     const writer = await instance.connect();
     await migrate(writer);
-    const reader = await instance.connect();
-    return new Database(path, instance, writer, reader);
+    return new Database(path, instance, writer, new ReaderPool(instance, options.readers ?? 8));
   }
 
   /** Runs a read-only query and returns JSON-safe columns (ready for an ECharts dataset). */
-  async queryColumns(sql: string, params: Record<string, DuckDBValue> = {}): Promise<Columns> {
-    const reader = await this.reader.runAndReadAll(sql, params);
+  async queryColumns(sql: string, params: Record<string, DuckDBValue> = {}, o: ReadOptions = {}): Promise<Columns> {
+    const reader = await this.readers.run((c) => c.runAndReadAll(sql, params), o.signal);
     const out: Columns = {};
     for (const [name, values] of Object.entries(reader.getColumnsObjectJS())) out[name] = values.map(jsonSafe);
     return out;
   }
 
-  async queryRows(sql: string, params: Record<string, DuckDBValue> = {}): Promise<Record<string, Cell>[]> {
-    const reader = await this.reader.runAndReadAll(sql, params);
+  async queryRows(sql: string, params: Record<string, DuckDBValue> = {}, o: ReadOptions = {}): Promise<Record<string, Cell>[]> {
+    const reader = await this.readers.run((c) => c.runAndReadAll(sql, params), o.signal);
     return reader.getRowObjectsJS().map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, jsonSafe(v)])));
   }
 
@@ -58,7 +63,7 @@ export class Database {
   }
 
   close(): void {
-    this.reader.closeSync();
+    this.readers.close();
     this.writer.closeSync();
     this.instance.closeSync();
   }

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { defaultEngineConfig, type EngineConfig } from './engine.js';
 import type { NatsOptions } from './feeds/natsConnect.js';
+import type { QueryLimits } from './queries/queryGate.js';
 
 /**
  * Settings come from, lowest first: defaults, a JSON config file (--config or CITYOPS_CONFIG),
@@ -25,6 +26,11 @@ export const FileConfigSchema = z.object({
   devices: z.string().optional(),
   allowedOrigins: z.array(z.string()).optional(),
   retention: z.object({ rawDays: z.number().positive(), rollup10sDays: z.number().positive(), rollup1mDays: z.number().positive() }).partial().optional(),
+  /** Bounds on the query load (docs/engine-api.md, "Limits"). */
+  queries: z.object({
+    maxInFlight: z.number().int().min(1).max(1000), maxInFlightPerClient: z.number().int().min(1).max(1000),
+    timeoutMs: z.number().int().min(1).max(3_600_000), maxResultBytes: z.number().int().min(1024).max(1024 ** 3),
+  }).partial().strict().optional(),
 }).strict();
 export type FileConfig = z.infer<typeof FileConfigSchema>;
 
@@ -48,6 +54,20 @@ export interface ServeSettings {
   wallToken: string | undefined;
   devices: string | undefined;
   allowedOrigins: string[];
+}
+
+/** CITYOPS_QUERY_MAX_IN_FLIGHT, CITYOPS_QUERY_MAX_PER_CLIENT, CITYOPS_QUERY_TIMEOUT_MS, CITYOPS_QUERY_MAX_RESULT_BYTES. */
+function queryLimitsFromEnv(env: NodeJS.ProcessEnv): Partial<QueryLimits> {
+  const out: Partial<QueryLimits> = {};
+  const names = { maxInFlight: 'CITYOPS_QUERY_MAX_IN_FLIGHT', maxInFlightPerClient: 'CITYOPS_QUERY_MAX_PER_CLIENT', timeoutMs: 'CITYOPS_QUERY_TIMEOUT_MS', maxResultBytes: 'CITYOPS_QUERY_MAX_RESULT_BYTES' } as const;
+  for (const [key, name] of Object.entries(names) as [keyof QueryLimits, string][]) {
+    const text = env[name];
+    if (text === undefined || text === '') continue;
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got ${text}`);
+    out[key] = n;
+  }
+  return out;
 }
 
 export function resolveServeSettings(flags: Flags, env: NodeJS.ProcessEnv = process.env): ServeSettings {
@@ -75,6 +95,7 @@ export function resolveServeSettings(flags: Flags, env: NodeJS.ProcessEnv = proc
     createStream: flags['no-create-stream'] === true ? false : env['CITYOPS_CREATE_STREAM'] === '0' ? false : file.createStream ?? true,
     fallbackToCore: flags['no-core-fallback'] === true ? false : file.fallbackToCore ?? true,
     retention: { ...base.retention, ...file.retention },
+    queries: { ...base.queries, ...file.queries, ...queryLimitsFromEnv(env) },
   });
   const portText = pick('port', 'CITYOPS_PORT', file.port?.toString());
   const port = portText === undefined ? 8640 : Number(portText);

@@ -10,7 +10,8 @@ export interface QueryLimits {
   maxResultBytes: number;
 }
 
-export const DEFAULT_QUERY_LIMITS: QueryLimits = { maxInFlight: 8, maxInFlightPerClient: 4, timeoutMs: 15_000, maxResultBytes: 16 * 1024 * 1024 };
+/** Worst case held by queries: maxInFlight results of maxResultBytes, beside DuckDB's own memory limit. */
+export const DEFAULT_QUERY_LIMITS: QueryLimits = { maxInFlight: 12, maxInFlightPerClient: 4, timeoutMs: 15_000, maxResultBytes: 16 * 1024 * 1024 };
 
 export type RefusalCode = 'busy' | 'timeout' | 'too_large';
 

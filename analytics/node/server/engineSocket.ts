@@ -54,8 +54,11 @@ export class EngineSocket {
   private subs = new Map<number, Sub>();
   private flushTimer: NodeJS.Timeout;
   private closed = false;
-  /** This client's queries and commands still running: aborted (their DuckDB work interrupted) when it leaves. */
-  private readonly running = new Set<AbortController>();
+  /**
+   * This client's queries and commands still running, counted apart so queries never hold up an
+   * operator's acknowledgement; aborted (their DuckDB work interrupted) when the client leaves.
+   */
+  private readonly running = { query: new Set<AbortController>(), command: new Set<AbortController>() };
 
   constructor(
     private readonly ws: WebSocket,
@@ -102,18 +105,19 @@ export class EngineSocket {
    * Runs one request of this client, at most `maxInFlightPerClient` at a time; its signal aborts
    * when the client leaves, which interrupts the query in DuckDB.
    */
-  private async limited<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  private async limited<T>(kind: 'query' | 'command', work: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const cap = this.engine.config.queries.maxInFlightPerClient;
-    if (this.running.size >= cap) {
+    const running = this.running[kind];
+    if (running.size >= cap) {
       this.engine.queries.refusedBusy++;
-      throw new QueryRefused('busy', `this connection has ${this.running.size} requests running (at most ${cap}): wait for their answers`);
+      throw new QueryRefused('busy', `this connection has ${running.size} ${kind === 'query' ? 'queries' : 'commands'} running (at most ${cap}): wait for their answers`);
     }
     const ac = new AbortController();
-    this.running.add(ac);
+    running.add(ac);
     try {
       return await work(ac.signal);
     } finally {
-      this.running.delete(ac);
+      running.delete(ac);
     }
   }
 
@@ -134,12 +138,12 @@ export class EngineSocket {
     try {
       switch (m.t) {
         case 'query': {
-          const data = await this.limited((signal) => this.engine.query(m.name, m.params, signal));
+          const data = await this.limited('query', (signal) => this.engine.query(m.name, m.params, signal));
           this.send({ t: 'result', id: m.id, ok: true, data });
           return;
         }
         case 'command':
-          await this.limited(() => this.command(m.id, m.name, m.args));
+          await this.limited('command', () => this.command(m.id, m.name, m.args));
           return;
         case 'subscribe':
           this.subscribe(m.id, m.topic, m.params);
@@ -316,7 +320,7 @@ export class EngineSocket {
   dispose(): void {
     if (this.closed) return;
     this.closed = true;
-    for (const ac of this.running) ac.abort(new Error('the client left'));
+    for (const ac of [...this.running.query, ...this.running.command]) ac.abort(new Error('the client left'));
     clearInterval(this.flushTimer);
     for (const s of this.subs.values()) s.stop();
     this.subs.clear();

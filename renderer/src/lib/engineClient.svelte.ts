@@ -18,6 +18,13 @@ interface Sub {
 }
 
 const QUERY_TIMEOUT_MS = 15_000;
+/**
+ * Queries this client keeps running at once; more wait here. The engine refuses a client's queries
+ * beyond its own cap (`busy`, default 4), and a wall must never see that refusal as an error.
+ */
+const MAX_QUERIES_IN_FLIGHT = 3;
+/** A query the engine refused as busy is asked again after these pauses. */
+const BUSY_RETRY_MS = [250, 1000, 3000];
 /** No message at all for this long means the link is dead even if the socket looks open. */
 const SILENCE_MS = 4_000;
 
@@ -42,6 +49,8 @@ export class EngineClient {
   private backoffMs = 500;
   private closed = false;
   private readonly watchdog: ReturnType<typeof setInterval>;
+  private queriesInFlight = 0;
+  private readonly queryQueue: (() => void)[] = [];
 
   constructor(private readonly url: string) {
     this.connect();
@@ -127,13 +136,33 @@ export class EngineClient {
     });
   }
 
+  /** Queries wait their turn (at most MAX_QUERIES_IN_FLIGHT at once) and are asked again when the engine is busy. */
+  private async ask(msg: Record<string, unknown>): Promise<unknown> {
+    if (this.queriesInFlight >= MAX_QUERIES_IN_FLIGHT) await new Promise<void>((r) => this.queryQueue.push(r));
+    this.queriesInFlight++;
+    try {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await this.request(msg);
+        } catch (e) {
+          const pause = BUSY_RETRY_MS[attempt];
+          if (!(e instanceof Error && e.message.startsWith('busy:')) || pause === undefined) throw e;
+          await new Promise((r) => setTimeout(r, pause));
+        }
+      }
+    } finally {
+      this.queriesInFlight--;
+      this.queryQueue.shift()?.();
+    }
+  }
+
   query(name: QueryName, params: Record<string, unknown> = {}): Promise<QueryResult> {
-    return this.request({ t: 'query', name, params }) as Promise<QueryResult>;
+    return this.ask({ t: 'query', name, params }) as Promise<QueryResult>;
   }
 
   /** A query whose answer is not a column set (alarms, hazards, risks...): the caller names its type. */
   call<T>(name: QueryName, params: Record<string, unknown> = {}): Promise<T> {
-    return this.request({ t: 'query', name, params }) as Promise<T>;
+    return this.ask({ t: 'query', name, params }) as Promise<T>;
   }
 
   command<T>(name: CommandName, args: Record<string, unknown> = {}): Promise<T> {

@@ -54,6 +54,10 @@ export const HealthSchema = z.object({
     idMemory: z.object({ size: z.number(), capacity: z.number() }),
     running: z.boolean(),
     lastError: z.string().nullable(),
+    /** A commit failed for the environment (disk full, I/O, memory) and is retried with backoff; lastError says why. */
+    retrying: z.boolean(),
+    /** Rows the database refused since the start, quarantined as store_rejected (the rest of their batch was stored). */
+    storeRejected: z.number(),
   }),
   db: z.object({ path: z.string() }),
   /** The network boundary: failures caught in HTTP and WebSocket handlers, and the query load. */

@@ -152,7 +152,7 @@ export class Engine {
         ...st.totals, committedSeq: st.committedSeq, batches: st.batches,
         lastCommitAt: st.lastCommitMs === null ? null : new Date(st.lastCommitMs).toISOString(),
         lastCommitMs: st.lastCommitMs, idMemory: { size: this.ids.size, capacity: this.ids.capacity },
-        running: st.running, lastError,
+        running: st.running, lastError, retrying: st.retrying, storeRejected: st.storeRejected,
       },
       db: { path: this.db.path },
       server: {
@@ -268,7 +268,8 @@ export async function startEngine(cfg: EngineConfig, memoryFeed?: FeedSource): P
     } else {
       source = new ConnectingSource({ name: `cityops engine ${cfg.consumer}`, ...cfg.nats }, (link) => openSource(cfg, link));
     }
-    const ingestor = new Ingestor(source, writer, ids, freshness, await loadTotals(db.writer), committedSeq, cfg.ingest);
+    // the door refuses what retention would delete: the ingestor judges age by the same rawDays
+    const ingestor = new Ingestor(source, writer, ids, freshness, await loadTotals(db.writer), committedSeq, { ...cfg.ingest, retentionDays: cfg.retention.rawDays });
     const ops = new Operations(loadAlarmRules(cfg.alarmRules), Operations.loadProfiles(cfg.suppressionProfiles), loadChecklists(cfg.checklists), db, writer,
       { nats: cfg.nats, stream: cfg.opsStream, createStream: cfg.createStream, maxAgeDays: 400 });
     await ops.start();

@@ -1,21 +1,64 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { IdMemory } from './idMemory.js';
+import { ID_KINDS, IdMemory } from './idMemory.js';
 
 describe('IdMemory', () => {
   it('drops repeats inside its window and forgets the oldest beyond it', () => {
     const m = new IdMemory(3);
-    expect(['a', 'b', 'a', 'c'].map((id) => m.admit(id))).toEqual([true, true, false, true]);
-    expect(m.admit('d')).toBe(true); // forgets a
+    expect(['a', 'b', 'a', 'c'].map((id) => m.admit('reading', id))).toEqual([true, true, false, true]);
+    expect(m.admit('reading', 'd')).toBe(true); // forgets a
     expect(m.size).toBe(3);
-    expect(m.admit('a')).toBe(true);
-    expect(m.admit('c')).toBe(false);
+    expect(m.admit('reading', 'a')).toBe(true);
+    expect(m.admit('reading', 'c')).toBe(false);
   });
 
   it('stays fast and bounded far past its capacity', () => {
     const m = new IdMemory(1000);
-    for (let i = 0; i < 200_000; i++) m.admit(`id-${i}`);
+    for (let i = 0; i < 200_000; i++) m.admit('reading', `id-${i}`);
     expect(m.size).toBe(1000);
-    expect(m.admit('id-199999')).toBe(false);
-    expect(m.admit('id-198000')).toBe(true);
+    expect(m.admit('reading', 'id-199999')).toBe(false);
+    expect(m.admit('reading', 'id-198000')).toBe(true);
+  });
+
+  it('never takes an id of one kind for a repeat of another kind', () => {
+    const m = new IdMemory(100);
+    expect(m.admit('reading', 'event:X')).toBe(true);
+    expect(m.admit('event', 'X')).toBe(true);
+    expect(m.admit('reading', 'X')).toBe(true);
+    expect(m.admit('inspection', 'X')).toBe(true);
+    expect(m.admit('event', 'X')).toBe(false);
+  });
+
+  it('admits a forgotten id again, and a reused ring slot never drops a newer admission', () => {
+    const m = new IdMemory(2);
+    m.admit('reading', 'a');
+    m.forget('reading', 'a');
+    expect(m.size).toBe(0);
+    expect(m.admit('reading', 'a')).toBe(true); // slot 1
+    expect(m.admit('reading', 'b')).toBe(true); // slot 0: its stale 'a' must not evict the newer 'a'
+    expect(m.admit('reading', 'a')).toBe(false);
+    expect(m.size).toBe(2);
+  });
+
+  it('behaves as one bounded window of (kind, id) pairs, whatever the sequence', () => {
+    const op = fc.record({ kind: fc.constantFrom(...ID_KINDS), id: fc.constantFrom('a', 'b', 'c', 'event:a', 'reading:b'), forget: fc.boolean() });
+    fc.assert(fc.property(fc.integer({ min: 1, max: 6 }), fc.array(op, { maxLength: 60 }), (capacity, ops) => {
+      const m = new IdMemory(capacity);
+      // the model: admissions in order, each forgotten either by `forget` or by falling out of the window
+      const log: { key: string; live: boolean }[] = [];
+      for (const o of ops) {
+        const key = `${o.kind}\u0000${o.id}`;
+        const window = log.slice(-capacity);
+        if (o.forget) {
+          for (const e of window) if (e.key === key) e.live = false;
+          m.forget(o.kind, o.id);
+          continue;
+        }
+        const present = window.some((e) => e.key === key && e.live);
+        expect(m.admit(o.kind, o.id)).toBe(!present);
+        if (!present) log.push({ key, live: true });
+        expect(m.size).toBe(log.slice(-capacity).filter((e) => e.live).length);
+      }
+    }), { numRuns: 500, seed: 20261127 });
   });
 });

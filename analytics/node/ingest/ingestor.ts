@@ -1,9 +1,11 @@
-import { decodeMessage } from '../../common/decode.js';
+import { decodeMessage, type Decoded } from '../../common/decode.js';
 import type { CityEvent } from '../../common/feedSchemas.js';
 import type { AlarmTransition } from '../../common/ops/opsState.js';
 import type { FeedMessage, FeedSource } from '../feeds/feedSource.js';
 import { Batch, type IngestCounts, type Origin } from '../store/batch.js';
-import type { BatchWriter } from '../store/batchWriter.js';
+import type { BatchWriter, CommitResult } from '../store/batchWriter.js';
+import { DEFAULT_RETENTION } from '../store/maintenance.js';
+import { errorMessage, storeErrorClass } from '../store/storeErrors.js';
 import type { FreshnessTracker } from './freshness.js';
 import type { IdMemory } from './idMemory.js';
 
@@ -12,12 +14,20 @@ export interface IngestOptions {
   maxBatch: number;
   /** ...or when its first item has waited this long. */
   maxDelayMs: number;
+  /**
+   * Raw data is kept this many days (the engine's `retention.rawDays`): older readings, events and
+   * inspections are quarantined as expired at the door instead of being stored and then deleted.
+   */
+  retentionDays?: number;
 }
 
 /** Runs on a full batch before it commits (alarm evaluation adds its transitions to the batch). */
 export type BeforeCommit = (batch: Batch) => void;
 
-export const DEFAULT_INGEST: IngestOptions = { maxBatch: 20_000, maxDelayMs: 50 };
+export const DEFAULT_INGEST: IngestOptions = { maxBatch: 20_000, maxDelayMs: 50, retentionDays: DEFAULT_RETENTION.rawDays };
+
+const DAY_MS = 86_400_000;
+const MAX_BACKOFF_MS = 5_000;
 
 export interface CommittedBatch {
   readings: number;
@@ -39,6 +49,10 @@ export interface IngestState {
   lastCommitMs: number | null;
   running: boolean;
   lastError: string | null;
+  /** A commit failed for the environment (disk, I/O, memory) and is being retried with backoff. */
+  retrying: boolean;
+  /** Rows the database refused, quarantined as store_rejected since the engine started. */
+  storeRejected: number;
 }
 
 const MAX_EVENTS_PER_NOTICE = 200;
@@ -67,7 +81,7 @@ export class Ingestor {
     committedSeq: number,
     private readonly options: IngestOptions = DEFAULT_INGEST,
   ) {
-    this.state = { totals: { ...totals }, committedSeq, batches: 0, lastCommitMs: null, running: false, lastError: null };
+    this.state = { totals: { ...totals }, committedSeq, batches: 0, lastCommitMs: null, running: false, lastError: null, retrying: false, storeRejected: 0 };
   }
 
   onCommit(fn: (b: CommittedBatch) => void): () => void {
@@ -157,7 +171,7 @@ export class Ingestor {
     if (batch.messages === 0) batch.startedMs = now;
     batch.messages++;
     if (m.seq !== null) batch.lastSeq = m.seq;
-    const d = decodeMessage(m.subject, m.data, now);
+    const d = this.decode(m, now);
     const c = batch.counts;
     const quarantine = (reason: Parameters<Batch['quarantine']['push']>[0]): void => {
       batch.quarantine.push(reason);
@@ -175,7 +189,7 @@ export class Ingestor {
         let newest = 0;
         for (const r of d.readings) {
           c.received++;
-          if (!this.ids.admit(r.id)) {
+          if (!this.ids.admit('reading', r.id)) {
             c.duplicates++;
             continue;
           }
@@ -189,7 +203,7 @@ export class Ingestor {
       case 'event':
         c.received++;
         this.freshness.seen('event', d.domain, d.district, d.tsMs, now);
-        if (!this.ids.admit(`event:${d.event.id}`)) {
+        if (!this.ids.admit('event', d.event.id)) {
           c.duplicates++;
           return;
         }
@@ -206,7 +220,7 @@ export class Ingestor {
       case 'inspection':
         c.received++;
         this.freshness.seen('inspection', d.domain, d.district, d.tsMs, now);
-        if (!this.ids.admit(`inspection:${d.inspection.id}`)) {
+        if (!this.ids.admit('inspection', d.inspection.id)) {
           c.duplicates++;
           return;
         }
@@ -216,19 +230,40 @@ export class Ingestor {
     }
   }
 
-  /** Commits a batch, retrying until it lands: a batch is never dropped. */
-  private async commit(batch: Batch): Promise<void> {
+  /** The decoder never throws; should it ever, the message is quarantined rather than ingest stopped. */
+  private decode(m: FeedMessage, now: number): Decoded {
+    const days = this.options.retentionDays ?? DEFAULT_RETENTION.rawDays;
+    try {
+      return decodeMessage(m.subject, m.data, now, { oldestMs: now - days * DAY_MS });
+    } catch (e) {
+      const payload = new TextDecoder().decode(m.data.subarray(0, 4096));
+      return { kind: 'rejected', rejections: [{ reason: 'schema', detail: `the decoder failed: ${errorMessage(e)}`, payload }] };
+    }
+  }
+
+  /**
+   * Commits a batch, retrying until it lands: a batch is never dropped. Rows the database refuses
+   * are quarantined by the writer; what is left to retry is the environment (disk, I/O, memory) or a
+   * failure no row can be blamed for, with backoff, and health says so.
+   */
+  private async commit(original: Batch): Promise<void> {
+    let result: CommitResult;
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.writer.commit(batch);
+        result = await this.writer.commit(original);
         break;
       } catch (e) {
-        this.state.lastError = `commit failed (attempt ${attempt + 1}): ${e instanceof Error ? e.message : String(e)}`;
+        this.state.retrying = true;
+        this.state.lastError = `commit failed (attempt ${attempt + 1}, ${storeErrorClass(e)}), retrying: ${errorMessage(e)}`;
         if (this.stopping && attempt >= 2) throw e;
-        await new Promise((r) => setTimeout(r, Math.min(5_000, 100 * 2 ** attempt)));
+        await new Promise((r) => setTimeout(r, Math.min(MAX_BACKOFF_MS, 100 * 2 ** attempt)));
       }
     }
+    this.state.retrying = false;
     this.state.lastError = null;
+    const batch = result.batch;
+    for (const r of result.rejected) if (r.id !== null) this.ids.forget(r.id.kind, r.id.id);
+    this.state.storeRejected += result.rejected.length;
     const t = this.state.totals;
     const c = batch.counts;
     t.received += c.received;

@@ -31,19 +31,39 @@ export class ReadingColumns {
   }
 
   push(r: DecodedReading, domain: Domain, district: string, asset: string, seq: number | null): void {
-    const key = `${domain}.${district}.${asset}.${r.metric}|${r.unit ?? ''}|${r.unit === null ? 0 : 1}`;
-    let ix = this.seriesIndex.get(key);
-    if (ix === undefined) {
-      ix = this.series.length;
-      this.series.push({ domain, district, asset, metric: r.metric, unit: r.unit });
-      this.seriesIndex.set(key, ix);
-    }
+    const ix = this.seriesOf(domain, district, asset, r.metric, r.unit);
     this.tsMs.push(r.tsMs);
     this.seriesIx.push(ix);
     this.value.push(r.value);
     this.quality.push(QUALITY_CODE[r.quality]);
     this.msgId.push(r.id);
     this.seq.push(seq);
+  }
+
+  /** Appends reading `i` of `from` (splitting a batch whose commit the database refused). */
+  copyRow(from: ReadingColumns, i: number): void {
+    const s = from.series[from.seriesIx[i] as number] as Series;
+    this.tsMs.push(from.tsMs[i] as number);
+    this.seriesIx.push(this.seriesOf(s.domain, s.district, s.asset, s.metric, s.unit));
+    this.value.push(from.value[i] as number);
+    this.quality.push(from.quality[i] as number);
+    this.msgId.push(from.msgId[i] as string);
+    this.seq.push(from.seq[i] ?? null);
+  }
+
+  qualityName(i: number): (typeof QUALITIES)[number] {
+    return QUALITIES[this.quality[i] ?? 0] ?? 'good';
+  }
+
+  private seriesOf(domain: Domain, district: string, asset: string, metric: string, unit: string | null): number {
+    const key = `${domain}.${district}.${asset}.${metric}|${unit ?? ''}|${unit === null ? 0 : 1}`;
+    let ix = this.seriesIndex.get(key);
+    if (ix === undefined) {
+      ix = this.series.length;
+      this.series.push({ domain, district, asset, metric, unit });
+      this.seriesIndex.set(key, ix);
+    }
+    return ix;
   }
 }
 

@@ -1,9 +1,12 @@
 import type { AlarmTransition } from '../../common/ops/opsState.js';
 import {
-  DOUBLE, DuckDBDataChunk, INTEGER, UTINYINT, VARCHAR, type DuckDBAppender, type DuckDBConnection, type DuckDBValue,
+  BIGINT, BOOLEAN, DOUBLE, DuckDBDataChunk, INTEGER, UTINYINT, VARCHAR, type DuckDBAppender, type DuckDBConnection, type DuckDBType,
+  type DuckDBValue,
 } from '@duckdb/node-api';
 import { QUALITIES, type Batch } from './batch.js';
+import { findRejectedRows, withoutRejected, type RejectedRow } from './batchSplit.js';
 import type { Database } from './database.js';
+import { storeErrorClass } from './storeErrors.js';
 
 const CHUNK_ROWS = 2048;
 // Staged readings point at their batch's series by index and carry quality as a small integer: only
@@ -86,6 +89,13 @@ export interface Position {
   consumer: string;
 }
 
+/** What a commit stored: the batch itself, or the batch without the rows the database refused. */
+export interface CommitResult {
+  batch: Batch;
+  /** The refused rows, now in quarantine as store_rejected (their ids must not stay remembered). */
+  rejected: RejectedRow[];
+}
+
 /**
  * The single writer. One `commit` is one DuckDB transaction holding a batch's rows, its rollup
  * partials, its counters and the stream position it reaches: after a crash either all of it is
@@ -93,6 +103,8 @@ export interface Position {
  */
 export class BatchWriter {
   private appenders = new Map<string, DuckDBAppender>();
+  /** A failed commit may leave an appender holding half a row: it is recreated before the next one. */
+  private appendersStale = false;
   private lock: Promise<unknown> = Promise.resolve();
   /** The last committed batch number, and the last one whose readings are in the rollups. */
   private lastBatch = 0;
@@ -104,7 +116,7 @@ export class BatchWriter {
   static async create(db: Database, position: Position): Promise<BatchWriter> {
     const w = new BatchWriter(db.writer, position);
     await db.writer.run(STAGING_DDL);
-    for (const t of STAGES) w.appenders.set(t, await db.writer.createAppender(t, 'main', 'temp'));
+    await w.openAppenders();
     const totals = (await db.writer.runAndReadAll('SELECT last_batch, rolled_batch FROM ingest_totals')).getRowObjects()[0] ?? {};
     w.lastBatch = Number(totals['last_batch'] ?? 0);
     w.rolledBatch = Number(totals['rolled_batch'] ?? 0);
@@ -130,8 +142,26 @@ export class BatchWriter {
     return run;
   }
 
-  commit(batch: Batch): Promise<void> {
-    return this.exclusive(() => this.commitNow(batch));
+  /**
+   * Commits a batch with its stream position. When the database refuses it for its data (a value
+   * it cannot hold), the refused rows are found by splitting the batch, quarantined as
+   * store_rejected, and the rest commits with the same position. An error of the environment (disk,
+   * I/O, memory), or one no row can be blamed for, is thrown: the caller retries the whole batch.
+   */
+  commit(batch: Batch): Promise<CommitResult> {
+    return this.exclusive(async () => {
+      try {
+        await this.commitNow(batch, 'commit');
+        return { batch, rejected: [] };
+      } catch (e) {
+        if (storeErrorClass(e) === 'environment') throw e;
+        const rejected = await findRejectedRows(batch, (part) => this.commitNow(part, 'probe'));
+        if (rejected.length === 0) throw e;
+        const rest = withoutRejected(batch, rejected);
+        await this.commitNow(rest, 'commit');
+        return { batch: rest, rejected };
+      }
+    });
   }
 
   /** True when committed readings are not in the rollups yet. */
@@ -167,6 +197,14 @@ export class BatchWriter {
       this.rolledBatch = to;
       this.lastRollupMs = Date.now();
     });
+  }
+
+  private async openAppenders(): Promise<void> {
+    this.closeAppenders();
+    // closing flushes whatever complete rows an appender still held: none of them may reach a later commit
+    for (const t of STAGES) await this.conn.run(`DELETE FROM temp.main.${t}`);
+    for (const t of STAGES) this.appenders.set(t, await this.conn.createAppender(t, 'main', 'temp'));
+    this.appendersStale = false;
   }
 
   private app(name: (typeof STAGES)[number]): DuckDBAppender {
@@ -217,7 +255,9 @@ export class BatchWriter {
     qa.flushSync();
   }
 
-  private async commitNow(batch: Batch): Promise<void> {
+  /** One transaction: committed, or (a probe) rolled back after its inserts, to see whether the rows go in. */
+  private async commitNow(batch: Batch, mode: 'commit' | 'probe'): Promise<void> {
+    if (this.appendersStale) await this.openAppenders();
     try {
       const t0 = performance.now();
       this.stage(batch);
@@ -229,6 +269,10 @@ export class BatchWriter {
         const t = performance.now();
         await this.conn.run(sql, sql.includes('$batch') ? { batch: BigInt(batchNo), received: BigInt(Math.round(batch.startedMs)) * 1000n } : undefined);
         if (TRACE) TRACE_MS.set(sql.slice(0, 40), (TRACE_MS.get(sql.slice(0, 40)) ?? 0) + performance.now() - t);
+      }
+      if (mode === 'probe') {
+        await this.conn.run('ROLLBACK');
+        return;
       }
       await insertAlarms(this.conn, batch.alarms);
       if (batch.lastSeq !== null) {
@@ -244,6 +288,7 @@ export class BatchWriter {
       this.lastBatch = batchNo;
       if (TRACE) TRACE_MS.set('COMMIT', (TRACE_MS.get('COMMIT') ?? 0) + performance.now() - tc);
     } catch (e) {
+      this.appendersStale = true;
       await this.conn.run('ROLLBACK').catch(() => undefined);
       throw e;
     } finally {
@@ -253,6 +298,10 @@ export class BatchWriter {
   }
 
   close(): void {
+    this.closeAppenders();
+  }
+
+  private closeAppenders(): void {
     for (const a of this.appenders.values()) {
       try {
         a.closeSync();
@@ -264,19 +313,28 @@ export class BatchWriter {
   }
 }
 
-/** Alarm transitions are few (a handful per batch, hundreds in a flood): multi-row inserts of up to 200. */
+/**
+ * Alarm transitions are few (a handful per batch, hundreds in a flood): multi-row inserts of up to
+ * 200. Every parameter is typed: left to infer, an integral double such as 1e19 binds as BIGINT and
+ * fails out of range.
+ */
 export async function insertAlarms(conn: DuckDBConnection, alarms: readonly AlarmTransition[]): Promise<void> {
   for (let off = 0; off < alarms.length; off += 200) {
     const chunk = alarms.slice(off, off + 200);
     const values: Record<string, DuckDBValue> = {};
+    const types: Record<string, DuckDBType> = {};
     const rows = chunk.map((a, i) => {
       Object.assign(values, {
         [`t${i}`]: BigInt(Math.round(a.atMs)) * 1000n, [`p${i}`]: a.point, [`r${i}`]: a.rule, [`y${i}`]: a.priority, [`d${i}`]: a.domain,
         [`s${i}`]: a.district, [`a${i}`]: a.asset, [`m${i}`]: a.metric, [`l${i}`]: a.latching, [`x${i}`]: a.active, [`v${i}`]: a.value,
       });
-      return `(make_timestamptz($t${i}::BIGINT), $p${i}, $r${i}, $y${i}, $d${i}, $s${i}, $a${i}, $m${i}, $l${i}, $x${i}, $v${i})`;
+      Object.assign(types, {
+        [`t${i}`]: BIGINT, [`p${i}`]: VARCHAR, [`r${i}`]: VARCHAR, [`y${i}`]: VARCHAR, [`d${i}`]: VARCHAR, [`s${i}`]: VARCHAR,
+        [`a${i}`]: VARCHAR, [`m${i}`]: VARCHAR, [`l${i}`]: BOOLEAN, [`x${i}`]: BOOLEAN, [`v${i}`]: DOUBLE,
+      });
+      return `(make_timestamptz($t${i}), $p${i}, $r${i}, $y${i}, $d${i}, $s${i}, $a${i}, $m${i}, $l${i}, $x${i}, $v${i})`;
     });
-    await conn.run(`INSERT INTO alarm_log VALUES ${rows.join(', ')}`, values);
+    await conn.run(`INSERT INTO alarm_log VALUES ${rows.join(', ')}`, values, types);
   }
 }
 

@@ -1,6 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { FeedFreshness } from '../../common/engineApi.js';
 import type { FeedKind } from '../../common/city.js';
+import type { IdKind } from '../ingest/idMemory.js';
 import type { IngestCounts } from './batch.js';
 
 /** What the engine reloads from its own file at start. */
@@ -10,17 +11,20 @@ export async function loadTotals(conn: DuckDBConnection): Promise<IngestCounts> 
   return { received: Number(r['received'] ?? 0), stored: Number(r['stored'] ?? 0), quarantined: Number(r['quarantined'] ?? 0), duplicates: Number(r['duplicates'] ?? 0) };
 }
 
-/** The newest reading, event and inspection ids, so repeats keep being dropped across restarts. */
-export async function loadIds(conn: DuckDBConnection, hours: number, limit: number): Promise<string[]> {
+/**
+ * The newest reading, event and inspection ids, each with its kind (the id memory keeps kinds
+ * apart), so repeats keep being dropped across restarts.
+ */
+export async function loadIds(conn: DuckDBConnection, hours: number, limit: number): Promise<[IdKind, string][]> {
   const since = { c: BigInt(Date.now() - hours * 3_600_000) * 1000n };
-  const out: string[] = [];
+  const out: [IdKind, string][] = [];
   const r = await conn.runAndReadAll(
     `SELECT msg_id FROM (SELECT msg_id, received_at FROM readings WHERE received_at >= make_timestamptz($c::BIGINT)
        ORDER BY received_at DESC LIMIT ${limit}) ORDER BY received_at`, since);
-  for (const row of r.getRows()) out.push(String(row[0]));
-  for (const [table, prefix] of [['events', 'event:'], ['inspections', 'inspection:']] as const) {
+  for (const row of r.getRows()) out.push(['reading', String(row[0])]);
+  for (const [table, kind] of [['events', 'event'], ['inspections', 'inspection']] as const) {
     const e = await conn.runAndReadAll(`SELECT msg_id FROM ${table} WHERE received_at >= make_timestamptz($c::BIGINT)`, since);
-    for (const row of e.getRows()) out.push(prefix + String(row[0]));
+    for (const row of e.getRows()) out.push([kind, String(row[0])]);
   }
   return out;
 }

@@ -1,0 +1,86 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { defaultEngineConfig, startEngine, type Engine } from '../engine.js';
+import { MemoryFeed } from '../feeds/memorySource.js';
+import { tempDir, waitFor } from '../testing/harness.js';
+
+const enc = new TextEncoder();
+const DAY_MS = 86_400_000;
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+interface Started { engine: Engine; feed: MemoryFeed; db: string }
+
+async function memoryEngine(db?: string): Promise<Started> {
+  let path = db;
+  if (path === undefined) {
+    const t = tempDir();
+    cleanups.push(() => t.remove());
+    path = `${t.dir}/p.duckdb`;
+  }
+  const feed = new MemoryFeed();
+  const engine = await startEngine(defaultEngineConfig({ db: path, nats: null, maintenanceIntervalMs: 3_600_000 }), feed);
+  cleanups.push(() => engine.stop().catch(() => undefined));
+  return { engine, feed, db: path };
+}
+
+async function send(feed: MemoryFeed, subject: string, body: string): Promise<void> {
+  await feed.publish(subject, enc.encode(body));
+}
+
+async function caughtUp(engine: Engine, received: number): Promise<void> {
+  await waitFor(() => engine.health().ingest.received >= received && engine.ingestor.state.lastCommitMs !== null, `received ${received}`);
+  await waitFor(() => engine.health().ingest.received === received, `exactly ${received} received`);
+}
+
+const rows = async (e: Engine, sql: string): Promise<Record<string, unknown>[]> => e.db.queryRows(sql);
+
+describe('ingest with messages that must not stop it', () => {
+  it('stores an event whose id a reading already used: ids of different kinds never collide', async () => {
+    const { engine, feed } = await memoryEngine();
+    const now = Date.now() - 1000;
+    await send(feed, 'city.telemetry.gas.420303.a1', JSON.stringify({ id: 'event:X', ts: now, metric: 'lel_pct', value: 1 }));
+    await send(feed, 'city.telemetry.gas.420303.a1', JSON.stringify({ id: 'inspection:Y', ts: now, metric: 'lel_pct', value: 1 }));
+    await send(feed, 'city.event.gas.420303', JSON.stringify({ id: 'X', ts: now, type: 'leak', severity: 'red', title: 't' }));
+    await send(feed, 'city.inspection.gas.420303', JSON.stringify({ id: 'Y', ts: now, asset: 'a1', item: 'valve', result: 'fail', level: 'major', inspector: 'z' }));
+    // and the other way round: an event id that looks like a reading's id
+    await send(feed, 'city.event.gas.420303', JSON.stringify({ id: 'r1', ts: now, type: 'leak', severity: 'red', title: 't' }));
+    await send(feed, 'city.telemetry.gas.420303.a1', JSON.stringify({ id: 'r1', ts: now, metric: 'lel_pct', value: 1 }));
+    await caughtUp(engine, 6);
+    expect(engine.health().ingest).toMatchObject({ received: 6, stored: 6, duplicates: 0 });
+    expect(await rows(engine, 'SELECT msg_id FROM events ORDER BY msg_id')).toEqual([{ msg_id: 'X' }, { msg_id: 'r1' }]);
+    expect(await rows(engine, 'SELECT msg_id FROM inspections')).toEqual([{ msg_id: 'Y' }]);
+    await engine.stop();
+    // after a restart the preloaded memory keeps the kinds apart too
+    const again = await memoryEngine((engine.db.path));
+    await send(again.feed, 'city.event.gas.420303', JSON.stringify({ id: 'event:X', ts: now, type: 'leak', severity: 'red', title: 't' }));
+    await send(again.feed, 'city.event.gas.420303', JSON.stringify({ id: 'X', ts: now, type: 'leak', severity: 'red', title: 't' }));
+    await send(again.feed, 'city.telemetry.gas.420303.a1', JSON.stringify({ id: 'X', ts: now, metric: 'lel_pct', value: 1 }));
+    await caughtUp(again.engine, 9);
+    expect(again.engine.health().ingest).toMatchObject({ received: 9, stored: 8, duplicates: 1 });
+  });
+
+  it('stores a gas reading of 1e19 and its alarm, and goes on ingesting', async () => {
+    const { engine, feed } = await memoryEngine();
+    const now = Date.now() - 1000;
+    await send(feed, 'city.telemetry.gas.420303.g1', JSON.stringify({ id: 'before', ts: now, metric: 'lel_pct', value: 1 }));
+    await send(feed, 'city.telemetry.gas.420303.g1', `{"id":"x","ts":${now},"metric":"lel_pct","value":1e19}`);
+    await send(feed, 'city.telemetry.gas.420303.g1', JSON.stringify({ id: 'after', ts: now + 1, metric: 'lel_pct', value: 2 }));
+    await caughtUp(engine, 3);
+    await waitFor(() => engine.ingestor.state.lastError === null, 'no commit failure');
+    expect(engine.health().ingest).toMatchObject({ received: 3, stored: 3, running: true });
+    expect(await rows(engine, "SELECT value FROM readings WHERE msg_id = 'x'")).toEqual([{ value: 1e19 }]);
+    expect((await rows(engine, "SELECT value FROM alarm_log WHERE asset = 'g1' AND active")).map((r) => r['value'])).toContain(1e19);
+  });
+
+  it('judges retention at the door: data older than it is quarantined as expired, never counted as stored', async () => {
+    const { engine, feed } = await memoryEngine();
+    const old = Date.now() - (engine.config.retention.rawDays + 1) * DAY_MS;
+    await send(feed, 'city.telemetry.gas.420303.a1', JSON.stringify([{ id: 'new', ts: Date.now() - 1000, metric: 'lel_pct', value: 1 }, { id: 'old', ts: old, metric: 'lel_pct', value: 1 }]));
+    await send(feed, 'city.event.gas.420303', JSON.stringify({ id: 'old-ev', ts: old, type: 'leak', severity: 'red', title: 't' }));
+    await caughtUp(engine, 3);
+    expect(engine.health().ingest).toMatchObject({ received: 3, stored: 1, quarantined: 2 });
+    expect(await rows(engine, 'SELECT reason FROM quarantine')).toEqual([{ reason: 'expired' }, { reason: 'expired' }]);
+  });
+});

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { DOMAINS, SHIYAN_DISTRICTS } from '../../common/city.js';
 import { COMMAND_ARGS, QUERY_NAMES, TOPICS } from '../../common/engineApi.js';
+import { FUZZ_WALL_TOKEN } from './fuzzTarget.js';
 
 /*
  * Generators of hostile and careless input for the three doors of the engine: HTTP request lines
@@ -419,32 +420,49 @@ const anyCase = (word: string): fc.Arbitrary<string> =>
   fc.array(fc.boolean(), { minLength: word.length, maxLength: word.length }).map((up) => [...word].map((c, i) => (up[i] ? c.toUpperCase() : c.toLowerCase())).join(''));
 const EXTREME_MS = ['0', '1e20', '-1e20', '8.64e15', '8640000000000001', '1e300', '-1e300', '-8.64e15', 'NaN', 'Infinity', '1781300000000', '', '0x10', '1e-300', '-0'];
 
-export const httpCase: fc.Arbitrary<HttpCase> = fc.record({
+const hostileTarget = fc.oneof(
+  { weight: 3, arbitrary: fc.constantFrom('//', '/%E0%A4%A', '//api/ws', '/api/ws') },
+  { weight: 3, arbitrary: fc.constantFrom('/', '/%', '/%zz', '/%00', '/..%2f..%2fetc%2fpasswd', '/api/health?x=%', '/api/ws?token=%E0%A4%A') },
+  { weight: 3, arbitrary: fc.constantFrom('/api/alarms', '/api/hazards?limit=1e400', '/api/risks?limit=-1&domain=__proto__', '/api/alarms?__proto__=1&constructor=2', '/api/nothing', '/api/', '/api//health', '/api/alarms?limit=%E0%A4%A') },
+  { weight: 2, arbitrary: fc.constantFrom('/index.html', '/assets/%E0%A4%A.js', '*', 'http://evil.example/', '/api/%2e%2e/', '/%2F%2F', '/\u4e2d\u6587', '/a?b=%E0%A4%A', '///x', '/api/ws/') },
+  { weight: 4, arbitrary: fc.tuple(fc.constantFrom(...EXTREME_MS), fc.constantFrom(...EXTREME_MS), fc.constantFrom('zh', 'en', '%E0'), fc.boolean())
+    .map(([f, t, lang, keep]) => `/api/handover.html?fromMs=${f}&toMs=${t}&lang=${lang}${keep ? '&keep=true' : ''}&token=${FUZZ_WALL_TOKEN}`) },
+  { weight: 1, arbitrary: fc.constantFrom(8 * 1024, 20 * 1024, 70 * 1024).map((n) => `/${'a'.repeat(n)}`) },
+  { weight: 1, arbitrary: fc.constantFrom(2_000, 12_000).map((n) => `/${'%E0%A4%A'.repeat(n / 9)}`) },
+  { weight: 1, arbitrary: fc.webPath({ size: 'small' }).map((p) => `/${p.replace(/^\/+/, '')}`) },
+);
+
+const authSpec: fc.Arbitrary<HttpCase['auth']> = fc.oneof(
+  { weight: 3, arbitrary: fc.constant({ t: 'none' as const }) },
+  { weight: 4, arbitrary: fc.record({ t: fc.constant('bearer' as const), scheme: anyCase('bearer'), token: fc.constantFrom('admin' as const, 'wall' as const, 'wrong' as const, 'huge' as const) }) },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('other' as const), value: fc.constantFrom('Basic Zm9vOmJhcg==', 'Bearer', 'Bearer ', 'Token abc', '\u00ff\u00fe') }) },
+);
+const originSpec = fc.oneof({ weight: 2, arbitrary: fc.constant('none' as const) }, { weight: 6, arbitrary: fc.constantFrom('own' as const, 'allowed' as const, 'evil' as const, 'evilMatchingHost' as const, 'null' as const, 'huge' as const) });
+const tokenParamSpec = fc.constantFrom('none' as const, 'none' as const, 'admin' as const, 'wall' as const, 'wrong' as const);
+
+/** Anything on the wire: odd methods, targets, versions, line ends and headers. */
+const hostileHttpCase: fc.Arbitrary<HttpCase> = fc.record({
   method: fc.oneof({ weight: 8, arbitrary: fc.constant('GET') }, { weight: 2, arbitrary: fc.constantFrom('HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH', 'TRACE', 'BREW', 'get', 'CONNECT') }),
-  target: fc.oneof(
-    { weight: 6, arbitrary: fc.constantFrom('/', '//', '///x', '/%E0%A4%A', '/%', '/%zz', '/%00', '/..%2f..%2fetc%2fpasswd', '/api/health', '/api/health?x=%', '/api/ws', '//api/ws', '/api/ws/', '/api/ws?token=%E0%A4%A',
-      '/api/alarms', '/api/hazards?limit=1e400', '/api/risks?limit=-1&domain=__proto__', '/api/alarms?__proto__=1&constructor=2', '/api/nothing', '/api/', '/index.html', '/assets/%E0%A4%A.js',
-      '*', 'http://evil.example/', '/api/%2e%2e/', '/%2F%2F', '/\u4e2d\u6587', '/a?b=%E0%A4%A', '/api/alarms?limit=%E0%A4%A', '/api//health') },
-    { weight: 3, arbitrary: fc.tuple(fc.constantFrom(...EXTREME_MS), fc.constantFrom(...EXTREME_MS), fc.constantFrom('zh', 'en', '%E0'), fc.boolean())
-      .map(([f, t, lang, keep]) => `/api/handover.html?fromMs=${f}&toMs=${t}&lang=${lang}${keep ? '&keep=true' : ''}`) },
-    { weight: 1, arbitrary: fc.constantFrom(8 * 1024, 20 * 1024, 70 * 1024).map((n) => `/${'a'.repeat(n)}`) },
-    { weight: 1, arbitrary: fc.constantFrom(2_000, 12_000).map((n) => `/${'%E0%A4%A'.repeat(n / 9)}`) },
-    { weight: 1, arbitrary: fc.webPath({ size: 'small' }).map((p) => `/${p.replace(/^\/+/, '')}`) },
-  ),
+  target: hostileTarget,
   version: fc.oneof({ weight: 10, arbitrary: fc.constant('HTTP/1.1') }, { weight: 1, arbitrary: fc.constantFrom('HTTP/1.0', 'HTTP/2.0', 'HTTP/9', 'XYZ') }),
   eol: fc.oneof({ weight: 6, arbitrary: fc.constant('\r\n' as const) }, { weight: 1, arbitrary: fc.constant('\n' as const) }),
-  auth: fc.oneof(
-    { weight: 3, arbitrary: fc.constant({ t: 'none' as const }) },
-    { weight: 4, arbitrary: fc.record({ t: fc.constant('bearer' as const), scheme: anyCase('bearer'), token: fc.constantFrom('admin' as const, 'wall' as const, 'wrong' as const, 'huge' as const) }) },
-    { weight: 1, arbitrary: fc.record({ t: fc.constant('other' as const), value: fc.constantFrom('Basic Zm9vOmJhcg==', 'Bearer', 'Bearer ', 'Token abc', '\u00ff\u00fe') }) },
-  ),
-  tokenParam: fc.constantFrom('none' as const, 'none' as const, 'admin' as const, 'wall' as const, 'wrong' as const),
+  auth: authSpec,
+  tokenParam: tokenParamSpec,
   host: fc.oneof({ weight: 8, arbitrary: fc.constant('own' as const) }, { weight: 2, arbitrary: fc.constantFrom('evil' as const, 'missing' as const, 'empty' as const, 'huge' as const) }),
-  origin: fc.oneof({ weight: 4, arbitrary: fc.constant('none' as const) }, { weight: 4, arbitrary: fc.constantFrom('own' as const, 'allowed' as const, 'evil' as const, 'evilMatchingHost' as const, 'null' as const, 'huge' as const) }),
+  origin: originSpec,
   upgrade: fc.oneof({ weight: 4, arbitrary: fc.constant('none' as const) }, { weight: 4, arbitrary: fc.constant('websocket' as const) }, { weight: 1, arbitrary: fc.constantFrom('noKey' as const, 'version8' as const, 'upgradeOnly' as const) }),
   fill: fc.oneof({ weight: 8, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.constantFrom(4 * 1024, 15 * 1024, 20 * 1024) }),
   manyHeaders: fc.oneof({ weight: 12, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
 });
+
+/** Well-formed requests at the two doors with a contract answer: the engine API upgrade and the read API. */
+const semanticHttpCase: fc.Arbitrary<HttpCase> = fc.record({
+  method: fc.constant('GET'), target: fc.constantFrom('/api/ws', '/api/alarms'), version: fc.constant('HTTP/1.1'), eol: fc.constant('\r\n' as const),
+  auth: authSpec, tokenParam: tokenParamSpec, host: fc.constant('own' as const), origin: originSpec,
+  upgrade: fc.constantFrom('none' as const, 'websocket' as const), fill: fc.constant(0), manyHeaders: fc.constant(false),
+});
+
+export const httpCase: fc.Arbitrary<HttpCase> = fc.oneof({ weight: 3, arbitrary: hostileHttpCase }, { weight: 2, arbitrary: semanticHttpCase });
 
 // ---------------------------------------------------------------- engine-API messages
 

@@ -8,7 +8,7 @@ export const FEED_CI_RUNS = 60;
 
 describe('the engine under generated feed payloads', () => {
   it('stores every valid reading once, quarantines every bad one, keeps its counters adding up, and its database matches the stream row for row', async () => {
-    const { summary, target } = await runFuzz(feedProperty, { seed: CI_SEED, numRuns: FEED_CI_RUNS, shrinkBudget: 10 });
+    const { summary, target } = await runFuzz(feedProperty, { seed: CI_SEED, numRuns: FEED_CI_RUNS, shrinkBudget: 25 });
     console.log(summaryLine(summary));
     try {
       expect(summary.failed, summary.report).toBe(false);

@@ -106,6 +106,7 @@ export const httpProperty: FuzzProperty<HttpCase, null> = {
     ctx.stats['answered'] = (ctx.stats['answered'] ?? 0) + (answer.status === null ? 0 : 1);
     // an exception thrown after the answer ends the process a moment later: health tells
     await target.health();
+    ctx.check(true, () => 'health answered');
     ctx.check(target.alive(), () => `the engine exited after ${shown(r.bytes, 400)}: ${target.describeDeath()}`);
     if (r.expect) {
       const e = r.expect;

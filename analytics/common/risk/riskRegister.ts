@@ -46,19 +46,26 @@ export interface RiskChange {
 
 export const assetKey = (domain: string, district: string, asset: string): string => `${domain}/${district}/${asset}`;
 
+/** Groups without copying the group on every item (a copy per item is quadratic: 20,000 assets in one district held the engine for 1.5 s). */
+function groupInto<T>(by: Map<string, T[]>, key: string, item: T): void {
+  const g = by.get(key);
+  if (g) g.push(item);
+  else by.set(key, [item]);
+}
+
 export function assessAll(assets: RegisterAsset[], alarms: AlarmView[], hazards: (HazardView & { overdue: boolean })[],
   inspections: Map<string, InspectionCounts>): AssetRisk[] {
   const alarmsBy = new Map<string, AlarmView[]>();
   for (const a of alarms) {
     if (!a.active) continue;
     const k = assetKey(a.domain, a.district, a.asset);
-    alarmsBy.set(k, [...(alarmsBy.get(k) ?? []), a]);
+    groupInto(alarmsBy, k, a);
   }
   const hazardsBy = new Map<string, (HazardView & { overdue: boolean })[]>();
   for (const h of hazards) {
     if (h.stage === 'closed' || h.asset === null) continue;
     const k = assetKey(h.domain, h.district, h.asset);
-    hazardsBy.set(k, [...(hazardsBy.get(k) ?? []), h]);
+    groupInto(hazardsBy, k, h);
   }
   return assets.map((x) => {
     const k = assetKey(x.domain, x.district, x.asset);
@@ -81,12 +88,13 @@ export function assessAll(assets: RegisterAsset[], alarms: AlarmView[], hazards:
 
 export function districtRisks(risks: AssetRisk[]): DistrictRisk[] {
   const by = new Map<string, AssetRisk[]>();
-  for (const r of risks) by.set(r.district, [...(by.get(r.district) ?? []), r]);
+  for (const r of risks) groupInto(by, r.district, r);
   return [...by].map(([district, rs]) => {
     const counts: Record<RiskColour, number> = { red: 0, orange: 0, yellow: 0, blue: 0 };
     for (const r of rs) counts[r.colour]++;
     const colour = worstColour(rs.map((r) => r.colour));
-    const worst = [...rs].sort((a, b) => b.score - a.score)[0];
+    let worst: AssetRisk | undefined;
+    for (const r of rs) if (worst === undefined || r.score > worst.score) worst = r;
     return { district, colour, counts, worst: worst ? assetKey(worst.domain, worst.district, worst.asset) : null };
   }).sort((a, b) => a.district.localeCompare(b.district));
 }

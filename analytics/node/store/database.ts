@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { DuckDBInstance, JSDuckDBValueConverter, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { MIGRATIONS } from './migrations.js';
 import { ReaderPool } from './readerPool.js';
 
@@ -47,15 +47,16 @@ export class Database {
 
   /** Runs a read-only query and returns JSON-safe columns (ready for an ECharts dataset). */
   async queryColumns(sql: string, params: Record<string, DuckDBValue> = {}, o: ReadOptions = {}): Promise<Columns> {
-    const reader = await this.readers.run((c) => c.runAndReadAll(sql, params), o.signal);
-    const out: Columns = {};
-    for (const [name, values] of Object.entries(reader.getColumnsObjectJS())) out[name] = values.map(jsonSafe);
-    return out;
+    return this.readers.run((c) => readColumns(c, sql, params, o.signal), o.signal);
   }
 
   async queryRows(sql: string, params: Record<string, DuckDBValue> = {}, o: ReadOptions = {}): Promise<Record<string, Cell>[]> {
-    const reader = await this.readers.run((c) => c.runAndReadAll(sql, params), o.signal);
-    return reader.getRowObjectsJS().map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, jsonSafe(v)])));
+    const cols = await this.queryColumns(sql, params, o);
+    const names = Object.keys(cols);
+    const n = names.length === 0 ? 0 : (cols[names[0] as string] as Cell[]).length;
+    const rows: Record<string, Cell>[] = [];
+    for (let i = 0; i < n; i++) rows.push(Object.fromEntries(names.map((k) => [k, (cols[k] as Cell[])[i] as Cell])));
+    return rows;
   }
 
   async checkpoint(): Promise<void> {
@@ -67,6 +68,27 @@ export class Database {
     this.writer.closeSync();
     this.instance.closeSync();
   }
+}
+
+/**
+ * Reads a result chunk by chunk (2,048 rows each): between chunks the event loop serves others
+ * (health, pushes), so a large result never holds the process for the whole conversion; an
+ * abort stops the reading.
+ */
+async function readColumns(c: DuckDBConnection, sql: string, params: Record<string, DuckDBValue>, signal: AbortSignal | undefined): Promise<Columns> {
+  const result = await c.stream(sql, params);
+  const names = result.deduplicatedColumnNames();
+  const columns: Cell[][] = names.map(() => []);
+  for (;;) {
+    signal?.throwIfAborted();
+    const chunk = await result.fetchChunk();
+    if (!chunk || chunk.rowCount === 0) break;
+    chunk.convertColumns(JSDuckDBValueConverter).forEach((values, i) => {
+      const into = columns[i] as Cell[];
+      for (const v of values) into.push(jsonSafe(v));
+    });
+  }
+  return Object.fromEntries(names.map((n, i) => [n, columns[i] as Cell[]]));
 }
 
 async function migrate(conn: DuckDBConnection): Promise<void> {

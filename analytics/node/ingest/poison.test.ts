@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultEngineConfig, startEngine, type Engine } from '../engine.js';
 import { MemoryFeed } from '../feeds/memorySource.js';
+import { Database } from '../store/database.js';
 import { tempDir, waitFor } from '../testing/harness.js';
 
 const enc = new TextEncoder();
@@ -82,5 +83,43 @@ describe('ingest with messages that must not stop it', () => {
     await caughtUp(engine, 3);
     expect(engine.health().ingest).toMatchObject({ received: 3, stored: 1, quarantined: 2 });
     expect(await rows(engine, 'SELECT reason FROM quarantine')).toEqual([{ reason: 'expired' }, { reason: 'expired' }]);
+  });
+});
+
+describe('ingest when the database refuses a row', () => {
+  /** A database whose readings table refuses one id (a CHECK constraint): a real refusal, for a row the decoder accepts. */
+  async function refusingDb(): Promise<string> {
+    const t = tempDir();
+    cleanups.push(() => t.remove());
+    const path = `${t.dir}/refusing.duckdb`;
+    const db = await Database.open(path);
+    await db.writer.run(`DROP TABLE readings;
+      CREATE TABLE readings (ts TIMESTAMPTZ NOT NULL, domain VARCHAR NOT NULL, district VARCHAR NOT NULL, asset VARCHAR NOT NULL,
+        metric VARCHAR NOT NULL, value DOUBLE NOT NULL, unit VARCHAR, quality VARCHAR NOT NULL,
+        msg_id VARCHAR NOT NULL CHECK (msg_id <> 'refused-by-db'), stream_seq UBIGINT, received_at TIMESTAMPTZ NOT NULL, batch_no UBIGINT NOT NULL);
+      CHECKPOINT;`);
+    db.close();
+    return path;
+  }
+
+  it('quarantines the refused row as store_rejected, stores the rest, and forgets its id', async () => {
+    const { engine, feed } = await memoryEngine(await refusingDb());
+    const ts = Date.now() - 1000;
+    const arr = (ids: string[]): string => JSON.stringify(ids.map((id) => ({ id, ts, metric: 'lel_pct', value: 1 })));
+    await send(feed, 'city.telemetry.gas.420303.a1', arr(['ok-1', 'refused-by-db', 'ok-2']));
+    await caughtUp(engine, 3);
+    expect(engine.health().ingest).toMatchObject({ received: 3, stored: 2, quarantined: 1, duplicates: 0, running: true, retrying: false, storeRejected: 1 });
+    const q = await rows(engine, 'SELECT reason, detail, payload FROM quarantine');
+    expect(q).toHaveLength(1);
+    expect(q[0]?.['reason']).toBe('store_rejected');
+    expect(String(q[0]?.['detail'])).toMatch(/Constraint Error/);
+    expect(String(q[0]?.['payload'])).toContain('"id":"refused-by-db"');
+    // a later copy is judged again, not taken for a repeat of a row that was never stored
+    await send(feed, 'city.telemetry.gas.420303.a1', arr(['refused-by-db', 'ok-3', 'ok-1']));
+    await caughtUp(engine, 6);
+    expect(engine.health().ingest).toMatchObject({ received: 6, stored: 3, quarantined: 2, duplicates: 1, storeRejected: 2 });
+    expect(await rows(engine, 'SELECT msg_id FROM readings ORDER BY msg_id')).toEqual([{ msg_id: 'ok-1' }, { msg_id: 'ok-2' }, { msg_id: 'ok-3' }]);
+    const totals = await rows(engine, 'SELECT received::INTEGER AS r, stored::INTEGER AS s, quarantined::INTEGER AS q, duplicates::INTEGER AS d FROM ingest_totals');
+    expect(totals).toEqual([{ r: 6, s: 3, q: 2, d: 1 }]);
   });
 });

@@ -153,7 +153,7 @@ describe('JetStream ingest meets poison', () => {
       await pub.publishAll(readingMessages(`${tag}-c`, 20, 20));
       await waitFor(() => again.health().ingest.received === received + 20, 'the next message after a restart');
       expect(again.health().ingest).toMatchObject({ stored: 420 + c.stored, quarantined, duplicates: 0, running: true });
-      expect(await snapshot(again)).toEqual({ ...stored, readings: stored['readings'] + 20, distinctIds: stored['distinctIds'] + 20 });
+      expect(await snapshot(again)).toEqual({ ...stored, readings: (stored['readings'] ?? 0) + 20, distinctIds: (stored['distinctIds'] ?? 0) + 20 });
     });
   }
 });

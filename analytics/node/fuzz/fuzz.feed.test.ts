@@ -4,7 +4,7 @@ import { CI_SEED, runFuzz, summaryLine } from './fuzzRunner.js';
 import { compareWithDatabase, readDatabase, readWholeStream } from './oracle.js';
 import { feedProperty } from './properties.js';
 
-export const FEED_CI_RUNS = 60;
+export const FEED_CI_RUNS = 400;
 
 describe('the engine under generated feed payloads', () => {
   it('stores every valid reading once, quarantines every bad one, keeps its counters adding up, and its database matches the stream row for row', async () => {

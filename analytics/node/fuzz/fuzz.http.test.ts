@@ -3,7 +3,7 @@ import { CI_SEED, runFuzz, summaryLine } from './fuzzRunner.js';
 import { auditProblems, httpProperty } from './properties.js';
 
 /** Cases per CI run: a fixed seed, so every run tries the same requests. */
-export const HTTP_CI_RUNS = 150;
+export const HTTP_CI_RUNS = 1000;
 
 describe('the engine under generated HTTP request lines and headers', () => {
   it('survives every request, keeps answering health, checks Authorization and Origin as the contract says, and keeps an honest audit log', async () => {

@@ -130,7 +130,9 @@ export class EngineSocket {
     }
     const parsed = ClientMessageSchema.safeParse(raw);
     if (!parsed.success) {
-      const id = typeof raw === 'object' && raw !== null && typeof (raw as { id?: unknown }).id === 'number' ? (raw as { id: number }).id : 0;
+      // the client's id is echoed only when it is one the contract allows (else 0): every answer follows the contract
+      const rawId = typeof raw === 'object' && raw !== null ? (raw as { id?: unknown }).id : undefined;
+      const id = typeof rawId === 'number' && Number.isSafeInteger(rawId) && rawId >= 0 ? rawId : 0;
       this.error(id, 'bad_request', 'message does not follow the engine API');
       return;
     }

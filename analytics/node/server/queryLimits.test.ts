@@ -186,3 +186,17 @@ describe('the read connections', () => {
     }
   });
 });
+
+describe('answers follow the contract whatever the client sent', () => {
+  it('echoes an id only when the contract allows it', async () => {
+    const ws = new WebSocket(`${server.url.replace('http', 'ws')}/api/ws?token=${WALL}`);
+    const raw: unknown[] = [];
+    ws.on('message', (d) => raw.push(JSON.parse(d.toString())));
+    await new Promise((r) => ws.once('open', r));
+    for (const id of [-1, 1.5, 1e300, 2 ** 60, 'x', null]) ws.send(JSON.stringify({ t: 'query', id, name: 'kpis' }));
+    await waitFor(() => raw.length >= 7, 'hello and six answers');
+    for (const m of raw) expect(ServerMessageSchema.safeParse(m).success, JSON.stringify(m)).toBe(true);
+    expect(raw.slice(1)).toEqual(Array.from({ length: 6 }, () => expect.objectContaining({ t: 'result', id: 0, ok: false })));
+    ws.close();
+  });
+});

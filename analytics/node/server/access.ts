@@ -1,5 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { hostname, networkInterfaces } from 'node:os';
 
 import { z } from 'zod';
 import { ROLES, type Role } from '../../common/ops/opsEvents.js';
@@ -47,21 +48,60 @@ export class AccessTokens {
   }
 }
 
-/** The token from `Authorization: Bearer`, or from `?token=` (browsers cannot set WebSocket headers). */
-export function tokenOf(req: IncomingMessage, url: URL): string | null {
-  const h = req.headers.authorization;
-  if (h?.startsWith('Bearer ')) return h.slice(7).trim();
-  return url.searchParams.get('token');
+/**
+ * The token from `Authorization: Bearer …` (the scheme is case-insensitive, RFC 7235), or from
+ * `?token=` (browsers cannot set WebSocket headers).
+ */
+export function tokenOf(req: IncomingMessage, params: URLSearchParams): string | null {
+  const m = /^bearer[ \t]+(\S+)[ \t]*$/i.exec(req.headers.authorization ?? '');
+  if (m?.[1]) return m[1];
+  return params.get('token');
+}
+
+const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
+
+const isLoopback = (host: string): boolean => host === 'localhost' || host === '::1' || /^127\./.test(host);
+const isWildcard = (host: string): boolean => host === '' || host === '0.0.0.0' || host === '::';
+
+/**
+ * The origins of this server's own pages: http(s)://<an address it listens on>:<its port>. A
+ * loopback listener is reached as 127.0.0.1, localhost or [::1]; a wildcard listener (0.0.0.0, ::)
+ * at any address of the machine's interfaces or by the machine's own host name. Read at each check,
+ * as interface addresses change (DHCP, VPN).
+ */
+export function ownOrigins(listenHost: string, port: number): string[] {
+  const hosts = new Set<string>();
+  const add = (h: string): void => void hosts.add(h.includes(':') && !h.startsWith('[') ? `[${h}]` : h);
+  if (isLoopback(listenHost)) LOOPBACK_NAMES.forEach(add);
+  if (isWildcard(listenHost)) {
+    LOOPBACK_NAMES.forEach(add);
+    add(hostname().toLowerCase());
+    for (const list of Object.values(networkInterfaces())) {
+      // a link-local IPv6 address needs a zone, which no Origin carries
+      for (const a of list ?? []) if (!a.address.startsWith('fe80:')) add(a.address);
+    }
+  } else {
+    add(listenHost.toLowerCase());
+  }
+  const out: string[] = [];
+  for (const h of hosts) {
+    out.push(`http://${h}:${port}`, `https://${h}:${port}`);
+    // a browser leaves the scheme's default port out of the Origin
+    if (port === 80) out.push(`http://${h}`);
+    if (port === 443) out.push(`https://${h}`);
+  }
+  return out;
 }
 
 /**
  * Browsers let any page open ws://localhost, so a request that carries an Origin must come from
- * this server's own pages or from an origin the operator allowed. Clients that are not browsers
- * send no Origin and rely on the token alone.
+ * this server's own pages or from an origin the operator allowed. "Own" is judged by the addresses
+ * the server listens on, never by the Host header: under DNS rebinding a foreign page reaches us
+ * with `Host: evil.example` and `Origin: http://evil.example`, which agree with each other.
+ * Clients that are not browsers send no Origin and rely on the token alone.
  */
-export function originAllowed(origin: string | undefined, host: string | undefined, allowed: readonly string[]): boolean {
+export function originAllowed(origin: string | undefined, allowed: readonly string[], own: () => readonly string[]): boolean {
   if (origin === undefined) return true;
   if (allowed.includes(origin)) return true;
-  if (host === undefined) return false;
-  return origin === `http://${host}` || origin === `https://${host}`;
+  return own().includes(origin.toLowerCase());
 }

@@ -1,12 +1,15 @@
-import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { extname, join, normalize, resolve } from 'node:path';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Engine } from '../engine.js';
 import { QUERY_PARAMS } from '../../common/engineApi.js';
 import { handoverHtml } from '../ops/handoverHtml.js';
-import { AccessTokens, originAllowed, tokenOf, type Identity } from './access.js';
+import { clipField, isoOf } from '../audit/auditText.js';
+import { DEFAULT_REFUSAL_LIMITS, RefusalLimiter, type RefusalLimits, type RefusalReason } from '../audit/refusalLimiter.js';
+import { AccessTokens, originAllowed, ownOrigins, tokenOf, type Identity } from './access.js';
 import { DEFAULT_SOCKET_LIMITS, EngineSocket, type Audit, type SocketLimits } from './engineSocket.js';
+import { parseTarget, type RequestTarget } from './request.js';
+import { SECURITY_HEADERS, serveStatic } from './staticFiles.js';
 
 export interface ServerOptions {
   host: string;
@@ -19,6 +22,8 @@ export interface ServerOptions {
   maxPayloadBytes: number;
   pingIntervalMs: number;
   limits: SocketLimits;
+  /** How many refused upgrades are written to the audit one by one (the rest are summarised). */
+  refusals: RefusalLimits;
   audit: Audit;
 }
 
@@ -30,19 +35,8 @@ export const DEFAULT_SERVER: Omit<ServerOptions, 'tokens'> = {
   maxPayloadBytes: 64 * 1024,
   pingIntervalMs: 15_000,
   limits: DEFAULT_SOCKET_LIMITS,
+  refusals: DEFAULT_REFUSAL_LIMITS,
   audit: (line, who) => console.error(`[audit] ${new Date().toISOString()} ${who ? `${who.device}/${who.role} ` : ''}${line}`),
-};
-
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json', '.geojson': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png',
-  '.woff2': 'font/woff2', '.ogg': 'audio/ogg', '.wav': 'audio/wav',
-};
-
-const SECURITY_HEADERS = {
-  'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
 };
 
 export interface RunningServer {
@@ -52,32 +46,63 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 500: 'Internal Server Error' };
+
 function json(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...SECURITY_HEADERS });
   res.end(JSON.stringify(body));
 }
 
-/** The headless server: /api/health for anyone on the host, the engine API over WebSocket with a token. */
+/** What every handler needs: the engine, the options, an audit that cannot throw, and who we are. */
+interface Context {
+  engine: Engine;
+  o: ServerOptions;
+  audit: Audit;
+  refusals: RefusalLimiter;
+  ownOrigins: () => readonly string[];
+}
+
+/**
+ * The headless server: /api/health for anyone on the host, the engine API over WebSocket with a token.
+ * The request and upgrade handlers are exception boundaries: whatever a client sends, a failure
+ * becomes an answer (or a closed socket) and a count in health, never a throw out of the handler.
+ */
 export async function startServer(engine: Engine, o: ServerOptions): Promise<RunningServer> {
   const wss = new WebSocketServer({ noServer: true, maxPayload: o.maxPayloadBytes, perMessageDeflate: false });
   const alive = new WeakMap<WebSocket, boolean>();
+  let listenPort = o.port;
+  // an audit write can fail (disk full, I/O error); that is counted, and the request goes on
+  const audit: Audit = (line, who) => {
+    try {
+      o.audit(line, who);
+    } catch (e) {
+      engine.boundary.note('audit write', e);
+    }
+  };
+  const ctx: Context = {
+    engine, o, audit,
+    refusals: new RefusalLimiter(o.refusals, (line) => audit(line)),
+    ownOrigins: () => ownOrigins(o.host, listenPort),
+  };
 
-  const server = createServer((req, res) => handleHttp(engine, o, req, res));
-  server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const refuse = (status: number, why: string): void => {
-      o.audit(`refused WebSocket from ${req.socket.remoteAddress ?? '?'}: ${why}`);
-      socket.end(`HTTP/1.1 ${status} ${status === 403 ? 'Forbidden' : status === 401 ? 'Unauthorized' : 'Not Found'}\r\nConnection: close\r\n\r\n`);
-    };
-    if (url.pathname !== '/api/ws') return refuse(404, `path ${url.pathname}`);
-    if (!originAllowed(req.headers.origin, req.headers.host, o.allowedOrigins)) return refuse(403, `origin ${req.headers.origin ?? ''}`);
-    const who: Identity | null = o.tokens.identify(tokenOf(req, url));
-    if (who === null) return refuse(401, 'missing or wrong token');
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      alive.set(ws, true);
-      ws.on('pong', () => alive.set(ws, true));
-      new EngineSocket(ws, engine, who, o.limits, o.audit);
-    });
+  const server = createServer((req, res) => {
+    // a client that resets mid-answer makes these emit 'error': nothing to answer any more
+    req.on('error', () => undefined);
+    res.on('error', () => undefined);
+    handleHttp(ctx, req, res).catch((e: unknown) => failed(ctx, `HTTP ${req.method ?? '?'}`, e, res));
+  });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => undefined);
+    try {
+      upgrade(ctx, req, socket, (who) => wss.handleUpgrade(req, socket, head, (ws) => {
+        alive.set(ws, true);
+        ws.on('pong', () => alive.set(ws, true));
+        new EngineSocket(ws, engine, who, o.limits, audit);
+      }));
+    } catch (e) {
+      engine.boundary.note('WebSocket upgrade', e);
+      socket.destroy();
+    }
   });
 
   const ping = setInterval(() => {
@@ -97,11 +122,12 @@ export async function startServer(engine: Engine, o: ServerOptions): Promise<Run
     server.listen(o.port, o.host, () => resolveListen());
   });
   const addr = server.address();
-  const port = typeof addr === 'object' && addr ? addr.port : o.port;
+  listenPort = typeof addr === 'object' && addr ? addr.port : o.port;
   return {
-    server, port, url: `http://${o.host.includes(':') ? `[${o.host}]` : o.host}:${port}`,
+    server, port: listenPort, url: `http://${o.host.includes(':') ? `[${o.host}]` : o.host}:${listenPort}`,
     close: async () => {
       clearInterval(ping);
+      ctx.refusals.flush();
       for (const ws of wss.clients) ws.terminate();
       wss.close();
       await new Promise<void>((r) => server.close(() => r()));
@@ -109,71 +135,93 @@ export async function startServer(engine: Engine, o: ServerOptions): Promise<Run
   };
 }
 
-function handleHttp(engine: Engine, o: ServerOptions, req: IncomingMessage, res: ServerResponse): void {
-  const url = new URL(req.url ?? '/', 'http://localhost');
+/** An unexpected failure in a request: counted, then a 500 if nothing was answered yet, else the answer is cut. */
+function failed(ctx: Context, where: string, e: unknown, res: ServerResponse): void {
+  ctx.engine.boundary.note(where, e);
+  if (res.headersSent) res.destroy();
+  else json(res, 500, { error: 'internal error (counted in /api/health server.handlerErrors)' });
+}
+
+function upgrade(ctx: Context, req: IncomingMessage, socket: Duplex, accept: (who: Identity) => void): void {
+  const target = parseTarget(req.url);
+  const answer = (status: number): void => void socket.end(`HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? ''}\r\nConnection: close\r\n\r\n`);
+  if (typeof target === 'string') return answer(400);
+  // the socket is answered first: a failing or suppressed audit line never delays or prevents the refusal
+  const refuse = (status: number, reason: RefusalReason, detail: string): void => {
+    answer(status);
+    ctx.refusals.refuse(reason, () => `refused WebSocket from ${req.socket.remoteAddress ?? '?'}: ${detail}; user agent ${clipField(req.headers['user-agent'], 48)}`);
+  };
+  if (target.pathname !== '/api/ws') return refuse(404, 'path', `path ${clipField(target.pathname)}`);
+  if (!originAllowed(req.headers.origin, ctx.o.allowedOrigins, ctx.ownOrigins)) return refuse(403, 'origin', `origin ${clipField(req.headers.origin)}`);
+  const token = tokenOf(req, target.searchParams);
+  const who = ctx.o.tokens.identify(token);
+  // a wrong token is never written out: a near miss of a real token must not end up in a log file
+  if (who === null) return refuse(401, 'token', token === null ? 'missing token' : `wrong token (${token.length} chars)`);
+  accept(who);
+}
+
+async function handleHttp(ctx: Context, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const { engine, o } = ctx;
+  const target = parseTarget(req.url);
+  if (typeof target === 'string') return json(res, 400, { error: target === 'undecodable' ? 'the path is not valid percent-encoded UTF-8' : 'the request target is not a path' });
   if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, { error: 'method not allowed' });
-  if (url.pathname === '/api/health') {
-    const h = engine.health();
-    return json(res, 200, h);
-  }
-  if (url.pathname.startsWith('/api/')) {
-    const who = o.tokens.identify(tokenOf(req, url));
+  const { pathname } = target;
+  if (pathname === '/api/health') return json(res, 200, engine.health());
+  if (pathname.startsWith('/api/')) {
+    if (!originAllowed(req.headers.origin, o.allowedOrigins, ctx.ownOrigins)) return json(res, 403, { error: 'origin not allowed' });
+    const who = o.tokens.identify(tokenOf(req, target.searchParams));
     if (who === null) return json(res, 401, { error: 'token required' });
-    if (url.pathname === '/api/handover.html') {
-      const from = Number(url.searchParams.get('fromMs'));
-      const to = Number(url.searchParams.get('toMs'));
-      if (!Number.isFinite(from) || !Number.isFinite(to) || to <= from) return json(res, 400, { error: 'fromMs and toMs (epoch ms, fromMs < toMs) are required' });
-      const lang = url.searchParams.get('lang') === 'en' ? 'en' : 'zh';
-      engine.ops.handover(from, to, url.searchParams.get('keep') === 'true').then((r) => {
-        const rules = new Map(engine.ops.rules.map((x) => [x.id, x.title[lang]]));
-        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...SECURITY_HEADERS });
-        res.end(handoverHtml(r, lang, (id) => rules.get(id) ?? id, (key) => engine.ops.assetName(key)));
-        o.audit(`handover report ${new Date(from).toISOString()}..${new Date(to).toISOString()} sha256 ${r.sha256}`, who);
-      }, (e: unknown) => json(res, 500, { error: e instanceof Error ? e.message : String(e) }));
-      return;
-    }
-    const view = READ_API[url.pathname];
-    if (!view) return json(res, 404, { error: `no such endpoint ${url.pathname}` });
-    const params = queryParams(url);
-    const parsed = QUERY_PARAMS[view].safeParse(params);
+    if (pathname === '/api/handover.html') return handover(ctx, target, who, res);
+    const view = READ_API[pathname];
+    if (!view) return json(res, 404, { error: `no such endpoint ${pathname.slice(0, 100)}` });
+    const parsed = QUERY_PARAMS[view].safeParse(queryParams(target.searchParams));
     if (!parsed.success) return json(res, 400, { error: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
-    engine.query(view, parsed.data).then((data) => json(res, 200, { data, generatedAtMs: Date.now() }), (e: unknown) => json(res, 500, { error: e instanceof Error ? e.message : String(e) }));
+    try {
+      json(res, 200, { data: await engine.query(view, parsed.data), generatedAtMs: Date.now() });
+    } catch (e) {
+      json(res, 500, { error: e instanceof Error ? e.message : String(e) });
+    }
     return;
   }
-  serveStatic(o.staticDir, url.pathname, res);
+  serveStatic(o.staticDir, target.decodedPath, res, (e) => engine.boundary.note(`static ${clipField(pathname)}`, e));
+}
+
+const numberParam = (v: string | null): number | undefined => (v === null || v.trim() === '' ? undefined : Number(v));
+
+/** A shift's handover report as a page (the report is kept in the database with its SHA-256). */
+async function handover(ctx: Context, target: RequestTarget, who: Identity, res: ServerResponse): Promise<void> {
+  const { engine } = ctx;
+  const p = target.searchParams;
+  // the contract's bounds: an instant beyond what a Date holds is a bad request, not a failure later
+  const range = QUERY_PARAMS.handover.safeParse({ fromMs: numberParam(p.get('fromMs')), toMs: numberParam(p.get('toMs')) });
+  if (!range.success || range.data.toMs <= range.data.fromMs) return json(res, 400, { error: 'fromMs and toMs (epoch ms within ±8.64e15, fromMs < toMs) are required' });
+  const { fromMs, toMs } = range.data;
+  const lang = p.get('lang') === 'en' ? 'en' : 'zh';
+  let html: string;
+  let sha256: string;
+  try {
+    const r = await engine.ops.handover(fromMs, toMs, p.get('keep') === 'true');
+    const rules = new Map(engine.ops.rules.map((x) => [x.id, x.title[lang]]));
+    html = handoverHtml(r, lang, (id) => rules.get(id) ?? id, (key) => engine.ops.assetName(key));
+    sha256 = r.sha256;
+  } catch (e) {
+    return json(res, 500, { error: e instanceof Error ? e.message : String(e) });
+  }
+  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...SECURITY_HEADERS });
+  res.end(html);
+  ctx.audit(`handover report ${isoOf(fromMs)}..${isoOf(toMs)} sha256 ${sha256}`, who);
 }
 
 /** The read-only HTTP API for other city systems (docs/api.md): GET, token required, filters as query parameters. */
 const READ_API: Record<string, 'alarms' | 'hazards' | 'risks'> = { '/api/alarms': 'alarms', '/api/hazards': 'hazards', '/api/risks': 'risks' };
 
 /** Query parameters as the contract's types: `limit` a number, true/false booleans, everything else text. */
-function queryParams(url: URL): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of url.searchParams) {
+function queryParams(params: URLSearchParams): Record<string, unknown> {
+  // no prototype: `?__proto__=…` is just an unknown parameter for the schema to refuse
+  const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  for (const [k, v] of params) {
     if (k === 'token') continue;
     out[k] = k === 'limit' ? Number(v) : v === 'true' ? true : v === 'false' ? false : v;
   }
   return out;
-}
-
-function serveStatic(dir: string | null, pathname: string, res: ServerResponse): void {
-  if (dir === null || !existsSync(dir)) {
-    res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', ...SECURITY_HEADERS });
-    res.end('cityops engine: GET /api/health, engine API at /api/ws (token required)\n');
-    return;
-  }
-  const root = resolve(dir);
-  const rel = normalize(decodeURIComponent(pathname)).replace(/^([/\\])+/, '');
-  let file = join(root, rel === '' ? 'index.html' : rel);
-  if (!file.startsWith(root)) {
-    res.writeHead(403).end();
-    return;
-  }
-  if (!existsSync(file) || statSync(file).isDirectory()) file = join(root, 'index.html');
-  if (!existsSync(file)) {
-    res.writeHead(404).end();
-    return;
-  }
-  res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream', ...SECURITY_HEADERS });
-  createReadStream(file).pipe(res);
 }

@@ -225,6 +225,18 @@ const T = {
   th_heavy_load: { zh: '重载 90%', en: 'Heavy load 90 %' },
   th_limit: { zh: '限制', en: 'Limit' },
   th_warn: { zh: '预警', en: 'Warning' },
+  // what the renderer shows when a query fails, and the console's remaining labels
+  query_failed: { zh: '查询失败：{error}', en: 'Query failed: {error}' },
+  domain: { zh: '行业领域', en: 'Domain' },
+  asset: { zh: '设施编号', en: 'Asset' },
+  colour: { zh: '风险颜色', en: 'Colour' },
+  sort: { zh: '排序', en: 'Sort' },
+  close: { zh: '关闭', en: 'Close' },
+  kpi_average: { zh: '平均 {n}', en: 'avg {n}' },
+  kpi_average_short: { zh: '平均', en: 'avg' },
+  duration_days: { zh: '{n}天', en: '{n}d' },
+  duration_hours: { zh: '{n}小时', en: '{n}h' },
+  secret_storage: { zh: '密钥存储', en: 'Secret storage' },
 } as const satisfies Record<string, Record<Lang, string>>;
 
 export type TextKey = keyof typeof T;

@@ -56,7 +56,8 @@ describe('the closed loop in Chromium', () => {
       owner: '十堰燃气公司', supervisor: '市城管局', approver: '市住建局',
     })));
     await nc.flush();
-    const wall = await openWall(browser, `${engine.url}/?screen=overview#token=${WALL}`);
+    // debug=1: the checks read the wall's operational store through its debug hook
+    const wall = await openWall(browser, `${engine.url}/?screen=overview&debug=1#token=${WALL}`);
     const con = await openWall(browser, `${engine.url}/?view=console#token=${CONSOLE}`);
     await waitFor(async () => (await districtColour(wall.page)) === 'yellow' || null, 'baseline colour before the alarm');
 

@@ -43,7 +43,8 @@ afterAll(async () => {
   tmp.remove();
 });
 
-const url = (q: string): string => `${engine.url}/${q}#token=${TOKEN}`;
+/** The page with its debug hooks (`__charts`, `__cityops`), which the checks below read. */
+const url = (q: string): string => `${engine.url}/${q}&debug=1#token=${TOKEN}`;
 
 /** The option of the wall's chart whose element has `data-chart=kind`, read through ECharts itself. */
 async function chartOption(page: Page, kind: string): Promise<Record<string, unknown>[]> {
@@ -64,6 +65,25 @@ describe('the wall in Chromium', () => {
     expect(await page.locator('[data-link="engine"]').textContent()).toContain('正常');
     expect(errors).toEqual([]);
     await page.close();
+  });
+
+  it('keeps the debug hooks and the bench screen out of a page opened without debug=1', async () => {
+    const { page, errors } = await openWall(browser, `${engine.url}/?screen=bench24#token=${TOKEN}`);
+    await page.locator('[data-display="0"] [data-asset]').waitFor();
+    await page.locator('[data-link="engine"]').waitFor();
+    const hooks = await page.evaluate(() => ['__cityops', '__charts'].filter((k) => k in globalThis));
+    expect(hooks).toEqual([]);
+    expect(await page.locator('[data-bench24]').count()).toBe(0);
+    const scripts = await page.evaluate(() => performance.getEntriesByType('resource').map((r) => r.name).filter((n) => n.includes('Bench24')));
+    expect(scripts).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+    // with the flag, the benchmark's screen is there: 24 trend charts
+    const bench = await openWall(browser, url('?screen=bench24'));
+    await bench.page.locator('[data-bench24]').waitFor();
+    await waitFor(async () => (await chartOption(bench.page, 'trend')).length === 24 || null, '24 trend charts on the bench screen');
+    expect(bench.errors).toEqual([]);
+    await bench.page.close();
   });
 
   it('shows a reading published to NATS', async () => {

@@ -1,22 +1,28 @@
-import { getContext, setContext } from 'svelte';
+import { createContext } from 'svelte';
 import type { EngineClient } from './engineClient.svelte';
 import type { Lang } from './i18n';
 import type { OpsStore } from './opsStore.svelte';
 
-/** What every panel of a display needs: the engine, the language, the display's scale, navigation. */
+/** An asset as panels and lists name it when they open its detail. */
+export interface AssetRef {
+  domain: string;
+  district: string;
+  asset: string;
+}
+
+/** What every panel of a display (or of the console) needs: the engine, the language, the scale, navigation. */
 export interface WallContext {
   client: EngineClient;
   /** Alarms, hazards and risk shared by every display of the page. */
   ops: OpsStore;
   lang: () => Lang;
   scale: number;
-  openAsset: (a: { domain: string; district: string; asset: string }) => void;
+  openAsset: (a: AssetRef) => void;
   /** The registry's name of an asset (its id when unknown). */
   assetName: (domain: string, district: string, asset: string) => string;
   /** Expected data interval per domain (ms), from the engine's feed freshness. */
   expectedIntervalMs: (domain: string) => number;
 }
 
-const KEY = Symbol('wall');
-export const setWall = (w: WallContext): WallContext => setContext(KEY, w);
-export const getWall = (): WallContext => getContext<WallContext>(KEY);
+// typed by construction: `getWall` throws, naming the mistake, in a component no display or console wraps
+export const [getWall, setWall] = createContext<WallContext>();

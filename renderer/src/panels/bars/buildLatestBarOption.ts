@@ -1,12 +1,7 @@
 import type { ChartOption } from '../../lib/chart.svelte';
+import type { Threshold } from '../metricPanel';
 import { RISK_COLORS, THEME } from '../theme';
-import type { Threshold } from '../trend/buildTrendOption';
-
-export interface LatestRow {
-  label: string;
-  value: number;
-  key: string;
-}
+import type { LatestRow } from './definition';
 
 /** The assets with the highest current value of a metric, coloured by the threshold they pass. */
 export function buildLatestBarOption(rows: LatestRow[], thresholds: Threshold[], unit: string, stale: boolean, noDataText: string, limit = 10): ChartOption {

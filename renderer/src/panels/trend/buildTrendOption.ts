@@ -1,12 +1,6 @@
 import type { ChartOption } from '../../lib/chart.svelte';
-import { THEME, RISK_COLORS, type Severity } from '../theme';
-
-export interface Threshold {
-  value: number;
-  /** Text already in the wall's language (screens keep i18n keys and translate them). */
-  label: string;
-  severity: Severity;
-}
+import type { Threshold } from '../metricPanel';
+import { THEME, RISK_COLORS } from '../theme';
 
 export interface TrendData {
   t: number[];

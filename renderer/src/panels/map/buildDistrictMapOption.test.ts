@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { RISK_COLORS, THEME } from '../theme';
+import { buildDistrictMapOption, levelFromCounts } from './buildDistrictMapOption';
+
+describe('buildDistrictMapOption', () => {
+  const districts = [
+    { code: '420302', name: '茅箭区', level: levelFromCounts({ red: 0, orange: 2, yellow: 5, blue: 1 }), detail: '' },
+    { code: '420303', name: '张湾区', level: levelFromCounts({ red: 0, orange: 0, yellow: 0, blue: 0 }), detail: '' },
+  ];
+  type MapOpt = { geo: { regions: { name: string; itemStyle: { areaColor: string } }[] }; series: { id: string; data: unknown[] }[] };
+
+  it('colours each district by its highest level', () => {
+    expect(districts.map((d) => d.level)).toEqual(['orange', 'none']);
+    const m = buildDistrictMapOption(districts, [], false) as unknown as MapOpt;
+    expect(m.geo.regions).toMatchObject([{ name: '茅箭区', itemStyle: { areaColor: RISK_COLORS.orange } }, { name: '张湾区', itemStyle: { areaColor: RISK_COLORS.none } }]);
+  });
+
+  it('colours assets by their risk and rings the ones with a standing alarm', () => {
+    const markers = [
+      { name: 'a', lon: 110.8, lat: 32.6, key: 'gas/420302/a', level: 'red' as const, alarm: true },
+      { name: 'b', lon: 110.9, lat: 32.6, key: 'gas/420302/b', level: 'yellow' as const },
+      { name: 'c', lon: 110.7, lat: 32.6, key: 'gas/420302/c', level: 'none' as const },
+    ];
+    const m = buildDistrictMapOption(districts, markers, false) as unknown as { series: { id: string; data: { key: string; alarm: boolean; itemStyle: { color: string; borderColor: string } }[]; symbolSize: (v: unknown, p: { data: unknown }) => number }[] };
+    const s = m.series.find((x) => x.id === 'assets');
+    expect(s?.data.map((d) => [d.key, d.itemStyle.color, d.itemStyle.borderColor])).toEqual([
+      ['gas/420302/a', RISK_COLORS.red, '#ffffff'], ['gas/420302/b', RISK_COLORS.yellow, '#000'], ['gas/420302/c', '#9fd3ff', '#000'],
+    ]);
+    expect(s?.data.map((d) => s.symbolSize(null, { data: d }))).toEqual([16, 5, 4]);
+  });
+
+  it('draws everything grey when the data is stale, and works with no assets', () => {
+    const m = buildDistrictMapOption(districts, [], true) as unknown as MapOpt;
+    expect(m.geo.regions.every((r) => r.itemStyle.areaColor === THEME.stale)).toBe(true);
+    expect(m.series.find((s) => s.id === 'assets')?.data).toEqual([]);
+  });
+});

@@ -1,0 +1,32 @@
+import type { MetricPanel } from '../metricPanel';
+
+const HOUR = 3_600_000;
+
+/** A trend panel: a metric over the last hours, of one asset or district or of the whole domain. */
+export interface TrendDefinition {
+  spec: MetricPanel;
+  hours: number;
+  resolution: '1m' | '1h';
+  asset?: string | undefined;
+  district?: string | undefined;
+}
+
+/** The parameters of the engine's `series` query for the panel, as of `nowMs` (engine time). */
+export function seriesParams(d: TrendDefinition, nowMs: number): Record<string, unknown> {
+  return {
+    metric: d.spec.metric, domain: d.spec.domain, resolution: d.resolution,
+    ...(d.asset ? { asset: d.asset } : {}), ...(d.district ? { district: d.district } : {}),
+    fromMs: nowMs - d.hours * HOUR,
+  };
+}
+
+/** One bucket of the series, in milliseconds. */
+export const bucketMs = (resolution: TrendDefinition['resolution']): number => (resolution === '1h' ? HOUR : 60_000);
+
+/**
+ * Stale once nothing newer came for several feed intervals (a bucket is complete at its end), or
+ * when the engine link is down while old data is on screen.
+ */
+export function trendIsStale(lastBucketEndMs: number | null, nowMs: number, bucket: number, expectedIntervalMs: number, hasData: boolean, linkOpen: boolean): boolean {
+  return (lastBucketEndMs !== null && nowMs - Math.min(lastBucketEndMs, nowMs) > Math.max(bucket * 2, expectedIntervalMs * 3)) || (hasData && !linkOpen);
+}

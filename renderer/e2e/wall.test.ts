@@ -69,8 +69,8 @@ describe('the wall in Chromium', () => {
 
   it('keeps the debug hooks and the bench screen out of a page opened without debug=1', async () => {
     const { page, errors } = await openWall(browser, `${engine.url}/?screen=bench24#token=${TOKEN}`);
-    await page.locator('[data-display="0"] [data-asset]').waitFor();
-    await page.locator('[data-link="engine"]').waitFor();
+    // the page is mounted (the hooks would be set by now) and shows the asset screen in the bench screen's place
+    await page.locator('[data-display="0"][data-showing="bench24"] [data-asset]').waitFor();
     const hooks = await page.evaluate(() => ['__cityops', '__charts'].filter((k) => k in globalThis));
     expect(hooks).toEqual([]);
     expect(await page.locator('[data-bench24]').count()).toBe(0);

@@ -12,7 +12,7 @@ import { buildCity } from '../sim/city.js';
 import { SCENARIOS, scenariosOf } from '../sim/scenarios.js';
 import { CitySimulator, DEFAULT_SIM } from '../sim/simulator.js';
 import { runDemo } from './demoCommand.js';
-import { onShutdown, startServe } from './serveCommand.js';
+import { engineFiles, onShutdown, startServe } from './serveCommand.js';
 
 const USAGE = `cityops <command> [options]
 
@@ -25,7 +25,7 @@ const USAGE = `cityops <command> [options]
   demo       [--port N] [--rate N] [--assets N] [--scenario NAME]... [--db FILE]
              starts a private nats-server (or the in-process feed), the engine, the server and the simulator
   schemas    <dir>   writes the feed contract's JSON Schemas
-  audit verify <file>  checks the hash chain of an audit log (default .cityops/audit.log)
+  audit verify [<file>]  checks the hash chain of an audit log (default: <db>.audit.log of --db)
   handover   --url http://127.0.0.1:8640 --token T --from ISO --to ISO [--out FILE.pdf] [--lang zh|en]
              prints a shift's handover report to PDF with the local Chromium (the report is kept in the database)
 
@@ -130,10 +130,13 @@ export async function main(argv: string[]): Promise<void> {
       return;
     }
     case 'audit': {
-      if (positionals[0] !== 'verify') throw new Error('usage: cityops audit verify <file>');
-      const file = positionals[1] ?? '.cityops/audit.log';
+      if (positionals[0] !== 'verify') throw new Error('usage: cityops audit verify [<file>]');
+      // the default: the audit log beside the configured database (--db, CITYOPS_DB, config file)
+      const file = positionals[1] ?? engineFiles(resolveServeSettings(flags).engine.db).auditFile;
       const v = verifyAuditLog(file);
       console.log(v.ok ? `${file}: ${v.entries} entries, chain intact` : `${file}: ${v.entries} entries, ${v.problems.length} problems:\n  ${v.problems.join('\n  ')}`);
+      for (const t of v.tornLines) console.log(`  line ${t.line}: a torn line (${t.bytes} bytes) from a write that did not finish, closed and noted by the next entry`);
+      if (v.tornTail) console.log(`  line ${v.tornTail.line}: a torn tail (${v.tornTail.bytes} bytes without an end) from a write that did not finish (crash or full disk), not an edit; the engine's next audit entry closes and notes it`);
       if (!v.ok) process.exit(3);
       return;
     }

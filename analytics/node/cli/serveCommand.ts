@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { packageRoot } from '../paths.js';
 import { startEngine, type Engine } from '../engine.js';
 import type { FeedSource } from '../feeds/feedSource.js';
@@ -16,22 +16,38 @@ export interface Served {
   server: RunningServer;
   token: string;
   tokenFile: string;
+  auditFile: string;
   devices: DevicesFile;
   devicesFile: string;
   stop(): Promise<void>;
 }
 
 /**
+ * The files an engine keeps beside its database, named after the database file: two engines with
+ * different `--db` files in one directory must not overwrite each other's admin token nor
+ * interleave one audit chain. The devices file stays one per directory (`devices.json`): it lists
+ * the site's screens and workstations, which are the same whichever engine they talk to, it is only
+ * written when absent (exclusively), and engines on one site sharing it is what the operator wants.
+ */
+export function engineFiles(db: string): { tokenFile: string; auditFile: string; devicesFile: string } {
+  const dir = dirname(db);
+  const name = basename(db);
+  return { tokenFile: join(dir, `${name}.token`), auditFile: join(dir, `${name}.audit.log`), devicesFile: join(dir, 'devices.json') };
+}
+
+function readDevices(file: string): DevicesFile {
+  const parsed = DevicesFileSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  if (!parsed.success) throw new Error(`devices file ${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return parsed.data;
+}
+
+/**
  * The devices and their tokens: from the devices file when given, otherwise one per role is made
  * (wall-1, console-1, console-2, analyst-1) and kept beside the database so they survive restarts.
  */
-export function loadDevices(path: string | undefined, dbDir: string): { devices: DevicesFile; file: string } {
-  const file = path ?? join(dbDir, 'devices.json');
-  if (existsSync(file)) {
-    const parsed = DevicesFileSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-    if (!parsed.success) throw new Error(`devices file ${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-    return { devices: parsed.data, file };
-  }
+export function loadDevices(path: string | undefined, db: string): { devices: DevicesFile; file: string } {
+  const file = path ?? engineFiles(db).devicesFile;
+  if (existsSync(file)) return { devices: readDevices(file), file };
   if (path !== undefined) throw new Error(`devices file ${path} does not exist`);
   const devices: DevicesFile = [
     { device: 'wall-1', role: 'wall', token: AccessTokens.generate() },
@@ -39,7 +55,13 @@ export function loadDevices(path: string | undefined, dbDir: string): { devices:
     { device: 'console-2', role: 'shift_leader', token: AccessTokens.generate() },
     { device: 'analyst-1', role: 'analyst', token: AccessTokens.generate() },
   ];
-  writeFileSync(file, `${JSON.stringify(devices, null, 2)}\n`, { mode: 0o600 });
+  try {
+    // exclusive: of two engines starting together in one directory, one writes and the other reads its file
+    writeFileSync(file, `${JSON.stringify(devices, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return { devices: readDevices(file), file };
+    throw e;
+  }
   return { devices, file };
 }
 
@@ -50,15 +72,19 @@ export async function startServe(s: ServeSettings, memoryFeed?: FeedSource): Pro
   const tokens = new AccessTokens();
   tokens.add(token, 'admin', 'admin');
   if (s.wallToken) tokens.add(s.wallToken, 'wall', 'wall');
-  const dbDir = dirname(s.engine.db);
-  const { devices, file: devicesFile } = loadDevices(s.devices, dbDir);
+  const { tokenFile, auditFile } = engineFiles(s.engine.db);
+  const { devices, file: devicesFile } = loadDevices(s.devices, s.engine.db);
   for (const d of devices) tokens.add(d.token, d.role, d.device);
-  const tokenFile = join(dbDir, 'token');
   writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
   // every action and every refusal at the engine API goes into the hash-chained audit log, under the device that did it
-  const auditLog = new AuditLog(join(dbDir, 'audit.log'));
+  const auditLog = new AuditLog(auditFile);
   const audit = (line: string, who?: { device: string; role: string }): void => {
-    auditLog.append(who ? `${who.device}/${who.role}` : 'engine-api', line, /^(refused|dropped|closed)/.test(line) ? 'refused' : 'done');
+    try {
+      auditLog.append(who ? `${who.device}/${who.role}` : 'engine-api', line, /^(refused|dropped|closed|suppressed)/.test(line) ? 'refused' : 'done');
+    } catch (e) {
+      // a full disk or an I/O error: the log is left whole (AuditLog cuts back), the failure is counted in health
+      engine.boundary.note('audit write', e);
+    }
   };
   let server: RunningServer;
   try {
@@ -68,7 +94,7 @@ export async function startServe(s: ServeSettings, memoryFeed?: FeedSource): Pro
     throw e;
   }
   return {
-    engine, server, token, tokenFile, devices, devicesFile,
+    engine, server, token, tokenFile, auditFile, devices, devicesFile,
     stop: async () => {
       await server.close();
       await engine.stop();
@@ -76,12 +102,37 @@ export async function startServe(s: ServeSettings, memoryFeed?: FeedSource): Pro
   };
 }
 
-export function onShutdown(fn: () => Promise<void>): void {
-  let stopping = false;
+/** How long a graceful stop may take before the process exits anyway (CITYOPS_SHUTDOWN_DEADLINE_MS). */
+export const DEFAULT_SHUTDOWN_DEADLINE_MS = 10_000;
+
+export function shutdownDeadlineMs(env: NodeJS.ProcessEnv = process.env): number {
+  const text = env['CITYOPS_SHUTDOWN_DEADLINE_MS'];
+  if (text === undefined || text === '') return DEFAULT_SHUTDOWN_DEADLINE_MS;
+  const ms = Number(text);
+  if (!Number.isFinite(ms) || ms < 0) throw new Error(`CITYOPS_SHUTDOWN_DEADLINE_MS must be a non-negative number of ms, got ${text}`);
+  return ms;
+}
+
+/**
+ * On SIGTERM or SIGINT: a graceful stop (the last batch committed, connections closed), but within
+ * a deadline. A supervisor that sent SIGTERM wants the process gone in seconds even under load; what
+ * DuckDB committed is durable, and the feed redelivers what was not, so exiting at the deadline
+ * loses nothing committed. A second signal exits at once.
+ */
+export function onShutdown(fn: () => Promise<void>, deadlineMs: number = shutdownDeadlineMs()): void {
+  let stopping: string | null = null;
   const handler = (sig: string): void => {
-    if (stopping) return;
-    stopping = true;
+    if (stopping !== null) {
+      console.error(`${sig} during the stop after ${stopping}: exiting now`);
+      process.exit(1);
+    }
+    stopping = sig;
     console.log(`\n${sig}: stopping (committing what was taken)...`);
+    // not unref'd: the deadline holds the process until it fires or the stop finishes
+    setTimeout(() => {
+      console.error(`${sig}: the graceful stop did not finish within ${deadlineMs} ms (queries or a commit still running); exiting without it, committed data is durable`);
+      process.exit(1);
+    }, deadlineMs);
     fn().then(() => process.exit(0), (e: unknown) => {
       console.error(e);
       process.exit(1);

@@ -1,0 +1,87 @@
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { verifyAuditLog } from '../audit/auditLog.js';
+import { resolveServeSettings } from '../config.js';
+import { MemoryFeed } from '../feeds/memorySource.js';
+import { packageRoot } from '../paths.js';
+import { builtCli } from '../testing/engineProcess.js';
+import { tempDir, waitFor } from '../testing/harness.js';
+import { startServe, type Served } from './serveCommand.js';
+
+const tmp = tempDir('cityops-serve-');
+afterAll(() => tmp.remove());
+
+/** The status of a WebSocket upgrade without a token. */
+function refusedUpgrade(url: string): Promise<number> {
+  const ws = new WebSocket(url);
+  return new Promise((resolve, reject) => {
+    ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+    ws.once('open', () => reject(new Error('accepted without a token')));
+    ws.once('error', reject);
+  });
+}
+
+async function serveOn(db: string): Promise<Served> {
+  const s = resolveServeSettings({ db, port: '0' }, {});
+  s.engine.nats = null;
+  return startServe(s, new MemoryFeed());
+}
+
+describe('two engines with different databases in one directory', () => {
+  it('keep their own admin token and their own audit chain', async () => {
+    const a = await serveOn(join(tmp.dir, 'a.duckdb'));
+    const b = await serveOn(join(tmp.dir, 'b.duckdb'));
+    try {
+      expect(a.tokenFile).not.toBe(b.tokenFile);
+      expect(readFileSync(a.tokenFile, 'utf8').trim()).toBe(a.token);
+      expect(readFileSync(b.tokenFile, 'utf8').trim()).toBe(b.token);
+      for (let i = 0; i < 4; i++) {
+        for (const s of [a, b]) expect(await refusedUpgrade(`${s.server.url.replace('http', 'ws')}/api/ws`)).toBe(401);
+      }
+      expect(a.auditFile).not.toBe(b.auditFile);
+      for (const s of [a, b]) expect(verifyAuditLog(s.auditFile)).toMatchObject({ ok: true, entries: 4, problems: [] });
+      // one devices file for the site: both engines admit the same screens
+      expect(a.devicesFile).toBe(b.devicesFile);
+      expect(a.devices).toEqual(b.devices);
+    } finally {
+      await a.stop();
+      await b.stop();
+    }
+  });
+});
+
+/** A process that installs onShutdown around a stop that never finishes, as an engine under load might. */
+function stuckStopper(deadlineMs: number): { proc: ReturnType<typeof spawn>; output: () => string; exited: Promise<number | null> } {
+  builtCli();
+  const module = join(packageRoot(), 'dist/analytics/node/cli/serveCommand.js');
+  const code = `import { onShutdown } from ${JSON.stringify(module)}; onShutdown(() => new Promise(() => {})); setInterval(() => {}, 1000); console.log('ready');`;
+  const proc = spawn(process.execPath, ['--input-type=module', '-e', code], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CITYOPS_SHUTDOWN_DEADLINE_MS: String(deadlineMs) } });
+  let out = '';
+  proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  proc.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((r) => proc.once('exit', (c) => r(c)));
+  return { proc, output: () => out, exited };
+}
+
+describe('stopping on SIGTERM', () => {
+  it('exits non-zero at the deadline when the graceful stop does not finish, saying why', async () => {
+    const p = stuckStopper(300);
+    await waitFor(() => p.output().includes('ready'), 'ready');
+    p.proc.kill('SIGTERM');
+    expect(await p.exited).toBe(1);
+    expect(p.output()).toMatch(/did not finish within 300 ms/);
+  });
+
+  it('exits at once on a second signal', async () => {
+    const p = stuckStopper(3_600_000);
+    await waitFor(() => p.output().includes('ready'), 'ready');
+    p.proc.kill('SIGTERM');
+    await waitFor(() => p.output().includes('stopping'), 'stopping');
+    p.proc.kill('SIGINT');
+    expect(await p.exited).toBe(1);
+    expect(p.output()).toMatch(/SIGINT during the stop after SIGTERM/);
+  });
+});

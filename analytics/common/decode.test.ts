@@ -111,6 +111,14 @@ describe('decodeMessage on hostile nesting', () => {
     }
   });
 
+  it('ignores the unknown fields of a valid reading whatever their nesting (they are never read), and survives the deepest nesting 64 KiB holds', () => {
+    const extra = `${'['.repeat(20_000)}${']'.repeat(20_000)}`;
+    const d = decodeText(tel, `[{"id":"a","ts":${NOW - 1000},"metric":"m","value":1,"extra":${extra}}]`);
+    expect(d.kind === 'telemetry' && d.readings.map((r) => r.id)).toEqual(['a']);
+    expect(reasons(decodeText(tel, '['.repeat(65_536)))).toEqual(['invalid_json']);
+    expect(reasons(decodeText(tel, '['.repeat(32_768) + ']'.repeat(32_768)))).toEqual(['too_deep']);
+  });
+
   it('never throws on nesting of any depth, shape and position', () => {
     const subjects = fc.constantFrom(tel, 'city.event.water.420302', 'city.asset.bridge.420381.b1', 'city.inspection.park.420325');
     const opener = fc.constantFrom('[', '{"a":', '{"value":', '{"id":"x","ts":1,"metric":"m","value":');

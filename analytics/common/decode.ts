@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { Domain, FeedKind } from './city.js';
 import {
   AssetSchema, EventSchema, InspectionSchema, MAX_READINGS_PER_MESSAGE, ReadingSchema,
-  type AssetRecord, type CityEvent, type Inspection,
+  type AssetRecord, type CityEvent, type Inspection, type Reading,
 } from './feedSchemas.js';
 import { scanJson, type JsonShape } from './jsonScan.js';
 import { rfc3339Ms } from './rfc3339.js';
@@ -121,30 +121,59 @@ interface Judge {
   unicode: boolean;
 }
 
+function refused<T>(reason: QuarantineReason, detail: string, payloadText: () => string): Checked<T> {
+  return { ok: false, rejection: { reason, detail, payload: payloadText() } };
+}
+
 function check<T extends { ts: string | number }>(
   schema: z.ZodType<T>, raw: unknown, j: Judge, payloadText: () => string, expires: boolean,
 ): Checked<T> {
-  const no = (reason: QuarantineReason, detail: string): Checked<T> => ({ ok: false, rejection: { reason, detail, payload: payloadText() } });
   const nf = firstNonFinite(raw);
-  if (nf !== null) return no('non_finite', `${nf} is not a finite number`);
+  if (nf !== null) return refused('non_finite', `${nf} is not a finite number`, payloadText);
   const r = schema.safeParse(raw);
-  if (!r.success) return no('schema', issueText(r.error));
+  if (!r.success) return refused('schema', issueText(r.error), payloadText);
   if (j.unicode) {
     const field = illFormedField(r.data);
-    if (field !== null) return no('invalid_unicode', `${field} holds an unpaired surrogate (text that is not valid Unicode)`);
+    if (field !== null) return refused('invalid_unicode', `${field} holds an unpaired surrogate (text that is not valid Unicode)`, payloadText);
   }
   const tsMs = timestampMs(r.data.ts);
-  if (!Number.isFinite(tsMs)) return no('bad_timestamp', `ts ${String(r.data.ts)} is not a valid instant`);
-  if (tsMs > j.nowMs + MAX_FUTURE_MS) return no('future_ts', `ts is ${Math.round((tsMs - j.nowMs) / 1000)} s in the future`);
-  if (expires && tsMs < j.oldestMs) return no('expired', `ts is ${Math.round((j.oldestMs - tsMs) / 3_600_000)} h older than the retention keeps`);
+  if (!Number.isFinite(tsMs)) return refused('bad_timestamp', `ts ${String(r.data.ts)} is not a valid instant`, payloadText);
+  if (tsMs > j.nowMs + MAX_FUTURE_MS) return refused('future_ts', `ts is ${Math.round((tsMs - j.nowMs) / 1000)} s in the future`, payloadText);
+  if (expires && tsMs < j.oldestMs) return refused('expired', `ts is ${Math.round((j.oldestMs - tsMs) / 3_600_000)} h older than the retention keeps`, payloadText);
   return { ok: true, value: r.data, tsMs };
+}
+
+/** A `\u` escape of a surrogate code unit: the only way JSON text read as UTF-8 can carry an unpaired one. */
+const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
+
+/**
+ * The text's shape, measured once and only when a record is refused: a refused record is kept as
+ * its own slice of the text, and its nesting decides whether the reason is `too_deep`.
+ */
+class Shape {
+  private shape: JsonShape | null = null;
+  constructor(private readonly text: string) {}
+
+  get(): JsonShape {
+    this.shape ??= scanJson(this.text);
+    return this.shape;
+  }
+
+  /** A refused whole message: too_deep when it nests deeper than the limit, else the refusal as it is. */
+  judge(r: Rejection): Rejection {
+    return this.get().depth > MAX_DEPTH ? { reason: 'too_deep', detail: `nesting deeper than ${MAX_DEPTH} levels`, payload: r.payload } : r;
+  }
 }
 
 /**
  * Turns one NATS message into what ingest stores or quarantines. Never throws: every failure is a
- * rejection with a reason code, and an array of readings is judged element by element. Nothing
- * recursive touches the input before its nesting is measured, and a rejected element is kept as
- * its own slice of the text, never serialised again.
+ * rejection with a reason code, and an array of readings is judged element by element.
+ *
+ * Nothing recursive ever touches the input: JSON.parse is iterative (it survives the deepest
+ * nesting 64 KiB can hold), the checks read only the top level and the schema's own fields (a
+ * record's unknown fields are never read, whatever their shape), and a refused record is kept as
+ * its own slice of the text, never serialised again. Nesting is measured by a non-recursive scan of
+ * the text, done only for a refused message (the common, valid message pays nothing for it).
  */
 export function decodeMessage(subject: string, data: Uint8Array, nowMs: number, options: DecodeOptions = {}): Decoded {
   if (data.byteLength > MAX_MESSAGE_BYTES) {
@@ -158,21 +187,19 @@ export function decodeMessage(subject: string, data: Uint8Array, nowMs: number, 
   }
   const where = parseSubject(subject);
   if (!where.ok) return reject(where.reason, where.detail, text);
-  const shape = scanJson(text);
-  // a telemetry array may hold a too-deep element among good ones: those are judged one by one
-  const elementwise = where.kind === 'telemetry' && shape.starts.length > 0;
-  if (shape.depth > MAX_DEPTH && !elementwise) return reject('too_deep', `nesting deeper than ${MAX_DEPTH} levels`, text);
   let raw: unknown;
   try {
-    // JSON.parse itself is iterative: it survives nesting that JSON.stringify or a walk would not
     raw = JSON.parse(text);
   } catch (e) {
     return reject('invalid_json', e instanceof Error ? e.message : 'invalid JSON', text);
   }
   const base = { domain: where.domain, district: where.district };
-  const judge: Judge = { nowMs, oldestMs: options.oldestMs ?? -Infinity, unicode: shape.surrogateEscape };
+  const unicode = text.includes('\\u') && SURROGATE_ESCAPE.test(text);
+  const judge: Judge = { nowMs, oldestMs: options.oldestMs ?? -Infinity, unicode };
+  const shape = new Shape(text);
   if (where.kind === 'telemetry') return decodeTelemetry(where.asset ?? '', base, raw, text, shape, judge);
-  return decodeRecord(where.kind, where.asset, base, raw, text, judge);
+  const d = decodeRecord(where.kind, where.asset, base, raw, text, judge);
+  return d.kind === 'rejected' ? { kind: 'rejected', rejections: d.rejections.map((r) => shape.judge(r)) } : d;
 }
 
 function decodeRecord(kind: Exclude<FeedKind, 'telemetry'>, asset: string | null, base: Where, raw: unknown, text: string, j: Judge): Decoded {
@@ -198,30 +225,40 @@ function decodeRecord(kind: Exclude<FeedKind, 'telemetry'>, asset: string | null
   }
 }
 
-function decodeTelemetry(asset: string, base: Where, raw: unknown, text: string, shape: JsonShape, j: Judge): Decoded {
+/** An array element's payload is its slice of the text, cut only once it is refused. */
+const noPayload = (): string => '';
+
+function decodeTelemetry(asset: string, base: Where, raw: unknown, text: string, shape: Shape, j: Judge): Decoded {
   const isArray = Array.isArray(raw);
-  const items: unknown[] = isArray ? raw : [raw];
-  if (isArray && items.length === 0) return reject('empty_batch', 'an array of readings must not be empty', text);
+  if (!isArray) {
+    const c = check(ReadingSchema, raw, j, () => text, true);
+    if (!c.ok) return { kind: 'telemetry', ...base, asset, readings: [], rejections: [shape.judge(c.rejection)] };
+    return { kind: 'telemetry', ...base, asset, readings: [reading(c.value, c.tsMs)], rejections: [] };
+  }
+  const items: unknown[] = raw;
+  if (items.length === 0) return reject('empty_batch', 'an array of readings must not be empty', text);
   if (items.length > MAX_READINGS_PER_MESSAGE) {
     return reject('too_many_readings', `${items.length} readings > ${MAX_READINGS_PER_MESSAGE}`, text);
   }
-  // the scan and the parse see the same elements of text that parses; anything else is not trusted
-  if (isArray && shape.starts.length !== items.length) return reject('too_deep', 'the array could not be measured element by element', text);
   const readings: DecodedReading[] = [];
   const rejections: Rejection[] = [];
   for (let i = 0; i < items.length; i++) {
-    const own = (): string => (isArray ? text.slice(shape.starts[i], shape.ends[i]) : text);
-    if (isArray && (shape.depths[i] ?? 0) > MAX_DEPTH - 1) {
-      rejections.push({ reason: 'too_deep', detail: `element ${i} nests deeper than ${MAX_DEPTH - 1} levels`, payload: own() });
+    const c = check(ReadingSchema, items[i], j, noPayload, true);
+    if (c.ok) {
+      readings.push(reading(c.value, c.tsMs));
       continue;
     }
-    const c = check(ReadingSchema, items[i], j, own, true);
-    if (!c.ok) {
-      rejections.push(c.rejection);
-      continue;
-    }
-    const r = c.value;
-    readings.push({ id: r.id, tsMs: c.tsMs, metric: r.metric, value: r.value, unit: r.unit ?? null, quality: r.quality ?? 'good' });
+    // the scan and the parse see the same elements of text that parses; anything else is not trusted
+    const s = shape.get();
+    if (s.starts.length !== items.length) return reject('too_deep', 'the array could not be measured element by element', text);
+    const payload = text.slice(s.starts[i], s.ends[i]);
+    rejections.push((s.depths[i] ?? 0) > MAX_DEPTH - 1
+      ? { reason: 'too_deep', detail: `element ${i} nests deeper than ${MAX_DEPTH - 1} levels`, payload }
+      : { ...c.rejection, payload });
   }
   return { kind: 'telemetry', ...base, asset, readings, rejections };
+}
+
+function reading(r: Reading, tsMs: number): DecodedReading {
+  return { id: r.id, tsMs, metric: r.metric, value: r.value, unit: r.unit ?? null, quality: r.quality ?? 'good' };
 }

@@ -1,4 +1,7 @@
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
+import { malformedSamples } from '../../common/malformedSamples.js';
+import { poisonSamples } from '../../common/poisonSamples.js';
 import { defaultEngineConfig, startEngine, type Engine } from '../engine.js';
 import { MemoryFeed } from '../feeds/memorySource.js';
 import { Database } from '../store/database.js';
@@ -83,6 +86,43 @@ describe('ingest with messages that must not stop it', () => {
     await caughtUp(engine, 3);
     expect(engine.health().ingest).toMatchObject({ received: 3, stored: 1, quarantined: 2 });
     expect(await rows(engine, 'SELECT reason FROM quarantine')).toEqual([{ reason: 'expired' }, { reason: 'expired' }]);
+  });
+});
+
+describe('ingest of poison mixed into valid traffic', () => {
+  it('stores every valid reading once, quarantines every bad one with its reason, and the counters add up, in any order', async () => {
+    const { engine, feed } = await memoryEngine();
+    let run = 0;
+    let expected = { received: 0, stored: 0, quarantined: 0 };
+    await fc.assert(fc.asyncProperty(fc.shuffledSubarray([...Array(60).keys()], { minLength: 1, maxLength: 60 }), async (order) => {
+      run++;
+      const now = Date.now();
+      const bad = [...malformedSamples(now, `mix${run}`), ...poisonSamples(now, `mix${run}`, engine.config.retention.rawDays)];
+      const reasons: Record<string, number> = {};
+      for (const i of order) {
+        const s = bad[i % bad.length];
+        if (i < bad.length && s) {
+          await feed.publish(s.subject, s.data);
+          expected.received += s.rows + s.validReadings;
+          expected.stored += s.validReadings;
+          expected.quarantined += s.rows;
+          reasons[s.reason] = (reasons[s.reason] ?? 0) + s.rows;
+        } else {
+          await send(feed, `city.telemetry.water.420302.v${i % 3}`, JSON.stringify({ id: `mix${run}-v${i}`, ts: now - 1000, metric: 'pressure_mpa', value: i }));
+          expected.received++;
+          expected.stored++;
+        }
+      }
+      await caughtUp(engine, expected.received);
+      const h = engine.health().ingest;
+      expect({ received: h.received, stored: h.stored, quarantined: h.quarantined, duplicates: h.duplicates, running: h.running })
+        .toEqual({ ...expected, duplicates: 0, running: true });
+      const valid = await rows(engine, `SELECT count(*)::INTEGER AS n FROM readings WHERE msg_id LIKE 'mix${run}-v%'`);
+      expect(valid[0]?.['n']).toBe(order.filter((i) => i >= bad.length).length);
+    }), { numRuns: 8, seed: 20261127 });
+    const q = await rows(engine, 'SELECT count(*)::INTEGER AS n FROM quarantine');
+    expect(q[0]?.['n']).toBe(expected.quarantined);
+    expected = { received: 0, stored: 0, quarantined: 0 };
   });
 });
 

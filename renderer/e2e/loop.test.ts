@@ -127,10 +127,10 @@ describe('the closed loop in Chromium', () => {
     expect(refused).toMatch(/forbidden/);
     expect(wall.errors).toEqual([]);
     expect(con.errors).toEqual([]);
-    const audit = readFileSync(`${tmp.dir}/audit.log`, 'utf8');
+    const audit = readFileSync(`${tmp.dir}/loop.duckdb.audit.log`, 'utf8');
     expect(audit).toMatch(/"actor":"wall-1\/wall".*refused alarm.ack/);
     expect(audit).toMatch(/"actor":"console-1\/shift_leader".*hazard.verify/);
-    expect(verifyAuditLog(`${tmp.dir}/audit.log`).ok).toBe(true);
+    expect(verifyAuditLog(`${tmp.dir}/loop.duckdb.audit.log`).ok).toBe(true);
     // a construction site in the registry is classified by the national rules in its history drawer
     nc.publish(`city.asset.construction.${D}.pit-loop`, enc.encode(JSON.stringify({
       id: 'pit-loop', ts: Date.now() - 1000, name: '茅箭区深基坑(测试)', kind: 'foundation_pit', lat: 32.63, lon: 110.8,

@@ -58,6 +58,20 @@ describe('hostile requests against a running engine process', () => {
     expect((await engine.health()).ok).toBe(true);
   });
 
+  it('survives clients that reset the connection in the middle of their request or its answer', async () => {
+    const requests = ['GET /api/health HTTP/1.1\r\nHost: x\r\n\r\n', `GET /api/handover.html?fromMs=0&toMs=86400000&token=${WALL} HTTP/1.1\r\nHost: x\r\n\r\n`, `GET /api/ws?token=${WALL} HTTP/1.1\r\nHost: x\r\n${UPGRADE}\r\n`, 'GET /api/ws HTTP/1.1\r\nHost: x\r\nConnection: Upg'];
+    await Promise.all(Array.from({ length: 100 }, (_, i) => new Promise<void>((resolve) => {
+      const s = connect({ port, host: '127.0.0.1' }, () => {
+        s.write(requests[i % requests.length]!);
+        // an RST, not a FIN: the server meets ECONNRESET on whatever it is doing then
+        setImmediate(() => s.resetAndDestroy());
+      });
+      s.on('error', () => undefined);
+      s.on('close', () => resolve());
+    })));
+    expect((await engine.health()).ok).toBe(true);
+  });
+
   it('is still the same process, alive and answering, after all of them', async () => {
     expect(engine.proc.exitCode).toBeNull();
     expect(engine.proc.signalCode).toBeNull();

@@ -86,6 +86,41 @@ describe('the wall in Chromium', () => {
     await bench.page.close();
   });
 
+  it('shows a failed query on the panel and in the console list that asked it, and clears it with the next answer', async () => {
+    // the engine link, with every `series` and `risks` query answered by a refusal while `failing` holds
+    let failing = true;
+    const open = async (q: string): Promise<Awaited<ReturnType<typeof openWall>>> => {
+      const page = await browser.newPage({ viewport: { width: 1920, height: 1080 }, timezoneId: 'Asia/Shanghai', locale: 'zh-CN' });
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(String(e)));
+      await page.routeWebSocket(/\/api\/ws/, (ws) => {
+        const server = ws.connectToServer();
+        ws.onMessage((m) => {
+          const msg = JSON.parse(String(m)) as { t: string; id: number; name?: string };
+          if (failing && msg.t === 'query' && (msg.name === 'series' || msg.name === 'risks')) {
+            ws.send(JSON.stringify({ t: 'result', id: msg.id, ok: false, error: { code: 'timeout', message: 'query took longer than 10 s' } }));
+          } else server.send(m);
+        });
+      });
+      await page.goto(url(q));
+      return { page, errors };
+    };
+    const wall = await open('?screen=overview');
+    const trendError = wall.page.locator('[data-panel] [data-query-error]').first();
+    await trendError.waitFor({ timeout: 20_000 });
+    expect(await trendError.textContent()).toBe('查询失败：timeout: query took longer than 10 s');
+    const con = await open('?view=console');
+    const riskError = con.page.locator('.risks [data-query-error]');
+    await riskError.waitFor({ timeout: 20_000 });
+    expect(await riskError.textContent()).toContain('timeout: query took longer than 10 s');
+    failing = false;
+    await wall.page.locator('[data-query-error]').first().waitFor({ state: 'detached', timeout: 20_000 });
+    await con.page.locator('[data-query-error]').waitFor({ state: 'detached', timeout: 20_000 });
+    expect([...wall.errors, ...con.errors]).toEqual([]);
+    await wall.page.close();
+    await con.page.close();
+  });
+
   it('shows a reading published to NATS', async () => {
     const { page, errors } = await openWall(browser, url('?screen=lifelines'));
     const asset = { id: 'e2e-probe', ts: new Date().toISOString(), name: '张湾区燃气探测点E2E', kind: 'market_detector', lat: 32.65, lon: 110.77, owner: '测试', supervisor: '测试' };

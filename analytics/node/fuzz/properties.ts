@@ -61,9 +61,12 @@ export function renderHttp(c: HttpCase, port: number): RenderedHttp {
   } else if (plain && c.upgrade === 'websocket' && path === '/api/ws' && (headerToken || paramToken) && !foreign) {
     expect = { status: 101 };
     why = 'a WebSocket upgrade with a valid token (any case of "Bearer") from no, the own or an allowed Origin is accepted';
-  } else if (plain && c.upgrade === 'none' && path === '/api/alarms' && headerToken && c.tokenParam === 'none') {
+  } else if (plain && c.upgrade === 'none' && path === '/api/alarms' && headerToken && c.tokenParam === 'none' && !foreign) {
     expect = { status: 200 };
     why = 'GET /api/alarms with a valid token under any case of "Bearer" is answered';
+  } else if (plain && c.upgrade === 'none' && path === '/api/alarms' && foreign) {
+    expect = { status: 403 };
+    why = 'the HTTP API refuses a foreign Origin (a page elsewhere must not read it), whatever the Host header says';
   }
   return { bytes: head, expect, why };
 }

@@ -4,6 +4,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { Engine } from '../engine.js';
 import { QUERY_PARAMS } from '../../common/engineApi.js';
 import { handoverHtml } from '../ops/handoverHtml.js';
+import { QueryRefused } from '../queries/queryGate.js';
 import { clipField, isoOf } from '../audit/auditText.js';
 import { DEFAULT_REFUSAL_LIMITS, RefusalLimiter, type RefusalLimits, type RefusalReason } from '../audit/refusalLimiter.js';
 import { AccessTokens, originAllowed, ownOrigins, tokenOf, type Identity } from './access.js';
@@ -176,15 +177,25 @@ async function handleHttp(ctx: Context, req: IncomingMessage, res: ServerRespons
     if (!view) return json(res, 404, { error: `no such endpoint ${pathname.slice(0, 100)}` });
     const parsed = QUERY_PARAMS[view].safeParse(queryParams(target.searchParams));
     if (!parsed.success) return json(res, 400, { error: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+    // a client that hangs up stops its query's work too
+    const left = new AbortController();
+    res.on('close', () => { if (!res.writableFinished) left.abort(new Error('the client left')); });
     try {
-      json(res, 200, { data: await engine.query(view, parsed.data), generatedAtMs: Date.now() });
+      const body = { data: await engine.query(view, parsed.data, left.signal), generatedAtMs: Date.now() };
+      const cap = engine.config.queries.maxResultBytes;
+      if (Buffer.byteLength(JSON.stringify(body)) > cap) throw new QueryRefused('too_large', `the answer is larger than ${cap} bytes: narrow it (filters, a smaller limit)`);
+      json(res, 200, body);
     } catch (e) {
-      json(res, 500, { error: e instanceof Error ? e.message : String(e) });
+      if (e instanceof QueryRefused) json(res, REFUSAL_STATUS[e.code], { error: e.message, code: e.code });
+      else if (!left.signal.aborted) failed(ctx, `HTTP ${pathname}`, e, res);
     }
     return;
   }
   serveStatic(o.staticDir, target.decodedPath, res, (e) => engine.boundary.note(`static ${clipField(pathname)}`, e));
 }
+
+/** busy: try again later; timeout: the query was interrupted; too_large: narrow it. */
+const REFUSAL_STATUS = { busy: 503, timeout: 504, too_large: 413 } as const;
 
 const numberParam = (v: string | null): number | undefined => (v === null || v.trim() === '' ? undefined : Number(v));
 

@@ -200,3 +200,29 @@ describe('answers follow the contract whatever the client sent', () => {
     ws.close();
   });
 });
+
+describe('the read-only HTTP API under the same limits', () => {
+  it('answers 503 busy when the engine is full, and 413 when the answer is too large', async () => {
+    const q = engine.config.queries as { maxResultBytes: number };
+    const cap = q.maxResultBytes;
+    q.maxResultBytes = 1024;
+    try {
+      const r = await fetch(`${server.url}/api/risks?limit=20000`, { headers: { authorization: `Bearer ${WALL}` } });
+      expect(r.status).toBe(413);
+      expect(await r.json()).toMatchObject({ code: 'too_large' });
+    } finally {
+      q.maxResultBytes = cap;
+    }
+    const gate = engine.queries as unknown as { inFlight: number };
+    const held = gate.inFlight;
+    gate.inFlight = LIMITS.maxInFlight;
+    try {
+      const r = await fetch(`${server.url}/api/alarms`, { headers: { authorization: `Bearer ${WALL}` } });
+      expect(r.status).toBe(503);
+      expect(await r.json()).toMatchObject({ code: 'busy' });
+    } finally {
+      gate.inFlight = held;
+    }
+    expect((await fetch(`${server.url}/api/alarms`, { headers: { authorization: `Bearer ${WALL}` } })).status).toBe(200);
+  });
+});

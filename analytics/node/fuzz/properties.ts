@@ -161,7 +161,8 @@ function expectationByName(m: ApiMessage, role: 'wall' | 'admin'): Expectation |
       if (!own(TOPICS, m.name)) return { what: `topic ${shown(m.name)} is not a topic`, ok: false, codes: ['unknown_name'] };
       return { what: `subscribe ${m.name}`, ok: true, codes: ['bad_request', 'too_many_subscriptions'] };
     case 'unsubscribe':
-      return { what: 'unsubscribe', ok: true, codes: [] };
+      // the message's own id is fresh, so it names no subscription of this connection
+      return { what: 'unsubscribe of an id with no subscription', ok: false, codes: ['unknown_name'] };
     default:
       return null;
   }

@@ -150,11 +150,18 @@ export class EngineSocket {
         case 'subscribe':
           this.subscribe(m.id, m.topic, m.params);
           return;
-        case 'unsubscribe':
-          this.subs.get(m.id)?.stop();
+        case 'unsubscribe': {
+          const sub = this.subs.get(m.id);
+          // an ok for an id with no subscription would tell a client with the wrong id that its pushes stopped
+          if (!sub) {
+            this.error(m.id, 'unknown_name', `no subscription ${m.id} on this connection`);
+            return;
+          }
+          sub.stop();
           this.subs.delete(m.id);
           this.send({ t: 'result', id: m.id, ok: true, data: null });
           return;
+        }
       }
     } catch (e) {
       if (e instanceof UnknownNameError) this.error(m.id, 'unknown_name', e.message);

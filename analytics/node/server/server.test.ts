@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { ServerMessageSchema, type ServerMessage } from '../../common/engineApi.js';
+import { FeedFreshnessSchema, HealthSchema, QueryResultSchema, ServerMessageSchema, type ServerMessage } from '../../common/engineApi.js';
 import { defaultEngineConfig, startEngine, type Engine } from '../engine.js';
 import { MemoryFeed } from '../feeds/memorySource.js';
 import { tempDir, waitFor } from '../testing/harness.js';
@@ -53,10 +53,37 @@ class Client {
     });
   }
   async call(m: Record<string, unknown>): Promise<ServerMessage> {
-    const id = this.nextId++;
-    this.ws.send(JSON.stringify({ ...m, id }));
-    return waitFor(() => this.messages.find((x) => x.t === 'result' && x.id === id), `result ${id}`);
+    return this.callAs(this.nextId++, m);
   }
+  /** Sends with a chosen id (an unsubscribe names its subscription) and waits for the answer sent after it. */
+  async callAs(id: number, m: Record<string, unknown>): Promise<ServerMessage> {
+    const from = this.messages.length;
+    this.ws.send(JSON.stringify({ ...m, id }));
+    return waitFor(() => this.messages.slice(from).find((x) => x.t === 'result' && x.id === id), `result ${id}`);
+  }
+  pushes(id: number, from = 0): unknown[] {
+    return this.messages.slice(from).flatMap((m) => (m.t === 'push' && m.id === id ? [m.data] : []));
+  }
+}
+
+/** The columns of a successful query result (the test fails on anything else). */
+function columnsOf(r: ServerMessage): Record<string, unknown[]> {
+  if (r.t !== 'result' || !r.ok) throw new Error(`not a successful result: ${JSON.stringify(r)}`);
+  return QueryResultSchema.parse(r.data).columns;
+}
+
+/** The data of a successful answer that is not a column set (health, feeds). */
+async function resultData(r: Promise<ServerMessage>): Promise<unknown> {
+  const m = await r;
+  if (m.t !== 'result' || !m.ok) throw new Error(`not a successful result: ${JSON.stringify(m)}`);
+  return m.data;
+}
+
+/** One row of a columnar result, by the value of its key column. */
+function rowOf(cols: Record<string, unknown[]>, key: string, value: unknown): Record<string, unknown> {
+  const i = (cols[key] ?? []).indexOf(value);
+  if (i < 0) throw new Error(`no row with ${key} = ${String(value)} in ${JSON.stringify(cols)}`);
+  return Object.fromEntries(Object.entries(cols).map(([k, v]) => [k, v[i]]));
 }
 
 describe('GET /api/health', () => {
@@ -88,9 +115,52 @@ describe('the engine API over WebSocket', () => {
     expect(asset).toMatchObject({ ok: true, data: { columns: { owner: ['十堰市燃气有限公司'], supervisor: ['十堰市住房和城乡建设局'] } } });
     const events = await c.call({ t: 'query', name: 'events', params: { severity: 'red' } });
     expect(events).toMatchObject({ ok: true, data: { columns: { id: ['ev-1'] } } });
-    for (const name of ['kpis', 'latest', 'assets', 'inspections', 'quarantine', 'districts', 'feeds', 'health']) {
-      expect(await c.call({ t: 'query', name, params: {} }), name).toMatchObject({ ok: true });
-    }
+    c.ws.close();
+  });
+
+  it('answers the registry, freshness and summary queries with what was ingested', async () => {
+    const c = await Client.open(`?token=${ADMIN}`);
+    const q = (name: string, params: Record<string, unknown> = {}): Promise<ServerMessage> => c.call({ t: 'query', name, params });
+
+    const kpis = rowOf(columnsOf(await q('kpis', { windowS: 3600 })), 'domain', 'gas');
+    expect(kpis).toMatchObject({ assets: 1, reporting: 1, readings: 3, events_1h: 1, severe_events_1h: 1 });
+    expect(kpis['readings_per_s']).toBeCloseTo(3 / 3600);
+    expect(rowOf(columnsOf(await q('kpis')), 'domain', 'water')).toMatchObject({ assets: 0, readings: 0, events_1h: 0 });
+
+    // the newest of the three readings (s-1, value 10), not the largest or the first stored
+    const latest = columnsOf(await q('latest'));
+    expect(latest).toMatchObject({ domain: ['gas'], district: ['420303'], asset: ['st-1'], metric: ['lel_pct'], value: [10] });
+    expect(latest['ts']?.[0]).toBeGreaterThan(Date.now() - 60_000);
+
+    expect(columnsOf(await q('assets', { domain: 'gas' }))).toMatchObject({
+      domain: ['gas'], district: ['420303'], asset: ['st-1'], name: ['张湾区燃气调压站1号'], kind: ['regulator_station'],
+      lat: [32.65], lon: [110.77], owner: ['十堰市燃气有限公司'], approver: ['十堰市住房和城乡建设局'],
+    });
+
+    const districts = rowOf(columnsOf(await q('districts')), 'district', '420303');
+    expect(districts).toMatchObject({ assets: 1, events: 1, red: 1, orange: 0, yellow: 0, blue: 0, failed_inspections: 0 });
+
+    const feeds = FeedFreshnessSchema.array().parse(await resultData(q('feeds')));
+    expect(feeds.map((f) => `${f.kind}.${f.domain}.${f.district}`).sort()).toEqual(['asset.gas.420303', 'event.gas.420303', 'telemetry.gas.420303']);
+    expect(feeds.every((f) => f.state === 'fresh' && f.messages === 1)).toBe(true);
+    expect(feeds.find((f) => f.kind === 'telemetry')?.lastTsMs).toBe(latest['ts']?.[0]);
+
+    const health = HealthSchema.parse(await resultData(q('health')));
+    expect(health.ingest).toMatchObject({ received: 5, stored: 5, quarantined: 0 });
+    expect(health.feeds).toMatchObject({ fresh: 3, late: 0, silent: 0 });
+
+    // nothing failed or was refused yet: both lists are empty, with their columns
+    expect(columnsOf(await q('inspections'))).toMatchObject({ id: [], result: [] });
+    expect(columnsOf(await q('quarantine'))).toMatchObject({ reason: [], subject: [] });
+    // a failed inspection and a message that is not JSON, then both lists hold them
+    const now = Date.now();
+    await feed.publish('city.inspection.gas.420303', enc.encode(JSON.stringify({ id: 'in-1', ts: now - 200, asset: 'st-1', item: '阀门', result: 'fail', level: 'major', inspector: '张工' })));
+    await feed.publish('city.telemetry.gas.420303.st-1', enc.encode('{"id": "s-9", '));
+    await waitFor(() => engine.health().ingest.stored === 6 && engine.health().ingest.quarantined === 1, 'inspection stored, garbage quarantined');
+    expect(columnsOf(await q('inspections', { result: 'fail' }))).toMatchObject({ id: ['in-1'], asset: ['st-1'], item: ['阀门'], result: ['fail'], level: ['major'], inspector: ['张工'] });
+    expect(columnsOf(await q('inspections', { result: 'pass' }))).toMatchObject({ id: [] });
+    expect(columnsOf(await q('quarantine'))).toMatchObject({ subject: ['city.telemetry.gas.420303.st-1'], reason: ['invalid_json'], payload: ['{"id": "s-9", '] });
+    expect(rowOf(columnsOf(await q('districts')), 'district', '420303')).toMatchObject({ failed_inspections: 1 });
     c.ws.close();
   });
 
@@ -122,14 +192,36 @@ describe('the engine API over WebSocket', () => {
     expect(audit.some((l) => l.includes('Max payload size exceeded'))).toBe(true);
   });
 
-  it('pushes subscriptions until unsubscribed', async () => {
+  it('pushes subscriptions until unsubscribed, and nothing for them afterwards', async () => {
     const c = await Client.open(`?token=${WALL}`);
-    expect(await c.call({ t: 'subscribe', topic: 'health', params: { intervalMs: 250 } })).toMatchObject({ ok: true });
-    await waitFor(() => c.messages.filter((m) => m.t === 'push').length >= 2, 'two health pushes');
-    expect(await c.call({ t: 'subscribe', topic: 'events', params: { domain: 'gas' } })).toMatchObject({ ok: true });
+    const health = 101;
+    const events = 102;
+    expect(await c.callAs(health, { t: 'subscribe', topic: 'health', params: { intervalMs: 250 } })).toMatchObject({ ok: true });
+    await waitFor(() => c.pushes(health).length >= 2, 'two health pushes');
+    expect(await c.callAs(events, { t: 'subscribe', topic: 'events', params: { domain: 'gas' } })).toMatchObject({ ok: true });
     await feed.publish('city.event.gas.420303', enc.encode(JSON.stringify({ id: 'ev-2', ts: Date.now(), type: 'gas_leak', severity: 'orange', title: '一级报警' })));
-    await waitFor(() => c.messages.find((m) => m.t === 'push' && JSON.stringify(m.data).includes('ev-2')), 'event pushed');
-    expect(await c.call({ t: 'unsubscribe', id: 1 })).toMatchObject({ ok: true });
+    await waitFor(() => JSON.stringify(c.pushes(events)).includes('ev-2'), 'event pushed');
+
+    expect(await c.callAs(health, { t: 'unsubscribe' })).toMatchObject({ ok: true });
+    const afterHealth = c.messages.length;
+    // the other subscription goes on: a new event still arrives while health stays quiet for many intervals
+    await feed.publish('city.event.gas.420303', enc.encode(JSON.stringify({ id: 'ev-3', ts: Date.now(), type: 'gas_leak', severity: 'yellow', title: '低限报警' })));
+    await waitFor(() => JSON.stringify(c.pushes(events, afterHealth)).includes('ev-3'), 'event pushed after the other unsubscribe');
+    await new Promise((r) => setTimeout(r, 1_200));
+    expect(c.pushes(health, afterHealth)).toEqual([]);
+
+    expect(await c.callAs(events, { t: 'unsubscribe' })).toMatchObject({ ok: true });
+    const afterEvents = c.messages.length;
+    const stored = engine.health().ingest.stored;
+    await feed.publish('city.event.gas.420303', enc.encode(JSON.stringify({ id: 'ev-4', ts: Date.now(), type: 'gas_leak', severity: 'red', title: '二级报警' })));
+    await waitFor(() => engine.health().ingest.stored > stored, 'ev-4 committed');
+    // a round trip after the commit: a push sent for ev-4 would have arrived before this answer
+    await c.call({ t: 'query', name: 'health', params: {} });
+    expect(c.pushes(events, afterEvents)).toEqual([]);
+
+    // an id with no subscription (never made, or already gone) is not silently answered ok
+    expect(await c.callAs(9_999, { t: 'unsubscribe' })).toMatchObject({ ok: false, error: { code: 'unknown_name' } });
+    expect(await c.callAs(health, { t: 'unsubscribe' })).toMatchObject({ ok: false, error: { code: 'unknown_name' } });
     c.ws.close();
   });
 

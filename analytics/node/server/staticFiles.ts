@@ -1,12 +1,6 @@
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
-import { extname, join, normalize, resolve, sep } from 'node:path';
-
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json', '.geojson': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png',
-  '.woff2': 'font/woff2', '.ogg': 'audio/ogg', '.wav': 'audio/wav',
-};
+import { resolveStaticFile } from '../static/staticFile.js';
 
 export const SECURITY_HEADERS = {
   'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
@@ -15,9 +9,9 @@ export const SECURITY_HEADERS = {
 };
 
 /**
- * The built wall from `dir`; unknown paths get index.html (the wall routes on the client).
- * `decodedPath` comes from parseTarget, so it decodes and holds no NUL. A file that fails while
- * streaming (removed, unreadable) goes to `onError` and the answer is cut, never thrown.
+ * The built wall from `dir`; unknown paths get index.html (the wall routes on the client). Which
+ * file a path names is decided by resolveStaticFile, shared with the desktop shell. A file that
+ * fails while streaming (removed, unreadable) goes to `onError` and the answer is cut, never thrown.
  */
 export function serveStatic(dir: string | null, decodedPath: string, res: ServerResponse, onError: (e: unknown) => void): void {
   if (dir === null || !existsSync(dir)) {
@@ -25,21 +19,17 @@ export function serveStatic(dir: string | null, decodedPath: string, res: Server
     res.end('cityops engine: GET /api/health, engine API at /api/ws (token required)\n');
     return;
   }
-  const root = resolve(dir);
-  const rel = normalize(decodedPath).replace(/^([/\\])+/, '');
-  let file = join(root, rel === '' ? 'index.html' : rel);
-  // `root + sep`: a sibling such as <root>-old must not pass for a file inside the root
-  if (file !== root && !file.startsWith(root + sep)) {
+  const found = resolveStaticFile(dir, decodedPath, { indexFallback: true });
+  if (found.kind === 'refused') {
     res.writeHead(403).end();
     return;
   }
-  if (!existsSync(file) || statSync(file).isDirectory()) file = join(root, 'index.html');
-  if (!existsSync(file)) {
+  if (found.kind === 'missing') {
     res.writeHead(404).end();
     return;
   }
-  res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream', ...SECURITY_HEADERS });
-  createReadStream(file).on('error', (e) => {
+  res.writeHead(200, { 'content-type': found.contentType, ...SECURITY_HEADERS });
+  createReadStream(found.path).on('error', (e) => {
     onError(e);
     res.destroy();
   }).pipe(res);

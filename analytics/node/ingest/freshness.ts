@@ -19,6 +19,11 @@ interface Feed {
   lastTsMs: number;
   intervalMs: number;
   messages: number;
+  /**
+   * Arrivals (messages 50 ms or more apart): the first gaps are taken as they come, counted in
+   * arrivals, because the several messages of one arrival (a district's assets at once) are one gap.
+   */
+  arrivals: number;
 }
 
 const MIN_INTERVAL_MS = 1_000;
@@ -45,14 +50,15 @@ export class FreshnessTracker {
     const f = this.feeds.get(key);
     if (!f) {
       if (this.feeds.size >= this.maxFeeds) return;
-      this.feeds.set(key, { kind, domain, district, lastSeenMs: nowMs, lastTsMs: tsMs, intervalMs: this.policy.defaultIntervalMs, messages: 1 });
+      this.feeds.set(key, { kind, domain, district, lastSeenMs: nowMs, lastTsMs: tsMs, intervalMs: this.policy.defaultIntervalMs, messages: 1, arrivals: 1 });
       return;
     }
     const gap = nowMs - f.lastSeenMs;
     if (gap >= 50) {
       const g = Math.min(MAX_INTERVAL_MS, Math.max(MIN_INTERVAL_MS, gap));
-      f.intervalMs = f.messages < 3 ? g : f.intervalMs * 0.9 + g * 0.1;
+      f.intervalMs = f.arrivals < 3 ? g : f.intervalMs * 0.9 + g * 0.1;
       f.lastSeenMs = nowMs;
+      f.arrivals++;
     }
     if (tsMs > f.lastTsMs) f.lastTsMs = tsMs;
     f.messages++;
@@ -62,7 +68,8 @@ export class FreshnessTracker {
     for (const r of rows) {
       this.feeds.set(`${r.kind}.${r.domain}.${r.district}`, {
         kind: r.kind, domain: r.domain, district: r.district, lastSeenMs: r.lastSeenMs, lastTsMs: r.lastTsMs,
-        intervalMs: r.expectedIntervalMs, messages: r.messages,
+        // a snapshot keeps no arrival count: its messages bound it, and past the first gaps only "3 or more" matters
+        intervalMs: r.expectedIntervalMs, messages: r.messages, arrivals: r.messages,
       });
     }
   }

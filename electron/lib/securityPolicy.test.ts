@@ -1,0 +1,76 @@
+import { EventEmitter } from 'node:events';
+import { describe, expect, it } from 'vitest';
+import { APP_ORIGIN } from './ipc.js';
+import { denyPermissions, guardContents, isAppUrl, rendererCsp, windowPreferences, type PermissionSession, type Preventable } from './securityPolicy.js';
+
+describe('the window policy', () => {
+  it('makes every window isolated and sandboxed, without Node, with web security, the preload given', () => {
+    expect(windowPreferences('/app/dist/electron/preload.cjs')).toMatchObject({
+      preload: '/app/dist/electron/preload.cjs', contextIsolation: true, sandbox: true, nodeIntegration: false,
+      nodeIntegrationInWorker: false, nodeIntegrationInSubFrames: false, webSecurity: true, allowRunningInsecureContent: false, webviewTag: false,
+      disableBlinkFeatures: 'Auxclick',
+    });
+  });
+
+  it('gives the renderer a CSP without eval or inline scripts, connecting only to itself and the local engine', () => {
+    const csp = rendererCsp('http://127.0.0.1:5123');
+    const directives = new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name = '', ...values]) => [name, values]));
+    expect(directives.get('default-src')).toEqual(["'self'"]);
+    expect(directives.get('script-src')).toEqual(["'self'"]);
+    expect(directives.get('connect-src')).toEqual(["'self'", 'http://127.0.0.1:5123', 'ws://127.0.0.1:5123']);
+    expect(directives.get('object-src')).toEqual(["'none'"]);
+    expect(directives.get('frame-ancestors')).toEqual(["'none'"]);
+    expect(directives.get('form-action')).toEqual(["'none'"]);
+    expect(csp).not.toMatch(/unsafe-eval|\*/);
+  });
+
+  it('counts only the app scheme\'s own host as the app', () => {
+    expect(isAppUrl(`${APP_ORIGIN}/index.html?view=console`)).toBe(true);
+    expect(isAppUrl('cityops://app.evil.example/')).toBe(false);
+    expect(isAppUrl('cityops://apple/index.html')).toBe(false);
+    expect(isAppUrl('file:///etc/passwd')).toBe(false);
+    expect(isAppUrl('https://example.com/cityops://app/')).toBe(false);
+  });
+});
+
+class FakeContents extends EventEmitter {
+  openHandler: (() => { action: 'deny' }) | null = null;
+  setWindowOpenHandler(h: () => { action: 'deny' }): void {
+    this.openHandler = h;
+  }
+}
+
+const attempt = (contents: FakeContents, event: string, ...args: unknown[]): boolean => {
+  let prevented = false;
+  const e: Preventable = { preventDefault: () => void (prevented = true) };
+  contents.emit(event, e, ...args);
+  return prevented;
+};
+
+describe('the guards on every web contents', () => {
+  it('stops navigation and redirects away from the app, lets the app move within itself', () => {
+    const c = new FakeContents();
+    guardContents(c);
+    expect(attempt(c, 'will-navigate', 'https://evil.example/')).toBe(true);
+    expect(attempt(c, 'will-navigate', 'file:///etc/passwd')).toBe(true);
+    expect(attempt(c, 'will-redirect', 'http://127.0.0.1:1/')).toBe(true);
+    expect(attempt(c, 'will-navigate', `${APP_ORIGIN}/index.html?view=settings`)).toBe(false);
+    expect(attempt(c, 'will-redirect', `${APP_ORIGIN}/index.html`)).toBe(false);
+  });
+
+  it('denies every new window and every webview', () => {
+    const c = new FakeContents();
+    guardContents(c);
+    expect(c.openHandler?.()).toEqual({ action: 'deny' });
+    expect(attempt(c, 'will-attach-webview')).toBe(true);
+  });
+
+  it('grants no permission, asked or checked', () => {
+    const handlers: { request?: Parameters<PermissionSession['setPermissionRequestHandler']>[0]; check?: () => boolean } = {};
+    denyPermissions({ setPermissionRequestHandler: (h) => void (handlers.request = h), setPermissionCheckHandler: (h) => void (handlers.check = h) });
+    const answers: boolean[] = [];
+    for (const p of ['media', 'geolocation', 'notifications', 'openExternal', 'clipboard-read']) handlers.request?.(null, p, (g) => answers.push(g));
+    expect(answers).toEqual([false, false, false, false, false]);
+    expect(handlers.check?.()).toBe(false);
+  });
+});

@@ -22,7 +22,9 @@ import { VERSION } from './version.js';
 import { OPS_STREAM } from '../common/ops/opsEvents.js';
 import { dataPath } from './paths.js';
 import { loadAlarmRules } from './ops/alarmService.js';
-import { ActionRefused, loadChecklists, Operations } from './ops/operations.js';
+import { ActionRefused } from './ops/actionPrecheck.js';
+import { loadChecklists, loadSuppressionProfiles } from './ops/configFiles.js';
+import { ControlRoom } from './ops/controlRoom.js';
 import { BoundaryErrors } from './boundaryErrors.js';
 
 export interface EngineConfig {
@@ -106,7 +108,7 @@ export class Engine {
     readonly ingestor: Ingestor,
     private readonly ids: IdMemory,
     private readonly freshness: FreshnessTracker,
-    readonly ops: Operations,
+    readonly controlRoom: ControlRoom,
   ) {
     this.queries = new QueryGate(config.queries);
   }
@@ -181,17 +183,17 @@ export class Engine {
 
   private async answer(qn: QueryName, params: unknown, signal: AbortSignal): Promise<unknown> {
     switch (qn) {
-      case 'alarms': return this.ops.alarmList(QUERY_PARAMS.alarms.parse(params));
-      case 'alarmKpis': return this.ops.kpis();
-      case 'alarmRules': return this.ops.rules;
-      case 'checklist': return this.ops.checklistProgress(QUERY_PARAMS.checklist.parse(params));
-      case 'hazards': return this.ops.hazardList(QUERY_PARAMS.hazards.parse(params));
-      case 'risks': return this.ops.riskList(QUERY_PARAMS.risks.parse(params));
-      case 'riskChanges': return this.ops.riskChanges(QUERY_PARAMS.riskChanges.parse(params));
-      case 'opsStatus': return { ...this.ops.channel.status(), pendingActions: this.ops.channel.pendingActions(), parked: this.ops.state.parked, lastError: this.ops.lastError };
+      case 'alarms': return this.controlRoom.alarmList(QUERY_PARAMS.alarms.parse(params));
+      case 'alarmKpis': return this.controlRoom.kpis();
+      case 'alarmRules': return this.controlRoom.rules;
+      case 'checklist': return this.controlRoom.checklistProgress(QUERY_PARAMS.checklist.parse(params));
+      case 'hazards': return this.controlRoom.hazardList(QUERY_PARAMS.hazards.parse(params));
+      case 'risks': return this.controlRoom.riskList(QUERY_PARAMS.risks.parse(params));
+      case 'riskChanges': return this.controlRoom.riskChanges(QUERY_PARAMS.riskChanges.parse(params));
+      case 'opsStatus': return { ...this.controlRoom.actionStream.status(), pendingActions: this.controlRoom.actionStream.pendingActions(), parked: this.controlRoom.state.parked, lastError: this.controlRoom.lastError };
       case 'handover': {
         const p = QUERY_PARAMS.handover.parse(params);
-        return this.ops.handover(p.fromMs, p.toMs, false);
+        return this.controlRoom.handover(p.fromMs, p.toMs, false);
       }
       default: break;
     }
@@ -228,7 +230,7 @@ export class Engine {
     // running queries are interrupted, new ones refused: a stop never waits for a client's query
     this.queries.close();
     await this.queries.drained(2_000);
-    await this.ops.stop().catch(() => undefined);
+    await this.controlRoom.stop().catch(() => undefined);
     await this.ingestor.stop();
     await this.rollUp().catch(() => undefined);
     await this.writer.exclusive((c) => saveFreshness(c, this.freshness.snapshot(Date.now()))).catch(() => undefined);
@@ -270,12 +272,12 @@ export async function startEngine(cfg: EngineConfig, memoryFeed?: FeedSource): P
     }
     // the door refuses what retention would delete: the ingestor judges age by the same rawDays
     const ingestor = new Ingestor(source, writer, ids, freshness, await loadTotals(db.writer), committedSeq, { ...cfg.ingest, retentionDays: cfg.retention.rawDays });
-    const ops = new Operations(loadAlarmRules(cfg.alarmRules), Operations.loadProfiles(cfg.suppressionProfiles), loadChecklists(cfg.checklists), db, writer,
+    const controlRoom = new ControlRoom(loadAlarmRules(cfg.alarmRules), loadSuppressionProfiles(cfg.suppressionProfiles), loadChecklists(cfg.checklists), db, writer,
       { nats: cfg.nats, stream: cfg.opsStream, createStream: cfg.createStream, maxAgeDays: 400 });
-    await ops.start();
-    ingestor.beforeCommit = (b) => ops.beforeCommit(b);
-    ingestor.onCommit((b) => ops.committed(b));
-    const engine = new Engine(cfg, db, writer, source, ingestor, ids, freshness, ops);
+    await controlRoom.start();
+    ingestor.beforeCommit = (b) => controlRoom.beforeCommit(b);
+    ingestor.onCommit((b) => controlRoom.committed(b));
+    const engine = new Engine(cfg, db, writer, source, ingestor, ids, freshness, controlRoom);
     ingestor.start();
     engine.startMaintenance();
     return engine;

@@ -13,6 +13,9 @@ export const OPS_SUBJECT_ALL = 'ops.>';
 export const ROLES = ['wall', 'shift_leader', 'analyst', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
+/** The longest an operator may shelve an alarm (ISA-18.2 shelving is always time-limited). */
+export const MAX_SHELVE_MS = 8 * 3_600_000;
+
 const Text = (max: number) => z.string().trim().min(1).max(max);
 const Point = z.string().min(3).max(300);
 const HazardId = z.string().regex(/^[A-Za-z0-9_.:-]{3,120}$/);
@@ -33,7 +36,7 @@ export const OpsActionSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('alarm.silence'), point: Point, raisedAtMs: z.number() }),
   /** Resets a latched alarm. */
   z.object({ kind: z.literal('alarm.reset'), point: Point, raisedAtMs: z.number() }),
-  z.object({ kind: z.literal('alarm.shelve'), point: Point, reason: Text(500), forMs: z.number().int().min(60_000).max(8 * 3_600_000) }),
+  z.object({ kind: z.literal('alarm.shelve'), point: Point, reason: Text(500), forMs: z.number().int().min(60_000).max(MAX_SHELVE_MS) }),
   z.object({ kind: z.literal('alarm.unshelve'), point: Point }),
   z.object({ kind: z.literal('alarm.out_of_service'), point: Point, record: Text(200) }),
   z.object({ kind: z.literal('alarm.return_to_service'), point: Point }),

@@ -1,4 +1,4 @@
-import type { AlarmView, HazardView } from '../ops/opsState.js';
+import type { AlarmView, HazardView } from '../ops/controlRoomViews.js';
 import { assessRisk, worstColour, type RiskAssessment, type RiskColour } from './riskMatrix.js';
 
 /**

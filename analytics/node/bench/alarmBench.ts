@@ -6,7 +6,7 @@ import { builtCli, EngineProcess } from '../testing/engineProcess.js';
 import { tempDir, waitFor } from '../testing/harness.js';
 import { freePort, NatsServerProcess } from '../testing/natsServer.js';
 import { round, weightedPercentile } from './stats.js';
-import { OpsState } from '../../common/ops/opsState.js';
+import { ControlRoomState } from '../../common/ops/controlRoomState.js';
 import { AlarmService, loadAlarmRules } from '../ops/alarmService.js';
 import { dataPath } from '../paths.js';
 import { Batch } from '../store/batch.js';
@@ -98,8 +98,8 @@ export async function alarmBench(rate: number, seconds: number, everyMs = 250): 
  * judges against the rules (every reading here is of a watched metric, the worst case).
  */
 export function evaluationBench(readings: number): Record<string, number> {
-  const ops = new OpsState();
-  const service = new AlarmService(loadAlarmRules(dataPath('alarm-rules.json')), ops);
+  const state = new ControlRoomState();
+  const service = new AlarmService(loadAlarmRules(dataPath('alarm-rules.json')), state);
   const t0 = Date.now() - 3_600_000;
   let elapsed = 0;
   let transitions = 0;

@@ -1,6 +1,6 @@
 import { decodeMessage, type Decoded } from '../../common/decode.js';
 import type { CityEvent } from '../../common/feedSchemas.js';
-import type { AlarmTransition } from '../../common/ops/opsState.js';
+import type { AlarmTransition } from '../../common/ops/alarmTransition.js';
 import type { FeedMessage, FeedSource } from '../feeds/feedSource.js';
 import { Batch, type IngestCounts, type Origin } from '../store/batch.js';
 import type { BatchWriter, CommitResult } from '../store/batchWriter.js';

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { AlarmEvaluator, AlarmRulesSchema, type AlarmRule, type Transition } from '../../common/alarms/alarmRules.js';
 import type { Domain } from '../../common/city.js';
-import type { AlarmTransition, OpsState } from '../../common/ops/opsState.js';
+import type { AlarmTransition } from '../../common/ops/alarmTransition.js';
+import type { ControlRoomState } from '../../common/ops/controlRoomState.js';
+import { readAlarmsToRestore } from '../store/alarmLog.js';
 import type { Batch, Series } from '../store/batch.js';
 import type { DuckDBConnection } from '@duckdb/node-api';
 
@@ -22,14 +24,14 @@ export function loadAlarmRules(path: string): AlarmRule[] {
 
 /**
  * Evaluates every batch's readings against the rules before the batch commits; the transitions go
- * into the same transaction (alarm_log) and, once committed, into the shared operational state.
+ * into the same transaction (alarm_log) and, once committed, into the control room's state.
  */
 export class AlarmService {
   private readonly evaluator: AlarmEvaluator;
   private readonly rules = new Map<string, AlarmRule>();
   private readonly ruled = new Set<string>();
 
-  constructor(rules: AlarmRule[], private readonly ops: OpsState) {
+  constructor(rules: AlarmRule[], private readonly state: ControlRoomState) {
     this.evaluator = new AlarmEvaluator(rules);
     for (const r of rules) {
       this.rules.set(r.id, r);
@@ -72,7 +74,7 @@ export class AlarmService {
 
   /** Transitions enter the shared state (shown at once; they commit with their batch). */
   apply(alarms: readonly AlarmTransition[]): void {
-    for (const a of alarms) this.ops.transition(a);
+    for (const a of alarms) this.state.transition(a);
   }
 
   /**
@@ -80,19 +82,9 @@ export class AlarmService {
    * from alarm_log, into the shared state and into the evaluator.
    */
   async restore(conn: DuckDBConnection): Promise<number> {
-    const rows = (await conn.runAndReadAll(`
-      WITH last AS (SELECT point, arg_max(active, ts) AS active FROM alarm_log GROUP BY point)
-      SELECT epoch_ms(ts)::DOUBLE AS at_ms, point, rule, priority, domain, district, asset, metric, latching, active, value
-      FROM alarm_log
-      WHERE ts > now() - INTERVAL 2 DAY OR point IN (SELECT point FROM last WHERE active)
-      ORDER BY ts, active`)).getRowObjects();
-    for (const row of rows) {
-      const a: AlarmTransition = {
-        atMs: Number(row['at_ms']), point: String(row['point']), rule: String(row['rule']), priority: row['priority'] as AlarmTransition['priority'],
-        domain: row['domain'] as Domain, district: String(row['district']), asset: String(row['asset']), metric: String(row['metric']),
-        latching: row['latching'] === true, active: row['active'] === true, value: row['value'] === null ? null : Number(row['value']),
-      };
-      this.ops.transition(a);
+    const rows = await readAlarmsToRestore(conn);
+    for (const a of rows) {
+      this.state.transition(a);
       this.evaluator.restore(a.point, a.active, a.atMs, a.value);
     }
     return rows.length;

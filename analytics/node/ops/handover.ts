@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { AlarmKpis, AlarmView, HazardView, OpsState, Signature } from '../../common/ops/opsState.js';
+import type { AlarmKpis } from '../../common/ops/alarmKpis.js';
+import type { ControlRoomState } from '../../common/ops/controlRoomState.js';
+import type { AlarmView, HazardView, Signature } from '../../common/ops/controlRoomViews.js';
 import type { RiskChange } from '../../common/risk/riskRegister.js';
 
 /** The shift handover (交接班): generated from the data of the shift, signed by both leaders, kept. */
@@ -42,7 +44,7 @@ const summary = (h: HazardView): HazardSummary => ({
   id: h.id, title: h.title, grade: h.grade, stage: h.stage, domain: h.domain, district: h.district, asset: h.asset, assignee: h.assignee, deadlineMs: h.deadlineMs,
 });
 
-export function buildHandover(s: OpsState, riskChanges: readonly RiskChange[], kpis: AlarmKpis, fromMs: number, toMs: number, nowMs: number): HandoverReport {
+export function buildHandover(s: ControlRoomState, riskChanges: readonly RiskChange[], kpis: AlarmKpis, fromMs: number, toMs: number, nowMs: number): HandoverReport {
   const raised = s.history.filter((t) => t.active && t.atMs >= fromMs && t.atMs < toMs);
   const byPriority: Record<string, number> = { critical: 0, high: 0, medium: 0, low: 0 };
   for (const r of raised) byPriority[r.priority] = (byPriority[r.priority] ?? 0) + 1;

@@ -197,7 +197,7 @@ export class EngineSocket {
       case 'ops': {
         const action = COMMAND_ARGS.ops.parse(args ?? {});
         try {
-          const e = await this.engine.ops.submit(action, this.who.device, role);
+          const e = await this.engine.controlRoom.submit(action, this.who.device, role);
           this.audit(`${action.kind} ${JSON.stringify(action)} as ${e.id} (pending)`, this.who);
           this.send({ t: 'result', id, ok: true, data: { id: e.id, pending: true } });
         } catch (e) {
@@ -209,7 +209,7 @@ export class EngineSocket {
       }
       case 'handover.generate': {
         const p = COMMAND_ARGS[cn].parse(args ?? {});
-        const report = await this.engine.ops.handover(p.fromMs, p.toMs, true);
+        const report = await this.engine.controlRoom.handover(p.fromMs, p.toMs, true);
         this.audit(`generated handover ${new Date(p.fromMs).toISOString()}..${new Date(p.toMs).toISOString()} sha256 ${report.sha256}`, this.who);
         this.send({ t: 'result', id, ok: true, data: report });
         return;
@@ -273,7 +273,7 @@ export class EngineSocket {
           const now = Date.now();
           recent.push(now);
           while (recent.length > 0 && (recent[0] as number) < now - 1000) recent.shift();
-          this.push(id, sub, this.engine.ops.snapshot());
+          this.push(id, sub, this.engine.controlRoom.snapshot());
         };
         const schedule = (inMs: number): void => {
           const at = Date.now() + inMs;
@@ -282,7 +282,7 @@ export class EngineSocket {
           dueMs = at;
           timer = setTimeout(flush, inMs);
         };
-        const unlisten = this.engine.ops.onChange((raised) => {
+        const unlisten = this.engine.controlRoom.onChange((raised) => {
           const last = recent[recent.length - 1] ?? 0;
           // a new alarm goes out at once unless the wall is already in a storm of pushes
           const calm = recent.length < OPS_BURST;

@@ -211,9 +211,9 @@ async function handover(ctx: Context, target: RequestTarget, who: Identity, res:
   let html: string;
   let sha256: string;
   try {
-    const r = await engine.ops.handover(fromMs, toMs, p.get('keep') === 'true');
-    const rules = new Map(engine.ops.rules.map((x) => [x.id, x.title[lang]]));
-    html = handoverHtml(r, lang, (id) => rules.get(id) ?? id, (key) => engine.ops.assetName(key));
+    const r = await engine.controlRoom.handover(fromMs, toMs, p.get('keep') === 'true');
+    const rules = new Map(engine.controlRoom.rules.map((x) => [x.id, x.title[lang]]));
+    html = handoverHtml(r, lang, (id) => rules.get(id) ?? id, (key) => engine.controlRoom.assetName(key));
     sha256 = r.sha256;
   } catch (e) {
     return json(res, 500, { error: e instanceof Error ? e.message : String(e) });

@@ -1,7 +1,7 @@
 import type { Domain } from '../../common/city.js';
 import type { AssetRecord, CityEvent, Inspection } from '../../common/feedSchemas.js';
 import type { DecodedReading, Rejection } from '../../common/decode.js';
-import type { AlarmTransition } from '../../common/ops/opsState.js';
+import type { AlarmTransition } from '../../common/ops/alarmTransition.js';
 
 /** One time series of a batch: the text every reading of it shares. */
 export interface Series {

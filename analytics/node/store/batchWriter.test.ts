@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AlarmTransition } from '../../common/ops/opsState.js';
+import type { AlarmTransition } from '../../common/ops/alarmTransition.js';
 import { tempDir } from '../testing/harness.js';
 import { Batch } from './batch.js';
 import { BatchWriter, insertAlarms } from './batchWriter.js';

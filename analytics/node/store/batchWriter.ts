@@ -1,4 +1,4 @@
-import type { AlarmTransition } from '../../common/ops/opsState.js';
+import type { AlarmTransition } from '../../common/ops/alarmTransition.js';
 import {
   BIGINT, BOOLEAN, DOUBLE, DuckDBDataChunk, INTEGER, UTINYINT, VARCHAR, type DuckDBAppender, type DuckDBConnection, type DuckDBType,
   type DuckDBValue,

@@ -1,9 +1,9 @@
 import type { OpsAction } from '../../../analytics/common/ops/opsEvents';
-import type { AlarmView } from '../../../analytics/common/ops/opsState';
+import type { AlarmView } from '../../../analytics/common/ops/controlRoomViews';
 import type { AssetRef } from '../lib/context';
 import type { EngineSession } from '../lib/engineSession.svelte';
 import { t, type Lang } from '../lib/i18n';
-import { orderAlarms } from '../lib/opsView';
+import { orderAlarms } from '../lib/alarmDisplay';
 
 export type Dialog = { kind: 'shelve'; a: AlarmView } | { kind: 'raise'; a: AlarmView | null } | { kind: 'handover' } | null;
 export type HazardGrade = 'general' | 'major';

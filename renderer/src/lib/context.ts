@@ -1,7 +1,7 @@
 import { createContext } from 'svelte';
 import type { EngineClient } from './engineClient.svelte';
 import type { Lang } from './i18n';
-import type { OpsStore } from './opsStore.svelte';
+import type { ControlRoomClient } from './controlRoomClient.svelte';
 
 /** An asset as panels and lists name it when they open its detail. */
 export interface AssetRef {
@@ -14,7 +14,7 @@ export interface AssetRef {
 export interface WallContext {
   client: EngineClient;
   /** Alarms, hazards and risk shared by every display of the page. */
-  ops: OpsStore;
+  ops: ControlRoomClient;
   lang: () => Lang;
   scale: number;
   openAsset: (a: AssetRef) => void;

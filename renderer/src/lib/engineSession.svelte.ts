@@ -1,7 +1,7 @@
 import { CityState } from './cityState.svelte';
 import { EngineClock } from './clock.svelte';
 import { EngineClient } from './engineClient.svelte';
-import { OpsStore } from './opsStore.svelte';
+import { ControlRoomClient } from './controlRoomClient.svelte';
 
 /**
  * One page's link to the engine, as the wall and the console both set it up: the client, the
@@ -11,13 +11,13 @@ import { OpsStore } from './opsStore.svelte';
 export class EngineSession {
   readonly client: EngineClient;
   readonly city: CityState;
-  readonly ops: OpsStore;
+  readonly ops: ControlRoomClient;
   readonly clock: EngineClock;
 
   constructor(wsUrl: string) {
     this.client = new EngineClient(wsUrl);
     this.city = new CityState(this.client);
-    this.ops = new OpsStore(this.client);
+    this.ops = new ControlRoomClient(this.client);
     this.clock = new EngineClock(this.client);
     $effect(() => () => this.close());
   }

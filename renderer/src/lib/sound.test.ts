@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AlarmView } from '../../../analytics/common/ops/opsState';
+import type { AlarmView } from '../../../analytics/common/ops/controlRoomViews';
 import { AlarmSound, soundingPriority } from './sound';
 
 const alarm = (over: Partial<AlarmView>): AlarmView => ({

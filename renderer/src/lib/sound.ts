@@ -1,4 +1,4 @@
-import type { AlarmView } from '../../../analytics/common/ops/opsState';
+import type { AlarmView } from '../../../analytics/common/ops/controlRoomViews';
 
 /**
  * Alarm sounds by priority, synthesised in the page (nothing to download): critical a fast

@@ -1,7 +1,7 @@
 import type { AlarmRule } from '../../../analytics/common/alarms/alarmRules';
 import type { Domain } from '../../../analytics/common/city';
 import type { Lang } from '../lib/i18n';
-import { PRIORITY_LEVEL } from '../lib/opsView';
+import { PRIORITY_LEVEL } from '../lib/alarmDisplay';
 import type { Severity } from './theme';
 
 /** Which measure a chart panel (trend or TOP 10 bars) shows. */

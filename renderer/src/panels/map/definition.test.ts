@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { OpsSnapshot } from '../../../../analytics/common/ops/opsState';
+import type { OpsSnapshot } from '../../../../analytics/common/ops/controlRoomViews';
 import { assetMarkers, districtRisks, markerLevelsKey } from './definition';
 
 const asset = (id: string): { domain: string; district: string; asset: string; name: string; kind: string; lat: number; lon: number } =>

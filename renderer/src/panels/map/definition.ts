@@ -1,5 +1,5 @@
 import { SHIYAN_DISTRICTS } from '../../../../analytics/common/city';
-import type { OpsSnapshot } from '../../../../analytics/common/ops/opsState';
+import type { OpsSnapshot } from '../../../../analytics/common/ops/controlRoomViews';
 import type { AssetRow } from '../../lib/cityState.svelte';
 import type { RiskLevel } from '../theme';
 import type { AssetMarker, DistrictRisk } from './buildDistrictMapOption';

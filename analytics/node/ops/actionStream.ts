@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { DeliverPolicy, jetstream, jetstreamManager, JetStreamApiCodes, JetStreamApiError, type ConsumerMessages } from '@nats-io/jetstream';
 import { OpsEventSchema, opsSubject, OPS_SUBJECT_ALL, type OpsAction, type OpsEvent, type Role } from '../../common/ops/opsEvents.js';
-import type { Applied, OpsState } from '../../common/ops/opsState.js';
+import type { ControlRoomState } from '../../common/ops/controlRoomState.js';
+import type { Applied } from '../../common/ops/controlRoomViews.js';
 import type { NatsOptions } from '../feeds/natsConnect.js';
 import { NatsLink } from '../feeds/natsLink.js';
+import { insertOutbox, insertSent, readOutbox } from '../store/actionOutbox.js';
 import type { BatchWriter } from '../store/batchWriter.js';
 
-export interface OpsChannelOptions {
+export interface ActionStreamOptions {
   /** null: a single engine without NATS (the offline demo) applies its outbox in order. */
   nats: NatsOptions | null;
   stream: string;
@@ -24,7 +26,7 @@ export interface PendingAction {
   published: boolean;
 }
 
-export interface OpsLinkStatus {
+export interface ActionStreamStatus {
   mode: 'jetstream' | 'local';
   connected: boolean;
   stream: string | null;
@@ -47,7 +49,7 @@ export function newEventId(): string {
  * back from the stream, in stream order, by every engine alike. Until then it is "pending". Actions
  * taken while NATS is away stay in the outbox and are published when the link returns.
  */
-export class OpsChannel {
+export class ActionStream {
   private link: NatsLink | null = null;
   private closed = false;
   private readonly pending = new Map<string, { event: OpsEvent; subject: string; published: boolean }>();
@@ -61,7 +63,7 @@ export class OpsChannel {
   private readonly listeners = new Set<(e: OpsEvent, r: Applied) => void>();
   private loops: Promise<void>[] = [];
 
-  constructor(private readonly ops: OpsState, private readonly writer: BatchWriter, private readonly o: OpsChannelOptions) {}
+  constructor(private readonly state: ControlRoomState, private readonly writer: BatchWriter, private readonly o: ActionStreamOptions) {}
 
   onApplied(fn: (e: OpsEvent, r: Applied) => void): () => void {
     this.listeners.add(fn);
@@ -69,16 +71,14 @@ export class OpsChannel {
   }
 
   async start(): Promise<void> {
-    const rows = (await this.writer.exclusive((c) => c.runAndReadAll(`
-      SELECT o.id, o.local_seq, o.subject, o.payload, s.id IS NOT NULL AS sent
-      FROM ops_outbox o LEFT JOIN ops_sent s USING (id) ORDER BY o.local_seq`))).getRowObjects();
+    const rows = await this.writer.exclusive((c) => readOutbox(c));
     const sent: { event: OpsEvent; subject: string }[] = [];
     for (const r of rows) {
-      this.localSeq = Math.max(this.localSeq, Number(r['local_seq']));
-      const event = OpsEventSchema.parse(JSON.parse(String(r['payload'])));
+      this.localSeq = Math.max(this.localSeq, r.localSeq);
+      const event = OpsEventSchema.parse(JSON.parse(r.payload));
       if (this.o.nats === null) this.applyEvent(event);
-      else if (r['sent'] !== true) this.pending.set(event.id, { event, subject: String(r['subject']), published: false });
-      else sent.push({ event, subject: String(r['subject']) });
+      else if (!r.sent) this.pending.set(event.id, { event, subject: r.subject, published: false });
+      else sent.push({ event, subject: r.subject });
     }
     if (this.o.nats === null) return;
     const nats = this.o.nats;
@@ -106,8 +106,7 @@ export class OpsChannel {
     const event: OpsEvent = { id: newEventId(), ts: Date.now(), device, role, action };
     const subject = opsSubject(action.kind);
     const seq = ++this.localSeq;
-    await this.writer.exclusive((c) => c.run('INSERT INTO ops_outbox VALUES ($id, $seq, $subject, $payload, now())',
-      { id: event.id, seq: BigInt(seq), subject, payload: JSON.stringify(event) }));
+    await this.writer.exclusive((c) => insertOutbox(c, event.id, seq, subject, JSON.stringify(event)));
     if (this.o.nats === null) {
       this.applyEvent(event);
       await this.markSent(event.id, null);
@@ -122,7 +121,7 @@ export class OpsChannel {
     return [...this.pending.values()].map((p) => ({ id: p.event.id, kind: p.event.action.kind, ts: p.event.ts, device: p.event.device, published: p.published }));
   }
 
-  status(): OpsLinkStatus {
+  status(): ActionStreamStatus {
     return {
       mode: this.o.nats === null ? 'local' : 'jetstream',
       connected: this.o.nats === null ? true : (this.link?.connected ?? false),
@@ -136,7 +135,7 @@ export class OpsChannel {
     if (this.seen.has(e.id)) return; // published twice (after the duplicate window): the first copy counts
     this.seen.add(e.id);
     if (this.seen.size > MAX_SEEN) this.seen.delete(this.seen.values().next().value as string);
-    const r = this.ops.apply(e);
+    const r = this.state.apply(e);
     this.pending.delete(e.id);
     for (const fn of this.listeners) {
       try {
@@ -222,7 +221,7 @@ export class OpsChannel {
   }
 
   private async markSent(id: string, seq: number | null): Promise<void> {
-    await this.writer.exclusive((c) => c.run('INSERT INTO ops_sent VALUES ($id, $seq, now())', { id, seq: seq === null ? null : BigInt(seq) }));
+    await this.writer.exclusive((c) => insertSent(c, id, seq));
   }
 
   async close(): Promise<void> {

@@ -5,7 +5,7 @@ import { Database } from '../store/database.js';
 import { engineSuite } from '../testing/engineSuite.js';
 import { waitFor } from '../testing/harness.js';
 import { AckedPublisher, type PublishedMessage } from '../testing/jsPublisher.js';
-import { ActionRefused } from './operations.js';
+import { ActionRefused } from './actionPrecheck.js';
 
 const suite = engineSuite();
 const D = '420302';
@@ -25,7 +25,7 @@ async function publish(msgs: PublishedMessage[]): Promise<void> {
   await new AckedPublisher(suite.nc).publishAll(msgs);
 }
 
-const act = (e: Engine, a: OpsAction, device = 'console-1', role: Role = 'shift_leader') => e.ops.submit(a, device, role);
+const act = (e: Engine, a: OpsAction, device = 'console-1', role: Role = 'shift_leader') => e.controlRoom.submit(a, device, role);
 
 describe('the closed loop in the engine', () => {
   it('a reading above the second level raises a latching critical alarm with the data; acknowledging goes through the stream; a restart keeps both', async () => {
@@ -34,22 +34,22 @@ describe('the closed loop in the engine', () => {
     const now = Date.now();
     await publish(cityMessages(['g1'], 62, now));
     const point = `gas/${D}/g1#gas.lel.level2`;
-    const raised = await waitFor(() => e.ops.alarmList({ all: true, limit: 100 }).find((a) => a.point === point), 'the level-2 alarm');
+    const raised = await waitFor(() => e.controlRoom.alarmList({ all: true, limit: 100 }).find((a) => a.point === point), 'the level-2 alarm');
     expect(raised).toMatchObject({ priority: 'critical', state: 'unack', active: true, raisedAtMs: now, value: 62 });
-    expect(e.ops.alarmList({ all: true, limit: 100 }).map((a) => a.rule).sort()).toEqual(['gas.lel.level1', 'gas.lel.level2']);
+    expect(e.controlRoom.alarmList({ all: true, limit: 100 }).map((a) => a.rule).sort()).toEqual(['gas.lel.level1', 'gas.lel.level2']);
 
     const ev = await act(e, { kind: 'alarm.ack', point, raisedAtMs: now });
-    expect(e.ops.channel.pendingActions().map((p) => p.id)).toContain(ev.id);
-    await waitFor(() => e.ops.alarmList({ all: true, limit: 100 }).find((a) => a.point === point && a.state === 'ack'), 'acknowledged from the stream');
-    expect(e.ops.channel.pendingActions()).toEqual([]);
-    expect(e.ops.alarmList({ all: true, limit: 100 }).find((a) => a.point === point)?.ackedBy).toBe('console-1');
+    expect(e.controlRoom.actionStream.pendingActions().map((p) => p.id)).toContain(ev.id);
+    await waitFor(() => e.controlRoom.alarmList({ all: true, limit: 100 }).find((a) => a.point === point && a.state === 'ack'), 'acknowledged from the stream');
+    expect(e.controlRoom.actionStream.pendingActions()).toEqual([]);
+    expect(e.controlRoom.alarmList({ all: true, limit: 100 }).find((a) => a.point === point)?.ackedBy).toBe('console-1');
 
     // a wall may not acknowledge: refused before anything is written
     await expect(act(e, { kind: 'alarm.ack', point, raisedAtMs: now }, 'wall-1', 'wall')).rejects.toThrow(ActionRefused);
 
     await suite.stopEngine(e);
     e = await engineOn(cfg);
-    await waitFor(() => e.ops.alarmList({ all: true, limit: 100 }).find((a) => a.point === point && a.state === 'ack'), 'state restored after restart');
+    await waitFor(() => e.controlRoom.alarmList({ all: true, limit: 100 }).find((a) => a.point === point && a.state === 'ack'), 'state restored after restart');
     await suite.stopEngine(e);
     const db = await Database.open(cfg.db);
     try {
@@ -66,15 +66,15 @@ describe('the closed loop in the engine', () => {
     const now = Date.now();
     await publish(cityMessages(['L1'], 61, now));
     const point = `gas/${D}/L1#gas.lel.level2`;
-    await waitFor(() => e.ops.alarmList({ all: true, limit: 1000 }).find((a) => a.point === point), 'alarm');
+    await waitFor(() => e.controlRoom.alarmList({ all: true, limit: 1000 }).find((a) => a.point === point), 'alarm');
     await act(e, { kind: 'alarm.ack', point, raisedAtMs: now });
-    await waitFor(() => e.ops.alarmList({ all: true, limit: 1000 }).find((a) => a.point === point && a.state === 'ack'), 'acknowledged');
+    await waitFor(() => e.controlRoom.alarmList({ all: true, limit: 1000 }).find((a) => a.point === point && a.state === 'ack'), 'acknowledged');
     await suite.stopEngine(e);
     const { jetstreamManager } = await import('@nats-io/jetstream');
     await (await jetstreamManager(suite.nc)).streams.delete('OPS');
     e = await engineOn(cfg);
-    await waitFor(() => e.ops.alarmList({ all: true, limit: 1000 }).find((a) => a.point === point && a.state === 'ack'), 'acknowledgement back after the stream was lost');
-    expect(e.ops.channel.status().lastError ?? '').toMatch(/republishing this engine's \d+ operator action/);
+    await waitFor(() => e.controlRoom.alarmList({ all: true, limit: 1000 }).find((a) => a.point === point && a.state === 'ack'), 'acknowledgement back after the stream was lost');
+    expect(e.controlRoom.actionStream.status().lastError ?? '').toMatch(/republishing this engine's \d+ operator action/);
   });
 
   it('a major hazard is not dispatched without the five fixed items; the case runs to closed and the risk colour follows', async () => {
@@ -82,32 +82,32 @@ describe('the closed loop in the engine', () => {
     const now = Date.now();
     await publish(cityMessages(['g7'], 70, now));
     const point = `gas/${D}/g7#gas.lel.level2`;
-    await waitFor(() => e.ops.alarmList({ all: true, limit: 100 }).find((a) => a.point === point), 'alarm');
+    await waitFor(() => e.controlRoom.alarmList({ all: true, limit: 100 }).find((a) => a.point === point), 'alarm');
     // gas (severity 5) × likelihood 3 (baseline 1, +2 for a standing critical alarm) = 15: red
-    await waitFor(() => e.ops.riskList({ limit: 5000 }).assets.find((r) => r.asset === 'g7' && r.colour === 'red'), 'risk raised by the critical alarm');
+    await waitFor(() => e.controlRoom.riskList({ limit: 5000 }).assets.find((r) => r.asset === 'g7' && r.colour === 'red'), 'risk raised by the critical alarm');
     await act(e, { kind: 'hazard.raise', hazard: 'hz-g7', grade: 'major', title: '燃气泄漏', domain: 'gas', district: D, asset: 'g7', fromAlarm: { point, raisedAtMs: now }, responsible: { owner: null, supervisor: null, approver: null } });
-    const h = await waitFor(() => e.ops.state.hazards.get('hz-g7'), 'hazard raised');
+    const h = await waitFor(() => e.controlRoom.state.hazards.get('hz-g7'), 'hazard raised');
     expect(h.responsible).toEqual({ owner: '燃气公司 g7', supervisor: '市城管局', approver: '市住建局' });
-    const withCase = await waitFor(() => e.ops.riskList({ limit: 5000 }).assets.find((r) => r.asset === 'g7' && r.likelihood === 5), 'likelihood up with an open major hazard');
+    const withCase = await waitFor(() => e.controlRoom.riskList({ limit: 5000 }).assets.find((r) => r.asset === 'g7' && r.likelihood === 5), 'likelihood up with an open major hazard');
     expect(withCase.reasons.join(' ')).toMatch(/open major hazard/);
     await expect(act(e, { kind: 'hazard.dispatch', hazard: 'hz-g7', assignee: '燃气公司 g7', deadlineMs: now + 86_400_000 })).rejects.toThrow(/five fixed items/);
     const five = { measures: '关阀、通风、更换调压器', funds: '2万元', deadlineMs: now + 86_400_000, responsiblePerson: '张工', contingencyPlan: '燃气泄漏专项预案' };
     await act(e, { kind: 'hazard.dispatch', hazard: 'hz-g7', assignee: '燃气公司 g7', deadlineMs: now + 86_400_000, fiveItems: five });
-    await waitFor(() => e.ops.state.hazards.get('hz-g7')?.stage === 'dispatched' || null, 'dispatched');
+    await waitFor(() => e.controlRoom.state.hazards.get('hz-g7')?.stage === 'dispatched' || null, 'dispatched');
     await act(e, { kind: 'hazard.start', hazard: 'hz-g7' });
-    await waitFor(() => e.ops.state.hazards.get('hz-g7')?.stage === 'rectifying' || null, 'rectifying');
+    await waitFor(() => e.controlRoom.state.hazards.get('hz-g7')?.stage === 'rectifying' || null, 'rectifying');
     await act(e, { kind: 'hazard.report', hazard: 'hz-g7', note: '已更换' });
-    await waitFor(() => e.ops.state.hazards.get('hz-g7')?.stage === 'verifying' || null, 'verifying');
+    await waitFor(() => e.controlRoom.state.hazards.get('hz-g7')?.stage === 'verifying' || null, 'verifying');
     await act(e, { kind: 'hazard.verify', hazard: 'hz-g7', passed: true, note: '复查合格' });
-    await waitFor(() => e.ops.state.hazards.get('hz-g7')?.stage === 'closed' || null, 'closed');
+    await waitFor(() => e.controlRoom.state.hazards.get('hz-g7')?.stage === 'closed' || null, 'closed');
     // the reading returns to normal; after the off-delay the alarm clears, is reset, and the colour falls
     await publish(cityMessages(['g7'], 1, now + 40_000).filter((m) => m.subject.startsWith('city.telemetry')));
     await publish(cityMessages(['g7'], 1, now + 80_000).filter((m) => m.subject.startsWith('city.telemetry')));
-    await waitFor(() => e.ops.alarmList({ all: true, limit: 100 }).find((a) => a.point === point && a.state === 'unack' && !a.active), 'latched, unacknowledged');
+    await waitFor(() => e.controlRoom.alarmList({ all: true, limit: 100 }).find((a) => a.point === point && a.state === 'unack' && !a.active), 'latched, unacknowledged');
     await act(e, { kind: 'alarm.ack', point, raisedAtMs: now });
     await act(e, { kind: 'alarm.reset', point, raisedAtMs: now });
-    await waitFor(() => e.ops.riskList({ limit: 5000 }).assets.find((r) => r.asset === 'g7' && r.colour === 'yellow'), 'risk back down to the baseline');
-    const changes = e.ops.riskChanges({ key: `gas/${D}/g7`, limit: 10 });
+    await waitFor(() => e.controlRoom.riskList({ limit: 5000 }).assets.find((r) => r.asset === 'g7' && r.colour === 'yellow'), 'risk back down to the baseline');
+    const changes = e.controlRoom.riskChanges({ key: `gas/${D}/g7`, limit: 10 });
     // newest first: it turned red with the alarm (first seen in the same batch as its registry record) and fell back to yellow
     expect(changes.map((c) => [c.from, c.to])).toEqual([['red', 'yellow'], [null, 'red']]);
     expect(changes[1]?.reasons.join(' ')).toMatch(/critical alarm/);
@@ -121,9 +121,9 @@ describe('the closed loop in the engine', () => {
     msgs.push({ subject: `city.inspection.gas.${d2}`, msgId: 'insp-k1', body: JSON.stringify({ id: 'k1-lpg-1', ts: now - 1000, asset: 'k1', item: '瓶装液化石油气使用安全', result: 'fail', level: 'major', note: '钢瓶超期未检', inspector: '王建国' }) });
     msgs.push({ subject: `city.inspection.gas.${d2}`, msgId: 'insp-k2', body: JSON.stringify({ id: 'k2-eq-1', ts: now - 1000, asset: 'k2', item: '燃气设施设备安全运行', result: 'pass', inspector: '李红' }) });
     await publish(msgs);
-    const h = await waitFor(() => e.ops.state.hazards.get('insp-k1-lpg-1'), 'hazard from the failed inspection');
+    const h = await waitFor(() => e.controlRoom.state.hazards.get('insp-k1-lpg-1'), 'hazard from the failed inspection');
     expect(h).toMatchObject({ grade: 'major', stage: 'found', title: '瓶装液化石油气使用安全: 钢瓶超期未检', responsible: { owner: '燃气公司 k1', supervisor: '市城管局', approver: '市住建局' } });
-    const [row] = await e.ops.checklistProgress({ days: 30, domain: 'gas', district: d2 });
+    const [row] = await e.controlRoom.checklistProgress({ days: 30, domain: 'gas', district: d2 });
     expect(row).toMatchObject({ domain: 'gas', district: d2, assets: 2, inspectedAssets: 2, findings: 2, failed: 1, openHazards: 1 });
     expect(row?.items.find((i) => i.id === 'gas.lpg')).toMatchObject({ checked: 1, failed: 1 });
     expect(row?.items.find((i) => i.id === 'gas.equipment')).toMatchObject({ checked: 1, failed: 0 });
@@ -135,7 +135,7 @@ describe('the closed loop in the engine', () => {
     const now = Date.now();
     const assets = ['c1', 'c2', 'c3', 'c4', 'c5', 'c6'];
     await publish(cityMessages(assets, 55, now));
-    for (const e of [a, b]) await waitFor(() => e.ops.alarmList({ all: true, limit: 1000 }).filter((x) => assets.includes(x.asset)).length === 12 || null, 'all alarms on both');
+    for (const e of [a, b]) await waitFor(() => e.controlRoom.alarmList({ all: true, limit: 1000 }).filter((x) => assets.includes(x.asset)).length === 12 || null, 'all alarms on both');
     let seed = 42;
     const rnd = (n: number): number => {
       // mulberry32: a small, well-spread generator so the test is the same on every run
@@ -176,18 +176,18 @@ describe('the closed loop in the engine', () => {
     const before = await fire(40, 0);
     await suite.server.stop('SIGKILL');
     const during = await fire(20, 1000);
-    expect(a.ops.channel.pendingActions().length + b.ops.channel.pendingActions().length).toBeGreaterThan(0);
+    expect(a.controlRoom.actionStream.pendingActions().length + b.controlRoom.actionStream.pendingActions().length).toBeGreaterThan(0);
     await suite.server.restart();
-    for (const e of [a, b]) await waitFor(() => e.ops.channel.pendingActions().length === 0 || null, 'outbox flushed after the link returned', 60_000);
-    await waitFor(() => a.ops.channel.status().lastSeq === b.ops.channel.status().lastSeq && a.ops.channel.status().lastSeq > 0 || null, 'both read the whole stream');
+    for (const e of [a, b]) await waitFor(() => e.controlRoom.actionStream.pendingActions().length === 0 || null, 'outbox flushed after the link returned', 60_000);
+    await waitFor(() => a.controlRoom.actionStream.status().lastSeq === b.controlRoom.actionStream.status().lastSeq && a.controlRoom.actionStream.status().lastSeq > 0 || null, 'both read the whole stream');
     const at = Date.now();
     const view = (e: Engine): unknown => ({
-      alarms: e.ops.state.alarms(at),
-      hazards: e.ops.state.hazardList(at),
-      risks: (e.ops.refreshRisk(at, true), e.ops.riskList({ limit: 5000 })),
+      alarms: e.controlRoom.state.alarms(at),
+      hazards: e.controlRoom.state.hazardList(at),
+      risks: (e.controlRoom.refreshRisk(at, true), e.controlRoom.riskList({ limit: 5000 })),
     });
     expect(before + during).toBeGreaterThan(20);
-    expect(a.ops.state.hazards.size).toBeGreaterThan(0);
+    expect(a.controlRoom.state.hazards.size).toBeGreaterThan(0);
     expect(view(a)).toEqual(view(b));
   });
 });

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { apply, initialAlarm, isAnnunciated, isRefusal, MAX_SHELVE_MS, tick, type AlarmCommand, type AlarmState } from './alarmState.js';
+import { MAX_SHELVE_MS } from '../../ops/opsEvents.js';
+import { apply, initialAlarm, isAnnunciated, isRefusal, tick, type AlarmCommand, type AlarmState } from './alarmMachineOracle.js';
 
 const run = (cmds: AlarmCommand[], latching = false): AlarmState => cmds.reduce<AlarmState>((s, c, i) => {
   const r = apply(s, c, i * 1000);
@@ -10,7 +11,7 @@ const run = (cmds: AlarmCommand[], latching = false): AlarmState => cmds.reduce<
 const cond = (active: boolean): AlarmCommand => ({ kind: 'condition', active });
 const ack: AlarmCommand = { kind: 'acknowledge', by: '值班长' };
 
-describe('the ISA-18.2 alarm states', () => {
+describe('the ISA-18.2 alarm machine (the oracle)', () => {
   it('follows the standard sequence: normal → unack → ack → normal', () => {
     expect(run([cond(true)]).process).toBe('unack');
     expect(run([cond(true), ack]).process).toBe('ack');

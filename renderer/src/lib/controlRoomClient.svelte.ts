@@ -1,6 +1,6 @@
 import type { AlarmRule } from '../../../analytics/common/alarms/alarmRules';
 import type { OpsAction } from '../../../analytics/common/ops/opsEvents';
-import type { AlarmView, OpsSnapshot } from '../../../analytics/common/ops/opsState';
+import type { AlarmView, OpsSnapshot } from '../../../analytics/common/ops/controlRoomViews';
 import type { EngineClient } from './engineClient.svelte';
 
 export interface Submitted {
@@ -19,7 +19,7 @@ const MAX_SUBMITTED = 30;
  * `ops` topic, and the operator's own actions: "pending" until the engine reads them back from the
  * OPS stream, then done or refused with the reason.
  */
-export class OpsStore {
+export class ControlRoomClient {
   snapshot = $state.raw<OpsSnapshot | null>(null);
   receivedAtMs = $state(0);
   rules = $state.raw<Map<string, AlarmRule>>(new Map());

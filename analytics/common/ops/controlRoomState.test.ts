@@ -1,16 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { apply as applyIsa, initialAlarm, isRefusal, type AlarmState } from '../alarms/alarmState.js';
-import { ACTION_ROLES, mayDo, OpsEventSchema, ROLES, type OpsAction, type OpsEvent } from './opsEvents.js';
-import { alarmKpis, OpsState, type AlarmTransition } from './opsState.js';
-
-const POINT = 'gas/420302/g1#gas.lel.level2';
-const tr = (active: boolean, atMs: number, point = POINT, district = '420302'): AlarmTransition => ({
-  point, rule: point.split('#')[1] ?? 'r', priority: 'critical', domain: 'gas', district, asset: point.split('/')[2]?.split('#')[0] ?? 'g1',
-  metric: 'lel_pct', latching: true, active, atMs, value: active ? 60 : 10,
-});
-let n = 0;
-const ev = (action: OpsAction, ts = 1_000, device = 'console-1'): OpsEvent => ({ id: `ev${String(++n).padStart(8, '0')}`, ts, device, role: 'shift_leader', action });
+import { apply as applyIsa, initialAlarm, isRefusal, type AlarmState } from '../alarms/testing/alarmMachineOracle.js';
+import type { AlarmTransition } from './alarmTransition.js';
+import { ControlRoomState } from './controlRoomState.js';
+import { OpsEventSchema, type OpsEvent } from './opsEvents.js';
+import { ev, POINT, tr } from './testing/controlRoomFixtures.js';
 
 /** All the ways to interleave two sequences while keeping each one's own order. */
 function interleave<T>(a: T[], b: T[], choices: boolean[]): T[] {
@@ -27,7 +21,7 @@ function interleave<T>(a: T[], b: T[], choices: boolean[]): T[] {
   return out;
 }
 
-describe('operational state', () => {
+describe('the control room state', () => {
   it('acknowledge and silence commute with the data: any interleaving gives the same alarm list', () => {
     const points = ['gas/420302/g1#gas.lel.level2', 'gas/420303/g2#gas.lel.level2', 'tunnel/420302/t1#tunnel.ch4.alarm'];
     fc.assert(fc.property(
@@ -52,7 +46,7 @@ describe('operational state', () => {
           return ev({ kind: `alarm.${a.k}` as 'alarm.ack', point: r.point, raisedAtMs: r.atMs });
         });
         const run = (choices: boolean[]): unknown => {
-          const s = new OpsState();
+          const s = new ControlRoomState();
           for (const x of interleave<AlarmTransition | OpsEvent>(data, ops, choices)) {
             if ('action' in x) s.apply(x);
             else s.transition(x);
@@ -67,7 +61,7 @@ describe('operational state', () => {
   it('derives the same state as the ISA-18.2 machine for one point', () => {
     fc.assert(fc.property(fc.array(fc.constantFrom('on', 'off', 'ack', 'reset'), { maxLength: 60 }), fc.boolean(), (cmds, latching) => {
       let isa: AlarmState = initialAlarm(latching);
-      const s = new OpsState();
+      const s = new ControlRoomState();
       let t = 1_000;
       let newest: number | null = null;
       for (const c of cmds) {
@@ -94,7 +88,7 @@ describe('operational state', () => {
   });
 
   it('shelving has a reason, a limit, and ends by itself; out of service beats shelving', () => {
-    const s = new OpsState();
+    const s = new ControlRoomState();
     s.transition(tr(true, 10_000));
     s.apply(ev({ kind: 'alarm.shelve', point: POINT, reason: 'sensor being replaced', forMs: 3_600_000 }, 20_000));
     expect(s.alarms(30_000)[0]?.shelved?.reason).toBe('sensor being replaced');
@@ -107,7 +101,7 @@ describe('operational state', () => {
   });
 
   it('suppression profiles hide their rules while on', () => {
-    const s = new OpsState([{ id: 'flood_season', rules: ['flood.rain.rainstorm'] }]);
+    const s = new ControlRoomState([{ id: 'flood_season', rules: ['flood.rain.rainstorm'] }]);
     s.transition(tr(true, 10_000, 'flood/420302/r1#flood.rain.rainstorm'));
     expect(s.alarms(20_000)[0]?.annunciated).toBe(true);
     s.apply(ev({ kind: 'alarm.profile', profile: 'flood_season', on: true }));
@@ -116,7 +110,7 @@ describe('operational state', () => {
   });
 
   it('hazard commands that arrive before their case (from a failed inspection) wait for it', () => {
-    const s = new OpsState();
+    const s = new ControlRoomState();
     const dispatch = ev({ kind: 'hazard.dispatch', hazard: 'insp-i1', assignee: 'owner A', deadlineMs: 10_000_000 }, 2_000);
     expect(s.apply(dispatch).reason).toBe('orphan');
     expect(s.parked).toBe(1);
@@ -127,7 +121,7 @@ describe('operational state', () => {
   });
 
   it('the first of two conflicting actions in the stream wins; the second is refused with its reason', () => {
-    const s = new OpsState();
+    const s = new ControlRoomState();
     s.apply(ev({ kind: 'hazard.raise', hazard: 'h1', grade: 'general', title: 't', domain: 'gas', district: '420302', asset: 'g1', fromAlarm: null, responsible: { owner: 'o', supervisor: 's', approver: null } }));
     const a = s.apply(ev({ kind: 'hazard.dispatch', hazard: 'h1', assignee: 'o', deadlineMs: 9_000_000 }, 2_000, 'console-1'));
     const b = s.apply(ev({ kind: 'hazard.dispatch', hazard: 'h1', assignee: 's', deadlineMs: 9_000_000 }, 2_000, 'console-2'));
@@ -135,39 +129,5 @@ describe('operational state', () => {
     expect(b).toMatchObject({ ok: false, reason: 'cannot dispatch a case that is dispatched' });
     expect(s.hazards.get('h1')?.assignee).toBe('o');
     expect(s.hazards.get('h1')?.history.at(-1)?.what).toMatch(/^refused hazard.dispatch/);
-  });
-
-  it('a flood (more than 10 alarms in 10 minutes) groups alarms under the first-out one of their district', () => {
-    const s = new OpsState();
-    for (let i = 0; i < 12; i++) s.transition(tr(true, 1_000_000 + i * 10_000, `gas/42030${i % 2 + 2}/g${i}#gas.lel.level2`, `42030${i % 2 + 2}`));
-    const now = 1_200_000;
-    expect(alarmKpis(s, now).floodNow).toBe(true);
-    const list = s.alarms(now);
-    expect(list.filter((a) => a.floodCause === null).map((a) => a.point).sort()).toEqual(['gas/420302/g0#gas.lel.level2', 'gas/420303/g1#gas.lel.level2']);
-    expect(list.find((a) => a.point === 'gas/420302/g4#gas.lel.level2')?.floodCause).toBe('gas/420302/g0#gas.lel.level2');
-    expect(alarmKpis(s, now + 3_600_000).floodNow).toBe(false);
-  });
-
-  it('KPIs: chattering, stale, top offenders and the priority mix', () => {
-    const s = new OpsState();
-    const p = 'gas/420302/g9#gas.lel.level1';
-    for (let i = 0; i < 4; i++) s.transition({ ...tr(i % 2 === 0, 5_000_000 + i * 10_000, p), priority: 'high' });
-    s.transition(tr(true, 1_000));
-    const k = alarmKpis(s, 5_100_000 + 86_400_000 - 4_000_000);
-    expect(k.stale.map((x) => x.point)).toEqual([POINT]);
-    const k2 = alarmKpis(s, 5_100_000);
-    expect(k2.chattering).toEqual([{ point: p, transitions: 4 }]);
-    expect(k2.top10[0]).toEqual({ point: p, raised: 2 });
-    expect(k2.priorityMix.find((m) => m.priority === 'high')).toMatchObject({ raised: 2, targetPct: 4 });
-  });
-
-  it('role × action matrix: walls and analysts cannot act on alarms or hazards', () => {
-    for (const kind of Object.keys(ACTION_ROLES) as OpsAction['kind'][]) {
-      expect(mayDo('wall', kind)).toBe(false);
-      expect(mayDo('admin', kind)).toBe(true);
-      expect(mayDo('shift_leader', kind)).toBe(kind !== 'alarm.profile');
-      expect(mayDo('analyst', kind)).toBe(kind === 'hazard.comment');
-    }
-    expect(ROLES).toEqual(['wall', 'shift_leader', 'analyst', 'admin']);
   });
 });

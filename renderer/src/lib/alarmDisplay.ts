@@ -1,4 +1,4 @@
-import type { AlarmView } from '../../../analytics/common/ops/opsState';
+import type { AlarmView } from '../../../analytics/common/ops/controlRoomViews';
 import type { Provenance } from '../../../analytics/common/engineApi';
 import type { TextKey } from './i18n';
 import { RISK_COLORS } from '../panels/theme';

@@ -1,7 +1,11 @@
+import { MAX_SHELVE_MS } from '../../ops/opsEvents.js';
+
 /**
- * The alarm state machine of ISA-18.2 (IEC 62682), adapted to a city. Pure: every transition is a
- * function of the state, a command and the time, so every engine that replays the same operator
- * events reaches the same state.
+ * The alarm state machine of ISA-18.2 (IEC 62682), adapted to a city: a test oracle, not what the
+ * engine runs. The engine derives each occurrence's state from high-water marks (`deriveState` in
+ * `ops/alarmPoints.ts`) so that operator events commute with the data; the property tests step this
+ * machine beside it and require the same answer. Pure: every transition is a function of the
+ * state, a command and the time.
  *
  * Process states (A–E of ISA-18.2): normal, unacknowledged, acknowledged, returned-to-normal
  * unacknowledged, latched. Alarm-management states (F–H): shelved (by an operator, with a reason
@@ -38,9 +42,6 @@ export type AlarmCommand =
   | { kind: 'return_to_service'; by: string };
 
 export type Refusal = { refused: string };
-
-/** The longest an operator may shelve an alarm. */
-export const MAX_SHELVE_MS = 8 * 3_600_000;
 
 export function initialAlarm(latching = false): AlarmState {
   return { process: 'normal', active: false, latching, shelved: null, suppressedBy: null, outOfService: null, activeSinceMs: null, silenced: false };

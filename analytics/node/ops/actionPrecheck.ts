@@ -1,0 +1,32 @@
+import { applyHazard, isHazardRefusal } from '../../common/hazards/hazardCase.js';
+import type { ControlRoomState } from '../../common/ops/controlRoomState.js';
+import { hazardCommand } from '../../common/ops/hazardCommand.js';
+import { mayDo, type OpsAction, type Role } from '../../common/ops/opsEvents.js';
+import type { AssetRegistry } from './assetRegistry.js';
+
+/** An operator action refused before it reaches the stream (the role, or this engine's state). */
+export class ActionRefused extends Error {}
+
+/**
+ * Checks an action from the engine API against the role and this engine's state, so an obviously
+ * refused action never reaches the stream; returns it ready to publish (a new case gets its asset's
+ * responsible parties from the registry). Every engine still judges it again in stream order.
+ */
+export function precheckAction(state: ControlRoomState, registry: AssetRegistry, action: OpsAction, device: string, role: Role, nowMs: number): OpsAction {
+  if (!mayDo(role, action.kind)) throw new ActionRefused(`role ${role} may not ${action.kind}`);
+  const a = action;
+  if (a.kind === 'hazard.raise') {
+    if (state.hazards.has(a.hazard)) throw new ActionRefused(`hazard ${a.hazard} exists`);
+    return { ...a, responsible: registry.responsible(a.domain, a.district, a.asset) };
+  }
+  if (a.kind.startsWith('hazard.') && 'hazard' in a) {
+    const h = state.hazards.get(a.hazard);
+    if (!h) throw new ActionRefused(`no hazard ${a.hazard}`);
+    const cmd = hazardCommand(a, device);
+    if (cmd) {
+      const r = applyHazard(h, cmd, nowMs);
+      if (isHazardRefusal(r)) throw new ActionRefused(r.refused);
+    }
+  }
+  return a;
+}

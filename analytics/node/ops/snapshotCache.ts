@@ -1,0 +1,46 @@
+import { alarmKpis, headlineKpis } from '../../common/ops/alarmKpis.js';
+import type { ControlRoomState } from '../../common/ops/controlRoomState.js';
+import type { OpsSnapshot } from '../../common/ops/controlRoomViews.js';
+import { assetKey } from '../../common/risk/riskRegister.js';
+import type { ActionStream } from './actionStream.js';
+import type { RiskRegisterCache } from './riskRegisterCache.js';
+
+/** Bounds what one push carries: the wall shows far fewer, the console pages through `alarms`. */
+const MAX_PUSHED_ALARMS = 300;
+const MAX_OPEN_HAZARDS = 30;
+const RECENT_OUTCOMES = 50;
+const MAX_AGE_MS = 1000;
+
+/** One snapshot of the `ops` topic per change (and at most one a second otherwise), shared by every connected client. */
+export class SnapshotCache {
+  private cached: OpsSnapshot | null = null;
+
+  constructor(private readonly state: ControlRoomState, private readonly risk: RiskRegisterCache, private readonly stream: ActionStream) {}
+
+  get(nowMs = Date.now()): OpsSnapshot {
+    const c = this.cached;
+    if (c && c.version === this.state.version && c.pending.length === this.stream.pendingActions().length && nowMs - c.atMs < MAX_AGE_MS) return c;
+    this.cached = this.build(nowMs);
+    return this.cached;
+  }
+
+  private build(nowMs: number): OpsSnapshot {
+    this.risk.refresh(nowMs);
+    const alarms = this.state.alarms(nowMs);
+    const hazards = this.state.hazardList(nowMs).filter((h) => h.stage !== 'closed');
+    return {
+      version: this.state.version, atMs: nowMs,
+      alarms: alarms.slice(0, MAX_PUSHED_ALARMS),
+      kpis: headlineKpis(alarmKpis(this.state, nowMs, alarms)),
+      hazards: { open: hazards.length, overdue: hazards.filter((h) => h.overdue).length, major: hazards.filter((h) => h.grade === 'major').length },
+      openHazards: hazards.slice(0, MAX_OPEN_HAZARDS).map((h) => ({
+        id: h.id, title: h.title, grade: h.grade, stage: h.stage, domain: h.domain, district: h.district, asset: h.asset,
+        assignee: h.assignee, deadlineMs: h.deadlineMs, overdue: h.overdue, createdAtMs: h.createdAtMs,
+      })),
+      districts: this.risk.districts,
+      assetRisk: Object.fromEntries(this.risk.assets.filter((r) => r.colour !== 'blue').map((r) => [assetKey(r.domain, r.district, r.asset), r.colour as 'red' | 'orange' | 'yellow'])),
+      pending: this.stream.pendingActions(),
+      recent: [...this.state.applied.values()].slice(-RECENT_OUTCOMES),
+    };
+  }
+}

@@ -39,7 +39,14 @@ export type Flags = Record<string, string | boolean | string[] | undefined>;
 export function readConfigFile(path: string | undefined): FileConfig {
   if (!path) return {};
   if (!existsSync(path)) throw new Error(`config file ${path} does not exist`);
-  const parsed = FileConfigSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    // the parser's own message names a position but not the file: the operator needs both
+    throw new Error(`config file ${path}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const parsed = FileConfigSchema.safeParse(raw);
   if (!parsed.success) throw new Error(`config file ${path}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   return parsed.data;
 }
@@ -92,13 +99,16 @@ export function resolveServeSettings(flags: Flags, env: NodeJS.ProcessEnv = proc
     nats,
     stream: pick('stream', 'CITYOPS_STREAM', file.stream) ?? base.stream,
     consumer: pick('consumer', 'CITYOPS_CONSUMER', file.consumer) ?? base.consumer,
-    createStream: flags['no-create-stream'] === true ? false : env['CITYOPS_CREATE_STREAM'] === '0' ? false : file.createStream ?? true,
+    // the environment outranks the file both ways: CITYOPS_CREATE_STREAM=1 turns on what the file turned off
+    createStream: flags['no-create-stream'] === true ? false : env['CITYOPS_CREATE_STREAM'] === '0' ? false
+      : env['CITYOPS_CREATE_STREAM'] === '1' ? true : file.createStream ?? true,
     fallbackToCore: flags['no-core-fallback'] === true ? false : file.fallbackToCore ?? true,
     retention: { ...base.retention, ...file.retention },
     queries: { ...base.queries, ...file.queries, ...queryLimitsFromEnv(env) },
   });
   const portText = pick('port', 'CITYOPS_PORT', file.port?.toString());
-  const port = portText === undefined ? 8640 : Number(portText);
+  // decimal digits only: Number() reads " " as 0 (a random port) and "0x1f90" or "1e3" as other ports than written
+  const port = portText === undefined ? 8640 : /^\d{1,5}$/.test(portText) ? Number(portText) : NaN;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`port must be 0..65535, got ${portText}`);
   const origins = flags['allow-origin'];
   return {

@@ -34,7 +34,7 @@ export class ConsoleDesk {
   constructor(private readonly session: EngineSession, private readonly lang: () => Lang) {
     this.canAct = $derived(session.client.role === 'shift_leader' || session.client.role === 'admin');
     this.alarms = $derived.by((): AlarmView[] => {
-      const all = session.ops.snapshot?.alarms ?? [];
+      const all = session.controlRoom.snapshot?.alarms ?? [];
       return this.showAll ? all : orderAlarms(all);
     });
     this.current = $derived(this.alarms.find((a) => a.occurrence === this.selected) ?? this.alarms[0] ?? null);
@@ -42,13 +42,13 @@ export class ConsoleDesk {
 
   /** An alarm as the log and dialogs name it: the rule's title and the asset. */
   label(a: AlarmView): string {
-    return `${this.session.ops.ruleTitle(a.rule, this.lang())} · ${a.asset}`;
+    return `${this.session.controlRoom.ruleTitle(a.rule, this.lang())} · ${a.asset}`;
   }
 
   /** A point `domain/district/asset#rule` as the asset's name and the rule's title. */
   causeName(point: string): string {
     const [key = '', rule = ''] = point.split('#');
-    return `${this.session.city.names.get(key) ?? key.split('/')[2] ?? key} · ${this.session.ops.ruleTitle(rule, this.lang())}`;
+    return `${this.session.city.names.get(key) ?? key.split('/')[2] ?? key} · ${this.session.controlRoom.ruleTitle(rule, this.lang())}`;
   }
 
   /** Moves the selection up or down the table. */
@@ -76,7 +76,7 @@ export class ConsoleDesk {
   }
 
   silenceAll(): void {
-    for (const a of this.session.ops.snapshot?.alarms ?? []) if (a.annunciated && !a.silenced && a.state !== 'normal') this.silence(a);
+    for (const a of this.session.controlRoom.snapshot?.alarms ?? []) if (a.annunciated && !a.silenced && a.state !== 'normal') this.silence(a);
   }
 
   reset(a: AlarmView | null): void {
@@ -112,6 +112,6 @@ export class ConsoleDesk {
   }
 
   private act(action: OpsAction, label: string): void {
-    void this.session.ops.act(action, label);
+    void this.session.controlRoom.act(action, label);
   }
 }

@@ -14,7 +14,7 @@ export interface AssetRef {
 export interface WallContext {
   client: EngineClient;
   /** Alarms, hazards and risk shared by every display of the page. */
-  ops: ControlRoomClient;
+  controlRoom: ControlRoomClient;
   lang: () => Lang;
   scale: number;
   openAsset: (a: AssetRef) => void;

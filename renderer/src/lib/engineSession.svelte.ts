@@ -11,13 +11,13 @@ import { ControlRoomClient } from './controlRoomClient.svelte';
 export class EngineSession {
   readonly client: EngineClient;
   readonly city: CityState;
-  readonly ops: ControlRoomClient;
+  readonly controlRoom: ControlRoomClient;
   readonly clock: EngineClock;
 
   constructor(wsUrl: string) {
     this.client = new EngineClient(wsUrl);
     this.city = new CityState(this.client);
-    this.ops = new ControlRoomClient(this.client);
+    this.controlRoom = new ControlRoomClient(this.client);
     this.clock = new EngineClock(this.client);
     $effect(() => () => this.close());
   }
@@ -28,7 +28,7 @@ export class EngineSession {
   }
 
   private close(): void {
-    this.ops.dispose();
+    this.controlRoom.dispose();
     this.city.dispose();
     this.client.close();
   }

@@ -1,7 +1,8 @@
 /**
  * One pass over a JSON text, without recursion and without parsing it: how deep it nests, where
  * the elements of a top-level array begin and end, and whether a string may hold an unpaired
- * surrogate. The decoder runs it before anything recursive touches untrusted input.
+ * surrogate. The decoder runs it on a refused message: to keep a refused element as its own text
+ * (never serialising untrusted values again) and to tell a too-deep one.
  */
 export interface JsonShape {
   /** Deepest nesting of arrays and objects (a scalar is 0, `[1]` is 1). */

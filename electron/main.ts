@@ -14,10 +14,9 @@ import { recoverCrashes } from './lib/crashRecovery.js';
 import { desktopAnswers, handleDesktopIpc } from './lib/desktopIpc.js';
 import { engineCommand, type DesktopMode } from './lib/engineCommand.js';
 import { EngineSupervisor } from './lib/engineSupervisor.js';
-import { APP_ORIGIN } from './lib/ipc.js';
 import { freeLocalPort } from './lib/localPort.js';
 import { rendererHandler } from './lib/rendererProtocol.js';
-import { denyPermissions, guardContents, windowPreferences } from './lib/securityPolicy.js';
+import { appPage, denyPermissions, guardContents, windowPreferences } from './lib/securityPolicy.js';
 import { SettingsStore } from './lib/settingsStore.js';
 import { WallWindows } from './lib/wallWindows.js';
 import type { PhysicalDisplay, WallPlan } from './lib/windowPlanner.js';
@@ -166,7 +165,7 @@ function openWindow(query: string, bounds: { x?: number; y?: number; width: numb
     ...bounds, show: false, backgroundColor: '#040d1a', fullscreen: kiosk, kiosk, autoHideMenuBar: true,
     webPreferences: windowPreferences(PRELOAD),
   });
-  const url = `${APP_ORIGIN}/index.html${query}`;
+  const url = appPage(query);
   w.once('ready-to-show', () => w.show());
   void w.loadURL(url);
   recoverCrashes(w.webContents, () => void w.loadURL(url));

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { APP_ORIGIN } from './ipc.js';
-import { denyPermissions, guardContents, isAppUrl, rendererCsp, windowPreferences, type PermissionSession, type Preventable } from './securityPolicy.js';
+import { appPage, denyPermissions, guardContents, isAppUrl, rendererCsp, windowPreferences, type PermissionSession, type Preventable } from './securityPolicy.js';
 
 describe('the window policy', () => {
   it('makes every window isolated and sandboxed, without Node, with web security, the preload given', () => {
@@ -22,6 +22,11 @@ describe('the window policy', () => {
     expect(directives.get('frame-ancestors')).toEqual(["'none'"]);
     expect(directives.get('form-action')).toEqual(["'none'"]);
     expect(csp).not.toMatch(/unsafe-eval|\*/);
+  });
+
+  it('loads every window from the app\'s own scheme, never from file://', () => {
+    expect(appPage('?view=console')).toBe('cityops://app/index.html?view=console');
+    expect(isAppUrl(appPage('?wall=2x2&display=1'))).toBe(true);
   });
 
   it('counts only the app scheme\'s own host as the app', () => {

@@ -22,6 +22,11 @@ export function rendererCsp(engineUrl: string): string {
   return `default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' ${engineUrl} ${ws}; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'`;
 }
 
+/** The page a window loads: the app's index.html on its own scheme, never file://. */
+export function appPage(query: string): string {
+  return `${APP_ORIGIN}/index.html${query}`;
+}
+
 /** A URL of the app itself (the custom scheme's own host), the only place a window may go. */
 export function isAppUrl(url: string): boolean {
   return url.startsWith(`${APP_ORIGIN}/`);

@@ -1,4 +1,4 @@
-import { newHazard } from '../hazards/hazardCase.js';
+import { newHazard, type HazardCase } from '../hazards/hazardCase.js';
 import { AlarmPoints } from './alarmPoints.js';
 import type { AlarmTransition } from './alarmTransition.js';
 import type { AlarmView, Applied, HazardView, Signature } from './controlRoomViews.js';
@@ -106,7 +106,8 @@ export class ControlRoomState {
     }
   }
 
-  private addHazard(c: Parameters<HazardCases['add']>[0], meta: HazardMeta, eventId: string): void {
+  /** A new case; the events that were waiting for it are applied now, in the order they came. */
+  private addHazard(c: HazardCase, meta: HazardMeta, eventId: string): void {
     for (const parked of this.cases.add(c, meta, eventId)) this.apply(parked);
     this.version++;
   }

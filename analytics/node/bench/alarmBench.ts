@@ -30,7 +30,7 @@ export async function alarmBench(rate: number, seconds: number, everyMs = 250): 
   const browser = await launchChromium();
   try {
     await waitFor(async () => (await engine.health()).ok, 'engine connected');
-    const { page } = await openWall(browser, `${engine.url}/?screen=overview#token=${WALL}`);
+    const { page } = await openWall(browser, `${engine.url}/?screen=overview&debug=1#token=${WALL}`);
     await page.waitForFunction(() => (globalThis as unknown as { __cityops?: { ops: { snapshot: unknown } } }).__cityops?.ops.snapshot != null);
     await page.evaluate(() => {
       const g = globalThis as unknown as { __seen: Record<string, number>; __cityops: { ops: { onNewAlarm(fn: (a: { point: string }) => void): void } } };

@@ -72,7 +72,7 @@ async function main(): Promise<void> {
   const samples: Sample[] = [];
   let crashed = 0;
   try {
-    const { page, errors } = await openWall(browser, city.url('?wall=1x1&rotate=10'));
+    const { page, errors } = await openWall(browser, city.url('?wall=1x1&rotate=10&debug=1'));
     page.on('crash', () => crashed++);
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('HeapProfiler.enable');

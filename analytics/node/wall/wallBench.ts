@@ -33,12 +33,12 @@ export async function wallBench(seconds: number): Promise<Record<string, unknown
     const firstScreen: number[] = [];
     for (let i = 0; i < 5; i++) {
       const t0 = performance.now();
-      const { page } = await openWall(browser, city.url('?screen=overview'));
+      const { page } = await openWall(browser, city.url('?screen=overview&debug=1'));
       while (!(await hasLiveData(page))) await page.waitForTimeout(20);
       firstScreen.push(performance.now() - t0);
       await page.close();
     }
-    const { page, errors } = await openWall(browser, city.url('?screen=bench24'));
+    const { page, errors } = await openWall(browser, city.url('?screen=bench24&debug=1'));
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Performance.enable');
     await page.waitForTimeout(10_000);

@@ -44,13 +44,13 @@ const LAYERED: Layered[] = [
   { name: 'database file', file: (v) => ({ db: v }), env: 'CITYOPS_DB', flag: 'db', read: (s) => s.engine.db, values: { file: '/f/c.duckdb', env: '/e/c.duckdb', flag: '/x/c.duckdb' } },
   { name: 'port', file: (v) => ({ port: Number(v) }), env: 'CITYOPS_PORT', flag: 'port', read: (s) => s.port, values: { file: '9001', env: '9002', flag: '9003' } },
   { name: 'host', file: (v) => ({ host: v }), env: 'CITYOPS_HOST', flag: 'host', read: (s) => s.host, values: { file: '10.0.0.1', env: '10.0.0.2', flag: '10.0.0.3' } },
-  { name: 'NATS servers', file: natsKey('url'), env: 'CITYOPS_NATS_URL', flag: 'nats', read: (s) => s.engine.nats.url, values: { file: 'tls://f:4222', env: 'tls://e:4222', flag: 'tls://x:4222' } },
-  { name: 'NATS user', file: natsKey('user'), env: 'CITYOPS_NATS_USER', flag: 'nats-user', read: (s) => s.engine.nats.user, values: { file: 'fu', env: 'eu', flag: 'xu' } },
-  { name: 'NATS password', file: natsKey('pass'), env: 'CITYOPS_NATS_PASS', flag: 'nats-pass', read: (s) => s.engine.nats.pass, values: { file: 'fp', env: 'ep', flag: 'xp' } },
-  { name: 'NATS token', file: natsKey('token'), env: 'CITYOPS_NATS_TOKEN', flag: 'nats-token', read: (s) => s.engine.nats.token, values: { file: 'ft', env: 'et', flag: 'xt' } },
-  { name: 'NATS NKey', file: natsKey('nkey'), env: 'CITYOPS_NATS_NKEY', flag: 'nats-nkey', read: (s) => s.engine.nats.nkey, values: { file: '/f/nk', env: '/e/nk', flag: '/x/nk' } },
-  { name: 'NATS creds file', file: natsKey('credsFile'), env: 'CITYOPS_NATS_CREDS', flag: 'nats-creds', read: (s) => s.engine.nats.credsFile, values: { file: '/f/w.creds', env: '/e/w.creds', flag: '/x/w.creds' } },
-  { name: 'NATS TLS CA', file: natsKey('tlsCaFile'), env: 'CITYOPS_NATS_TLS_CA', flag: 'nats-tls-ca', read: (s) => s.engine.nats.tlsCaFile, values: { file: '/f/ca.pem', env: '/e/ca.pem', flag: '/x/ca.pem' } },
+  { name: 'NATS servers', file: natsKey('url'), env: 'CITYOPS_NATS_URL', flag: 'nats', read: (s) => s.engine.nats?.url, values: { file: 'tls://f:4222', env: 'tls://e:4222', flag: 'tls://x:4222' } },
+  { name: 'NATS user', file: natsKey('user'), env: 'CITYOPS_NATS_USER', flag: 'nats-user', read: (s) => s.engine.nats?.user, values: { file: 'fu', env: 'eu', flag: 'xu' } },
+  { name: 'NATS password', file: natsKey('pass'), env: 'CITYOPS_NATS_PASS', flag: 'nats-pass', read: (s) => s.engine.nats?.pass, values: { file: 'fp', env: 'ep', flag: 'xp' } },
+  { name: 'NATS token', file: natsKey('token'), env: 'CITYOPS_NATS_TOKEN', flag: 'nats-token', read: (s) => s.engine.nats?.token, values: { file: 'ft', env: 'et', flag: 'xt' } },
+  { name: 'NATS NKey', file: natsKey('nkey'), env: 'CITYOPS_NATS_NKEY', flag: 'nats-nkey', read: (s) => s.engine.nats?.nkey, values: { file: '/f/nk', env: '/e/nk', flag: '/x/nk' } },
+  { name: 'NATS creds file', file: natsKey('credsFile'), env: 'CITYOPS_NATS_CREDS', flag: 'nats-creds', read: (s) => s.engine.nats?.credsFile, values: { file: '/f/w.creds', env: '/e/w.creds', flag: '/x/w.creds' } },
+  { name: 'NATS TLS CA', file: natsKey('tlsCaFile'), env: 'CITYOPS_NATS_TLS_CA', flag: 'nats-tls-ca', read: (s) => s.engine.nats?.tlsCaFile, values: { file: '/f/ca.pem', env: '/e/ca.pem', flag: '/x/ca.pem' } },
   { name: 'stream', file: (v) => ({ stream: v }), env: 'CITYOPS_STREAM', flag: 'stream', read: (s) => s.engine.stream, values: { file: 'CITY_F', env: 'CITY_E', flag: 'CITY_X' } },
   { name: 'consumer', file: (v) => ({ consumer: v }), env: 'CITYOPS_CONSUMER', flag: 'consumer', read: (s) => s.engine.consumer, values: { file: 'c-f', env: 'c-e', flag: 'c-x' } },
   { name: 'administrator token', file: (v) => ({ token: v }), env: 'CITYOPS_TOKEN', flag: 'token', read: (s) => s.token, values: { file: 'tok-f', env: 'tok-e', flag: 'tok-x' } },
@@ -103,7 +103,7 @@ describe('settings come from defaults, then the config file, then the environmen
     const url = LAYERED[3] as Layered;
     const file = fileWith([db, port, url], 'mixed');
     const s = resolveServeSettings({ config: file, db: '/x/c.duckdb' }, { CITYOPS_PORT: '9002' });
-    expect([s.engine.db, s.port, s.engine.nats.url]).toEqual(['/x/c.duckdb', 9002, 'tls://f:4222']);
+    expect([s.engine.db, s.port, s.engine.nats?.url]).toEqual(['/x/c.duckdb', 9002, 'tls://f:4222']);
   });
 
   it('treats an empty value as absent, so the layer below shows through', () => {

@@ -47,7 +47,7 @@ describe('assessing the register', () => {
       alarm({ domain: 'gas', district: '420302', asset: 'st-1', priority: 'critical', active: true }),
       alarm({ domain: 'water', district: '420303', asset: 'st-1', priority: 'critical', active: true }),
     ];
-    const hazards = [hazard({ domain: 'gas', district: '420303', asset: null, stage: 'reported', grade: 'major', overdue: false })];
+    const hazards = [hazard({ domain: 'gas', district: '420303', asset: null, stage: 'found', grade: 'major', overdue: false })];
     const inspections = new Map([[assetKey('gas', '420303', 'st-1'), { failed: 2, passed: 0 }]]);
     const [here, there] = assessAll([station, twin], elsewhere, hazards, inspections);
     expect(here).toMatchObject({ district: '420303', likelihood: 3, factors: [{ factor: 'failed_inspections', n: 2, delta: 1 }] });

@@ -10,13 +10,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, ipcMain, Menu, nativeImage, powerSaveBlocker, protocol, safeStorage, screen, session, Tray, utilityProcess } from 'electron';
 import { WallConfigSchema } from '../analytics/common/wallConfig.js';
-import { recoverCrashes } from './lib/crashRecovery.js';
+import { openAppWindow, type AppWindowOptions } from './lib/appWindow.js';
 import { desktopAnswers, handleDesktopIpc } from './lib/desktopIpc.js';
 import { engineCommand, type DesktopMode } from './lib/engineCommand.js';
 import { EngineSupervisor } from './lib/engineSupervisor.js';
 import { freeLocalPort } from './lib/localPort.js';
 import { rendererHandler } from './lib/rendererProtocol.js';
-import { appPage, denyPermissions, guardContents, windowPreferences } from './lib/securityPolicy.js';
+import { denyPermissions, guardContents } from './lib/securityPolicy.js';
 import { SettingsStore } from './lib/settingsStore.js';
 import { WallWindows } from './lib/wallWindows.js';
 import type { PhysicalDisplay, WallPlan } from './lib/windowPlanner.js';
@@ -160,14 +160,6 @@ function setupQuit(mode: DesktopMode, engine: RunningEngine): void {
   app.on('before-quit', () => engine.supervisor.stop());
 }
 
-function openWindow(query: string, bounds: { x?: number; y?: number; width: number; height: number }, kiosk: boolean): BrowserWindow {
-  const w = new BrowserWindow({
-    ...bounds, show: false, backgroundColor: '#040d1a', fullscreen: kiosk, kiosk, autoHideMenuBar: true,
-    webPreferences: windowPreferences(PRELOAD),
-  });
-  const url = appPage(query);
-  w.once('ready-to-show', () => w.show());
-  void w.loadURL(url);
-  recoverCrashes(w.webContents, () => void w.loadURL(url));
-  return w;
+function openWindow(query: string, bounds: AppWindowOptions['bounds'], kiosk: boolean): BrowserWindow {
+  return openAppWindow(BrowserWindow, { preload: PRELOAD, query, bounds, kiosk });
 }

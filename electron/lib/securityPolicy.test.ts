@@ -1,17 +1,9 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { APP_ORIGIN } from './ipc.js';
-import { appPage, denyPermissions, guardContents, isAppUrl, rendererCsp, windowPreferences, type PermissionSession, type Preventable } from './securityPolicy.js';
+import { appPage, denyPermissions, guardContents, isAppUrl, rendererCsp, type PermissionSession, type Preventable } from './securityPolicy.js';
 
 describe('the window policy', () => {
-  it('makes every window isolated and sandboxed, without Node, with web security, the preload given', () => {
-    expect(windowPreferences('/app/dist/electron/preload.cjs')).toMatchObject({
-      preload: '/app/dist/electron/preload.cjs', contextIsolation: true, sandbox: true, nodeIntegration: false,
-      nodeIntegrationInWorker: false, nodeIntegrationInSubFrames: false, webSecurity: true, allowRunningInsecureContent: false, webviewTag: false,
-      disableBlinkFeatures: 'Auxclick',
-    });
-  });
-
   it('gives the renderer a CSP without eval or inline scripts, connecting only to itself and the local engine', () => {
     const csp = rendererCsp('http://127.0.0.1:5123');
     const directives = new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name = '', ...values]) => [name, values]));

@@ -1,20 +1,9 @@
 /**
- * What the shell allows its windows: one place for the web preferences, the renderer's CSP and the
- * guards on every web contents, so a test asserts the values the app runs with. The Electron
+ * What the shell allows its windows (the web preferences are in appWindow.ts): the renderer's CSP,
+ * the app's own pages and the guards on every web contents, as values a test asserts. The Electron
  * objects come in as the few methods used, so the guards run in Node without Electron.
  */
-import type { WebPreferences } from 'electron';
 import { APP_ORIGIN } from './ipc.js';
-
-/** Every window: isolated, sandboxed, no Node; a middle click opens nothing (window.open is denied too). */
-export function windowPreferences(preload: string): WebPreferences {
-  return {
-    preload, contextIsolation: true, sandbox: true, nodeIntegration: false, nodeIntegrationInWorker: false, nodeIntegrationInSubFrames: false,
-    webSecurity: true, allowRunningInsecureContent: false, webviewTag: false, experimentalFeatures: false,
-    // a wall runs unattended in the background of nothing: its timers must not be throttled
-    backgroundThrottling: false, spellcheck: false, disableBlinkFeatures: 'Auxclick',
-  };
-}
 
 /** The renderer's CSP: its own files only, no eval, and connections only to the local engine. */
 export function rendererCsp(engineUrl: string): string {

@@ -1,7 +1,14 @@
 import { z } from 'zod';
 import { DOMAINS, FEED_KINDS } from './city.js';
 import { QUARANTINE_REASONS } from './decode.js';
-import { OpsActionSchema } from './ops/opsEvents.js';
+import { OpsActionSchema, type OpsAction } from './ops/opsEvents.js';
+import type { AlarmRule } from './alarms/alarmRules.js';
+import type { ChecklistProgress } from './checklists.js';
+import type { CityEvent } from './feedSchemas.js';
+import type { AlarmKpis } from './ops/alarmKpis.js';
+import type { AlarmView, HazardView, OpsSnapshot } from './ops/controlRoomViews.js';
+import type { HandoverReport } from './ops/handoverReport.js';
+import type { AssetRisk, DistrictRisk, RiskChange } from './risk/riskRegister.js';
 
 /**
  * The engine API: one contract for every client (browser wall, Electron window, tests). Two verbs
@@ -122,6 +129,14 @@ export const QUERY_PARAMS = {
   handover: z.object({ fromMs: EpochMs, toMs: EpochMs }),
 } as const;
 export type QueryName = keyof typeof QUERY_PARAMS;
+/** A name of the contract's queries (own keys only: `__proto__` or `toString` are not queries). */
+export function isQueryName(name: string): name is QueryName {
+  return Object.hasOwn(QUERY_PARAMS, name);
+}
+/** What a client may send as a query's parameters (defaults may be left out). */
+export type QueryParamsIn<N extends QueryName> = z.input<(typeof QUERY_PARAMS)[N]>;
+/** A query's parameters once judged (defaults filled in). */
+export type QueryParamsOf<N extends QueryName> = z.output<(typeof QUERY_PARAMS)[N]>;
 export const QUERY_NAMES = Object.keys(QUERY_PARAMS) as QueryName[];
 
 export const COMMAND_ARGS = {
@@ -167,6 +182,87 @@ export type Provenance = z.infer<typeof ProvenanceSchema>;
 export const ColumnsSchema = z.record(z.string(), z.array(z.unknown()));
 export const QueryResultSchema = z.object({ columns: ColumnsSchema, provenance: ProvenanceSchema });
 export type QueryResult = z.infer<typeof QueryResultSchema>;
+
+/** An operator action written to the outbox and not yet read back from the OPS stream. */
+export interface PendingAction {
+  id: string;
+  kind: OpsAction['kind'];
+  ts: number;
+  device: string;
+  /** Published and acknowledged by JetStream, not yet read back from the stream. */
+  published: boolean;
+}
+
+/** The operator-action stream's link, for the `opsStatus` query. */
+export interface ActionStreamStatus {
+  mode: 'jetstream' | 'local';
+  connected: boolean;
+  stream: string | null;
+  lastSeq: number;
+  pending: number;
+  invalid: number;
+  lastError: string | null;
+}
+
+/**
+ * What each query answers. Declared once, here: the engine's answer table must produce exactly
+ * these types (it is checked at compile time), and every client gets them without naming a type.
+ */
+export interface QueryResults {
+  health: Health;
+  feeds: FeedFreshness[];
+  kpis: QueryResult;
+  series: QueryResult;
+  latest: QueryResult;
+  events: QueryResult;
+  assets: QueryResult;
+  asset: QueryResult;
+  inspections: QueryResult;
+  quarantine: QueryResult;
+  districts: QueryResult;
+  alarms: AlarmView[];
+  alarmKpis: AlarmKpis;
+  hazards: (HazardView & { overdue: boolean })[];
+  risks: { assets: AssetRisk[]; districts: DistrictRisk[] };
+  riskChanges: RiskChange[];
+  opsStatus: ActionStreamStatus & { pendingActions: PendingAction[]; parked: number; lastError: string | null };
+  checklist: ChecklistProgress[];
+  alarmRules: AlarmRule[];
+  handover: HandoverReport;
+}
+// every query name has a result type, and nothing else does
+type Exact<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+const queriesHaveResults: Exact<keyof QueryResults, QueryName> = true;
+void queriesHaveResults;
+
+/** A new event as the `events` topic pushes it (and as the engine hands committed events on). */
+export interface EventPush {
+  domain: string;
+  district: string;
+  tsMs: number;
+  event: CityEvent;
+}
+
+/** What each subscription pushes. */
+export interface TopicPayloads {
+  health: Health;
+  feeds: FeedFreshness[];
+  events: EventPush[];
+  latest: QueryResult;
+  ops: OpsSnapshot;
+}
+const topicsHavePayloads: Exact<keyof TopicPayloads, TopicName> = true;
+void topicsHavePayloads;
+
+/** What each command answers. */
+export interface CommandResults {
+  'db.checkpoint': null;
+  ops: { id: string; pending: true };
+  'handover.generate': HandoverReport;
+}
+const commandsHaveResults: Exact<keyof CommandResults, CommandName> = true;
+void commandsHaveResults;
+export type CommandArgsIn<N extends CommandName> = z.input<(typeof COMMAND_ARGS)[N]>;
 
 /**
  * `busy`: too many queries in flight (on this connection or in all); `timeout`: the query passed its

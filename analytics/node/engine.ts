@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { DEFAULT_STREAM } from '../common/subjects.js';
-import type { FeedFreshness, Health, QueryName } from '../common/engineApi.js';
+import { isQueryName, type FeedFreshness, type Health, type QueryName, type QueryParamsOf, type QueryResults } from '../common/engineApi.js';
 import { QUERY_PARAMS } from '../common/engineApi.js';
 import { CoreSubscriptionSource } from './feeds/coreSource.js';
 import type { FeedSource } from './feeds/feedSource.js';
@@ -12,7 +12,7 @@ import { DEFAULT_FRESHNESS, FreshnessTracker, type FreshnessPolicy } from './ing
 import { IdMemory } from './ingest/idMemory.js';
 import { DEFAULT_INGEST, Ingestor, type CommittedBatch, type IngestOptions } from './ingest/ingestor.js';
 import { SQL_QUERIES } from './queries/catalog.js';
-import { runNamedQuery, type NamedQuery } from './queries/query.js';
+import { runNamedQuery } from './queries/query.js';
 import { DEFAULT_QUERY_LIMITS, QueryGate, type QueryLimits } from './queries/queryGate.js';
 import { BatchWriter } from './store/batchWriter.js';
 import { Database } from './store/database.js';
@@ -26,6 +26,11 @@ import { ActionRefused } from './ops/actionPrecheck.js';
 import { loadChecklists, loadSuppressionProfiles } from './ops/configFiles.js';
 import { ControlRoom } from './ops/controlRoom.js';
 import { BoundaryErrors } from './boundaryErrors.js';
+import { UnknownNameError, type EngineService } from './engineService.js';
+import type { AlarmRule } from '../common/alarms/alarmRules.js';
+import type { OpsSnapshot } from '../common/ops/controlRoomViews.js';
+import type { HandoverReport } from '../common/ops/handoverReport.js';
+import type { OpsAction, Role } from '../common/ops/opsEvents.js';
 
 export interface EngineConfig {
   db: string;
@@ -90,7 +95,7 @@ export function defaultEngineConfig(over: Partial<EngineConfig> = {}): EngineCon
 }
 
 /** The running engine: feeds in, DuckDB underneath, named queries out. */
-export class Engine {
+export class Engine implements EngineService {
   private timers: NodeJS.Timeout[] = [];
   private readonly compacted = new Map<string, number>();
   private readonly startedAtMs = Date.now();
@@ -170,35 +175,76 @@ export class Engine {
    * other query passes the gate (refused `busy` past the configured load, interrupted at its time
    * limit or when `signal` aborts because its client left).
    */
-  async query(name: string, params: unknown, signal?: AbortSignal): Promise<unknown> {
+  async query<N extends QueryName>(name: N, params: unknown, signal?: AbortSignal): Promise<QueryResults[N]> {
     // own names only: `__proto__`, `constructor` or `toString` are unknown names, not internal errors
-    if (!Object.hasOwn(QUERY_PARAMS, name)) throw new UnknownNameError(`unknown query ${name}`);
-    const qn = name as QueryName;
-    if (qn === 'health') return this.health();
-    if (qn === 'feeds') return this.feeds();
+    if (!isQueryName(name)) throw new UnknownNameError(`unknown query ${String(name)}`);
     // parameters are judged before the query takes a place in the gate
-    const p: unknown = QUERY_PARAMS[qn].parse(params ?? {});
-    return this.queries.run((s) => this.answer(qn, p, s), signal);
+    const p = QUERY_PARAMS[name].parse(params ?? {}) as QueryParamsOf<N>;
+    const answer = this.answers[name] as Answer<N>;
+    if (name === 'health' || name === 'feeds') return answer(p, new AbortController().signal);
+    return this.queries.run((s) => Promise.resolve(answer(p, s)), signal);
   }
 
-  private async answer(qn: QueryName, params: unknown, signal: AbortSignal): Promise<unknown> {
-    switch (qn) {
-      case 'alarms': return this.controlRoom.alarmList(QUERY_PARAMS.alarms.parse(params));
-      case 'alarmKpis': return this.controlRoom.kpis();
-      case 'alarmRules': return this.controlRoom.rules;
-      case 'checklist': return this.controlRoom.checklistProgress(QUERY_PARAMS.checklist.parse(params));
-      case 'hazards': return this.controlRoom.hazardList(QUERY_PARAMS.hazards.parse(params));
-      case 'risks': return this.controlRoom.riskList(QUERY_PARAMS.risks.parse(params));
-      case 'riskChanges': return this.controlRoom.riskChanges(QUERY_PARAMS.riskChanges.parse(params));
-      case 'opsStatus': return { ...this.controlRoom.actionStream.status(), pendingActions: this.controlRoom.actionStream.pendingActions(), parked: this.controlRoom.state.parked, lastError: this.controlRoom.lastError };
-      case 'handover': {
-        const p = QUERY_PARAMS.handover.parse(params);
-        return this.controlRoom.handover(p.fromMs, p.toMs, false);
-      }
-      default: break;
-    }
-    const q = SQL_QUERIES[qn as keyof typeof SQL_QUERIES] as unknown as NamedQuery<QueryName>;
-    return runNamedQuery(this.db, q, params, Date.now(), signal);
+  /**
+   * How each query is answered: one entry per name of the contract, each producing the contract's
+   * result type. A query declared but not answered here does not compile.
+   */
+  private readonly answers: { [N in QueryName]: Answer<N> } = {
+    health: () => this.health(),
+    feeds: () => this.feeds(),
+    alarms: (p) => this.controlRoom.alarmList(p),
+    alarmKpis: () => this.controlRoom.kpis(),
+    alarmRules: () => this.controlRoom.rules,
+    checklist: (p) => this.controlRoom.checklistProgress(p),
+    hazards: (p) => this.controlRoom.hazardList(p),
+    risks: (p) => this.controlRoom.riskList(p),
+    riskChanges: (p) => this.controlRoom.riskChanges(p),
+    opsStatus: () => ({
+      ...this.controlRoom.actionStream.status(), pendingActions: this.controlRoom.actionStream.pendingActions(),
+      parked: this.controlRoom.state.parked, lastError: this.controlRoom.lastError,
+    }),
+    handover: (p) => this.controlRoom.handover(p.fromMs, p.toMs, false),
+    series: (p, s) => runNamedQuery(this.db, SQL_QUERIES.series, p, Date.now(), s),
+    latest: (p, s) => runNamedQuery(this.db, SQL_QUERIES.latest, p, Date.now(), s),
+    kpis: (p, s) => runNamedQuery(this.db, SQL_QUERIES.kpis, p, Date.now(), s),
+    events: (p, s) => runNamedQuery(this.db, SQL_QUERIES.events, p, Date.now(), s),
+    assets: (p, s) => runNamedQuery(this.db, SQL_QUERIES.assets, p, Date.now(), s),
+    asset: (p, s) => runNamedQuery(this.db, SQL_QUERIES.asset, p, Date.now(), s),
+    inspections: (p, s) => runNamedQuery(this.db, SQL_QUERIES.inspections, p, Date.now(), s),
+    quarantine: (p, s) => runNamedQuery(this.db, SQL_QUERIES.quarantine, p, Date.now(), s),
+    districts: (p, s) => runNamedQuery(this.db, SQL_QUERIES.districts, p, Date.now(), s),
+  };
+
+  get queryLimits(): QueryLimits {
+    return this.config.queries;
+  }
+
+  noteRefusedBusy(): void {
+    this.queries.refusedBusy++;
+  }
+
+  submitAction(action: OpsAction, device: string, role: Role): Promise<{ id: string }> {
+    return this.controlRoom.submit(action, device, role);
+  }
+
+  snapshot(): OpsSnapshot {
+    return this.controlRoom.snapshot();
+  }
+
+  onControlRoomChange(fn: (raised: boolean) => void): () => void {
+    return this.controlRoom.onChange(fn);
+  }
+
+  handover(fromMs: number, toMs: number, keep: boolean): Promise<HandoverReport> {
+    return this.controlRoom.handover(fromMs, toMs, keep);
+  }
+
+  alarmRules(): readonly AlarmRule[] {
+    return this.controlRoom.rules;
+  }
+
+  assetName(key: string): string {
+    return this.controlRoom.assetName(key);
   }
 
   /** Folds every committed reading into the rollups now (the engine also does it every rollupEveryMs). */
@@ -239,8 +285,11 @@ export class Engine {
   }
 }
 
-export class UnknownNameError extends Error {}
-export { ActionRefused };
+
+/** One query's answer from its judged parameters; `signal` aborts when its client left or its time passed. */
+type Answer<N extends QueryName> = (p: QueryParamsOf<N>, signal: AbortSignal) => QueryResults[N] | Promise<QueryResults[N]>;
+
+export { ActionRefused, UnknownNameError };
 
 async function openSource(cfg: EngineConfig, link: NatsLink): Promise<FeedSource> {
   try {

@@ -5,7 +5,10 @@
  * alarms, open hazards and failed inspections, and lowered by passed inspections. Every change
  * keeps its reason. The bands are configurable; the defaults are documented in docs/risk-matrix.md.
  */
-export type RiskColour = 'red' | 'orange' | 'yellow' | 'blue';
+/** The four colours of risk (红橙黄蓝), worst first: the one vocabulary for risk and event severity. */
+export const RISK_COLOURS = ['red', 'orange', 'yellow', 'blue'] as const;
+export type RiskColour = (typeof RISK_COLOURS)[number];
+export const isRiskColour = (s: string): s is RiskColour => (RISK_COLOURS as readonly string[]).includes(s);
 
 export interface RiskBands {
   /** Lowest score of each colour (scores run 1–25). */

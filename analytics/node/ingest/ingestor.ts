@@ -1,5 +1,5 @@
 import { decodeMessage, type Decoded } from '../../common/decode.js';
-import type { CityEvent } from '../../common/feedSchemas.js';
+import type { EventPush } from '../../common/engineApi.js';
 import type { AlarmTransition } from '../../common/ops/alarmTransition.js';
 import type { FeedMessage, FeedSource } from '../feeds/feedSource.js';
 import { Batch, type IngestCounts, type Origin } from '../store/batch.js';
@@ -35,7 +35,7 @@ export interface CommittedBatch {
   oldestTsMs: number;
   newestTsMs: number;
   lastSeq: number | null;
-  events: { domain: string; district: string; tsMs: number; event: CityEvent }[];
+  events: EventPush[];
   alarms: AlarmTransition[];
   assets: Batch['assets'];
   inspections: Batch['inspections'];

@@ -17,24 +17,8 @@ export interface ActionStreamOptions {
   maxAgeDays: number;
 }
 
-export interface PendingAction {
-  id: string;
-  kind: OpsAction['kind'];
-  ts: number;
-  device: string;
-  /** Published and acknowledged by JetStream, not yet read back from the stream. */
-  published: boolean;
-}
-
-export interface ActionStreamStatus {
-  mode: 'jetstream' | 'local';
-  connected: boolean;
-  stream: string | null;
-  lastSeq: number;
-  pending: number;
-  invalid: number;
-  lastError: string | null;
-}
+export type { ActionStreamStatus, PendingAction } from '../../common/engineApi.js';
+import type { ActionStreamStatus, PendingAction } from '../../common/engineApi.js';
 
 const RETRY_MS = 500;
 const MAX_SEEN = 1_000_000;

@@ -1,44 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { AlarmKpis } from '../../common/ops/alarmKpis.js';
 import type { ControlRoomState } from '../../common/ops/controlRoomState.js';
-import type { AlarmView, HazardView, Signature } from '../../common/ops/controlRoomViews.js';
+import type { HazardView } from '../../common/ops/controlRoomViews.js';
 import type { RiskChange } from '../../common/risk/riskRegister.js';
 
-/** The shift handover (交接班): generated from the data of the shift, signed by both leaders, kept. */
-export interface HandoverReport {
-  fromMs: number;
-  toMs: number;
-  generatedAtMs: number;
-  alarms: {
-    raised: number;
-    raisedByPriority: Record<string, number>;
-    standing: AlarmView[];
-    shelved: AlarmView[];
-  };
-  hazards: {
-    opened: HazardSummary[];
-    closed: HazardSummary[];
-    overdue: HazardSummary[];
-    stillOpen: number;
-  };
-  risksTurnedRed: RiskChange[];
-  kpis: AlarmKpis;
-  signatures: Signature[];
-  /** SHA-256 of the report without its signatures: what both leaders sign. */
-  sha256: string;
-}
+import type { HandoverReport, HazardSummary } from '../../common/ops/handoverReport.js';
 
-export interface HazardSummary {
-  id: string;
-  title: string;
-  grade: string;
-  stage: string;
-  domain: string;
-  district: string;
-  asset: string | null;
-  assignee: string | null;
-  deadlineMs: number | null;
-}
+export type { HandoverReport, HazardSummary };
 
 const summary = (h: HazardView): HazardSummary => ({
   id: h.id, title: h.title, grade: h.grade, stage: h.stage, domain: h.domain, district: h.district, asset: h.asset, assignee: h.assignee, deadlineMs: h.deadlineMs,

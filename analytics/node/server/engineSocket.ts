@@ -1,9 +1,10 @@
 import type { WebSocket } from 'ws';
 import {
-  ClientMessageSchema, COMMAND_ARGS, ENGINE_API_VERSION, TOPICS, type ErrorCode, type ServerMessage, type TopicName,
+  ClientMessageSchema, COMMAND_ARGS, ENGINE_API_VERSION, isQueryName, TOPICS, type ErrorCode, type ServerMessage, type TopicName,
 } from '../../common/engineApi.js';
-import type { Engine } from '../engine.js';
-import { ActionRefused, UnknownNameError } from '../engine.js';
+import type { EngineService } from '../engineService.js';
+import { UnknownNameError } from '../engineService.js';
+import { ActionRefused } from '../ops/actionPrecheck.js';
 import { QueryRefused } from '../queries/queryGate.js';
 import type { CommittedBatch } from '../ingest/ingestor.js';
 import type { Identity, Role } from './access.js';
@@ -62,7 +63,7 @@ export class EngineSocket {
 
   constructor(
     private readonly ws: WebSocket,
-    private readonly engine: Engine,
+    private readonly engine: EngineService,
     readonly who: Identity,
     private readonly limits: SocketLimits,
     private readonly audit: Audit,
@@ -88,7 +89,7 @@ export class EngineSocket {
       return;
     }
     const text = JSON.stringify(m);
-    const cap = this.engine.config.queries.maxResultBytes;
+    const cap = this.engine.queryLimits.maxResultBytes;
     const bytes = text.length > cap / 3 ? Buffer.byteLength(text) : text.length;
     if (bytes > cap && m.t === 'result' && m.ok) {
       this.error(m.id, 'too_large', `the result is ${bytes} bytes, more than ${cap}: narrow the query (filters, a smaller limit)`);
@@ -106,10 +107,10 @@ export class EngineSocket {
    * when the client leaves, which interrupts the query in DuckDB.
    */
   private async limited<T>(kind: 'query' | 'command', work: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    const cap = this.engine.config.queries.maxInFlightPerClient;
+    const cap = this.engine.queryLimits.maxInFlightPerClient;
     const running = this.running[kind];
     if (running.size >= cap) {
-      this.engine.queries.refusedBusy++;
+      this.engine.noteRefusedBusy();
       throw new QueryRefused('busy', `this connection has ${running.size} ${kind === 'query' ? 'queries' : 'commands'} running (at most ${cap}): wait for their answers`);
     }
     const ac = new AbortController();
@@ -140,7 +141,9 @@ export class EngineSocket {
     try {
       switch (m.t) {
         case 'query': {
-          const data = await this.limited('query', (signal) => this.engine.query(m.name, m.params, signal));
+          const name = m.name;
+          if (!isQueryName(name)) throw new UnknownNameError(`unknown query ${name}`);
+          const data = await this.limited('query', (signal) => this.engine.query(name, m.params, signal));
           this.send({ t: 'result', id: m.id, ok: true, data });
           return;
         }
@@ -197,7 +200,7 @@ export class EngineSocket {
       case 'ops': {
         const action = COMMAND_ARGS.ops.parse(args ?? {});
         try {
-          const e = await this.engine.controlRoom.submit(action, this.who.device, role);
+          const e = await this.engine.submitAction(action, this.who.device, role);
           this.audit(`${action.kind} ${JSON.stringify(action)} as ${e.id} (pending)`, this.who);
           this.send({ t: 'result', id, ok: true, data: { id: e.id, pending: true } });
         } catch (e) {
@@ -209,7 +212,7 @@ export class EngineSocket {
       }
       case 'handover.generate': {
         const p = COMMAND_ARGS[cn].parse(args ?? {});
-        const report = await this.engine.controlRoom.handover(p.fromMs, p.toMs, true);
+        const report = await this.engine.handover(p.fromMs, p.toMs, true);
         this.audit(`generated handover ${new Date(p.fromMs).toISOString()}..${new Date(p.toMs).toISOString()} sha256 ${report.sha256}`, this.who);
         this.send({ t: 'result', id, ok: true, data: report });
         return;
@@ -273,7 +276,7 @@ export class EngineSocket {
           const now = Date.now();
           recent.push(now);
           while (recent.length > 0 && (recent[0] as number) < now - 1000) recent.shift();
-          this.push(id, sub, this.engine.controlRoom.snapshot());
+          this.push(id, sub, this.engine.snapshot());
         };
         const schedule = (inMs: number): void => {
           const at = Date.now() + inMs;
@@ -282,7 +285,7 @@ export class EngineSocket {
           dueMs = at;
           timer = setTimeout(flush, inMs);
         };
-        const unlisten = this.engine.controlRoom.onChange((raised) => {
+        const unlisten = this.engine.onControlRoomChange((raised) => {
           const last = recent[recent.length - 1] ?? 0;
           // a new alarm goes out at once unless the wall is already in a storm of pushes
           const calm = recent.length < OPS_BURST;

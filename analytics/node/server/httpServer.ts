@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { Engine } from '../engine.js';
+import type { EngineService } from '../engineService.js';
 import { QUERY_PARAMS } from '../../common/engineApi.js';
 import { handoverHtml } from '../ops/handoverHtml.js';
 import { QueryRefused } from '../queries/queryGate.js';
@@ -56,7 +56,7 @@ function json(res: ServerResponse, status: number, body: unknown): void {
 
 /** What every handler needs: the engine, the options, an audit that cannot throw, and who we are. */
 interface Context {
-  engine: Engine;
+  engine: EngineService;
   o: ServerOptions;
   audit: Audit;
   refusals: RefusalLimiter;
@@ -68,7 +68,7 @@ interface Context {
  * The request and upgrade handlers are exception boundaries: whatever a client sends, a failure
  * becomes an answer (or a closed socket) and a count in health, never a throw out of the handler.
  */
-export async function startServer(engine: Engine, o: ServerOptions): Promise<RunningServer> {
+export async function startServer(engine: EngineService, o: ServerOptions): Promise<RunningServer> {
   const wss = new WebSocketServer({ noServer: true, maxPayload: o.maxPayloadBytes, perMessageDeflate: false });
   const alive = new WeakMap<WebSocket, boolean>();
   let listenPort = o.port;
@@ -182,7 +182,7 @@ async function handleHttp(ctx: Context, req: IncomingMessage, res: ServerRespons
     res.on('close', () => { if (!res.writableFinished) left.abort(new Error('the client left')); });
     try {
       const body = { data: await engine.query(view, parsed.data, left.signal), generatedAtMs: Date.now() };
-      const cap = engine.config.queries.maxResultBytes;
+      const cap = engine.queryLimits.maxResultBytes;
       if (Buffer.byteLength(JSON.stringify(body)) > cap) throw new QueryRefused('too_large', `the answer is larger than ${cap} bytes: narrow it (filters, a smaller limit)`);
       json(res, 200, body);
     } catch (e) {
@@ -211,9 +211,9 @@ async function handover(ctx: Context, target: RequestTarget, who: Identity, res:
   let html: string;
   let sha256: string;
   try {
-    const r = await engine.controlRoom.handover(fromMs, toMs, p.get('keep') === 'true');
-    const rules = new Map(engine.controlRoom.rules.map((x) => [x.id, x.title[lang]]));
-    html = handoverHtml(r, lang, (id) => rules.get(id) ?? id, (key) => engine.controlRoom.assetName(key));
+    const r = await engine.handover(fromMs, toMs, p.get('keep') === 'true');
+    const rules = new Map(engine.alarmRules().map((x) => [x.id, x.title[lang]]));
+    html = handoverHtml(r, lang, (id) => rules.get(id) ?? id, (key) => engine.assetName(key));
     sha256 = r.sha256;
   } catch (e) {
     return json(res, 500, { error: e instanceof Error ? e.message : String(e) });

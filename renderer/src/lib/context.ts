@@ -1,4 +1,5 @@
 import { createContext } from 'svelte';
+import { isDomain, type Domain } from '../../../analytics/common/city';
 import type { EngineClient } from './engineClient.svelte';
 import type { Lang } from './i18n';
 import type { ControlRoomClient } from './controlRoomClient.svelte';
@@ -8,6 +9,11 @@ export interface AssetRef {
   domain: string;
   district: string;
   asset: string;
+}
+
+/** An asset as the engine's queries take it: its domain one of the contract's (null when it is not). */
+export function assetParams(a: AssetRef): { domain: Domain; district: string; asset: string } | null {
+  return isDomain(a.domain) ? { domain: a.domain, district: a.district, asset: a.asset } : null;
 }
 
 /** What every panel of a display (or of the console) needs: the engine, the language, the scale, navigation. */

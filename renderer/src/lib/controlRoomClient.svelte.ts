@@ -30,10 +30,10 @@ export class ControlRoomClient {
   private readonly stop: () => void;
 
   constructor(private readonly client: EngineClient) {
-    this.stop = client.subscribe('ops', {}, (d) => this.take(d as OpsSnapshot));
+    this.stop = client.subscribe('ops', {}, (d) => this.take(d));
     $effect(() => {
       if (client.state === 'open') {
-        client.call<AlarmRule[]>('alarmRules').then((r) => (this.rules = new Map(r.map((x) => [x.id, x]))), () => undefined);
+        client.query('alarmRules').then((r) => (this.rules = new Map(r.map((x) => [x.id, x]))), () => undefined);
       }
     });
   }
@@ -77,7 +77,7 @@ export class ControlRoomClient {
       return next;
     };
     try {
-      const r = await this.client.command<{ id: string; pending: boolean }>('ops', action as unknown as Record<string, unknown>);
+      const r = await this.client.command('ops', action);
       const applied = this.snapshot?.recent.find((x) => x.id === r.id);
       return update(applied ? { id: r.id, state: applied.ok ? 'done' : 'refused', reason: applied.reason } : { id: r.id, state: 'pending' });
     } catch (e) {

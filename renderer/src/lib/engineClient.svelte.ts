@@ -1,5 +1,6 @@
 import {
-  ServerMessageSchema, TOPICS, type CommandName, type Health, type QueryName, type QueryResult, type TopicName,
+  ServerMessageSchema, TOPICS, type CommandArgsIn, type CommandName, type CommandResults, type Health, type QueryName,
+  type QueryParamsIn, type QueryResults, type TopicName, type TopicPayloads,
 } from '../../../analytics/common/engineApi';
 
 export type LinkState = 'connecting' | 'open' | 'down';
@@ -54,7 +55,7 @@ export class EngineClient {
 
   constructor(private readonly url: string) {
     this.connect();
-    this.subscribe('health', { intervalMs: 1000 }, (h) => (this.health = h as Health));
+    this.subscribe('health', { intervalMs: 1000 }, (h) => (this.health = h));
     this.watchdog = setInterval(() => {
       if (this.state === 'open' && Date.now() - this.lastMessageMs > SILENCE_MS) this.ws?.close();
     }, 1000);
@@ -156,17 +157,13 @@ export class EngineClient {
     }
   }
 
-  query(name: QueryName, params: Record<string, unknown> = {}): Promise<QueryResult> {
-    return this.ask({ t: 'query', name, params }) as Promise<QueryResult>;
+  /** A named query; its answer has the contract's type for that name (QueryResults). */
+  query<N extends QueryName>(name: N, params: QueryParamsIn<N> = {} as QueryParamsIn<N>): Promise<QueryResults[N]> {
+    return this.ask({ t: 'query', name, params }) as Promise<QueryResults[N]>;
   }
 
-  /** A query whose answer is not a column set (alarms, hazards, risks...): the caller names its type. */
-  call<T>(name: QueryName, params: Record<string, unknown> = {}): Promise<T> {
-    return this.ask({ t: 'query', name, params }) as Promise<T>;
-  }
-
-  command<T>(name: CommandName, args: Record<string, unknown> = {}): Promise<T> {
-    return this.request({ t: 'command', name, args }) as Promise<T>;
+  command<N extends CommandName>(name: N, args: CommandArgsIn<N>): Promise<CommandResults[N]> {
+    return this.request({ t: 'command', name, args }) as Promise<CommandResults[N]>;
   }
 
   private sendSubscribe(s: Sub): void {
@@ -176,10 +173,10 @@ export class EngineClient {
   }
 
   /** Pushes `topic` to `onData` until the returned function is called, across reconnects. */
-  subscribe(topic: TopicName, params: Record<string, unknown>, onData: (data: unknown) => void): () => void {
+  subscribe<T extends TopicName>(topic: T, params: Record<string, unknown>, onData: (data: TopicPayloads[T]) => void): () => void {
     TOPICS[topic].parse(params);
     const localId = this.nextId++;
-    const s: Sub = { topic, params, onData, wireId: null };
+    const s: Sub = { topic, params, onData: onData as (data: unknown) => void, wireId: null };
     this.subs.set(localId, s);
     if (this.state === 'open') this.sendSubscribe(s);
     return () => {

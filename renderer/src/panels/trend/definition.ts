@@ -1,3 +1,4 @@
+import type { QueryParamsIn } from '../../../../analytics/common/engineApi';
 import type { MetricPanel } from '../metricPanel';
 
 const HOUR = 3_600_000;
@@ -12,7 +13,7 @@ export interface TrendDefinition {
 }
 
 /** The parameters of the engine's `series` query for the panel, as of `nowMs` (engine time). */
-export function seriesParams(d: TrendDefinition, nowMs: number): Record<string, unknown> {
+export function seriesParams(d: TrendDefinition, nowMs: number): QueryParamsIn<'series'> {
   return {
     metric: d.spec.metric, domain: d.spec.domain, resolution: d.resolution,
     ...(d.asset ? { asset: d.asset } : {}), ...(d.district ? { district: d.district } : {}),

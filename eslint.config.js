@@ -27,25 +27,50 @@ export default tseslint.config(
   },
   {
     files: ['analytics/common/**/*.ts'],
+    ignores: ['**/*.test.ts', '**/testing/**'],
+    rules: layer('Bad layering: analytics/common is pure TypeScript shared by every runtime; it may not use Node, Electron, DuckDB, NATS transports, another layer or the development harness.', [
+      [...NODE_BUILTINS, ...SERVER_ONLY, 'electron', '**/node/**', '**/renderer/**', '**/electron/**', '**/dev/**', '**/testing/**', 'fast-check', 'vitest'],
+    ]),
+  },
+  {
+    files: ['analytics/common/**/*.test.ts', 'analytics/common/**/testing/**'],
     rules: layer('Bad layering: analytics/common is pure TypeScript shared by every runtime; it may not use Node, Electron, DuckDB, NATS transports or another layer.', [
       [...NODE_BUILTINS, ...SERVER_ONLY, 'electron', '**/node/**', '**/renderer/**', '**/electron/**'],
     ]),
   },
   {
     files: ['analytics/node/**/*.ts'],
+    ignores: ['**/*.test.ts', '**/testing/**'],
+    rules: layer('Bad layering: the engine (analytics/node) may not import the renderer, Electron or the development harness (dev/, testing/).', [
+      ['electron', '**/renderer/**', '**/electron/**', '**/dev/**', '**/testing/**', 'fast-check', 'playwright-core', 'vitest'],
+    ]),
+  },
+  {
+    files: ['analytics/node/**/*.test.ts', 'analytics/node/**/testing/**'],
     rules: layer('Bad layering: the engine (analytics/node) may not import the renderer or Electron.', [
       ['electron', '**/renderer/**', '**/electron/**'],
+    ]),
+  },
+  {
+    files: ['dev/**/*.ts'],
+    rules: layer('Bad layering: the harness drives the product from outside; it may not import Electron or the renderer.', [
+      ['electron', '**/renderer/src/**'],
     ]),
   },
   {
     files: ['renderer/**/*.ts', 'renderer/**/*.svelte'],
     ignores: ['renderer/e2e/**', 'renderer/vite.config.ts'],
     rules: layer('Bad layering: the renderer runs in the DOM; it reaches the engine only through the engine API.', [
-      [...NODE_BUILTINS, ...SERVER_ONLY, 'electron', '**/analytics/node/**', '**/electron/**'],
+      [...NODE_BUILTINS, ...SERVER_ONLY, 'electron', '**/analytics/node/**', '**/electron/**', '**/dev/**'],
     ]),
   },
   {
     files: ['electron/**/*.ts'],
-    rules: layer('Bad layering: the Electron shell may not import the renderer.', [['**/renderer/**']]),
+    ignores: ['**/*.test.ts'],
+    rules: layer('Bad layering: the Electron shell may not import the renderer or the development harness (dev/, testing/).', [['**/renderer/**', '**/dev/**', '**/testing/**', 'playwright-core', 'fast-check', 'vitest']]),
+  },
+  {
+    files: ['electron/**/*.test.ts'],
+    rules: layer('Bad layering: the Electron shell may not import the renderer.', [['**/renderer/src/**']]),
   },
 );

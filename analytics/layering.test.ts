@@ -19,6 +19,17 @@ describe('the layering lint rule', () => {
     expect(await errors('renderer/src/x.ts', "import { WebSocket } from 'ws';\nexport const x = WebSocket;\n")).toHaveLength(1);
     expect(await errors('analytics/node/x.ts', "import { x as y } from '../../renderer/src/y.js';\nexport const x = y;\n")).toHaveLength(1);
   });
+  it('refuses the development harness in product code, and lets tests and the harness use it', async () => {
+    const harness = "import { tempDir } from '../../dev/testing/harness.js';\nexport const x = tempDir;\n";
+    expect(await errors('analytics/node/x.ts', harness)).toHaveLength(1);
+    expect(await errors('analytics/node/x.ts', "import fc from 'fast-check';\nexport const x = fc;\n")).toHaveLength(1);
+    expect(await errors('analytics/node/store/x.ts', "import { f } from '../testing/y.js';\nexport const x = f;\n")).toHaveLength(1);
+    expect(await errors('analytics/common/x.ts', "import { f } from './alarms/testing/y.js';\nexport const x = f;\n")).toHaveLength(1);
+    expect(await errors('electron/lib/x.ts', "import { tempDir } from '../../dev/testing/harness.js';\nexport const x = tempDir;\n")).toHaveLength(1);
+    expect(await errors('renderer/src/x.ts', "import { tempDir } from '../../dev/testing/harness.js';\nexport const x = tempDir;\n")).toHaveLength(1);
+    expect(await errors('analytics/node/x.test.ts', harness)).toEqual([]);
+    expect(await errors('dev/bench/x.ts', "import { startEngine } from '../../analytics/node/engine.js';\nexport const x = startEngine;\n")).toEqual([]);
+  });
   it('lets each layer use what it may', async () => {
     expect(await errors('renderer/src/x.ts', "import { QUERY_NAMES } from '../../analytics/common/engineApi.js';\nexport const x = QUERY_NAMES;\n")).toEqual([]);
     expect(await errors('analytics/node/x.ts', "import { readFileSync } from 'node:fs';\nexport const x = readFileSync;\n")).toEqual([]);

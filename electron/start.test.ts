@@ -3,9 +3,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
-import { launchChromium, openWall } from '../analytics/node/testing/browser.js';
-import { tempDir, waitFor } from '../analytics/node/testing/harness.js';
-import { freePort } from '../analytics/node/testing/natsServer.js';
+import { launchChromium, openWall } from '../dev/testing/browser.js';
+import { tempDir, waitFor } from '../dev/testing/harness.js';
+import { freePort } from '../analytics/node/feeds/natsServerProcess.js';
 import { desktopAnswers, handleDesktopIpc, type IpcHandlers } from './lib/desktopIpc.js';
 import { APP_ORIGIN } from './lib/ipc.js';
 import { SettingsStore, type SecretStorage } from './lib/settingsStore.js';
@@ -40,8 +40,8 @@ describe('npm start without the Electron binary', () => {
 
 describe('the renderer inside the desktop shell', () => {
   it('takes the engine and its token from window.cityops (the real preload, answered by the main process), not from the URL', async () => {
-    const { builtCli, EngineProcess } = await import('../analytics/node/testing/engineProcess.js');
-    const { NatsServerProcess } = await import('../analytics/node/testing/natsServer.js');
+    const { builtCli, EngineProcess } = await import('../dev/testing/engineProcess.js');
+    const { NatsServerProcess } = await import('../analytics/node/feeds/natsServerProcess.js');
     const server = await NatsServerProcess.start();
     const devices = `${tmp.dir}/devices.json`;
     const token = 'desktop-wall-token-0123456789';

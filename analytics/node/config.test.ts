@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { resolveServeSettings, type Flags, type ServeSettings } from './config.js';
 import { DEFAULT_RETENTION } from './store/maintenance.js';
 import { DEFAULT_QUERY_LIMITS } from './queries/queryGate.js';
-import { tempDir } from './testing/harness.js';
+import { tempDir } from '../../dev/testing/harness.js';
 
 const tmp = tempDir();
 afterAll(() => tmp.remove());

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { defaultEngineConfig, type EngineConfig } from './engine.js';
 import type { NatsOptions } from './feeds/natsConnect.js';
 import type { QueryLimits } from './queries/queryGate.js';
+import { issuesText } from '../common/vocabulary.js';
 
 /**
  * Settings come from, lowest first: defaults, a JSON config file (--config or CITYOPS_CONFIG),
@@ -47,7 +48,7 @@ export function readConfigFile(path: string | undefined): FileConfig {
     throw new Error(`config file ${path}: ${e instanceof Error ? e.message : String(e)}`);
   }
   const parsed = FileConfigSchema.safeParse(raw);
-  if (!parsed.success) throw new Error(`config file ${path}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success) throw new Error(`config file ${path}: ${issuesText(parsed.error)}`);
   return parsed.data;
 }
 

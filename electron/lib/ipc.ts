@@ -1,4 +1,5 @@
 import { DESKTOP_CHANNELS, type DesktopChannel } from '../../analytics/common/desktopApi.js';
+import { issuesText } from '../../analytics/common/vocabulary.js';
 
 /** The renderer's own origin: the custom protocol the shell serves it from (never file://). */
 export const APP_ORIGIN = 'cityops://app';
@@ -22,6 +23,6 @@ export function checkIpc(channel: string, senderUrl: string | null, payload: unk
   if (origin !== APP_ORIGIN) return { ok: false, refused: `sender ${origin} is not the app` };
   const c = channel as DesktopChannel;
   const parsed = DESKTOP_CHANNELS[c].request.safeParse(payload ?? {});
-  if (!parsed.success) return { ok: false, refused: `bad payload: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}` };
+  if (!parsed.success) return { ok: false, refused: `bad payload: ${issuesText(parsed.error)}` };
   return { ok: true, channel: c, payload: parsed.data };
 }

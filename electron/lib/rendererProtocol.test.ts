@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { HOSTILE_PATHS, traversalFixture } from '../../analytics/node/testing/staticTraversal.js';
+import { HOSTILE_PATHS, traversalFixture } from '../../dev/testing/staticTraversal.js';
 import { rendererHandler } from './rendererProtocol.js';
 
 const fx = traversalFixture();

@@ -6,10 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditLog } from '../../analytics/node/audit/auditLog.js';
 import { handoverPdf } from '../../analytics/node/cli/handoverCommand.js';
 import { connectNats } from '../../analytics/node/feeds/natsConnect.js';
-import { launchChromium, openWall } from '../../analytics/node/testing/browser.js';
-import { builtCli, EngineProcess } from '../../analytics/node/testing/engineProcess.js';
-import { tempDir, waitFor } from '../../analytics/node/testing/harness.js';
-import { freePort, NatsServerProcess } from '../../analytics/node/testing/natsServer.js';
+import { launchChromium, openWall } from '../../dev/testing/browser.js';
+import { builtCli, EngineProcess } from '../../dev/testing/engineProcess.js';
+import { tempDir, waitFor } from '../../dev/testing/harness.js';
+import { freePort, NatsServerProcess } from '../../analytics/node/feeds/natsServerProcess.js';
 
 const WALL = 'loop-wall-token-0123456789';
 const CONSOLE = 'loop-console-token-0123456789';

@@ -7,10 +7,10 @@ import { connectNats } from '../../analytics/node/feeds/natsConnect.js';
 import { NatsPublisher } from '../../analytics/node/feeds/natsPublisher.js';
 import { buildCity } from '../../analytics/node/sim/city.js';
 import { CitySimulator, DEFAULT_SIM } from '../../analytics/node/sim/simulator.js';
-import { launchChromium, openWall } from '../../analytics/node/testing/browser.js';
-import { builtCli, EngineProcess } from '../../analytics/node/testing/engineProcess.js';
-import { tempDir, waitFor } from '../../analytics/node/testing/harness.js';
-import { freePort, NatsServerProcess } from '../../analytics/node/testing/natsServer.js';
+import { launchChromium, openWall } from '../../dev/testing/browser.js';
+import { builtCli, EngineProcess } from '../../dev/testing/engineProcess.js';
+import { tempDir, waitFor } from '../../dev/testing/harness.js';
+import { freePort, NatsServerProcess } from '../../analytics/node/feeds/natsServerProcess.js';
 
 const TOKEN = 'wall-e2e-token-0123456789';
 const tmp = tempDir('cityops-wall-');

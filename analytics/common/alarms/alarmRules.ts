@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DOMAINS } from '../city.js';
+import { assetKey } from '../vocabulary.js';
 
 /**
  * Alarm rules: per domain and metric, a setpoint with deadband, on- and off-delays, or a rate of
@@ -82,7 +83,7 @@ export class AlarmEvaluator {
   /** One reading; `receivedMs` is when it arrived (for "no data"), its data time by default. */
   reading(domain: string, district: string, asset: string, metric: string, tsMs: number, value: number, receivedMs = tsMs): Transition[] {
     const out: Transition[] = [];
-    const seriesKey = `${domain}/${district}/${asset}`;
+    const seriesKey = assetKey(domain, district, asset);
     for (const r of this.byMetric.get(`${domain}/${metric}`) ?? []) {
       const key = `${seriesKey}#${r.id}`;
       let s = this.states.get(key);

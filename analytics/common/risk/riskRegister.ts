@@ -1,5 +1,8 @@
 import type { AlarmView, HazardView } from '../ops/controlRoomViews.js';
 import { assessRisk, worstColour, type RiskAssessment, type RiskColour } from './riskMatrix.js';
+import { assetKey } from '../vocabulary.js';
+
+export { assetKey };
 
 /**
  * The risk register: every asset and every district gets a colour from the matrix, from the
@@ -44,7 +47,6 @@ export interface RiskChange {
   factors: RiskAssessment['factors'];
 }
 
-export const assetKey = (domain: string, district: string, asset: string): string => `${domain}/${district}/${asset}`;
 
 /** Groups without copying the group on every item (a copy per item is quadratic: 20,000 assets in one district held the engine for 1.5 s). */
 function groupInto<T>(by: Map<string, T[]>, key: string, item: T): void {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { tempDir } from '../testing/harness.js';
+import { tempDir } from '../../../dev/testing/harness.js';
 import { AuditLog, NODE_FILE_IO, TORN_TAIL_ACTION, verifyAuditLog, type AuditEntry, type AuditFileIo } from './auditLog.js';
 
 const tmp = tempDir('cityops-audit-');

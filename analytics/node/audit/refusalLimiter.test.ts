@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { waitFor } from '../testing/harness.js';
+import { waitFor } from '../../../dev/testing/harness.js';
 import { clipField, isoOf } from './auditText.js';
 import { RefusalLimiter } from './refusalLimiter.js';
 

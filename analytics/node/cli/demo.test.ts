@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { builtCli } from '../testing/engineProcess.js';
-import { tempDir, waitFor } from '../testing/harness.js';
-import { freePort } from '../testing/natsServer.js';
+import { builtCli } from '../../../dev/testing/engineProcess.js';
+import { tempDir, waitFor } from '../../../dev/testing/harness.js';
+import { freePort } from '../feeds/natsServerProcess.js';
 
 const tmp = tempDir('cityops-demo-');
 afterAll(() => tmp.remove());

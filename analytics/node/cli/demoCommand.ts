@@ -5,7 +5,7 @@ import { NatsPublisher } from '../feeds/natsPublisher.js';
 import type { FeedPublisher } from '../feeds/feedPublisher.js';
 import { buildCity } from '../sim/city.js';
 import { CitySimulator, DEFAULT_SIM } from '../sim/simulator.js';
-import { findNatsServer, NatsServerProcess } from '../testing/natsServer.js';
+import { findNatsServer, NatsServerProcess } from '../feeds/natsServerProcess.js';
 import { onShutdown, startServe } from './serveCommand.js';
 import { scenariosOf } from '../sim/scenarios.js';
 

@@ -7,8 +7,8 @@ import { verifyAuditLog } from '../audit/auditLog.js';
 import { resolveServeSettings } from '../config.js';
 import { MemoryFeed } from '../feeds/memorySource.js';
 import { packageRoot } from '../paths.js';
-import { builtCli } from '../testing/engineProcess.js';
-import { tempDir, waitFor } from '../testing/harness.js';
+import { builtCli } from '../../../dev/testing/engineProcess.js';
+import { tempDir, waitFor } from '../../../dev/testing/harness.js';
 import { startServe, type Served } from './serveCommand.js';
 
 const tmp = tempDir('cityops-serve-');

@@ -7,6 +7,7 @@ import type { ServeSettings } from '../config.js';
 import { AuditLog } from '../audit/auditLog.js';
 import { AccessTokens, DevicesFileSchema, type DevicesFile } from '../server/access.js';
 import { DEFAULT_SERVER, startServer, type RunningServer } from '../server/httpServer.js';
+import { issuesText } from '../../common/vocabulary.js';
 
 /** The built wall (renderer/dist), served at `/`. */
 export const RENDERER_DIR = join(packageRoot(), 'renderer', 'dist');
@@ -37,7 +38,7 @@ export function engineFiles(db: string): { tokenFile: string; auditFile: string;
 
 function readDevices(file: string): DevicesFile {
   const parsed = DevicesFileSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-  if (!parsed.success) throw new Error(`devices file ${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success) throw new Error(`devices file ${file}: ${issuesText(parsed.error)}`);
   return parsed.data;
 }
 

@@ -2,10 +2,10 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { describe, expect, it } from 'vitest';
 import { startEngine, type Engine, type EngineConfig } from '../engine.js';
 import { Database } from '../store/database.js';
-import { engineSuite } from '../testing/engineSuite.js';
-import { waitFor } from '../testing/harness.js';
-import { AckedPublisher, readingMessages } from '../testing/jsPublisher.js';
-import { NatsServerProcess } from '../testing/natsServer.js';
+import { engineSuite } from '../../../dev/testing/engineSuite.js';
+import { waitFor } from '../../../dev/testing/harness.js';
+import { AckedPublisher, readingMessages } from '../../../dev/testing/jsPublisher.js';
+import { NatsServerProcess } from './natsServerProcess.js';
 import { malformedSamples } from '../../common/malformedSamples.js';
 import { connectNats } from './natsConnect.js';
 
@@ -142,7 +142,7 @@ describe('JetStream ingest', () => {
   });
 
   it('starts without NATS, says why it is not connected, and connects when the server appears', async () => {
-    const { freePort } = await import('../testing/natsServer.js');
+    const { freePort } = await import('./natsServerProcess.js');
     const port = await freePort();
     const e = suite.track(await startEngine(config({ nats: { url: `nats://127.0.0.1:${port}` } })));
     await waitFor(() => /cannot connect/.test(e.health().nats.lastError ?? ''), 'the reason is reported');

@@ -3,8 +3,8 @@ import { createUser } from '@nats-io/nkeys';
 import { execSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { tempDir } from '../testing/harness.js';
-import { NatsServerProcess } from '../testing/natsServer.js';
+import { tempDir } from '../../../dev/testing/harness.js';
+import { NatsServerProcess } from './natsServerProcess.js';
 import { connectNats, describeNatsUrl, type NatsOptions } from './natsConnect.js';
 
 const servers: NatsServerProcess[] = [];

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultEngineConfig, startEngine, type Engine } from '../engine.js';
 import { MemoryFeed } from '../feeds/memorySource.js';
-import { tempDir, waitFor } from '../testing/harness.js';
+import { tempDir, waitFor } from '../../../dev/testing/harness.js';
 
 const enc = new TextEncoder();
 const cleanups: (() => Promise<void> | void)[] = [];

@@ -5,7 +5,7 @@ import { poisonSamples } from '../../common/poisonSamples.js';
 import { defaultEngineConfig, startEngine, type Engine } from '../engine.js';
 import { MemoryFeed } from '../feeds/memorySource.js';
 import { Database } from '../store/database.js';
-import { tempDir, waitFor } from '../testing/harness.js';
+import { tempDir, waitFor } from '../../../dev/testing/harness.js';
 
 const enc = new TextEncoder();
 const DAY_MS = 86_400_000;

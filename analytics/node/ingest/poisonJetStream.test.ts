@@ -1,9 +1,9 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { describe, expect, it } from 'vitest';
 import type { Engine } from '../engine.js';
-import { engineSuite } from '../testing/engineSuite.js';
-import { waitFor } from '../testing/harness.js';
-import { AckedPublisher, readingMessages, type PublishedMessage } from '../testing/jsPublisher.js';
+import { engineSuite } from '../../../dev/testing/engineSuite.js';
+import { waitFor } from '../../../dev/testing/harness.js';
+import { AckedPublisher, readingMessages, type PublishedMessage } from '../../../dev/testing/jsPublisher.js';
 
 /**
  * Each message that once stopped ingest or was stored wrongly, published through a real

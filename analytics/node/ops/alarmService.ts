@@ -6,6 +6,7 @@ import type { ControlRoomState } from '../../common/ops/controlRoomState.js';
 import { readAlarmsToRestore } from '../store/alarmLog.js';
 import type { Batch, Series } from '../store/batch.js';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { issuesText } from '../../common/vocabulary.js';
 
 const BAD_QUALITY = 2;
 
@@ -18,7 +19,7 @@ export function loadAlarmRules(path: string): AlarmRule[] {
     throw new Error(`alarm rules ${path}: ${e instanceof Error ? e.message : String(e)}`);
   }
   const r = AlarmRulesSchema.safeParse(raw);
-  if (!r.success) throw new Error(`alarm rules ${path}: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!r.success) throw new Error(`alarm rules ${path}: ${issuesText(r.error)}`);
   return r.data;
 }
 

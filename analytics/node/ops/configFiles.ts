@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { ChecklistsSchema, type Checklists } from '../../common/checklists.js';
 import type { SuppressionProfile } from '../../common/ops/controlRoomState.js';
+import { issuesText } from '../../common/vocabulary.js';
 
 /** The inspection checklists per domain (排查清单); a bad file is an error naming the problem. */
 export function loadChecklists(path: string): Checklists {
   const r = ChecklistsSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
-  if (!r.success) throw new Error(`checklists ${path}: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!r.success) throw new Error(`checklists ${path}: ${issuesText(r.error)}`);
   return r.data;
 }
 

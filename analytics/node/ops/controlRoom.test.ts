@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { OpsAction, Role } from '../../common/ops/opsEvents.js';
 import type { Engine, EngineConfig } from '../engine.js';
 import { Database } from '../store/database.js';
-import { engineSuite } from '../testing/engineSuite.js';
-import { waitFor } from '../testing/harness.js';
-import { AckedPublisher, type PublishedMessage } from '../testing/jsPublisher.js';
+import { engineSuite } from '../../../dev/testing/engineSuite.js';
+import { waitFor } from '../../../dev/testing/harness.js';
+import { AckedPublisher, type PublishedMessage } from '../../../dev/testing/jsPublisher.js';
 import { ActionRefused } from './actionPrecheck.js';
 
 const suite = engineSuite();

@@ -1,6 +1,7 @@
 import { SHIYAN_DISTRICTS } from '../../common/city.js';
 import { domainName, t, type Lang } from '../../common/i18n.js';
 import type { HandoverReport } from './handover.js';
+import { keyOf } from '../../common/vocabulary.js';
 
 const esc = (s: unknown): string => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 
@@ -28,9 +29,9 @@ export function handoverHtml(r: HandoverReport, lang: Lang, ruleTitle: (rule: st
 <h2>${esc(t(lang, 'handover_raised'))}: ${r.alarms.raised}</h2>
 <p>${Object.entries(r.alarms.raisedByPriority).map(([p, n]) => `${esc(prio(p))} ${n}`).join(' · ')}</p>
 <h2>${esc(t(lang, 'handover_standing'))}: ${r.alarms.standing.length}</h2>
-${li(r.alarms.standing.slice(0, 100).map((a) => `${esc(prio(a.priority))} · ${esc(ruleTitle(a.rule))} · ${esc(domainName(lang, a.domain))} ${esc(assetName(`${a.domain}/${a.district}/${a.asset}`))} · ${esc(when(a.raisedAtMs))} · ${esc(t(lang, `state_${a.state}`))}`))}
+${li(r.alarms.standing.slice(0, 100).map((a) => `${esc(prio(a.priority))} · ${esc(ruleTitle(a.rule))} · ${esc(domainName(lang, a.domain))} ${esc(assetName(keyOf(a)))} · ${esc(when(a.raisedAtMs))} · ${esc(t(lang, `state_${a.state}`))}`))}
 <h2>${esc(t(lang, 'handover_shelved'))}: ${r.alarms.shelved.length}</h2>
-${li(r.alarms.shelved.map((a) => `${esc(ruleTitle(a.rule))} · ${esc(assetName(`${a.domain}/${a.district}/${a.asset}`))} · ${esc(a.shelved?.reason ?? '')} (${esc(a.shelved?.by ?? '')})`))}
+${li(r.alarms.shelved.map((a) => `${esc(ruleTitle(a.rule))} · ${esc(assetName(keyOf(a)))} · ${esc(a.shelved?.reason ?? '')} (${esc(a.shelved?.by ?? '')})`))}
 <h2>${esc(t(lang, 'handover_new'))}: ${r.hazards.opened.length}</h2>${li(r.hazards.opened.map(hz))}
 <h2>${esc(t(lang, 'handover_closed'))}: ${r.hazards.closed.length}</h2>${li(r.hazards.closed.map(hz))}
 <h2>${esc(t(lang, 'handover_overdue'))}: ${r.hazards.overdue.length}</h2>${li(r.hazards.overdue.map(hz))}

@@ -41,5 +41,4 @@ export function subjectPattern(kind: string, p: { domain?: string | undefined; d
   return parts.join('.');
 }
 
-/** Microseconds since the epoch, the form DuckDB's make_timestamptz takes. */
-export const micros = (ms: number): bigint => BigInt(Math.round(ms)) * 1000n;
+export { micros } from '../../common/vocabulary.js';

@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { verifyAuditLog } from '../audit/auditLog.js';
-import { builtCli, EngineProcess } from '../testing/engineProcess.js';
-import { waitFor } from '../testing/harness.js';
-import { freePort, NatsServerProcess } from '../testing/natsServer.js';
+import { builtCli, EngineProcess } from '../../../dev/testing/engineProcess.js';
+import { waitFor } from '../../../dev/testing/harness.js';
+import { freePort, NatsServerProcess } from '../feeds/natsServerProcess.js';
 
 /**
  * A real full disk: a small tmpfs this test mounts for the database directory (root on Linux only;

@@ -1,9 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { builtCli, EngineProcess } from '../testing/engineProcess.js';
-import { tempDir, waitFor } from '../testing/harness.js';
-import { freePort, NatsServerProcess } from '../testing/natsServer.js';
+import { builtCli, EngineProcess } from '../../../dev/testing/engineProcess.js';
+import { tempDir, waitFor } from '../../../dev/testing/harness.js';
+import { freePort, NatsServerProcess } from '../feeds/natsServerProcess.js';
 
 const WALL = 'wall-token-0123456789abcdef';
 const tmp = tempDir('cityops-hostile-');

@@ -3,7 +3,7 @@ import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultEngineConfig, startEngine, type Engine } from '../engine.js';
 import { MemoryFeed } from '../feeds/memorySource.js';
-import { tempDir, waitFor } from '../testing/harness.js';
+import { tempDir, waitFor } from '../../../dev/testing/harness.js';
 import { AccessTokens } from './access.js';
 import { DEFAULT_SERVER, startServer, type RunningServer, type ServerOptions } from './httpServer.js';
 

@@ -11,6 +11,7 @@ import { AccessTokens, originAllowed, ownOrigins, tokenOf, type Identity } from 
 import { DEFAULT_SOCKET_LIMITS, EngineSocket, type Audit, type SocketLimits } from './engineSocket.js';
 import { parseTarget, type RequestTarget } from './request.js';
 import { SECURITY_HEADERS, serveStatic } from './staticFiles.js';
+import { issuesText } from '../../common/vocabulary.js';
 
 export interface ServerOptions {
   host: string;
@@ -176,7 +177,7 @@ async function handleHttp(ctx: Context, req: IncomingMessage, res: ServerRespons
     const view = READ_API[pathname];
     if (!view) return json(res, 404, { error: `no such endpoint ${pathname.slice(0, 100)}` });
     const parsed = QUERY_PARAMS[view].safeParse(queryParams(target.searchParams));
-    if (!parsed.success) return json(res, 400, { error: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+    if (!parsed.success) return json(res, 400, { error: issuesText(parsed.error) });
     // a client that hangs up stops its query's work too
     const left = new AbortController();
     res.on('close', () => { if (!res.writableFinished) left.abort(new Error('the client left')); });

@@ -5,7 +5,7 @@ import { defaultEngineConfig, startEngine, type Engine } from '../engine.js';
 import { MemoryFeed } from '../feeds/memorySource.js';
 import { DEFAULT_QUERY_LIMITS } from '../queries/queryGate.js';
 import { Database } from '../store/database.js';
-import { tempDir, waitFor } from '../testing/harness.js';
+import { tempDir, waitFor } from '../../../dev/testing/harness.js';
 import { AccessTokens } from './access.js';
 import { DEFAULT_SERVER, startServer, type RunningServer } from './httpServer.js';
 

@@ -3,7 +3,7 @@ import { WebSocket } from 'ws';
 import { FeedFreshnessSchema, HealthSchema, QueryResultSchema, ServerMessageSchema, type ServerMessage } from '../../common/engineApi.js';
 import { defaultEngineConfig, startEngine, type Engine } from '../engine.js';
 import { MemoryFeed } from '../feeds/memorySource.js';
-import { tempDir, waitFor } from '../testing/harness.js';
+import { tempDir, waitFor } from '../../../dev/testing/harness.js';
 import { AccessTokens } from './access.js';
 import { DEFAULT_SERVER, startServer, type RunningServer } from './httpServer.js';
 

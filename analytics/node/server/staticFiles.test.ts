@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HOSTILE_PATHS, traversalFixture } from '../testing/staticTraversal.js';
+import { HOSTILE_PATHS, traversalFixture } from '../../../dev/testing/staticTraversal.js';
 import { parseTarget } from './request.js';
 import { serveStatic } from './staticFiles.js';
 

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { HOSTILE_PATHS, traversalFixture } from '../testing/staticTraversal.js';
+import { HOSTILE_PATHS, traversalFixture } from '../../../dev/testing/staticTraversal.js';
 import { resolveStaticFile, type StaticFile } from './staticFile.js';
 
 const fx = traversalFixture();

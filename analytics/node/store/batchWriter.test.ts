@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AlarmTransition } from '../../common/ops/alarmTransition.js';
-import { tempDir } from '../testing/harness.js';
+import { tempDir } from '../../../dev/testing/harness.js';
 import { Batch } from './batch.js';
 import { BatchWriter, insertAlarms } from './batchWriter.js';
 import { Database } from './database.js';

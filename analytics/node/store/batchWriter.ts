@@ -7,6 +7,7 @@ import { QUALITIES, type Batch } from './batch.js';
 import { findRejectedRows, withoutRejected, type RejectedRow } from './batchSplit.js';
 import type { Database } from './database.js';
 import { storeErrorClass } from './storeErrors.js';
+import { micros } from '../../common/vocabulary.js';
 
 const CHUNK_ROWS = 2048;
 // Staged readings point at their batch's series by index and carry quality as a small integer: only
@@ -267,7 +268,7 @@ export class BatchWriter {
       for (const { sql, has } of COMMIT_SQL) {
         if (!has(batch)) continue;
         const t = performance.now();
-        await this.conn.run(sql, sql.includes('$batch') ? { batch: BigInt(batchNo), received: BigInt(Math.round(batch.startedMs)) * 1000n } : undefined);
+        await this.conn.run(sql, sql.includes('$batch') ? { batch: BigInt(batchNo), received: micros(batch.startedMs) } : undefined);
         if (TRACE) TRACE_MS.set(sql.slice(0, 40), (TRACE_MS.get(sql.slice(0, 40)) ?? 0) + performance.now() - t);
       }
       if (mode === 'probe') {
@@ -325,7 +326,7 @@ export async function insertAlarms(conn: DuckDBConnection, alarms: readonly Alar
     const types: Record<string, DuckDBType> = {};
     const rows = chunk.map((a, i) => {
       Object.assign(values, {
-        [`t${i}`]: BigInt(Math.round(a.atMs)) * 1000n, [`p${i}`]: a.point, [`r${i}`]: a.rule, [`y${i}`]: a.priority, [`d${i}`]: a.domain,
+        [`t${i}`]: micros(a.atMs), [`p${i}`]: a.point, [`r${i}`]: a.rule, [`y${i}`]: a.priority, [`d${i}`]: a.domain,
         [`s${i}`]: a.district, [`a${i}`]: a.asset, [`m${i}`]: a.metric, [`l${i}`]: a.latching, [`x${i}`]: a.active, [`v${i}`]: a.value,
       });
       Object.assign(types, {

@@ -3,6 +3,7 @@ import type { FeedFreshness } from '../../common/engineApi.js';
 import type { FeedKind } from '../../common/city.js';
 import type { IdKind } from '../ingest/idMemory.js';
 import type { IngestCounts } from './batch.js';
+import { micros } from '../../common/vocabulary.js';
 
 /** What the engine reloads from its own file at start. */
 
@@ -16,7 +17,7 @@ export async function loadTotals(conn: DuckDBConnection): Promise<IngestCounts> 
  * apart), so repeats keep being dropped across restarts.
  */
 export async function loadIds(conn: DuckDBConnection, hours: number, limit: number): Promise<[IdKind, string][]> {
-  const since = { c: BigInt(Date.now() - hours * 3_600_000) * 1000n };
+  const since = { c: micros(Date.now() - hours * 3_600_000) };
   const out: [IdKind, string][] = [];
   const r = await conn.runAndReadAll(
     `SELECT msg_id FROM (SELECT msg_id, received_at FROM readings WHERE received_at >= make_timestamptz($c::BIGINT)
@@ -50,7 +51,7 @@ export async function saveFreshness(conn: DuckDBConnection, feeds: FeedFreshness
       const params: Record<string, string | number | bigint> = {};
       feeds.forEach((f, i) => {
         params[`k${i}`] = f.kind; params[`d${i}`] = f.domain; params[`r${i}`] = f.district;
-        params[`s${i}`] = BigInt(Math.round(f.lastSeenMs)) * 1000n; params[`t${i}`] = BigInt(Math.round(f.lastTsMs)) * 1000n;
+        params[`s${i}`] = micros(f.lastSeenMs); params[`t${i}`] = micros(f.lastTsMs);
         params[`i${i}`] = f.expectedIntervalMs; params[`m${i}`] = BigInt(f.messages);
       });
       await conn.run(`INSERT INTO feed_freshness VALUES ${values}`, params);

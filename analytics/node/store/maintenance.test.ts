@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { tempDir } from '../testing/harness.js';
+import { tempDir } from '../../../dev/testing/harness.js';
 import { Database } from './database.js';
 import { applyRetention, compactRollups, type RetentionOptions } from './maintenance.js';
 

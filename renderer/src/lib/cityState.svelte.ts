@@ -1,5 +1,6 @@
 import type { FeedFreshness, QueryResult } from '../../../analytics/common/engineApi';
 import type { EngineClient } from './engineClient.svelte';
+import { keyOf } from '../../../analytics/common/vocabulary';
 
 export interface CityEventRow {
   id: string;
@@ -99,7 +100,7 @@ export class CityState {
   }
 
   /** Display names by `domain/district/asset`. */
-  names = $derived(new Map(this.assets.map((a) => [`${a.domain}/${a.district}/${a.asset}`, a.name])));
+  names = $derived(new Map(this.assets.map((a) => [keyOf(a), a.name])));
 
   expectedIntervalMs(domain: string): number {
     let worst = 0;

@@ -2,6 +2,7 @@ import { CityState } from './cityState.svelte';
 import { EngineClock } from './clock.svelte';
 import { EngineClient } from './engineClient.svelte';
 import { ControlRoomClient } from './controlRoomClient.svelte';
+import { assetKey } from '../../../analytics/common/vocabulary';
 
 /**
  * One page's link to the engine, as the wall and the console both set it up: the client, the
@@ -24,7 +25,7 @@ export class EngineSession {
 
   /** The registry's name of an asset (its id when unknown). */
   assetName(domain: string, district: string, asset: string): string {
-    return this.city.names.get(`${domain}/${district}/${asset}`) ?? asset;
+    return this.city.names.get(assetKey(domain, district, asset)) ?? asset;
   }
 
   private close(): void {

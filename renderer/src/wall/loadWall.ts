@@ -1,4 +1,5 @@
 import { singleDisplayWall, WallConfigSchema, type WallConfig } from './wallConfig';
+import { issuesText } from '../../../analytics/common/vocabulary';
 
 /** The wall this page shows: one screen (`?screen=`), or a named configuration from `walls/` (`?wall=`, default 1x1). */
 export async function loadWall(params: URLSearchParams): Promise<WallConfig> {
@@ -9,7 +10,7 @@ export async function loadWall(params: URLSearchParams): Promise<WallConfig> {
   const res = await fetch(`walls/${name}.json`);
   if (!res.ok) throw new Error(`wall configuration walls/${name}.json: HTTP ${res.status}`);
   const parsed = WallConfigSchema.safeParse(await res.json());
-  if (!parsed.success) throw new Error(`wall configuration ${name}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success) throw new Error(`wall configuration ${name}: ${issuesText(parsed.error)}`);
   const rotate = params.get('rotate');
   return rotate ? { ...parsed.data, rotateS: Math.max(3, Number(rotate)) } : parsed.data;
 }

@@ -3,6 +3,7 @@ import type { OpsSnapshot } from '../../../../analytics/common/ops/controlRoomVi
 import type { AssetRow } from '../../lib/cityState.svelte';
 import type { RiskLevel } from '../theme';
 import type { AssetMarker, DistrictRisk } from './buildDistrictMapOption';
+import { keyOf } from '../../../../analytics/common/vocabulary';
 
 /** Every district of Shiyan in the risk register's colour ('none' before the register has it). */
 export function districtRisks(known: OpsSnapshot['districts']): DistrictRisk[] {
@@ -19,7 +20,7 @@ export function districtRisks(known: OpsSnapshot['districts']): DistrictRisk[] {
  */
 export function markerLevelsKey(snap: OpsSnapshot | null): string {
   const alarmed = new Set<string>();
-  for (const a of snap?.alarms ?? []) if (a.active && a.annunciated) alarmed.add(`${a.domain}/${a.district}/${a.asset}`);
+  for (const a of snap?.alarms ?? []) if (a.active && a.annunciated) alarmed.add(keyOf(a));
   return JSON.stringify([Object.entries(snap?.assetRisk ?? {}).sort(), [...alarmed].sort(), snap !== null]);
 }
 
@@ -29,7 +30,7 @@ export function assetMarkers(assets: readonly AssetRow[], levelsKey: string): As
   const colour = new Map(risk);
   const alarm = new Set(alarmed);
   return assets.map((a) => {
-    const key = `${a.domain}/${a.district}/${a.asset}`;
+    const key = keyOf(a);
     return { name: a.name, lon: a.lon, lat: a.lat, key, level: colour.get(key) ?? (known ? 'blue' : 'none'), alarm: alarm.has(key) };
   });
 }

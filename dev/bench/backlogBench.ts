@@ -1,7 +1,7 @@
-import { defaultEngineConfig, startEngine } from '../engine.js';
-import { connectNats } from '../feeds/natsConnect.js';
+import { defaultEngineConfig, startEngine } from '../../analytics/node/engine.js';
+import { connectNats } from '../../analytics/node/feeds/natsConnect.js';
 import { tempDir, waitFor } from '../testing/harness.js';
-import { NatsServerProcess } from '../testing/natsServer.js';
+import { NatsServerProcess } from '../../analytics/node/feeds/natsServerProcess.js';
 import { fillStream } from './ingestBench.js';
 
 /** RSS while the engine drains a backlog of `readings` that waited in the stream. */

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { WebSocket } from 'ws';
-import { COMMAND_ARGS, QUERY_PARAMS, ServerMessageSchema, TOPICS } from '../../common/engineApi.js';
+import { COMMAND_ARGS, QUERY_PARAMS, ServerMessageSchema, TOPICS } from '../../analytics/common/engineApi.js';
 import {
   apiCase, feedRun, FeedMaterializer, httpCase, jsonText, JsonObj, RawJson,
   type ApiCase, type ApiMessage, type ApiParams, type FeedMessage, type FeedSpec, type HttpCase,

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { DOMAINS, SHIYAN_DISTRICTS } from '../../common/city.js';
-import { COMMAND_ARGS, QUERY_NAMES, TOPICS } from '../../common/engineApi.js';
+import { DOMAINS, SHIYAN_DISTRICTS } from '../../analytics/common/city.js';
+import { COMMAND_ARGS, QUERY_NAMES, TOPICS } from '../../analytics/common/engineApi.js';
 import { FUZZ_WALL_TOKEN } from './fuzzTarget.js';
 
 /*

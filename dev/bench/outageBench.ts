@@ -1,7 +1,7 @@
-import { defaultEngineConfig, startEngine } from '../engine.js';
+import { defaultEngineConfig, startEngine } from '../../analytics/node/engine.js';
 import { builtCli, EngineProcess } from '../testing/engineProcess.js';
 import { tempDir, waitFor } from '../testing/harness.js';
-import { NatsServerProcess } from '../testing/natsServer.js';
+import { NatsServerProcess } from '../../analytics/node/feeds/natsServerProcess.js';
 import { round } from './stats.js';
 
 /** How fast the engine notices a lost nats-server, reconnects when it returns, and comes back after kill -9. */

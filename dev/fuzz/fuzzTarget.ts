@@ -3,10 +3,10 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { connectNats } from '../feeds/natsConnect.js';
+import { connectNats } from '../../analytics/node/feeds/natsConnect.js';
 import { builtCli, EngineProcess } from '../testing/engineProcess.js';
 import { tempDir } from '../testing/harness.js';
-import { NatsServerProcess } from '../testing/natsServer.js';
+import { NatsServerProcess } from '../../analytics/node/feeds/natsServerProcess.js';
 
 export const FUZZ_ADMIN_TOKEN = 'fuzz-admin-token-0123456789abcdef';
 export const FUZZ_WALL_TOKEN = 'fuzz-wall-token-0123456789abcdef';

@@ -1,6 +1,6 @@
-import { DOMAINS } from '../../common/city.js';
-import { defaultEngineConfig, startEngine, type Engine } from '../engine.js';
-import { MemoryFeed } from '../feeds/memorySource.js';
+import { DOMAINS } from '../../analytics/common/city.js';
+import { defaultEngineConfig, startEngine, type Engine } from '../../analytics/node/engine.js';
+import { MemoryFeed } from '../../analytics/node/feeds/memorySource.js';
 import { tempDir } from '../testing/harness.js';
 import { percentile, round } from './stats.js';
 

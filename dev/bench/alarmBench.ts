@@ -1,15 +1,15 @@
 import { writeFileSync } from 'node:fs';
 import { WebSocket } from 'ws';
-import { connectNats } from '../feeds/natsConnect.js';
+import { connectNats } from '../../analytics/node/feeds/natsConnect.js';
 import { launchChromium, openWall } from '../testing/browser.js';
 import { builtCli, EngineProcess } from '../testing/engineProcess.js';
 import { tempDir, waitFor } from '../testing/harness.js';
-import { freePort, NatsServerProcess } from '../testing/natsServer.js';
+import { freePort, NatsServerProcess } from '../../analytics/node/feeds/natsServerProcess.js';
 import { round, weightedPercentile } from './stats.js';
-import { ControlRoomState } from '../../common/ops/controlRoomState.js';
-import { AlarmService, loadAlarmRules } from '../ops/alarmService.js';
-import { dataPath } from '../paths.js';
-import { Batch } from '../store/batch.js';
+import { ControlRoomState } from '../../analytics/common/ops/controlRoomState.js';
+import { AlarmService, loadAlarmRules } from '../../analytics/node/ops/alarmService.js';
+import { dataPath } from '../../analytics/node/paths.js';
+import { Batch } from '../../analytics/node/store/batch.js';
 
 const enc = new TextEncoder();
 const WALL = 'alarm-bench-wall-token-0123456789';

@@ -1,7 +1,7 @@
-import { runMain } from '../runMain.js';
+import { runMain } from '../../analytics/node/runMain.js';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { packageRoot } from '../paths.js';
+import { packageRoot } from '../../analytics/node/paths.js';
 import { launchChromium, openWall } from '../testing/browser.js';
 import { startLiveCity } from './liveCity.js';
 

@@ -1,12 +1,12 @@
 import type { NatsConnection } from '@nats-io/nats-core';
-import { connectNats } from '../feeds/natsConnect.js';
-import { NatsPublisher } from '../feeds/natsPublisher.js';
-import { buildCity } from '../sim/city.js';
-import type { ScenarioName } from '../sim/scenarios.js';
-import { CitySimulator, DEFAULT_SIM } from '../sim/simulator.js';
+import { connectNats } from '../../analytics/node/feeds/natsConnect.js';
+import { NatsPublisher } from '../../analytics/node/feeds/natsPublisher.js';
+import { buildCity } from '../../analytics/node/sim/city.js';
+import type { ScenarioName } from '../../analytics/node/sim/scenarios.js';
+import { CitySimulator, DEFAULT_SIM } from '../../analytics/node/sim/simulator.js';
 import { builtCli, EngineProcess } from '../testing/engineProcess.js';
 import { tempDir, waitFor } from '../testing/harness.js';
-import { NatsServerProcess } from '../testing/natsServer.js';
+import { NatsServerProcess } from '../../analytics/node/feeds/natsServerProcess.js';
 
 export interface LiveCity {
   server: NatsServerProcess;

@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { defaultEngineConfig, startEngine } from '../engine.js';
-import { MemoryFeed } from '../feeds/memorySource.js';
-import { packageRoot } from '../paths.js';
-import { AccessTokens } from '../server/access.js';
-import { DEFAULT_SERVER, startServer } from '../server/httpServer.js';
+import { defaultEngineConfig, startEngine } from '../../analytics/node/engine.js';
+import { MemoryFeed } from '../../analytics/node/feeds/memorySource.js';
+import { packageRoot } from '../../analytics/node/paths.js';
+import { AccessTokens } from '../../analytics/node/server/access.js';
+import { DEFAULT_SERVER, startServer } from '../../analytics/node/server/httpServer.js';
 import { tempDir } from '../testing/harness.js';
 import { percentile, round } from './stats.js';
 

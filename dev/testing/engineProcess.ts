@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { packageRoot } from '../paths.js';
+import { packageRoot } from '../../analytics/node/paths.js';
 
 /** The built CLI (`npm test` builds it first): tests that kill the engine run it as a real process. */
 export function builtCli(): string {

@@ -1,4 +1,4 @@
-import { runMain } from '../runMain.js';
+import { runMain } from '../../analytics/node/runMain.js';
 import { cpus, totalmem } from 'node:os';
 import { alarmBench, evaluationBench } from './alarmBench.js';
 import { backlogBench } from './backlogBench.js';
@@ -7,7 +7,7 @@ import { latencyBench } from './latencyBench.js';
 import { outageBench } from './outageBench.js';
 import { queryBench } from './queryBench.js';
 import { queryBurstBench } from './queryBurstBench.js';
-import { wallBench } from '../wall/wallBench.js';
+import { wallBench } from '../soak/wallBench.js';
 
 const BENCHES: Record<string, () => Promise<unknown>> = {
   ingest: async () => {

@@ -1,9 +1,9 @@
 /// <reference lib="dom" />
-import { runMain } from '../runMain.js';
+import { runMain } from '../../analytics/node/runMain.js';
 import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { round } from '../bench/stats.js';
-import { packageRoot } from '../paths.js';
+import { packageRoot } from '../../analytics/node/paths.js';
 import { launchChromium, openWall } from '../testing/browser.js';
 import { startLiveCity } from './liveCity.js';
 

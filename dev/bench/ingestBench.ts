@@ -1,9 +1,9 @@
 import { DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { defaultEngineConfig, startEngine } from '../engine.js';
-import { connectNats } from '../feeds/natsConnect.js';
+import { defaultEngineConfig, startEngine } from '../../analytics/node/engine.js';
+import { connectNats } from '../../analytics/node/feeds/natsConnect.js';
 import { tempDir, waitFor } from '../testing/harness.js';
-import { NatsServerProcess } from '../testing/natsServer.js';
+import { NatsServerProcess } from '../../analytics/node/feeds/natsServerProcess.js';
 
 const enc = new TextEncoder();
 

@@ -1,9 +1,9 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { z } from 'zod';
-import { DOMAINS } from '../../common/city.js';
-import { AssetSchema, EventSchema, InspectionSchema, ReadingSchema } from '../../common/feedSchemas.js';
-import { connectNats } from '../feeds/natsConnect.js';
+import { DOMAINS } from '../../analytics/common/city.js';
+import { AssetSchema, EventSchema, InspectionSchema, ReadingSchema } from '../../analytics/common/feedSchemas.js';
+import { connectNats } from '../../analytics/node/feeds/natsConnect.js';
 
 /**
  * An independent reading of the feed contract (docs/feed-contract.md and the decisions of issue 9)

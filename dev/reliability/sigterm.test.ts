@@ -2,12 +2,12 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { connectNats } from '../feeds/natsConnect.js';
-import { Database } from '../store/database.js';
+import { connectNats } from '../../analytics/node/feeds/natsConnect.js';
+import { Database } from '../../analytics/node/store/database.js';
 import { builtCli, EngineProcess } from '../testing/engineProcess.js';
 import { tempDir, waitFor } from '../testing/harness.js';
 import { AckedPublisher, readingMessages } from '../testing/jsPublisher.js';
-import { NatsServerProcess } from '../testing/natsServer.js';
+import { NatsServerProcess } from '../../analytics/node/feeds/natsServerProcess.js';
 
 let server: NatsServerProcess;
 let nc: NatsConnection;

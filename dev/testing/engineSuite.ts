@@ -1,9 +1,9 @@
 import type { NatsConnection } from '@nats-io/nats-core';
 import { afterAll, afterEach, beforeAll } from 'vitest';
-import { defaultEngineConfig, startEngine, type Engine, type EngineConfig } from '../engine.js';
-import { connectNats } from '../feeds/natsConnect.js';
+import { defaultEngineConfig, startEngine, type Engine, type EngineConfig } from '../../analytics/node/engine.js';
+import { connectNats } from '../../analytics/node/feeds/natsConnect.js';
 import { tempDir } from './harness.js';
-import { NatsServerProcess } from './natsServer.js';
+import { NatsServerProcess } from '../../analytics/node/feeds/natsServerProcess.js';
 
 /**
  * For one test file: a private nats-server, a publishing connection, and engines on DuckDB files

@@ -9,6 +9,7 @@ import type { AlarmKpis } from './ops/alarmKpis.js';
 import type { AlarmView, HazardView, OpsSnapshot } from './ops/controlRoomViews.js';
 import type { HandoverReport } from './ops/handoverReport.js';
 import type { AssetRisk, DistrictRisk, RiskChange } from './risk/riskRegister.js';
+import { COLOURS, HAZARD_STAGES, PRIORITIES } from './vocabulary.js';
 
 /**
  * The engine API: one contract for every client (browser wall, Electron window, tests). Two verbs
@@ -103,7 +104,7 @@ export const QUERY_PARAMS = {
     ...TimeRange,
   }),
   latest: z.object({ domain: Domain.optional(), district: District.optional(), metric: z.string().max(64).optional(), limit: z.number().int().min(1).max(5000).default(1000) }),
-  events: z.object({ domain: Domain.optional(), district: District.optional(), severity: z.enum(['red', 'orange', 'yellow', 'blue']).optional(), limit: z.number().int().min(1).max(1000).default(100), ...TimeRange }),
+  events: z.object({ domain: Domain.optional(), district: District.optional(), severity: z.enum(COLOURS).optional(), limit: z.number().int().min(1).max(1000).default(100), ...TimeRange }),
   assets: z.object({ domain: Domain.optional(), district: District.optional(), limit: z.number().int().min(1).max(20_000).default(5000) }),
   asset: z.object({ domain: Domain, district: District, asset: z.string().max(64) }),
   inspections: z.object({ domain: Domain.optional(), district: District.optional(), result: z.enum(['pass', 'fail']).optional(), limit: z.number().int().min(1).max(1000).default(100) }),
@@ -111,15 +112,15 @@ export const QUERY_PARAMS = {
   districts: z.object({ windowS: z.number().int().min(10).max(86_400).default(3600) }),
   /** The alarm list (occurrences not back to normal); `all` includes shelved, suppressed and out of service. */
   alarms: z.object({
-    domain: Domain.optional(), district: District.optional(), priority: z.enum(['critical', 'high', 'medium', 'low']).optional(),
+    domain: Domain.optional(), district: District.optional(), priority: z.enum(PRIORITIES).optional(),
     state: z.enum(['unack', 'ack', 'rtn_unack', 'latched']).optional(), all: z.boolean().default(true), limit: z.number().int().min(1).max(5000).default(1000),
   }),
   alarmKpis: z.object({}),
   hazards: z.object({
-    domain: Domain.optional(), district: District.optional(), stage: z.enum(['found', 'dispatched', 'rectifying', 'verifying', 'closed']).optional(),
+    domain: Domain.optional(), district: District.optional(), stage: z.enum(HAZARD_STAGES).optional(),
     open: z.boolean().optional(), overdue: z.boolean().optional(), limit: z.number().int().min(1).max(5000).default(1000),
   }),
-  risks: z.object({ domain: Domain.optional(), district: District.optional(), colour: z.enum(['red', 'orange', 'yellow', 'blue']).optional(), limit: z.number().int().min(1).max(20_000).default(5000) }),
+  risks: z.object({ domain: Domain.optional(), district: District.optional(), colour: z.enum(COLOURS).optional(), limit: z.number().int().min(1).max(20_000).default(5000) }),
   riskChanges: z.object({ key: z.string().max(200).optional(), limit: z.number().int().min(1).max(5000).default(200) }),
   opsStatus: z.object({}),
   /** Hazard-investigation progress per domain and district over the last `days`, with the checklist items. */

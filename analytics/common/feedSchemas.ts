@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { COLOURS, HAZARD_GRADES } from './vocabulary.js';
 
 /**
  * The payload schemas of feed contract v1. This is the only definition: the decoder validates with
@@ -14,7 +15,7 @@ export const Timestamp = z.union([
 ]);
 
 export const Quality = z.enum(['good', 'suspect', 'bad']);
-export const Severity = z.enum(['red', 'orange', 'yellow', 'blue']);
+export const Severity = z.enum(COLOURS);
 const Id = z.string().min(1).max(128);
 const AssetId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 const Lat = z.number().min(-90).max(90);
@@ -67,7 +68,7 @@ export const InspectionSchema = z.object({
   asset: AssetId,
   item: z.string().min(1).max(200),
   result: z.enum(['pass', 'fail']),
-  level: z.enum(['major', 'general']).optional(),
+  level: z.enum(HAZARD_GRADES).optional(),
   note: z.string().max(4000).optional(),
   inspector: z.string().min(1).max(200),
 }).meta({ title: 'Inspection', description: 'One inspection finding on city.inspection.<domain>.<district>' });

@@ -5,6 +5,25 @@ import type { z } from 'zod';
  * and how a refused document's problems are told.
  */
 
+/** Alarm priorities, most urgent first (紧急/重要/次要/提示). */
+export const PRIORITIES = ['critical', 'high', 'medium', 'low'] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+/** The four colours (红橙黄蓝), worst first: an event's severity and a risk's colour. */
+export const COLOURS = ['red', 'orange', 'yellow', 'blue'] as const;
+export type Colour = (typeof COLOURS)[number];
+
+/** A hazard case's stages, in order (发现 → 派发 → 整改 → 复核 → 销号). */
+export const HAZARD_STAGES = ['found', 'dispatched', 'rectifying', 'verifying', 'closed'] as const;
+export type HazardStage = (typeof HAZARD_STAGES)[number];
+
+/** A hazard's grade (重大/一般), also the level of a failed inspection item. */
+export const HAZARD_GRADES = ['major', 'general'] as const;
+export type HazardGrade = (typeof HAZARD_GRADES)[number];
+
+/** Waits `ms` (retries and back-off). */
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
 /** An asset's key across the product: `domain/district/asset` (alarm points, risk register, names). */
 export const assetKey = (domain: string, district: string, asset: string): string => `${domain}/${district}/${asset}`;
 

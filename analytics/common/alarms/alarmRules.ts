@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DOMAINS } from '../city.js';
 import { assetKey } from '../vocabulary.js';
+import { PRIORITIES } from '../vocabulary.js';
 
 /**
  * Alarm rules: per domain and metric, a setpoint with deadband, on- and off-delays, or a rate of
@@ -23,7 +24,7 @@ export const AlarmRuleSchema = z.object({
   rateWindowS: z.number().min(1).max(3600).default(60),
   /** no_data: silent for this long. */
   silentS: z.number().min(1).max(86_400).default(300),
-  priority: z.enum(['critical', 'high', 'medium', 'low']),
+  priority: z.enum(PRIORITIES),
   latching: z.boolean().default(false),
   title: z.object({ zh: z.string().min(1), en: z.string().min(1) }),
   source: z.string().min(1),

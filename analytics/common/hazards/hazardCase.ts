@@ -4,8 +4,8 @@
  * dispatched without the five fixed items (五落实: measures, funds, deadline, responsible person,
  * contingency plan). Pure: the same commands give the same case on every engine.
  */
-export type HazardGrade = 'major' | 'general';
-export type HazardStage = 'found' | 'dispatched' | 'rectifying' | 'verifying' | 'closed';
+export type { HazardGrade, HazardStage } from '../vocabulary.js';
+import type { HazardGrade, HazardStage } from '../vocabulary.js';
 
 export interface FiveItems {
   measures: string;

@@ -1,9 +1,8 @@
 import type { Domain } from '../city.js';
-import type { AlarmRule } from '../alarms/alarmRules.js';
+import type { Priority } from '../vocabulary.js';
 
 /** What the alarm rules say about the data: a condition starting or ending at a data time. */
-export type Priority = AlarmRule['priority'];
-export const PRIORITIES: readonly Priority[] = ['critical', 'high', 'medium', 'low'];
+export { PRIORITIES, type Priority } from '../vocabulary.js';
 
 export interface AlarmTransition {
   /** `<domain>/<district>/<asset>#<rule>` */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DOMAINS } from '../city.js';
+import { HAZARD_GRADES } from '../vocabulary.js';
 
 /**
  * Operator actions: every acknowledge, shelve, dispatch, verify, close or comment is one of these
@@ -43,7 +44,7 @@ export const OpsActionSchema = z.discriminatedUnion('kind', [
   /** Switches a suppression profile (e.g. flood season) on or off. */
   z.object({ kind: z.literal('alarm.profile'), profile: z.string().regex(/^[a-z0-9_-]{1,40}$/), on: z.boolean() }),
   z.object({
-    kind: z.literal('hazard.raise'), hazard: HazardId, grade: z.enum(['major', 'general']), title: Text(300),
+    kind: z.literal('hazard.raise'), hazard: HazardId, grade: z.enum(HAZARD_GRADES), title: Text(300),
     domain: z.enum(DOMAINS), district: District, asset: z.string().max(64).nullable(),
     /** Where it came from: an alarm point's occurrence, or by hand. */
     fromAlarm: z.object({ point: Point, raisedAtMs: z.number() }).nullable(),
@@ -54,7 +55,7 @@ export const OpsActionSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('hazard.start'), hazard: HazardId }),
   z.object({ kind: z.literal('hazard.report'), hazard: HazardId, note: Text(2000) }),
   z.object({ kind: z.literal('hazard.verify'), hazard: HazardId, passed: z.boolean(), note: Text(2000) }),
-  z.object({ kind: z.literal('hazard.regrade'), hazard: HazardId, grade: z.enum(['major', 'general']) }),
+  z.object({ kind: z.literal('hazard.regrade'), hazard: HazardId, grade: z.enum(HAZARD_GRADES) }),
   z.object({ kind: z.literal('hazard.comment'), hazard: HazardId, text: Text(2000) }),
   /** A local file attached to the case: its name, size and SHA-256 (the file stays on the workstation's share). */
   z.object({ kind: z.literal('hazard.attach'), hazard: HazardId, name: Text(255), bytes: z.number().int().min(0), sha256: z.string().regex(/^[0-9a-f]{64}$/) }),

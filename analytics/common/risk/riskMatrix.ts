@@ -6,8 +6,8 @@
  * keeps its reason. The bands are configurable; the defaults are documented in docs/risk-matrix.md.
  */
 /** The four colours of risk (红橙黄蓝), worst first: the one vocabulary for risk and event severity. */
-export const RISK_COLOURS = ['red', 'orange', 'yellow', 'blue'] as const;
-export type RiskColour = (typeof RISK_COLOURS)[number];
+export { COLOURS as RISK_COLOURS, type Colour as RiskColour } from '../vocabulary.js';
+import { COLOURS as RISK_COLOURS, type Colour as RiskColour } from '../vocabulary.js';
 export const isRiskColour = (s: string): s is RiskColour => (RISK_COLOURS as readonly string[]).includes(s);
 
 export interface RiskBands {
@@ -77,6 +77,6 @@ export function assessRisk(domain: string, e: RiskEvidence, b: RiskBands = DEFAU
 
 /** A district's colour is its worst asset's. */
 export function worstColour(colours: RiskColour[]): RiskColour {
-  const order: RiskColour[] = ['red', 'orange', 'yellow', 'blue'];
+  const order: readonly RiskColour[] = RISK_COLOURS;
   return colours.reduce<RiskColour>((w, c) => (order.indexOf(c) < order.indexOf(w) ? c : w), 'blue');
 }

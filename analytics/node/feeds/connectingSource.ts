@@ -1,6 +1,7 @@
 import { describeNatsUrl, type NatsOptions } from './natsConnect.js';
 import type { FeedMessage, FeedSource, FeedStatus } from './feedSource.js';
 import { NatsLink } from './natsLink.js';
+import { sleep } from '../../common/vocabulary.js';
 
 /**
  * A feed that is still connecting: the engine and its server start at once, and health says why
@@ -24,7 +25,7 @@ export class ConnectingSource implements FeedSource {
         } catch (e) {
           this.lastError = e instanceof Error ? e.message : String(e);
           if (this.closed) throw e;
-          await new Promise((r) => setTimeout(r, Math.min(2_000, 250 * 2 ** attempt)));
+          await sleep(Math.min(2_000, 250 * 2 ** attempt));
         }
       }
     })();

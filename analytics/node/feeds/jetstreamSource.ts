@@ -2,6 +2,7 @@ import { DeliverPolicy, jetstream, jetstreamManager, JetStreamApiCodes, JetStrea
 import { CITY_SUBJECT_ALL } from '../../common/subjects.js';
 import type { FeedMessage, FeedSource, FeedStatus } from './feedSource.js';
 import type { NatsLink } from './natsLink.js';
+import { sleep } from '../../common/vocabulary.js';
 
 export interface StreamOptions {
   stream: string;
@@ -79,7 +80,7 @@ export class JetStreamSource implements FeedSource {
       } finally {
         this.current = null;
       }
-      if (!this.closed) await new Promise((r) => setTimeout(r, RETRY_MS));
+      if (!this.closed) await sleep(RETRY_MS);
     }
   }
 

@@ -1,5 +1,6 @@
 import type { NatsConnection } from '@nats-io/nats-core';
 import { connectNats, describeNatsUrl, type NatsOptions } from './natsConnect.js';
+import { sleep } from '../../common/vocabulary.js';
 
 /** A NATS connection and what the operator must know of it: up or down, since when, why. */
 export class NatsLink {
@@ -25,7 +26,7 @@ export class NatsLink {
       } catch (e) {
         onError(`cannot connect to ${describeNatsUrl(o.url)}: ${e instanceof Error ? e.message : String(e)}`);
         if (cancelled()) throw e;
-        await new Promise((r) => setTimeout(r, Math.min(2_000, 250 * 2 ** attempt)));
+        await sleep(Math.min(2_000, 250 * 2 ** attempt));
         if (cancelled()) throw e;
       }
     }

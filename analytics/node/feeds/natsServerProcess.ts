@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect as tcpConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sleep } from '../../common/vocabulary.js';
 
 export const NATS_SERVER_CANDIDATES = ['/usr/sbin/nats-server', '/usr/bin/nats-server', '/usr/local/bin/nats-server'];
 
@@ -92,7 +93,7 @@ export class NatsServerProcess {
     for (let i = 0; i < 200; i++) {
       if (await portOpen(this.port)) return;
       if (!this.running) throw new Error(`nats-server exited: ${err}`);
-      await new Promise((r) => setTimeout(r, 50));
+      await sleep(50);
     }
     throw new Error(`nats-server did not open port ${this.port}: ${err}`);
   }

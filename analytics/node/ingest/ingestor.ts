@@ -8,6 +8,7 @@ import { DEFAULT_RETENTION } from '../store/maintenance.js';
 import { errorMessage, storeErrorClass } from '../store/storeErrors.js';
 import type { FreshnessTracker } from './freshness.js';
 import type { IdMemory } from './idMemory.js';
+import { sleep } from '../../common/vocabulary.js';
 
 export interface IngestOptions {
   /** A batch commits when it holds this many received items... */
@@ -256,7 +257,7 @@ export class Ingestor {
         this.state.retrying = true;
         this.state.lastError = `commit failed (attempt ${attempt + 1}, ${storeErrorClass(e)}), retrying: ${errorMessage(e)}`;
         if (this.stopping && attempt >= 2) throw e;
-        await new Promise((r) => setTimeout(r, Math.min(MAX_BACKOFF_MS, 100 * 2 ** attempt)));
+        await sleep(Math.min(MAX_BACKOFF_MS, 100 * 2 ** attempt));
       }
     }
     this.state.retrying = false;

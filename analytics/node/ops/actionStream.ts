@@ -19,6 +19,7 @@ export interface ActionStreamOptions {
 
 export type { ActionStreamStatus, PendingAction } from '../../common/engineApi.js';
 import type { ActionStreamStatus, PendingAction } from '../../common/engineApi.js';
+import { sleep } from '../../common/vocabulary.js';
 
 const RETRY_MS = 500;
 const MAX_SEEN = 1_000_000;
@@ -178,7 +179,7 @@ export class ActionStream {
       } finally {
         this.consumer = null;
       }
-      if (!this.closed) await new Promise((r) => setTimeout(r, RETRY_MS));
+      if (!this.closed) await sleep(RETRY_MS);
     }
   }
 
@@ -199,7 +200,7 @@ export class ActionStream {
         await this.markSent(next.event.id, ack.seq);
       } catch (e) {
         this.lastError = `publishing an operator action: ${e instanceof Error ? e.message : String(e)}`;
-        await new Promise((r) => setTimeout(r, RETRY_MS));
+        await sleep(RETRY_MS);
       }
     }
   }

@@ -1,3 +1,5 @@
+import { sleep } from '../../common/vocabulary.js';
+
 /** Bounds on the query load, set by configuration (never by the client). */
 export interface QueryLimits {
   /** Queries running at once in the whole engine; one more is refused as `busy`. */
@@ -88,6 +90,6 @@ export class QueryGate {
   /** Resolves when no query's work is running any more, or after `limitMs` (interrupted work ends quickly). */
   async drained(limitMs: number): Promise<void> {
     const end = Date.now() + limitMs;
-    while (this.inFlight > 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+    while (this.inFlight > 0 && Date.now() < end) await sleep(10);
   }
 }

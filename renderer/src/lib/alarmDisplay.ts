@@ -2,6 +2,7 @@ import type { AlarmView } from '../../../analytics/common/ops/controlRoomViews';
 import type { Provenance } from '../../../analytics/common/engineApi';
 import type { TextKey } from './i18n';
 import { RISK_COLORS } from '../panels/theme';
+import { PRIORITIES } from '../../../analytics/common/vocabulary';
 
 /** The four priorities in the four national colours. */
 export const PRIORITY_COLOR: Record<AlarmView['priority'], string> = {
@@ -10,7 +11,7 @@ export const PRIORITY_COLOR: Record<AlarmView['priority'], string> = {
 export const PRIORITY_LEVEL: Record<AlarmView['priority'], 'red' | 'orange' | 'yellow' | 'blue'> = {
   critical: 'red', high: 'orange', medium: 'yellow', low: 'blue',
 };
-export const PRIORITY_ORDER: AlarmView['priority'][] = ['critical', 'high', 'medium', 'low'];
+export const PRIORITY_ORDER = PRIORITIES;
 
 export const stateKey = (s: AlarmView['state']): TextKey => `state_${s}` as TextKey;
 export const prioKey = (p: AlarmView['priority']): TextKey => `prio_${p}` as TextKey;

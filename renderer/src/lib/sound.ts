@@ -1,4 +1,5 @@
 import type { AlarmView } from '../../../analytics/common/ops/controlRoomViews';
+import { PRIORITIES } from '../../../analytics/common/vocabulary';
 
 /**
  * Alarm sounds by priority, synthesised in the page (nothing to download): critical a fast
@@ -11,7 +12,7 @@ const PATTERN: Record<AlarmView['priority'], { everyMs: number; tones: number; h
   medium: { everyMs: 10_000, tones: 1, hz: 660 },
   low: null,
 };
-const ORDER: AlarmView['priority'][] = ['critical', 'high', 'medium', 'low'];
+const ORDER = PRIORITIES;
 
 export function soundingPriority(alarms: readonly AlarmView[]): AlarmView['priority'] | null {
   let best: AlarmView['priority'] | null = null;

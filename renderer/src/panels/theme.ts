@@ -1,3 +1,4 @@
+import { COLOURS } from '../../../analytics/common/vocabulary';
 /** The wall's dark theme and the four national risk colours (红橙黄蓝). */
 export const THEME = {
   background: '#040d1a',
@@ -14,5 +15,5 @@ export const THEME = {
 
 export const RISK_COLORS = { red: '#e8262d', orange: '#ff8c1a', yellow: '#f2d31b', blue: '#1f6fe0', none: '#15314f' } as const;
 export type RiskLevel = keyof typeof RISK_COLORS;
-export const SEVERITIES = ['red', 'orange', 'yellow', 'blue'] as const;
+export const SEVERITIES = COLOURS;
 export type Severity = (typeof SEVERITIES)[number];

@@ -1,6 +1,9 @@
+import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // compiles the renderer's rune classes (.svelte.ts) so their logic is tested as it runs in the wall
+  plugins: [svelte({ configFile: false })],
   test: {
     include: ['analytics/**/*.test.ts', 'renderer/**/*.test.ts', 'electron/**/*.test.ts', 'dev/**/*.test.ts'],
     testTimeout: 120_000,

@@ -236,6 +236,16 @@ type Exact<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
 const queriesHaveResults: Exact<keyof QueryResults, QueryName> = true;
 void queriesHaveResults;
 
+/**
+ * Answers a client checks at run time besides their types: the column sets and the live documents
+ * (a wall draws them unread by a person). The control room's views are checked at compile time.
+ */
+export const QUERY_RESULT_SCHEMAS: Partial<{ [N in QueryName]: z.ZodType<QueryResults[N]> }> = {
+  health: HealthSchema, feeds: z.array(FeedFreshnessSchema),
+  kpis: QueryResultSchema, series: QueryResultSchema, latest: QueryResultSchema, events: QueryResultSchema, assets: QueryResultSchema,
+  asset: QueryResultSchema, inspections: QueryResultSchema, quarantine: QueryResultSchema, districts: QueryResultSchema,
+};
+
 /** A new event as the `events` topic pushes it (and as the engine hands committed events on). */
 export interface EventPush {
   domain: string;

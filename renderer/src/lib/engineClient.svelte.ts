@@ -1,7 +1,8 @@
 import {
-  ServerMessageSchema, TOPICS, type CommandArgsIn, type CommandName, type CommandResults, type Health, type QueryName,
+  HealthSchema, QUERY_RESULT_SCHEMAS, ServerMessageSchema, TOPICS, type CommandArgsIn, type CommandName, type CommandResults, type Health, type QueryName,
   type QueryParamsIn, type QueryResults, type TopicName, type TopicPayloads,
 } from '../../../analytics/common/engineApi';
+import { issuesText } from '../../../analytics/common/vocabulary';
 
 export type LinkState = 'connecting' | 'open' | 'down';
 
@@ -55,7 +56,10 @@ export class EngineClient {
 
   constructor(private readonly url: string) {
     this.connect();
-    this.subscribe('health', { intervalMs: 1000 }, (h) => (this.health = h));
+    // health drives the wall's stale and down states: a document that does not follow the contract is not taken
+    this.subscribe('health', { intervalMs: 1000 }, (h) => {
+      if (HealthSchema.safeParse(h).success) this.health = h;
+    });
     this.watchdog = setInterval(() => {
       if (this.state === 'open' && Date.now() - this.lastMessageMs > SILENCE_MS) this.ws?.close();
     }, 1000);
@@ -157,9 +161,14 @@ export class EngineClient {
     }
   }
 
-  /** A named query; its answer has the contract's type for that name (QueryResults). */
-  query<N extends QueryName>(name: N, params: QueryParamsIn<N> = {} as QueryParamsIn<N>): Promise<QueryResults[N]> {
-    return this.ask({ t: 'query', name, params }) as Promise<QueryResults[N]>;
+  /** A named query; its answer has the contract's type for that name (QueryResults), checked at run time where the contract has a schema for it. */
+  async query<N extends QueryName>(name: N, params: QueryParamsIn<N> = {} as QueryParamsIn<N>): Promise<QueryResults[N]> {
+    const data = await this.ask({ t: 'query', name, params });
+    const schema = QUERY_RESULT_SCHEMAS[name];
+    if (!schema) return data as QueryResults[N];
+    const checked = schema.safeParse(data);
+    if (!checked.success) throw new Error(`bad_answer: the engine's ${name} answer does not follow the contract: ${issuesText(checked.error)}`);
+    return checked.data;
   }
 
   command<N extends CommandName>(name: N, args: CommandArgsIn<N>): Promise<CommandResults[N]> {

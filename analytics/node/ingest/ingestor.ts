@@ -57,9 +57,6 @@ export interface IngestState {
 }
 
 const MAX_EVENTS_PER_NOTICE = 200;
-const TRACE = process.env['CITYOPS_TRACE_COMMIT'] === '1';
-const TRACE_LOOP = { waitFeed: 0, take: 0, waitWriter: 0, batches: 0, readings: 0 };
-if (TRACE) process.on('exit', () => console.error(TRACE_LOOP));
 
 /**
  * Takes messages from a feed, decodes and validates each, drops repeated ids, quarantines the bad
@@ -118,9 +115,7 @@ export class Ingestor {
           const ms = Math.max(0, batch.startedMs + this.options.maxDelayMs - Date.now());
           deadline = new Promise((r) => (timer = setTimeout(() => r('timeout'), ms)));
         }
-        let t = TRACE ? performance.now() : 0;
         const r = deadline === null ? await pendingNext : await Promise.race([pendingNext, committing ? committed : deadline]);
-        if (TRACE) { TRACE_LOOP.waitFeed += performance.now() - t; t = performance.now(); }
         if (r !== 'timeout' && r !== 'committed') {
           pendingNext = null;
           if (r.done) break;
@@ -128,7 +123,6 @@ export class Ingestor {
           // alarms are judged as readings arrive, not when their batch closes
           if (batch.readings.length > batch.alarmsJudged) this.prepare(batch);
         }
-        if (TRACE) { TRACE_LOOP.take += performance.now() - t; t = performance.now(); }
         const full = batch.size >= this.options.maxBatch;
         const due = batch.size > 0 && (full || r === 'timeout' || Date.now() - batch.startedMs >= this.options.maxDelayMs);
         if (due && (full || !committing)) {
@@ -136,7 +130,6 @@ export class Ingestor {
           deadline = null;
           this.prepare(batch);
           await inFlight;
-          if (TRACE) { TRACE_LOOP.waitWriter += performance.now() - t; TRACE_LOOP.batches++; TRACE_LOOP.readings += batch.readings.length; }
           inFlight = this.commit(batch);
           committing = true;
           const settle = (): 'committed' => {

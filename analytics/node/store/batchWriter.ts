@@ -77,9 +77,6 @@ const COMMIT_SQL: { sql: string; has: (b: Batch) => boolean }[] = [
   { has: (b) => b.quarantine.length > 0, sql: `INSERT INTO quarantine SELECT ${ts('received_ms')}, subject, reason, detail, payload, stream_seq FROM stage_quarantine` },
 ];
 
-const TRACE = process.env['CITYOPS_TRACE_COMMIT'] === '1';
-export const TRACE_MS = new Map<string, number>();
-if (TRACE) process.on('exit', () => console.error(TRACE_MS));
 
 const MAX_BATCHES_PER_ROLLUP_PASS = 50;
 
@@ -183,10 +180,8 @@ export class BatchWriter {
       const range = { from: BigInt(from), to: BigInt(to) };
       await this.conn.run('BEGIN TRANSACTION');
       try {
-        const t = performance.now();
         await this.conn.run(rollupFromReadings, range);
         for (const sql of ROLLUP_SQL) await this.conn.run(sql);
-        if (TRACE) TRACE_MS.set('rollup pass', (TRACE_MS.get('rollup pass') ?? 0) + performance.now() - t);
         await this.conn.run('UPDATE ingest_totals SET rolled_batch = $to', { to: range.to });
         await this.conn.run('COMMIT');
       } catch (e) {
@@ -260,16 +255,12 @@ export class BatchWriter {
   private async commitNow(batch: Batch, mode: 'commit' | 'probe'): Promise<void> {
     if (this.appendersStale) await this.openAppenders();
     try {
-      const t0 = performance.now();
       this.stage(batch);
-      if (TRACE) TRACE_MS.set('stage (sync)', (TRACE_MS.get('stage (sync)') ?? 0) + performance.now() - t0);
       await this.conn.run('BEGIN TRANSACTION');
       const batchNo = this.lastBatch + 1;
       for (const { sql, has } of COMMIT_SQL) {
         if (!has(batch)) continue;
-        const t = performance.now();
         await this.conn.run(sql, sql.includes('$batch') ? { batch: BigInt(batchNo), received: micros(batch.startedMs) } : undefined);
-        if (TRACE) TRACE_MS.set(sql.slice(0, 40), (TRACE_MS.get(sql.slice(0, 40)) ?? 0) + performance.now() - t);
       }
       if (mode === 'probe') {
         await this.conn.run('ROLLBACK');
@@ -284,10 +275,8 @@ export class BatchWriter {
       await this.conn.run(
         'UPDATE ingest_totals SET received = received + $r, stored = stored + $s, quarantined = quarantined + $q, duplicates = duplicates + $d, last_batch = $b',
         { r: BigInt(c.received), s: BigInt(c.stored), q: BigInt(c.quarantined), d: BigInt(c.duplicates), b: BigInt(batchNo) });
-      const tc = performance.now();
       await this.conn.run('COMMIT');
       this.lastBatch = batchNo;
-      if (TRACE) TRACE_MS.set('COMMIT', (TRACE_MS.get('COMMIT') ?? 0) + performance.now() - tc);
     } catch (e) {
       this.appendersStale = true;
       await this.conn.run('ROLLBACK').catch(() => undefined);

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { malformedSamples } from './malformedSamples.js';
-import { poisonSamples } from './poisonSamples.js';
+import { poisonSamples } from './testing/poisonSamples.js';
 import { decodeMessage, MAX_FUTURE_MS, QUARANTINE_REASONS } from './decode.js';
 
 const enc = new TextEncoder();

@@ -11,32 +11,32 @@ const T = {
   screen_waste: { zh: '环卫设施与公园', en: 'Waste facilities and parks' },
   screen_asset: { zh: '设施详情', en: 'Asset detail' },
   kpi_title: { zh: '设施 · 在线 · 读数/秒', en: 'Assets · online · per s' },
-  kpi_events: { zh: '1小时事件', en: 'Events 1 h' },
+  kpi_events: { zh: '近1小时事件', en: 'Events 1 h' },
   kpi_severe: { zh: '橙红事件', en: 'Orange/red' },
   kpi_alarms: { zh: '活动报警', en: 'Active alarms' },
-  kpi_hazards: { zh: '隐患(逾期)', en: 'Hazards (overdue)' },
+  kpi_hazards: { zh: '隐患（逾期）', en: 'Hazards (overdue)' },
   // alarms, hazards, risk, console, handover
   alarms_title: { zh: '实时报警', en: 'Live alarms' },
   alarms_none: { zh: '当前无报警', en: 'No standing alarms' },
   alarms_standing: { zh: '活动', en: 'standing' },
   alarms_unack: { zh: '未确认', en: 'unacknowledged' },
-  alarm_flood: { zh: '报警泛滥：按首发报警归组', en: 'Alarm flood: grouped under first-out alarms' },
-  alarm_grouped: { zh: '归入 {cause}', en: 'under {cause}' },
+  alarm_flood: { zh: '报警集中爆发（10分钟超10条），已归并显示', en: 'Alarm flood (over 10 in 10 minutes): grouped under first-out alarms' },
+  alarm_grouped: { zh: '疑似由「{cause}」引发', en: 'probably caused by “{cause}”' },
   state_unack: { zh: '未确认', en: 'Unack' },
   state_ack: { zh: '已确认', en: 'Acked' },
   state_rtn_unack: { zh: '已恢复未确认', en: 'RTN unack' },
   state_latched: { zh: '锁存待复位', en: 'Latched' },
   state_normal: { zh: '正常', en: 'Normal' },
   prio_critical: { zh: '紧急', en: 'Critical' },
-  prio_high: { zh: '高', en: 'High' },
-  prio_medium: { zh: '中', en: 'Medium' },
-  prio_low: { zh: '低', en: 'Low' },
+  prio_high: { zh: '重要', en: 'High' },
+  prio_medium: { zh: '次要', en: 'Medium' },
+  prio_low: { zh: '提示', en: 'Low' },
   shelved: { zh: '已搁置', en: 'Shelved' },
   suppressed: { zh: '已抑制', en: 'Suppressed' },
   out_of_service: { zh: '停用检修', en: 'Out of service' },
   silenced: { zh: '已消音', en: 'Silenced' },
   pending: { zh: '待同步', en: 'pending' },
-  refused: { zh: '被拒绝', en: 'refused' },
+  refused: { zh: '未执行', en: 'refused' },
   hazards_title: { zh: '隐患排查整治', en: 'Hazard cases' },
   hazards_none: { zh: '无未销号隐患', en: 'No open hazard cases' },
   hazard_overdue: { zh: '挂牌督办·逾期', en: 'OVERDUE · escalated' },
@@ -47,28 +47,28 @@ const T = {
   stage_rectifying: { zh: '整改中', en: 'Being rectified' },
   stage_verifying: { zh: '待复核', en: 'Awaiting verification' },
   stage_closed: { zh: '已销号', en: 'Closed' },
-  deadline: { zh: '整改时限', en: 'Deadline' },
+  deadline: { zh: '整改期限（截止日期）', en: 'Deadline (date)' },
   assignee: { zh: '责任单位', en: 'Assigned to' },
   risk_title: { zh: '风险清单', en: 'Risk register' },
-  checklist_title: { zh: '隐患排查进度(30天)', en: 'Investigation progress (30 days)' },
+  checklist_title: { zh: '隐患排查进度（30天）', en: 'Investigation progress (30 days)' },
   checklist_inspected: { zh: '已排查', en: 'Inspected' },
   checklist_findings: { zh: '检查项', en: 'Items checked' },
   checklist_failed: { zh: '发现问题', en: 'Problems' },
-  checklist_open: { zh: '未销号(逾期)', en: 'Open (overdue)' },
+  checklist_open: { zh: '未销号（逾期）', en: 'Open (overdue)' },
   risk_red: { zh: '重大风险', en: 'Major risk' },
   risk_orange: { zh: '较大风险', en: 'Significant risk' },
   risk_yellow: { zh: '一般风险', en: 'Moderate risk' },
   risk_blue: { zh: '低风险', en: 'Low risk' },
   score: { zh: '风险值', en: 'Score' },
   factor_critical_alarms: { zh: '{n}个紧急报警未消除', en: '{n} critical alarm(s) standing' },
-  factor_high_alarms: { zh: '{n}个高级报警未消除', en: '{n} high alarm(s) standing' },
+  factor_high_alarms: { zh: '{n}个重要报警未消除', en: '{n} high alarm(s) standing' },
   factor_major_hazards: { zh: '{n}项重大隐患未销号', en: '{n} open major hazard(s)' },
   factor_general_hazards: { zh: '{n}项一般隐患未销号', en: '{n} open general hazard(s)' },
   factor_overdue_hazards: { zh: '{n}项隐患逾期', en: '{n} overdue hazard(s)' },
   factor_failed_inspections: { zh: '30天内{n}项巡检不合格', en: '{n} failed inspection item(s) in 30 days' },
   factor_passed_inspections: { zh: '30天内巡检合格{n}次且无未结事项', en: '{n} passed inspections in 30 days, nothing open' },
   likelihood: { zh: '可能性', en: 'likelihood' },
-  role_wall: { zh: '大屏(只读)', en: 'Wall (read-only)' },
+  role_wall: { zh: '大屏（只读）', en: 'Wall (read-only)' },
   role_shift_leader: { zh: '值班长', en: 'Shift leader' },
   role_analyst: { zh: '分析员', en: 'Analyst' },
   role_admin: { zh: '管理员', en: 'Administrator' },
@@ -81,7 +81,7 @@ const T = {
   act_shelve: { zh: '搁置(S)', en: 'Shelve (S)' },
   act_unshelve: { zh: '取消搁置', en: 'Unshelve' },
   act_reset: { zh: '复位(R)', en: 'Reset (R)' },
-  act_raise: { zh: '转隐患(H)', en: 'Raise hazard (H)' },
+  act_raise: { zh: '转为隐患(H)', en: 'Raise hazard (H)' },
   act_raise_manual: { zh: '登记隐患', en: 'Register a hazard' },
   act_dispatch: { zh: '派发', en: 'Dispatch' },
   act_start: { zh: '开始整改', en: 'Start rectification' },
@@ -98,7 +98,7 @@ const T = {
   note: { zh: '说明', en: 'Note' },
   title: { zh: '标题', en: 'Title' },
   grade: { zh: '等级', en: 'Grade' },
-  five_items: { zh: '五落实(重大隐患派发前必填)', en: 'Five fixed items (required for a major hazard)' },
+  five_items: { zh: '五落实（重大隐患派发前必填）', en: 'Five fixed items (required for a major hazard)' },
   five_measures: { zh: '整改措施', en: 'Measures' },
   five_funds: { zh: '整改资金', en: 'Funds' },
   five_person: { zh: '责任人', en: 'Responsible person' },
@@ -108,13 +108,13 @@ const T = {
   kpi_per_10min: { zh: '近10分钟报警', en: 'Alarms in 10 min' },
   kpi_flood_share: { zh: '泛滥时间占比', en: 'Time in flood' },
   kpi_chattering: { zh: '振荡报警', en: 'Chattering' },
-  kpi_stale: { zh: '超24小时报警', en: 'Stale (> 24 h)' },
-  kpi_mix: { zh: '优先级分布(目标)', en: 'Priority mix (target)' },
+  kpi_stale: { zh: '长期未消除报警（>24小时）', en: 'Stale (> 24 h)' },
+  kpi_mix: { zh: '优先级分布（目标）', en: 'Priority mix (target)' },
   kpi_top10: { zh: '报警次数前十', en: 'Top 10 offenders' },
   handover: { zh: '交接班', en: 'Handover' },
   handover_title: { zh: '值班交接班报告', en: 'Shift handover report' },
   handover_generate: { zh: '生成报告', en: 'Generate' },
-  handover_print: { zh: '导出PDF/打印', en: 'Export PDF / print' },
+  handover_print: { zh: '导出PDF或打印', en: 'Export PDF / print' },
   handover_sign_out: { zh: '交班人签字', en: 'Outgoing leader signs' },
   handover_sign_in: { zh: '接班人签字', en: 'Incoming leader signs' },
   handover_shift: { zh: '班次', en: 'Shift' },
@@ -130,7 +130,7 @@ const T = {
   role_readonly: { zh: '只读角色：不能处置', en: 'Read-only role: no actions' },
   sound_on: { zh: '声音：开', en: 'Sound: on' },
   sound_off: { zh: '声音：关', en: 'Sound: off' },
-  danger_title: { zh: '危大工程分类(住建部令第37号、建办质〔2018〕31号)', en: 'Dangerous works (MOHURD Order 37, Circular 31 of 2018)' },
+  danger_title: { zh: '危大工程分类（住建部令第37号、建办质〔2018〕31号）', en: 'Dangerous works (MOHURD Order 37, Circular 31 of 2018)' },
   danger_none: { zh: '非危大工程', en: 'Not a dangerous sub-project' },
   danger_dangerous: { zh: '危大工程', en: 'Dangerous sub-project' },
   danger_beyond_scale: { zh: '超过一定规模的危大工程', en: 'Dangerous sub-project beyond scale' },
@@ -141,8 +141,8 @@ const T = {
   settings_mode_workstation: { zh: '工作站', en: 'Workstation' },
   settings_nats_url: { zh: '消息总线地址', en: 'NATS URL' },
   settings_nats_user: { zh: '用户名', en: 'User' },
-  settings_nats_password: { zh: '密码(加密保存)', en: 'Password (stored encrypted)' },
-  settings_role_token: { zh: '角色令牌(加密保存)', en: 'Role token (stored encrypted)' },
+  settings_nats_password: { zh: '密码（加密保存）', en: 'Password (stored encrypted)' },
+  settings_role_token: { zh: '角色令牌（加密保存）', en: 'Role token (stored encrypted)' },
   settings_wall: { zh: '大屏配置', en: 'Wall configuration' },
   settings_login: { zh: '开机自动启动', en: 'Start at login' },
   settings_saved: { zh: '已保存，重启后生效', en: 'Saved; takes effect after a restart' },
@@ -162,7 +162,7 @@ const T = {
   link_down: { zh: '中断', en: 'down' },
   gaps_possible: { zh: '无持久流：断线期间数据可能缺失', en: 'no stream: data may be missing across disconnects' },
   banner_engine: { zh: '与运行引擎的连接已中断，正在重连…… 画面数据停止更新', en: 'Connection to the engine lost, reconnecting… data on screen is not updating' },
-  banner_nats: { zh: '消息总线(NATS)连接中断：各类感知数据暂停接入', en: 'NATS link down: city feeds are not arriving' },
+  banner_nats: { zh: '消息总线（NATS）连接中断：各类感知数据暂停接入', en: 'NATS link down: city feeds are not arriving' },
   stale: { zh: '数据陈旧', en: 'STALE' },
   no_data: { zh: '暂无数据', en: 'No data' },
   age: { zh: '数据时间', en: 'data age' },
@@ -174,9 +174,9 @@ const T = {
   query: { zh: '查询', en: 'Query' },
   range: { zh: '时段', en: 'Range' },
   generated: { zh: '生成于', en: 'Generated' },
-  owner: { zh: '产权单位(谁拥有谁负责)', en: 'Owner (who owns is responsible)' },
-  supervisor: { zh: '主管部门(谁主管谁负责)', en: 'Supervisor (who supervises is responsible)' },
-  approver: { zh: '审批部门(谁审批谁负责)', en: 'Approver (who approved is responsible)' },
+  owner: { zh: '产权单位（谁拥有谁负责）', en: 'Owner (who owns is responsible)' },
+  supervisor: { zh: '主管部门（谁主管谁负责）', en: 'Supervisor (who supervises is responsible)' },
+  approver: { zh: '审批部门（谁审批谁负责）', en: 'Approver (who approved is responsible)' },
   location: { zh: '位置', en: 'Location' },
   kind: { zh: '类型', en: 'Kind' },
   district: { zh: '行政区', en: 'District' },
@@ -189,54 +189,58 @@ const T = {
   severity_orange: { zh: '较大', en: 'Significant' },
   severity_yellow: { zh: '一般', en: 'Moderate' },
   severity_blue: { zh: '低', en: 'Low' },
-  quarantined: { zh: '隔离', en: 'quarantined' },
+  quarantined: { zh: '异常报文', en: 'quarantined' },
   received: { zh: '接收', en: 'received' },
   select_asset: { zh: '点击地图或列表中的设施查看详情', en: 'Click an asset on the map or in a list for its detail' },
   events_of_asset: { zh: '设施事件', en: 'Asset events' },
-  // threshold labels, with the standard each comes from
-  th_water_min_short: { zh: '0.14MPa', en: '0.14 MPa' },
-  th_landfill_5: { zh: '5%', en: '5 %' },
-  th_h2s: { zh: 'MAC 10mg/m³ (GBZ 2.1-2019)', en: 'MAC 10 mg/m³ (GBZ 2.1-2019)' },
-  th_gas_l1: { zh: '一级报警 25%LEL (GB/T 50493-2019)', en: 'Level 1 alarm 25 %LEL (GB/T 50493-2019)' },
-  th_gas_l2: { zh: '二级报警 50%LEL', en: 'Level 2 alarm 50 %LEL' },
-  th_pit: { zh: '位移预警 (GB 50497-2019)', en: 'Displacement warning (GB 50497-2019)' },
-  th_guarantee_short: { zh: '保证', en: 'Guarantee' },
-  th_guarantee: { zh: '保证水位 5.5m', en: 'Guarantee level 5.5 m' },
-  th_tilt: { zh: '倾斜率0.7% (GB 50292-2015)', en: 'Tilt 0.7 % (GB 50292-2015)' },
-  th_wind: { zh: '六级风停止作业 (JGJ 196-2010)', en: 'Force 6: stop work (JGJ 196-2010)' },
-  th_crane_limit: { zh: '力矩限制 100%', en: 'Moment limit 100 %' },
-  th_crane_warn: { zh: '力矩预警 90% (GB 5144-2006)', en: 'Moment warning 90 % (GB 5144-2006)' },
-  th_heavy_rain: { zh: '大暴雨', en: 'Heavy rainstorm' },
-  th_strain: { zh: '应变预警值', en: 'Strain warning' },
-  th_tunnel_ch4: { zh: '报警 20%LEL (GB 50838-2015)', en: 'Alarm 20 %LEL (GB 50838-2015)' },
-  th_deflection: { zh: '挠度预警值', en: 'Deflection warning' },
-  th_rainstorm: { zh: '暴雨 16mm/h (GB/T 28592-2012)', en: 'Rainstorm 16 mm/h (GB/T 28592-2012)' },
-  th_water_min: { zh: '最低服务压力 0.14MPa (CJJ 207-2013)', en: 'Min. service pressure 0.14 MPa (CJJ 207-2013)' },
-  th_landfill: { zh: '构筑物内 1.25% (GB 16889-2008)', en: 'Inside structures 1.25 % (GB 16889-2008)' },
-  th_settle_10: { zh: '沉降预警 10mm', en: 'Settlement warning 10 mm' },
-  th_settle: { zh: '沉降预警', en: 'Settlement warning' },
-  th_overflow: { zh: '溢流预警 1.5m', en: 'Overflow warning 1.5 m' },
-  th_crack: { zh: '裂缝预警 1mm', en: 'Crack warning 1 mm' },
-  th_warning_short: { zh: '警戒', en: 'Warning' },
-  th_warning_level: { zh: '警戒水位 4.5m', en: 'Warning level 4.5 m' },
-  th_design_load: { zh: '设计荷载 55t', en: 'Design load 55 t' },
-  th_design_load_short: { zh: '设计荷载', en: 'Design load' },
-  th_overload: { zh: '过载', en: 'Overload' },
-  th_heavy_load: { zh: '重载 90%', en: 'Heavy load 90 %' },
-  th_limit: { zh: '限制', en: 'Limit' },
-  th_warn: { zh: '预警', en: 'Warning' },
   // what the renderer shows when a query fails, and the console's remaining labels
   query_failed: { zh: '查询失败：{error}', en: 'Query failed: {error}' },
   domain: { zh: '行业领域', en: 'Domain' },
-  asset: { zh: '设施编号', en: 'Asset' },
+  asset: { zh: '设施', en: 'Asset' },
   colour: { zh: '风险颜色', en: 'Colour' },
   sort: { zh: '排序', en: 'Sort' },
   close: { zh: '关闭', en: 'Close' },
   kpi_average: { zh: '平均 {n}', en: 'avg {n}' },
   kpi_average_short: { zh: '平均', en: 'avg' },
-  duration_days: { zh: '{n}天', en: '{n}d' },
-  duration_hours: { zh: '{n}小时', en: '{n}h' },
+  duration_days: { zh: '剩余{n}天', en: '{n} d left' },
+  duration_hours: { zh: '剩余{n}小时', en: '{n} h left' },
   secret_storage: { zh: '密钥存储', en: 'Secret storage' },
+  // what the engine says back (refusals, case histories): codes with parameters, English for logs and the API
+  msg_refused: { zh: '未执行：{reason}', en: 'refused: {reason}' },
+  msg_role_may_not: { zh: '{role}无权执行“{action}”', en: 'role {role} may not {action}' },
+  msg_hazard_exists: { zh: '该隐患已登记', en: 'hazard {hazard} exists' },
+  msg_no_hazard: { zh: '找不到该隐患', en: 'no hazard {hazard}' },
+  msg_not_hazard_action: { zh: '不是隐患处置操作', en: 'not a hazard action' },
+  msg_unknown_action: { zh: '无法识别的操作', en: 'unknown action {action}' },
+  msg_orphan: { zh: '隐患尚未同步，稍后处理', en: 'orphan' },
+  msg_dispatch_stage: { zh: '只有“已发现”的隐患可以派发（当前：{stage}）', en: 'cannot dispatch a case that is {stage}' },
+  msg_dispatch_assignee: { zh: '派发须指定责任单位', en: 'dispatch needs the responsible party' },
+  msg_deadline_past: { zh: '整改期限须晚于当前时间', en: 'the deadline must be in the future' },
+  msg_five_items: { zh: '重大隐患须先落实措施、资金、时限、责任人、预案（五落实）方可派发', en: 'a major hazard needs the five fixed items (五落实) before dispatch' },
+  msg_start_stage: { zh: '派发后方可开始整改（当前：{stage}）', en: 'rectification starts after dispatch, not when {stage}' },
+  msg_report_stage: { zh: '只有整改中的隐患可以报告整改完成（当前：{stage}）', en: 'only a case being rectified can be reported done ({stage})' },
+  msg_verify_stage: { zh: '没有待复核的整改（当前：{stage}）', en: 'nothing to verify ({stage})' },
+  msg_closed_regrade: { zh: '已销号的隐患不能调整等级', en: 'a closed case is not regraded' },
+  msg_regrade_five: { zh: '派发后升为重大隐患，须先落实五落实', en: 'regrading to major after dispatch needs the five fixed items first' },
+  msg_out_of_service: { zh: '该设施停用检修中', en: 'out of service' },
+  msg_not_shelved: { zh: '该报警未搁置', en: 'not shelved' },
+  msg_not_out_of_service: { zh: '该设施未停用', en: 'not out of service' },
+  msg_no_profile: { zh: '没有该抑制方案', en: 'no suppression profile {profile}' },
+  msg_shift_order: { zh: '班次结束时间早于开始时间', en: 'the shift ends before it starts' },
+  msg_signed: { zh: '本班次{as}已签字', en: 'the {as} leader has signed this shift' },
+  hist_found: { zh: '发现（{grade}）', en: 'found ({grade})' },
+  hist_dispatched: { zh: '派发至{assignee}', en: 'dispatched to {assignee}' },
+  hist_started: { zh: '开始整改', en: 'rectification started' },
+  hist_reported: { zh: '报告整改完成：{note}', en: 'reported done: {note}' },
+  hist_verified: { zh: '复核通过，销号：{note}', en: 'verified and closed: {note}' },
+  hist_sent_back: { zh: '复核不通过，退回整改：{note}', en: 'sent back: {note}' },
+  hist_regraded: { zh: '等级调整：{from} → {to}', en: 'regraded {from} → {to}' },
+  hist_comment: { zh: '备注：{text}', en: 'comment: {text}' },
+  hist_attached: { zh: '附件：{name}', en: 'attached {name}' },
+  hist_refused: { zh: '未执行“{action}”：{cause}', en: 'refused {action}: {cause}' },
+  risk_reason: { zh: '可能性{delta}：{why}', en: '{delta} likelihood: {why}' },
+  as_outgoing: { zh: '交班人', en: 'outgoing' },
+  as_incoming: { zh: '接班人', en: 'incoming' },
 } as const satisfies Record<string, Record<Lang, string>>;
 
 export type TextKey = keyof typeof T;
@@ -272,6 +276,58 @@ export const METRIC_NAMES: Record<string, Record<Lang, string>> = {
   tilt_deg: { zh: '房屋倾斜', en: 'Building tilt' }, crack_width_mm: { zh: '裂缝宽度', en: 'Crack width' },
   river_level_m: { zh: '河道水位', en: 'River level' }, rainfall_mm_h: { zh: '雨强', en: 'Rainfall' },
 };
+
+/** The operator actions by name (refusals and case histories say which action). */
+export const ACTION_NAMES: Record<string, Record<Lang, string>> = {
+  'alarm.ack': { zh: '确认报警', en: 'alarm.ack' }, 'alarm.silence': { zh: '消音', en: 'alarm.silence' },
+  'alarm.silence_all': { zh: '全部消音', en: 'alarm.silence_all' }, 'alarm.reset': { zh: '复位', en: 'alarm.reset' },
+  'alarm.shelve': { zh: '搁置', en: 'alarm.shelve' }, 'alarm.unshelve': { zh: '取消搁置', en: 'alarm.unshelve' },
+  'alarm.out_of_service': { zh: '停用检修', en: 'alarm.out_of_service' }, 'alarm.return_to_service': { zh: '恢复使用', en: 'alarm.return_to_service' },
+  'alarm.profile': { zh: '抑制方案', en: 'alarm.profile' }, 'hazard.raise': { zh: '登记隐患', en: 'hazard.raise' },
+  'hazard.dispatch': { zh: '派发', en: 'hazard.dispatch' }, 'hazard.start': { zh: '开始整改', en: 'hazard.start' },
+  'hazard.report': { zh: '报告整改完成', en: 'hazard.report' }, 'hazard.verify': { zh: '复核', en: 'hazard.verify' },
+  'hazard.regrade': { zh: '调整等级', en: 'hazard.regrade' }, 'hazard.comment': { zh: '备注', en: 'hazard.comment' },
+  'hazard.attach': { zh: '附件', en: 'hazard.attach' }, 'handover.sign': { zh: '交接班签字', en: 'handover.sign' },
+};
+
+/** A code with parameters, said in either language on screen; the English text goes to logs and the API. */
+export type MessageCode = Extract<TextKey, `msg_${string}` | `hist_${string}`>;
+export interface Message {
+  code: MessageCode;
+  params: Record<string, string | number>;
+  /** What a refusal in a case's history was refused for. */
+  cause?: Message;
+}
+
+export function message(code: MessageCode, params: Record<string, string | number> = {}, cause?: Message): Message {
+  return cause ? { code, params, cause } : { code, params };
+}
+
+const isKey = (k: string): k is TextKey => k in T;
+
+/** A parameter in the reader's language: stages, grades, roles and actions are words, not keys. */
+function paramText(lang: Lang, name: string, v: string | number): string {
+  const s = String(v);
+  const prefix = name === 'stage' ? 'stage_' : name === 'grade' || name === 'from' || name === 'to' ? 'grade_' : name === 'role' ? 'role_' : name === 'as' ? 'as_' : null;
+  if (prefix !== null && isKey(prefix + s)) return t(lang, (prefix + s) as TextKey);
+  if (name === 'action') return ACTION_NAMES[s]?.[lang] ?? s;
+  return s;
+}
+
+/** A message from the engine in `lang`; an unknown code (a newer engine) falls back to its English text. */
+export function messageText(lang: Lang, m: { code: string; params: Record<string, string | number>; cause?: Message | undefined }, fallback = ''): string {
+  if (!isKey(m.code)) return fallback || m.code;
+  // English keeps the raw words (case ids, stage keys) the logs and the API have always carried
+  const vars = Object.fromEntries(Object.entries(m.params).map(([k, v]) => [k, lang === 'en' ? String(v) : paramText(lang, k, v)]));
+  if (m.cause) vars['cause'] = messageText(lang, m.cause);
+  return t(lang, m.code, vars);
+}
+
+/** A risk factor as its reason: "可能性+1：1个重要报警未消除". */
+export function riskReasonText(lang: Lang, f: { factor: string; n: number; delta: number }): string {
+  const why = isKey(`factor_${f.factor}`) ? t(lang, `factor_${f.factor}` as TextKey, { n: f.n }) : f.factor;
+  return t(lang, 'risk_reason', { delta: `${f.delta > 0 ? '+' : ''}${f.delta}`, why });
+}
 
 export function domainName(lang: Lang, d: string): string {
   return DOMAIN_NAMES[d]?.[lang] ?? d;

@@ -6,6 +6,7 @@
  */
 export type { HazardGrade, HazardStage } from '../vocabulary.js';
 import type { HazardGrade, HazardStage } from '../vocabulary.js';
+import { message, messageText, type Message, type MessageCode } from '../i18n.js';
 
 export interface FiveItems {
   measures: string;
@@ -24,8 +25,18 @@ export interface HazardCase {
   deadlineMs: number | null;
   fiveItems: FiveItems | null;
   sentBack: number;
-  history: { atMs: number; by: string; what: string }[];
+  history: HistoryEntry[];
 }
+
+/** One step of a case: `what` in English (logs, reports, the API), `message` for the screens to translate. */
+export interface HistoryEntry {
+  atMs: number;
+  by: string;
+  what: string;
+  message?: Message;
+}
+
+export const entry = (atMs: number, by: string, m: Message): HistoryEntry => ({ atMs, by, what: messageText('en', m), message: m });
 
 export type HazardCommand =
   | { kind: 'dispatch'; by: string; assignee: string; deadlineMs: number; fiveItems?: FiveItems }
@@ -34,12 +45,18 @@ export type HazardCommand =
   | { kind: 'verify'; by: string; passed: boolean; note: string }
   | { kind: 'regrade'; by: string; grade: HazardGrade };
 
-export type HazardRefusal = { refused: string };
+/** A refusal: the English text for logs and the API, and the message the screens translate. */
+export type HazardRefusal = { refused: string; message: Message };
+
+const refuse = (code: MessageCode, params: Record<string, string | number> = {}): HazardRefusal => {
+  const m = message(code, params);
+  return { refused: messageText('en', m), message: m };
+};
 
 export const MAX_HISTORY = 500;
 
 export function newHazard(id: string, grade: HazardGrade, by: string, atMs: number): HazardCase {
-  return { id, grade, stage: 'found', assignee: null, deadlineMs: null, fiveItems: null, sentBack: 0, history: [{ atMs, by, what: `found (${grade})` }] };
+  return { id, grade, stage: 'found', assignee: null, deadlineMs: null, fiveItems: null, sentBack: 0, history: [entry(atMs, by, message('hist_found', { grade }))] };
 }
 
 function complete(f: FiveItems | undefined): f is FiveItems {
@@ -52,33 +69,33 @@ export function isOverdue(h: HazardCase, nowMs: number): boolean {
 }
 
 export function applyHazard(h: HazardCase, c: HazardCommand, atMs: number): HazardCase | HazardRefusal {
-  const log = (what: string, next: Partial<HazardCase>): HazardCase => ({
-    ...h, ...next, history: [...h.history, { atMs, by: c.by, what }].slice(-MAX_HISTORY),
+  const log = (m: Message, next: Partial<HazardCase>): HazardCase => ({
+    ...h, ...next, history: [...h.history, entry(atMs, c.by, m)].slice(-MAX_HISTORY),
   });
   switch (c.kind) {
     case 'dispatch':
-      if (h.stage !== 'found') return { refused: `cannot dispatch a case that is ${h.stage}` };
-      if (c.assignee.trim() === '') return { refused: 'dispatch needs the responsible party' };
-      if (!(c.deadlineMs > atMs)) return { refused: 'the deadline must be in the future' };
-      if (h.grade === 'major' && !complete(c.fiveItems)) return { refused: 'a major hazard needs the five fixed items (五落实) before dispatch' };
-      return log(`dispatched to ${c.assignee}`, { stage: 'dispatched', assignee: c.assignee, deadlineMs: c.deadlineMs, fiveItems: c.fiveItems ?? h.fiveItems });
+      if (h.stage !== 'found') return refuse('msg_dispatch_stage', { stage: h.stage });
+      if (c.assignee.trim() === '') return refuse('msg_dispatch_assignee');
+      if (!(c.deadlineMs > atMs)) return refuse('msg_deadline_past');
+      if (h.grade === 'major' && !complete(c.fiveItems)) return refuse('msg_five_items');
+      return log(message('hist_dispatched', { assignee: c.assignee }), { stage: 'dispatched', assignee: c.assignee, deadlineMs: c.deadlineMs, fiveItems: c.fiveItems ?? h.fiveItems });
     case 'start_rectification':
-      if (h.stage !== 'dispatched') return { refused: `rectification starts after dispatch, not when ${h.stage}` };
-      return log('rectification started', { stage: 'rectifying' });
+      if (h.stage !== 'dispatched') return refuse('msg_start_stage', { stage: h.stage });
+      return log(message('hist_started'), { stage: 'rectifying' });
     case 'report_done':
-      if (h.stage !== 'rectifying') return { refused: `only a case being rectified can be reported done (${h.stage})` };
-      return log(`reported done: ${c.note}`, { stage: 'verifying' });
+      if (h.stage !== 'rectifying') return refuse('msg_report_stage', { stage: h.stage });
+      return log(message('hist_reported', { note: c.note }), { stage: 'verifying' });
     case 'verify':
-      if (h.stage !== 'verifying') return { refused: `nothing to verify (${h.stage})` };
+      if (h.stage !== 'verifying') return refuse('msg_verify_stage', { stage: h.stage });
       return c.passed
-        ? log(`verified and closed: ${c.note}`, { stage: 'closed' })
-        : log(`sent back: ${c.note}`, { stage: 'rectifying', sentBack: h.sentBack + 1 });
+        ? log(message('hist_verified', { note: c.note }), { stage: 'closed' })
+        : log(message('hist_sent_back', { note: c.note }), { stage: 'rectifying', sentBack: h.sentBack + 1 });
     case 'regrade':
-      if (h.stage === 'closed') return { refused: 'a closed case is not regraded' };
+      if (h.stage === 'closed') return refuse('msg_closed_regrade');
       if (c.grade === 'major' && h.stage !== 'found' && !complete(h.fiveItems ?? undefined)) {
-        return { refused: 'regrading to major after dispatch needs the five fixed items first' };
+        return refuse('msg_regrade_five');
       }
-      return log(`regraded ${h.grade} → ${c.grade}`, { grade: c.grade });
+      return log(message('hist_regraded', { from: h.grade, to: c.grade }), { grade: c.grade });
   }
 }
 

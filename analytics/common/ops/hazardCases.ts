@@ -53,36 +53,36 @@ export class HazardCases {
   /** Applies a comment, an attachment or a lifecycle step; an event for an unknown case is parked ('orphan'). */
   apply(e: OpsEvent): Applied {
     const a = e.action;
-    if (!('hazard' in a)) return { id: e.id, ok: false, reason: 'not a hazard action' };
+    if (!('hazard' in a)) return refusedWith(e.id, message('msg_not_hazard_action'));
     const h = this.byId.get(a.hazard);
     if (!h) {
       // the case comes from data this engine has not read yet (a failed inspection): park the event
-      if (this.orphanCount >= HAZARD_LIMITS.orphans) return { id: e.id, ok: false, reason: `no hazard ${a.hazard}` };
+      if (this.orphanCount >= HAZARD_LIMITS.orphans) return refusedWith(e.id, message('msg_no_hazard', { hazard: a.hazard }));
       const list = this.orphans.get(a.hazard) ?? [];
       list.push(e);
       this.orphans.set(a.hazard, list);
       this.orphanCount++;
-      return { id: e.id, ok: false, reason: 'orphan' };
+      return refusedWith(e.id, message('msg_orphan'));
     }
     const by = e.device;
     if (a.kind === 'hazard.comment') {
       h.comments.push({ atMs: e.ts, by, text: a.text });
-      h.history.push({ atMs: e.ts, by, what: `comment: ${a.text}` });
+      h.history.push(entry(e.ts, by, message('hist_comment', { text: a.text })));
       h.lastEventId = e.id;
       return { id: e.id, ok: true, reason: null };
     }
     if (a.kind === 'hazard.attach') {
       h.attachments.push({ atMs: e.ts, by, name: a.name, bytes: a.bytes, sha256: a.sha256 });
-      h.history.push({ atMs: e.ts, by, what: `attached ${a.name}` });
+      h.history.push(entry(e.ts, by, message('hist_attached', { name: a.name })));
       h.lastEventId = e.id;
       return { id: e.id, ok: true, reason: null };
     }
     const cmd = hazardCommand(a, by);
-    if (cmd === null) return { id: e.id, ok: false, reason: `unknown action ${a.kind}` };
+    if (cmd === null) return refusedWith(e.id, message('msg_unknown_action', { action: a.kind }));
     const next = applyHazard(h, cmd, e.ts);
     if (isHazardRefusal(next)) {
-      h.history.push({ atMs: e.ts, by, what: `refused ${a.kind}: ${next.refused}` });
-      return { id: e.id, ok: false, reason: next.refused };
+      h.history.push(entry(e.ts, by, message('hist_refused', { action: a.kind }, next.message)));
+      return refusedWith(e.id, next.message);
     }
     Object.assign(h, next, { lastEventId: e.id, closedAtMs: next.stage === 'closed' ? e.ts : null });
     return { id: e.id, ok: true, reason: null };

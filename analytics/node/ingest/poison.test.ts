@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { malformedSamples } from '../../common/malformedSamples.js';
-import { poisonSamples } from '../../common/poisonSamples.js';
+import { poisonSamples } from '../../common/testing/poisonSamples.js';
 import { defaultEngineConfig, startEngine, type Engine } from '../engine.js';
 import { MemoryFeed } from '../feeds/memorySource.js';
 import { Database } from '../store/database.js';

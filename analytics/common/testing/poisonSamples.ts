@@ -1,4 +1,4 @@
-import type { MalformedSample } from './malformedSamples.js';
+import type { MalformedSample } from '../malformedSamples.js';
 
 const enc = new TextEncoder();
 const DAY_MS = 86_400_000;

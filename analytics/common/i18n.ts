@@ -280,6 +280,18 @@ const T = {
   sort_grade: { zh: '按等级', en: 'By grade' },
   asset_trend: { zh: '近24小时趋势', en: 'Last 24 hours' },
   asset_past_alarms: { zh: '历史报警', en: 'Past alarms' },
+  // the alarm lists' counts and pages, the wall's takeover, red and orange events at the console
+  alarms_count: { zh: '{shown} 条（未确认 {unack} 条）', en: '{shown} shown ({unack} unacknowledged)' },
+  alarms_hidden: { zh: '另有 {n} 条已搁置、抑制或停用', en: '{n} more shelved, suppressed or out of service' },
+  alarms_more: { zh: '还有 {n} 条', en: '{n} more' },
+  alarms_page: { zh: '第 {p}/{pages} 页', en: 'page {p} of {pages}' },
+  interrupt_wait_console: { zh: '待值班长在工作台确认', en: 'To be acknowledged by the shift leader at a console' },
+  interrupt_acked: { zh: '已确认 · {who} · {time}', en: 'Acknowledged · {who} · {time}' },
+  interrupt_queued: { zh: '另有 {n} 条紧急事件待处理', en: '{n} more critical waiting' },
+  severe_events_title: { zh: '红色、橙色事件', en: 'Red and orange events' },
+  severe_events_none: { zh: '当前无待处理的红色、橙色事件', en: 'No red or orange events' },
+  event_to_hazard: { zh: '转为隐患', en: 'Raise a hazard' },
+  msg_event_acked: { zh: '该事件已由 {by} 确认', en: 'event already acknowledged by {by}' },
 } as const satisfies Record<string, Record<Lang, string>>;
 
 export type TextKey = keyof typeof T;
@@ -327,6 +339,7 @@ export const ACTION_NAMES: Record<string, Record<Lang, string>> = {
   'hazard.report': { zh: '报告整改完成', en: 'hazard.report' }, 'hazard.verify': { zh: '复核', en: 'hazard.verify' },
   'hazard.regrade': { zh: '调整等级', en: 'hazard.regrade' }, 'hazard.comment': { zh: '备注', en: 'hazard.comment' },
   'hazard.attach': { zh: '附件', en: 'hazard.attach' }, 'handover.sign': { zh: '交接班签字', en: 'handover.sign' },
+  'event.ack': { zh: '确认事件', en: 'event.ack' },
 };
 
 /** A code with parameters, said in either language on screen; the English text goes to logs and the API. */

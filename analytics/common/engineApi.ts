@@ -279,13 +279,17 @@ export type CommandArgsIn<N extends CommandName> = z.input<(typeof COMMAND_ARGS)
  * `busy`: too many queries in flight (on this connection or in all); `timeout`: the query passed its
  * time limit and was interrupted; `too_large`: the result is larger than the configured cap.
  */
+/** A refused operator action as a message code with parameters (i18n `msg_*`), for the screens to translate. */
+export const RefusalSchema = z.object({ code: z.string().max(60), params: z.record(z.string(), z.union([z.string().max(2000), z.number()])) });
+export type Refusal = z.infer<typeof RefusalSchema>;
+
 export const ErrorCodeSchema = z.enum(['bad_request', 'unknown_name', 'forbidden', 'failed', 'too_many_subscriptions', 'busy', 'timeout', 'too_large']);
 export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
 
 export const ServerMessageSchema = z.union([
   z.object({ t: z.literal('hello'), version: z.number(), role: z.string(), serverTimeMs: z.number() }),
   z.object({ t: z.literal('result'), id: Id, ok: z.literal(true), data: z.unknown() }),
-  z.object({ t: z.literal('result'), id: Id, ok: z.literal(false), error: z.object({ code: ErrorCodeSchema, message: z.string() }) }),
+  z.object({ t: z.literal('result'), id: Id, ok: z.literal(false), error: z.object({ code: ErrorCodeSchema, message: z.string(), refusal: RefusalSchema.optional() }) }),
   z.object({ t: z.literal('push'), id: Id, data: z.unknown(), conflated: z.number() }),
 ]);
 export type ServerMessage = z.infer<typeof ServerMessageSchema>;

@@ -28,6 +28,8 @@ export const AlarmRuleSchema = z.object({
   latching: z.boolean().default(false),
   title: z.object({ zh: z.string().min(1), en: z.string().min(1) }),
   source: z.string().min(1),
+  /** What the duty officer does when it sounds, from the standard in `source` (shown on the takeover and the asset view). */
+  guidance: z.object({ zh: z.string().min(1), en: z.string().min(1) }).optional(),
 });
 export type AlarmRule = z.infer<typeof AlarmRuleSchema>;
 export const AlarmRulesSchema = z.array(AlarmRuleSchema).refine((rs) => new Set(rs.map((r) => r.id)).size === rs.length, 'rule ids must be unique');

@@ -24,7 +24,7 @@ describe('the hazard closed loop', () => {
 
   it('refuses to dispatch a major hazard without the five fixed items (五落实)', () => {
     const h = newHazard('h3', 'major', 'x', 0);
-    expect(applyHazard(h, dispatch(), 1)).toEqual({ refused: 'a major hazard needs the five fixed items (五落实) before dispatch' });
+    expect(applyHazard(h, dispatch(), 1)).toMatchObject({ refused: 'a major hazard needs the five fixed items (五落实) before dispatch' });
     expect(isHazardRefusal(applyHazard(h, dispatch({ ...five, funds: ' ' }), 1))).toBe(true);
     expect(applyHazard(h, dispatch(five), 1)).toMatchObject({ stage: 'dispatched', fiveItems: five });
   });

@@ -1,3 +1,4 @@
+import { message, type Message } from '../i18n.js';
 import { occurrenceId, type AlarmProcessState, type AlarmTransition, type Occurrence } from './alarmTransition.js';
 import type { AlarmView } from './controlRoomViews.js';
 
@@ -98,16 +99,16 @@ export class AlarmPoints {
     return null;
   }
 
-  shelve(point: string, shelf: Shelf): string | null {
+  shelve(point: string, shelf: Shelf): Message | null {
     const p = this.point(point);
-    if (p.outOfService) return 'out of service';
+    if (p.outOfService) return message('msg_out_of_service');
     p.shelved = shelf;
     return null;
   }
 
-  unshelve(point: string, atMs: number): string | null {
+  unshelve(point: string, atMs: number): Message | null {
     const p = this.point(point);
-    if (!p.shelved || p.shelved.untilMs <= atMs) return 'not shelved';
+    if (!p.shelved || p.shelved.untilMs <= atMs) return message('msg_not_shelved');
     p.shelved = null;
     return null;
   }
@@ -119,9 +120,9 @@ export class AlarmPoints {
     return null;
   }
 
-  returnToService(point: string): string | null {
+  returnToService(point: string): Message | null {
     const p = this.point(point);
-    if (!p.outOfService) return 'not out of service';
+    if (!p.outOfService) return message('msg_not_out_of_service');
     p.outOfService = null;
     return null;
   }

@@ -1,7 +1,8 @@
 import { newHazard, type HazardCase } from '../hazards/hazardCase.js';
 import { AlarmPoints } from './alarmPoints.js';
 import type { AlarmTransition } from './alarmTransition.js';
-import type { AlarmView, Applied, HazardView, Signature } from './controlRoomViews.js';
+import { refusedWith, type AlarmView, type Applied, type HazardView, type Signature } from './controlRoomViews.js';
+import { message, type Message } from '../i18n.js';
 import { floods, groupUnderFirstOut, type Flood } from './floods.js';
 import { HazardCases, type FailedInspection, type HazardMeta } from './hazardCases.js';
 import type { OpsEvent } from './opsEvents.js';
@@ -74,7 +75,7 @@ export class ControlRoomState {
   private applyEvent(e: OpsEvent): Applied {
     const a = e.action;
     const by = e.device;
-    const outcome = (refused: string | null): Applied => ({ id: e.id, ok: refused === null, reason: refused });
+    const outcome = (refused: Message | null): Applied => (refused === null ? { id: e.id, ok: true, reason: null } : refusedWith(e.id, refused));
     switch (a.kind) {
       case 'alarm.ack': return outcome(this.points.acknowledge(a.point, a.raisedAtMs, by));
       case 'alarm.silence': return outcome(this.points.silence(a.point, a.raisedAtMs));
@@ -84,20 +85,20 @@ export class ControlRoomState {
       case 'alarm.out_of_service': return outcome(this.points.removeFromService(a.point, by, a.record));
       case 'alarm.return_to_service': return outcome(this.points.returnToService(a.point));
       case 'alarm.profile':
-        if (!this.suppression.some((s) => s.id === a.profile)) return outcome(`no suppression profile ${a.profile}`);
+        if (!this.suppression.some((s) => s.id === a.profile)) return outcome(message('msg_no_profile', { profile: a.profile }));
         if (a.on) this.profiles.add(a.profile);
         else this.profiles.delete(a.profile);
         return outcome(null);
       case 'hazard.raise':
-        if (this.cases.byId.has(a.hazard)) return outcome(`hazard ${a.hazard} exists`);
+        if (this.cases.byId.has(a.hazard)) return outcome(message('msg_hazard_exists', { hazard: a.hazard }));
         this.addHazard(newHazard(a.hazard, a.grade, by, e.ts), {
           title: a.title, domain: a.domain, district: a.district, asset: a.asset, responsible: a.responsible,
           source: a.fromAlarm ? { kind: 'alarm', point: a.fromAlarm.point, raisedAtMs: a.fromAlarm.raisedAtMs } : { kind: 'manual' },
         }, e.id);
         return outcome(null);
       case 'handover.sign':
-        if (a.shiftEndMs <= a.shiftStartMs) return outcome('the shift ends before it starts');
-        if (this.signatures.some((s) => s.shiftStartMs === a.shiftStartMs && s.shiftEndMs === a.shiftEndMs && s.as === a.as)) return outcome(`the ${a.as} leader has signed this shift`);
+        if (a.shiftEndMs <= a.shiftStartMs) return outcome(message('msg_shift_order'));
+        if (this.signatures.some((s) => s.shiftStartMs === a.shiftStartMs && s.shiftEndMs === a.shiftEndMs && s.as === a.as)) return outcome(message('msg_signed', { as: a.as }));
         this.signatures.push({ shiftStartMs: a.shiftStartMs, shiftEndMs: a.shiftEndMs, as: a.as, name: a.name, device: by, atMs: e.ts, reportSha256: a.reportSha256 });
         if (this.signatures.length > SIGNATURES_KEPT) this.signatures.shift();
         return outcome(null);

@@ -1,6 +1,7 @@
 import type { Domain } from '../city.js';
 import type { HazardCase } from '../hazards/hazardCase.js';
 import type { AlarmProcessState, Occurrence } from './alarmTransition.js';
+import { messageText, type Message } from '../i18n.js';
 
 /**
  * What the engine API sends about the control room: the `ops` topic's snapshot and the alarm and
@@ -42,8 +43,13 @@ export interface HazardView extends HazardCase {
 export interface Applied {
   id: string;
   ok: boolean;
+  /** The refusal in English (logs, the API)... */
   reason: string | null;
+  /** ...and as a code the screens say in their language. */
+  message?: Message;
 }
+
+export const refusedWith = (id: string, m: Message): Applied => ({ id, ok: false, reason: messageText('en', m), message: m });
 
 export interface Signature {
   shiftStartMs: number;

@@ -1,6 +1,7 @@
 import type { Domain } from '../city.js';
-import { applyHazard, isHazardRefusal, isOverdue, newHazard, type HazardCase } from '../hazards/hazardCase.js';
-import type { Applied, HazardView } from './controlRoomViews.js';
+import { applyHazard, entry, isHazardRefusal, isOverdue, newHazard, type HazardCase } from '../hazards/hazardCase.js';
+import { message } from '../i18n.js';
+import { refusedWith, type Applied, type HazardView } from './controlRoomViews.js';
 import { hazardCommand } from './hazardCommand.js';
 import type { OpsEvent } from './opsEvents.js';
 

@@ -8,6 +8,7 @@
 /** The four colours of risk (红橙黄蓝), worst first: the one vocabulary for risk and event severity. */
 export { COLOURS as RISK_COLOURS, type Colour as RiskColour } from '../vocabulary.js';
 import { COLOURS as RISK_COLOURS, type Colour as RiskColour } from '../vocabulary.js';
+import { riskReasonText } from '../i18n.js';
 export const isRiskColour = (s: string): s is RiskColour => (RISK_COLOURS as readonly string[]).includes(s);
 
 export interface RiskBands {
@@ -56,19 +57,20 @@ export function assessRisk(domain: string, e: RiskEvidence, b: RiskBands = DEFAU
   const reasons: string[] = [];
   const factors: RiskAssessment['factors'] = [];
   let l = e.baseline;
-  const add = (delta: number, factor: RiskFactor, n: number, why: string): void => {
+  // the English reasons are the i18n table's, so logs and screens never say two different things
+  const add = (delta: number, factor: RiskFactor, n: number): void => {
     if (delta === 0) return;
     l += delta;
-    reasons.push(`${delta > 0 ? '+' : ''}${delta} likelihood: ${n} ${why}`);
+    reasons.push(riskReasonText('en', { factor, n, delta }));
     factors.push({ factor, n, delta });
   };
-  if (e.alarms.critical > 0) add(2, 'critical_alarms', e.alarms.critical, 'critical alarm(s) standing');
-  else if (e.alarms.high > 0) add(1, 'high_alarms', e.alarms.high, 'high alarm(s) standing');
-  if (e.openHazards.major > 0) add(2, 'major_hazards', e.openHazards.major, 'open major hazard(s)');
-  else if (e.openHazards.general > 0) add(1, 'general_hazards', e.openHazards.general, 'open general hazard(s)');
-  if (e.openHazards.overdue > 0) add(1, 'overdue_hazards', e.openHazards.overdue, 'overdue hazard(s)');
-  if (e.failedInspections30d > 0) add(1, 'failed_inspections', e.failedInspections30d, 'failed inspection item(s) in 30 days');
-  if (e.failedInspections30d === 0 && e.passedInspections30d >= 3 && e.alarms.critical + e.alarms.high === 0) add(-1, 'passed_inspections', e.passedInspections30d, 'passed inspections in 30 days, nothing open');
+  if (e.alarms.critical > 0) add(2, 'critical_alarms', e.alarms.critical);
+  else if (e.alarms.high > 0) add(1, 'high_alarms', e.alarms.high);
+  if (e.openHazards.major > 0) add(2, 'major_hazards', e.openHazards.major);
+  else if (e.openHazards.general > 0) add(1, 'general_hazards', e.openHazards.general);
+  if (e.openHazards.overdue > 0) add(1, 'overdue_hazards', e.openHazards.overdue);
+  if (e.failedInspections30d > 0) add(1, 'failed_inspections', e.failedInspections30d);
+  if (e.failedInspections30d === 0 && e.passedInspections30d >= 3 && e.alarms.critical + e.alarms.high === 0) add(-1, 'passed_inspections', e.passedInspections30d);
   const likelihood = clamp(l);
   const severity = clamp(SEVERITY_BY_DOMAIN[domain] ?? 3);
   const score = likelihood * severity;

@@ -1,6 +1,6 @@
 import type { WebSocket } from 'ws';
 import {
-  ClientMessageSchema, COMMAND_ARGS, ENGINE_API_VERSION, isQueryName, TOPICS, type ErrorCode, type ServerMessage, type TopicName,
+  ClientMessageSchema, COMMAND_ARGS, ENGINE_API_VERSION, isQueryName, TOPICS, type ErrorCode, type Refusal, type ServerMessage, type TopicName,
 } from '../../common/engineApi.js';
 import type { EngineService } from '../engineService.js';
 import { UnknownNameError } from '../engineService.js';
@@ -98,8 +98,8 @@ export class EngineSocket {
     this.ws.send(text);
   }
 
-  private error(id: number, code: ErrorCode, message: string): void {
-    this.send({ t: 'result', id, ok: false, error: { code, message: message.slice(0, MAX_ERROR_TEXT) } });
+  private error(id: number, code: ErrorCode, message: string, refusal?: Refusal): void {
+    this.send({ t: 'result', id, ok: false, error: { code, message: message.slice(0, MAX_ERROR_TEXT), ...(refusal ? { refusal } : {}) } });
   }
 
   /**
@@ -206,7 +206,7 @@ export class EngineSocket {
         } catch (e) {
           if (!(e instanceof ActionRefused)) throw e;
           this.audit(`refused ${action.kind} ${JSON.stringify(action)}: ${e.message}`, this.who);
-          this.error(id, 'forbidden', e.message);
+          this.error(id, 'forbidden', e.message, e.refusal);
         }
         return;
       }

@@ -38,6 +38,8 @@ function rowsOf(r: QueryResult | null): Record<string, unknown>[] {
  * What every display of this page shares: the registry, the live event list, feed freshness.
  * Buffers are capped (the event list keeps the newest 200).
  */
+const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
 export class CityState {
   assets = $state.raw<AssetRow[]>([]);
   assetsProvenance = $state.raw<QueryResult['provenance'] | null>(null);
@@ -45,6 +47,9 @@ export class CityState {
   eventsProvenance = $state.raw<QueryResult['provenance'] | null>(null);
   feeds = $state.raw<FeedFreshness[]>([]);
   feedsAtMs = $state(0);
+  /** A failed load of the registry or the events, shown on the panels that use them until the next load succeeds. */
+  assetsError = $state<string | null>(null);
+  eventsError = $state<string | null>(null);
   private listeners = new Set<(e: CityEventRow) => void>();
   private stops: (() => void)[] = [];
   private timers: ReturnType<typeof setInterval>[] = [];
@@ -62,7 +67,8 @@ export class CityState {
           kind: String(o['kind']), lat: Number(o['lat']), lon: Number(o['lon']),
         }));
         this.assetsProvenance = r.provenance;
-      }, () => undefined);
+        this.assetsError = null;
+      }, (e: unknown) => (this.assetsError = errorText(e)));
     };
     const loadEvents = (): void => {
       client.query('events', { limit: MAX_EVENTS }).then((r) => {
@@ -71,7 +77,8 @@ export class CityState {
           severity: String(o['severity']), title: String(o['title']), asset: o['asset'] === null ? null : String(o['asset']),
         }));
         this.eventsProvenance = r.provenance;
-      }, () => undefined);
+        this.eventsError = null;
+      }, (e: unknown) => (this.eventsError = errorText(e)));
     };
     // after every (re)connection, catch up on what was missed
     $effect(() => {

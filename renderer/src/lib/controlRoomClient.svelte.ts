@@ -2,6 +2,8 @@ import type { AlarmRule } from '../../../analytics/common/alarms/alarmRules';
 import type { OpsAction } from '../../../analytics/common/ops/opsEvents';
 import type { AlarmView, OpsSnapshot } from '../../../analytics/common/ops/controlRoomViews';
 import type { EngineClient } from './engineClient.svelte';
+import type { Refusal } from '../../../analytics/common/engineApi';
+import { EngineRequestError } from './engineRequestError';
 
 export interface Submitted {
   id: string | null;
@@ -10,6 +12,8 @@ export interface Submitted {
   atMs: number;
   state: 'sending' | 'pending' | 'done' | 'refused';
   reason: string | null;
+  /** The refusal as a code, said in the page's language (`reason` is the engine's English). */
+  message?: Refusal | undefined;
 }
 
 const MAX_SUBMITTED = 30;
@@ -23,6 +27,8 @@ export class ControlRoomClient {
   snapshot = $state.raw<OpsSnapshot | null>(null);
   receivedAtMs = $state(0);
   rules = $state.raw<Map<string, AlarmRule>>(new Map());
+  /** A failed load of the alarm rules (thresholds, titles, guidance), shown until the next load succeeds. */
+  rulesError = $state<string | null>(null);
   submitted = $state.raw<Submitted[]>([]);
   private readonly newAlarmListeners = new Set<(a: AlarmView) => void>();
   private seen = new Set<string>();
@@ -33,7 +39,10 @@ export class ControlRoomClient {
     this.stop = client.subscribe('ops', {}, (d) => this.take(d));
     $effect(() => {
       if (client.state === 'open') {
-        client.query('alarmRules').then((r) => (this.rules = new Map(r.map((x) => [x.id, x]))), () => undefined);
+        client.query('alarmRules').then((r) => {
+          this.rules = new Map(r.map((x) => [x.id, x]));
+          this.rulesError = null;
+        }, (e: unknown) => (this.rulesError = e instanceof Error ? e.message : String(e)));
       }
     });
   }
@@ -55,7 +64,7 @@ export class ControlRoomClient {
       this.submitted = this.submitted.map((x) => {
         if (x.state !== 'pending' || x.id === null) return x;
         const r = outcome.get(x.id);
-        if (r) return { ...x, state: r.ok ? 'done' : 'refused', reason: r.reason };
+        if (r) return { ...x, state: r.ok ? 'done' : 'refused', reason: r.reason, message: r.message };
         return pending.has(x.id) ? x : x;
       });
     }
@@ -79,9 +88,9 @@ export class ControlRoomClient {
     try {
       const r = await this.client.command('ops', action);
       const applied = this.snapshot?.recent.find((x) => x.id === r.id);
-      return update(applied ? { id: r.id, state: applied.ok ? 'done' : 'refused', reason: applied.reason } : { id: r.id, state: 'pending' });
+      return update(applied ? { id: r.id, state: applied.ok ? 'done' : 'refused', reason: applied.reason, message: applied.message } : { id: r.id, state: 'pending' });
     } catch (e) {
-      return update({ state: 'refused', reason: e instanceof Error ? e.message.replace(/^forbidden: /, '') : String(e) });
+      return update({ state: 'refused', reason: e instanceof Error ? e.message.replace(/^forbidden: /, '') : String(e), message: e instanceof EngineRequestError ? (e.refusal ?? undefined) : undefined });
     }
   }
 

@@ -1,3 +1,4 @@
+import { EngineRequestError } from './engineRequestError';
 import {
   HealthSchema, QUERY_RESULT_SCHEMAS, ServerMessageSchema, TOPICS, type CommandArgsIn, type CommandName, type CommandResults, type Health, type QueryName,
   type QueryParamsIn, type QueryResults, type TopicName, type TopicPayloads,
@@ -118,7 +119,7 @@ export class EngineClient {
         this.pending.delete(m.id);
         clearTimeout(p.timer);
         if (m.ok) p.resolve(m.data);
-        else p.reject(new Error(`${m.error.code}: ${m.error.message}`));
+        else p.reject(new EngineRequestError(m.error.code, m.error.message, m.error.refusal ?? null));
         return;
       }
       case 'push':

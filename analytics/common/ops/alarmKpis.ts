@@ -2,6 +2,7 @@ import { PRIORITIES, type Priority } from './alarmTransition.js';
 import type { ControlRoomState } from './controlRoomState.js';
 import type { AlarmView, OpsSnapshot } from './controlRoomViews.js';
 import { floodAt } from './floods.js';
+import { alarmCounts } from './alarmRows.js';
 
 /** The alarm system's own health (EEMUA 191 / ISA-18.2 KPIs) over the last day. */
 export interface AlarmKpis {
@@ -14,8 +15,13 @@ export interface AlarmKpis {
   stale: { point: string; sinceMs: number }[];
   top10: { point: string; raised: number }[];
   priorityMix: { priority: Priority; raised: number; pct: number; targetPct: number }[];
+  /** Not back to normal and still active, shown or hidden (ISA-18.2 standing alarms). */
   standing: number;
+  /** Rows on the alarm lists and the unacknowledged among them: one definition (alarmRows.ts). */
+  shown: number;
   unacknowledged: number;
+  /** Not back to normal and not annunciated: shelved, suppressed or out of service. */
+  hidden: number;
   shelved: number;
   suppressed: number;
   outOfService: number;
@@ -68,7 +74,7 @@ export function alarmKpis(s: ControlRoomState, nowMs: number, list: readonly Ala
       return { priority: p, raised: n, pct: raises.length ? Math.round((n / raises.length) * 1000) / 10 : 0, targetPct: TARGET_PCT[p] };
     }),
     standing: list.filter((a) => a.active).length,
-    unacknowledged: list.filter((a) => a.state === 'unack' || a.state === 'rtn_unack').length,
+    ...alarmCounts(list),
     shelved: list.filter((a) => a.shelved).length,
     suppressed: list.filter((a) => a.suppressedBy).length,
     outOfService: list.filter((a) => a.outOfService).length,
@@ -77,5 +83,5 @@ export function alarmKpis(s: ControlRoomState, nowMs: number, list: readonly Ala
 
 /** The headline figures the `ops` topic carries, taken from the full KPIs so both always agree. */
 export function headlineKpis(k: AlarmKpis): OpsSnapshot['kpis'] {
-  return { standing: k.standing, unacknowledged: k.unacknowledged, floodNow: k.floodNow, raisedLast10Min: k.raisedLast10Min };
+  return { shown: k.shown, unacknowledged: k.unacknowledged, hidden: k.hidden, floodNow: k.floodNow, raisedLast10Min: k.raisedLast10Min };
 }

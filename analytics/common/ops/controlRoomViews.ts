@@ -66,7 +66,8 @@ export interface OpsSnapshot {
   version: number;
   atMs: number;
   alarms: AlarmView[];
-  kpis: { standing: number; unacknowledged: number; floodNow: boolean; raisedLast10Min: number };
+  /** The alarm lists' counts (alarmRows.ts: `shown` is the number of rows, on the wall and the console alike). */
+  kpis: { shown: number; unacknowledged: number; hidden: number; floodNow: boolean; raisedLast10Min: number };
   hazards: { open: number; overdue: number; major: number };
   /** Open cases, overdue first (at most 30): overdue ones stay on the wall until handled (挂牌督办). */
   openHazards: { id: string; title: string; grade: 'major' | 'general'; stage: string; domain: string; district: string; asset: string | null; assignee: string | null; deadlineMs: number | null; overdue: boolean; createdAtMs: number }[];

@@ -24,22 +24,5 @@ export function opsProvenance(atMs: number | null): Provenance | null {
   return atMs === null ? null : { query: 'ops (alarm rules on city.telemetry, operator events on ops.>)', subjects: 'city.telemetry.>, city.inspection.>, ops.>', fromMs: null, toMs: null, generatedAtMs: atMs };
 }
 
-/** Annunciated alarms first by priority then newest; during a flood, dependents follow their first-out cause. */
-export function orderAlarms(list: AlarmView[]): AlarmView[] {
-  const shown = list.filter((a) => a.annunciated);
-  const causes = shown.filter((a) => a.floodCause === null)
-    .sort((a, b) => PRIORITY_ORDER.indexOf(a.priority) - PRIORITY_ORDER.indexOf(b.priority) || b.raisedAtMs - a.raisedAtMs);
-  const out: AlarmView[] = [];
-  const taken = new Set<AlarmView>();
-  const take = (a: AlarmView): void => {
-    if (taken.has(a)) return;
-    taken.add(a);
-    out.push(a);
-  };
-  for (const c of causes) {
-    take(c);
-    for (const d of shown) if (d.floodCause === c.point) take(d);
-  }
-  for (const d of shown) take(d);
-  return out;
-}
+/** The rows of an alarm list, the same on the wall and the console (analytics/common/ops/alarmRows.ts). */
+export { alarmRows as orderAlarms } from '../../../analytics/common/ops/alarmRows';

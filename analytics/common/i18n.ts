@@ -67,6 +67,7 @@ const T = {
   factor_overdue_hazards: { zh: '{n}项隐患逾期', en: '{n} overdue hazard(s)' },
   factor_failed_inspections: { zh: '30天内{n}项巡检不合格', en: '{n} failed inspection item(s) in 30 days' },
   factor_passed_inspections: { zh: '30天内巡检合格{n}次且无未结事项', en: '{n} passed inspections in 30 days, nothing open' },
+  factor_routine_capped: { zh: '仅有巡检问题和一般隐患，不构成重大风险（最高为较大风险）', en: 'routine findings only: never a major risk (significant at most)' },
   likelihood: { zh: '可能性', en: 'likelihood' },
   role_wall: { zh: '大屏（只读）', en: 'Wall (read-only)' },
   role_shift_leader: { zh: '值班长', en: 'Shift leader' },
@@ -292,6 +293,26 @@ const T = {
   severe_events_none: { zh: '当前无待处理的红色、橙色事件', en: 'No red or orange events' },
   event_to_hazard: { zh: '转为隐患', en: 'Raise a hazard' },
   msg_event_acked: { zh: '该事件已由 {by} 确认', en: 'event already acknowledged by {by}' },
+  reading_now: { zh: '当前值', en: 'Now' },
+  reading_limit: { zh: '限值', en: 'Limit' },
+  reading_over: { zh: '超限', en: 'over the limit' },
+  reading_within: { zh: '未超限', en: 'within the limit' },
+  reading_none: { zh: '该设施无监测读数', en: 'No readings from this asset' },
+  guidance_title: { zh: '处置要点', en: 'What to do' },
+  guidance_none: { zh: '无报警规则', en: 'No alarm rule' },
+  parties_title: { zh: '三方责任', en: 'Responsible parties' },
+  contact: { zh: '联系方式', en: 'Contact' },
+  no_contact: { zh: '未登记联系方式', en: 'no contact registered' },
+  map_legend_title: { zh: '着色规则', en: 'Colouring' },
+  map_legend_district: { zh: '区县颜色：区内最高风险设施（风险值=可能性×后果）', en: 'District colour: its worst asset (risk = likelihood × severity)' },
+  map_legend_alarm: { zh: '白圈：紧急或重要报警未消除', en: 'White ring: a critical or high alarm standing' },
+  map_legend_routine: { zh: '巡检发现的一般问题只加可能性，不单独使区县变红', en: 'Routine inspection findings raise likelihood only; alone they never turn a district red' },
+  map_tooltip_counts: { zh: '设施风险：重大{red} 较大{orange} 一般{yellow} 低{blue}', en: 'Assets at risk: major {red}, significant {orange}, moderate {yellow}, low {blue}' },
+  map_tooltip_worst: { zh: '最高风险设施：{name}', en: 'Worst asset: {name}' },
+  map_zoom_in: { zh: '放大', en: 'Zoom in' },
+  map_zoom_out: { zh: '缩小', en: 'Zoom out' },
+  map_zoom_reset: { zh: '复位', en: 'Reset' },
+  district_pick: { zh: '所属区县', en: 'District' },
 } as const satisfies Record<string, Record<Lang, string>>;
 
 export type TextKey = keyof typeof T;
@@ -380,6 +401,16 @@ export function riskReasonText(lang: Lang, f: { factor: string; n: number; delta
   const why = isKey(`factor_${f.factor}`) ? t(lang, `factor_${f.factor}` as TextKey, { n: f.n }) : f.factor;
   return t(lang, 'risk_reason', { delta: `${f.delta > 0 ? '+' : ''}${f.delta}`, why });
 }
+
+/** Units as the screens write them (the feeds send the same; 人 and m³/h read better than persons and m3/h). */
+export const METRIC_UNITS: Record<string, string> = {
+  axial_force_kn: 'kN', cable_temp_c: '°C', ch4_lel_pct: '%LEL', crack_width_mm: 'mm', crane_load_pct: '%', crowd_count: '人',
+  deflection_mm: 'mm', flow_m3h: 'm³/h', formwork_settlement_mm: 'mm', h2s_ppm: 'ppm', leachate_level_m: 'm', leak_noise_db: 'dB',
+  lel_pct: '%LEL', level_m: 'm', load_pct: '%', methane_pct: '%vol', o2_pct: '%vol', pit_displacement_mm: 'mm', pressure_kpa: 'kPa',
+  pressure_mpa: 'MPa', rainfall_mm_h: 'mm/h', residual_cl_mgl: 'mg/L', return_temp_c: '°C', river_level_m: 'm', settlement_mm: 'mm',
+  strain_ue: 'με', supply_temp_c: '°C', surface_temp_c: '°C', tilt_deg: '°', vehicle_load_t: 't', water_level_m: 'm', water_level_mm: 'mm',
+  wind_speed_ms: 'm/s',
+};
 
 export function domainName(lang: Lang, d: string): string {
   return DOMAIN_NAMES[d]?.[lang] ?? d;

@@ -15,6 +15,20 @@ describe('the four-colour risk matrix', () => {
     expect(r.reasons).toHaveLength(2);
   });
 
+  it('never turns an asset red from routine findings alone (one general hazard on a gas station made the whole city red)', () => {
+    const routine = assessRisk('gas', { ...quiet, openHazards: { major: 0, general: 2, overdue: 1 }, failedInspections30d: 3 });
+    expect(routine).toMatchObject({ likelihood: 2, score: 10, colour: 'orange' });
+    expect(routine.factors.at(-1)).toEqual({ factor: 'routine_capped', n: 0, delta: -3 });
+    // a real incident still is red
+    expect(assessRisk('gas', { ...quiet, alarms: { ...quiet.alarms, critical: 1 } }).colour).toBe('red');
+    expect(assessRisk('gas', { ...quiet, alarms: { ...quiet.alarms, high: 1 }, openHazards: { major: 0, general: 1, overdue: 0 } }).colour).toBe('red');
+    // the survey's own baseline is not capped
+    expect(assessRisk('gas', { ...quiet, baseline: 3 }).colour).toBe('red');
+    fc.assert(fc.property(fc.constantFrom('gas', 'bridge', 'water', 'building'), fc.nat(5), fc.nat(5), fc.nat(5), (d, g, o, f) => {
+      expect(assessRisk(d, { ...quiet, baseline: 1, openHazards: { major: 0, general: g, overdue: o }, failedInspections30d: f }).colour).not.toBe('red');
+    }));
+  });
+
   it('lets the risk fall with passed inspections and nothing open', () => {
     expect(assessRisk('park', { ...quiet, passedInspections30d: 4 })).toMatchObject({ likelihood: 1, colour: 'blue' });
   });

@@ -34,7 +34,7 @@ export interface RiskEvidence {
   passedInspections30d: number;
 }
 
-export type RiskFactor = 'critical_alarms' | 'high_alarms' | 'major_hazards' | 'general_hazards' | 'overdue_hazards' | 'failed_inspections' | 'passed_inspections';
+export type RiskFactor = 'critical_alarms' | 'high_alarms' | 'major_hazards' | 'general_hazards' | 'overdue_hazards' | 'failed_inspections' | 'passed_inspections' | 'routine_capped';
 
 export interface RiskAssessment {
   likelihood: number;
@@ -71,8 +71,23 @@ export function assessRisk(domain: string, e: RiskEvidence, b: RiskBands = DEFAU
   if (e.openHazards.overdue > 0) add(1, 'overdue_hazards', e.openHazards.overdue);
   if (e.failedInspections30d > 0) add(1, 'failed_inspections', e.failedInspections30d);
   if (e.failedInspections30d === 0 && e.passedInspections30d >= 3 && e.alarms.critical + e.alarms.high === 0) add(-1, 'passed_inspections', e.passedInspections30d);
-  const likelihood = clamp(l);
   const severity = clamp(SEVERITY_BY_DOMAIN[domain] ?? 3);
+  // Routine findings (general hazards, failed inspection items, overdue general cases) are "low in
+  // harm and quickly put right" (一般事故隐患, 安监总局令第16号 第三条): alone they never make a major
+  // risk. Red needs direct evidence (a critical or high alarm standing, an open major hazard) or the
+  // survey's own baseline; otherwise the likelihood stops below the red band (docs/risk-matrix.md).
+  const direct = e.alarms.critical + e.alarms.high + e.openHazards.major > 0;
+  if (!direct) {
+    const belowRed = Math.max(1, Math.ceil(b.red / severity) - 1);
+    const cap = Math.max(belowRed, clamp(e.baseline));
+    if (clamp(l) > cap) {
+      const delta = cap - clamp(l);
+      reasons.push(riskReasonText('en', { factor: 'routine_capped', n: 0, delta }));
+      factors.push({ factor: 'routine_capped', n: 0, delta });
+      l = cap;
+    }
+  }
+  const likelihood = clamp(l);
   const score = likelihood * severity;
   return { likelihood, severity, score, colour: colourOf(score, b), reasons, factors };
 }

@@ -50,7 +50,8 @@ describe('assessing the register', () => {
     const hazards = [hazard({ domain: 'gas', district: '420303', asset: null, stage: 'found', grade: 'major', overdue: false })];
     const inspections = new Map([[assetKey('gas', '420303', 'st-1'), { failed: 2, passed: 0 }]]);
     const [here, there] = assessAll([station, twin], elsewhere, hazards, inspections);
-    expect(here).toMatchObject({ district: '420303', likelihood: 3, factors: [{ factor: 'failed_inspections', n: 2, delta: 1 }] });
+    // its own failed inspections count, and (routine findings alone) stop below red
+    expect(here).toMatchObject({ district: '420303', likelihood: 2, factors: [{ factor: 'failed_inspections', n: 2, delta: 1 }, { factor: 'routine_capped', n: 0, delta: -1 }] });
     expect(there).toMatchObject({ district: '420302', likelihood: 4, factors: [{ factor: 'critical_alarms', n: 1, delta: 2 }] });
   });
 });

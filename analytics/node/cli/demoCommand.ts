@@ -50,10 +50,13 @@ async function demoOn(nats: NatsServerProcess | null, flags: Flags): Promise<voi
   const url = served.server.url;
   console.log(`cityops demo: the simulated city of Shiyan (${city.assets.length} assets)`);
   console.log(nats ? `  NATS:       ${nats.url} (private nats-server, JetStream stream ${settings.engine.stream})` : '  NATS:       demo, no NATS (nats-server not installed): in-process feed');
-  console.log(`  wall:       ${url}/#token=${served.token}`);
+  // each screen gets its own device's token: a wall address that carried the administrator's token
+  // made whoever opened it an administrator (and the console in the same browser with it)
+  const wall = served.devices.find((x) => x.role === 'wall');
+  console.log(wall ? `  wall:       ${url}/#token=${wall.token}   (${wall.device}, display only)` : `  wall:       no device with the role "wall" in ${served.devicesFile}`);
   for (const d of served.devices.filter((x) => x.role === 'shift_leader').slice(0, 1)) console.log(`  console:    ${url}/?view=console#token=${d.token}   (${d.device}, shift leader)`);
   console.log(`  health:     ${url}/api/health`);
-  console.log(`  engine API: ${url.replace(/^http/, 'ws')}/api/ws?token=${served.token}`);
+  console.log(`  engine API: ${url.replace(/^http/, 'ws')}/api/ws   (administrator token in ${served.tokenFile}; devices in ${served.devicesFile})`);
   console.log(`  database:   ${settings.engine.db}`);
   console.log('  Ctrl-C stops everything.');
   onShutdown(async () => {

@@ -1,17 +1,29 @@
 import type { DesktopApi } from '../../../analytics/common/desktopApi';
 
-const TOKEN_KEY = 'cityops.token';
+/** Before each page kept its own token, every page shared this one: it is never read again. */
+const SHARED_KEY = 'cityops.token';
+
+/**
+ * Each kind of page (wall, console) keeps its own token: a page that read whatever token was stored
+ * last took the role of the last page opened in that browser (a console became 管理员 after the
+ * wall was opened with the administrator's address). A page's role comes only from its own address.
+ */
+function tokenKey(): string {
+  const view = new URLSearchParams(location.search).get('view');
+  return `cityops.token.${view === 'console' ? 'console' : 'wall'}`;
+}
 
 /** The token comes once in the URL fragment (never sent to the server in a request line) and is kept locally. */
 function takeToken(): string {
+  localStorage.removeItem(SHARED_KEY);
   const m = /(?:^|[#&])token=([^&]+)/.exec(location.hash);
   if (m?.[1]) {
     const token = decodeURIComponent(m[1]);
-    localStorage.setItem(TOKEN_KEY, token);
+    localStorage.setItem(tokenKey(), token);
     history.replaceState(null, '', location.pathname + location.search);
     return token;
   }
-  return localStorage.getItem(TOKEN_KEY) ?? '';
+  return localStorage.getItem(tokenKey()) ?? '';
 }
 
 /**

@@ -313,6 +313,15 @@ const T = {
   map_zoom_out: { zh: '缩小', en: 'Zoom out' },
   map_zoom_reset: { zh: '复位', en: 'Reset' },
   district_pick: { zh: '所属区县', en: 'District' },
+  handover_hazards: { zh: '本班隐患', en: 'Hazards of the shift' },
+  handover_tag_new: { zh: '新增', en: 'new' },
+  handover_tag_closed: { zh: '已销号', en: 'closed' },
+  handover_tag_overdue: { zh: '逾期', en: 'overdue' },
+  handover_sign_other: { zh: '签署的是另一份报告', en: 'signed another report' },
+  ke_critical_alarm: { zh: '紧急报警', en: 'Critical alarm' },
+  ke_hazard_opened: { zh: '发现重大隐患', en: 'Major hazard found' },
+  ke_hazard_closed: { zh: '隐患销号', en: 'Hazard closed' },
+  ke_risk_red: { zh: '风险升为红色', en: 'Risk turned red' },
 } as const satisfies Record<string, Record<Lang, string>>;
 
 export type TextKey = keyof typeof T;

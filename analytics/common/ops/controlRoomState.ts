@@ -6,6 +6,7 @@ import { message, type Message } from '../i18n.js';
 import { floods, groupUnderFirstOut, type Flood } from './floods.js';
 import { HazardCases, type FailedInspection, type HazardMeta } from './hazardCases.js';
 import type { OpsEvent } from './opsEvents.js';
+import { EventAcks } from './eventAcks.js';
 
 export interface SuppressionProfile {
   id: string;
@@ -35,6 +36,8 @@ export class ControlRoomState {
   private readonly cases = new HazardCases();
   readonly profiles = new Set<string>();
   readonly signatures: Signature[] = [];
+  /** Red and orange city events handled at a console. */
+  readonly events = new EventAcks();
   /** The outcome of the latest events (refusals carry their reason). */
   readonly applied = new Map<string, Applied>();
   /** Bumped on every change: pushes and caches key on it. */
@@ -93,9 +96,12 @@ export class ControlRoomState {
         if (this.cases.byId.has(a.hazard)) return outcome(message('msg_hazard_exists', { hazard: a.hazard }));
         this.addHazard(newHazard(a.hazard, a.grade, by, e.ts), {
           title: a.title, domain: a.domain, district: a.district, asset: a.asset, responsible: a.responsible,
-          source: a.fromAlarm ? { kind: 'alarm', point: a.fromAlarm.point, raisedAtMs: a.fromAlarm.raisedAtMs } : { kind: 'manual' },
+          source: a.fromAlarm ? { kind: 'alarm', point: a.fromAlarm.point, raisedAtMs: a.fromAlarm.raisedAtMs } : a.fromEvent ? { kind: 'event', event: a.fromEvent.event } : { kind: 'manual' },
         }, e.id);
+        // a case raised from an event handles the event: the walls release it
+        if (a.fromEvent) this.events.acknowledge(a.fromEvent.event, by, e.ts, a.hazard);
         return outcome(null);
+      case 'event.ack': return outcome(this.events.acknowledge(a.event, by, e.ts));
       case 'handover.sign':
         if (a.shiftEndMs <= a.shiftStartMs) return outcome(message('msg_shift_order'));
         if (this.signatures.some((s) => s.shiftStartMs === a.shiftStartMs && s.shiftEndMs === a.shiftEndMs && s.as === a.as)) return outcome(message('msg_signed', { as: a.as }));

@@ -32,7 +32,7 @@ export interface HazardView extends HazardCase {
   asset: string | null;
   createdAtMs: number;
   responsible: { owner: string | null; supervisor: string | null; approver: string | null };
-  source: { kind: 'alarm'; point: string; raisedAtMs: number } | { kind: 'inspection'; inspection: string; item: string } | { kind: 'manual' };
+  source: { kind: 'alarm'; point: string; raisedAtMs: number } | { kind: 'event'; event: string } | { kind: 'inspection'; inspection: string; item: string } | { kind: 'manual' };
   comments: { atMs: number; by: string; text: string }[];
   attachments: { atMs: number; by: string; name: string; bytes: number; sha256: string }[];
   closedAtMs: number | null;
@@ -74,6 +74,8 @@ export interface OpsSnapshot {
   districts: { district: string; colour: 'red' | 'orange' | 'yellow' | 'blue'; counts: Record<'red' | 'orange' | 'yellow' | 'blue', number>; worst: string | null }[];
   /** Assets' risk colours, `domain/district/asset` → colour, for every asset not blue (blue is the default). */
   assetRisk: Record<string, 'red' | 'orange' | 'yellow'>;
+  /** Red and orange city events handled at a console, newest first (at most 200): a wall releases its takeover of them. */
+  eventAcks: { event: string; by: string; atMs: number; hazard: string | null }[];
   pending: { id: string; kind: string; ts: number; device: string; published: boolean }[];
   recent: Applied[];
 }

@@ -21,6 +21,8 @@ const Text = (max: number) => z.string().trim().min(1).max(max);
 const Point = z.string().min(3).max(300);
 const HazardId = z.string().regex(/^[A-Za-z0-9_.:-]{3,120}$/);
 const District = z.string().regex(/^[0-9]{6}$/);
+/** A city event's id as the feed carries it (feedSchemas.ts). */
+const EventId = z.string().min(1).max(128);
 
 export const FiveItemsSchema = z.object({
   measures: Text(2000),
@@ -48,6 +50,8 @@ export const OpsActionSchema = z.discriminatedUnion('kind', [
     domain: z.enum(DOMAINS), district: District, asset: z.string().max(64).nullable(),
     /** Where it came from: an alarm point's occurrence, or by hand. */
     fromAlarm: z.object({ point: Point, raisedAtMs: z.number() }).nullable(),
+    /** Or a red or orange city event (which it handles, as `event.ack` does). */
+    fromEvent: z.object({ event: EventId }).nullable().optional(),
     /** The asset's three responsible parties, copied from the registry by the engine that raised it. */
     responsible: z.object({ owner: z.string().max(200).nullable(), supervisor: z.string().max(200).nullable(), approver: z.string().max(200).nullable() }),
   }),
@@ -59,6 +63,11 @@ export const OpsActionSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('hazard.comment'), hazard: HazardId, text: Text(2000) }),
   /** A local file attached to the case: its name, size and SHA-256 (the file stays on the workstation's share). */
   z.object({ kind: z.literal('hazard.attach'), hazard: HazardId, name: Text(255), bytes: z.number().int().min(0), sha256: z.string().regex(/^[0-9a-f]{64}$/) }),
+  /**
+   * A red or orange city event (feed `city.event.>`) handled at a console: the walls release their
+   * takeover of it. The first acknowledgement counts; a second is refused.
+   */
+  z.object({ kind: z.literal('event.ack'), event: EventId }),
   /** A shift handover signature (outgoing or incoming leader). */
   z.object({ kind: z.literal('handover.sign'), shiftStartMs: z.number(), shiftEndMs: z.number(), as: z.enum(['outgoing', 'incoming']), name: Text(100), reportSha256: z.string().regex(/^[0-9a-f]{64}$/) }),
 ]);
@@ -98,6 +107,7 @@ export const ACTION_ROLES: Record<OpsKind, readonly Role[]> = {
   'hazard.comment': ['shift_leader', 'analyst', 'admin'],
   'hazard.attach': ['shift_leader', 'admin'],
   'handover.sign': ['shift_leader', 'admin'],
+  'event.ack': ['shift_leader', 'admin'],
 };
 
 export function mayDo(role: Role, kind: OpsKind): boolean {

@@ -23,7 +23,14 @@ export function precheckAction(state: ControlRoomState, registry: AssetRegistry,
   const a = action;
   if (a.kind === 'hazard.raise') {
     if (state.hazards.has(a.hazard)) throw new ActionRefused(message('msg_hazard_exists', { hazard: a.hazard }));
+    const fromEvent = a.fromEvent ? state.events.get(a.fromEvent.event)?.hazard : null;
+    if (fromEvent) throw new ActionRefused(message('msg_hazard_exists', { hazard: fromEvent }));
     return { ...a, responsible: registry.responsible(a.domain, a.district, a.asset) };
+  }
+  if (a.kind === 'event.ack') {
+    const had = state.events.get(a.event);
+    if (had) throw new ActionRefused(message('msg_event_acked', { by: had.by }));
+    return a;
   }
   if (a.kind.startsWith('hazard.') && 'hazard' in a) {
     const h = state.hazards.get(a.hazard);

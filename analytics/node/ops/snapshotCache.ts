@@ -9,6 +9,7 @@ import type { RiskRegisterCache } from './riskRegisterCache.js';
 const MAX_PUSHED_ALARMS = 300;
 const MAX_OPEN_HAZARDS = 30;
 const RECENT_OUTCOMES = 50;
+const EVENT_ACKS = 200;
 const MAX_AGE_MS = 1000;
 
 /** One snapshot of the `ops` topic per change (and at most one a second otherwise), shared by every connected client. */
@@ -39,6 +40,7 @@ export class SnapshotCache {
       })),
       districts: this.risk.districts,
       assetRisk: Object.fromEntries(this.risk.assets.filter((r) => r.colour !== 'blue').map((r) => [assetKey(r.domain, r.district, r.asset), r.colour as 'red' | 'orange' | 'yellow'])),
+      eventAcks: this.state.events.recent(EVENT_ACKS),
       pending: this.stream.pendingActions(),
       recent: [...this.state.applied.values()].slice(-RECENT_OUTCOMES),
     };

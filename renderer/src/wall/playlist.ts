@@ -1,5 +1,7 @@
 export interface Interrupt {
   id: string;
+  /** A critical alarm (id: its occurrence) or a red city event (id: the event's). */
+  kind: 'alarm' | 'event';
   title: string;
   severity: string;
   asset: string | null;
@@ -8,44 +10,90 @@ export interface Interrupt {
   atMs: number;
 }
 
+/** Who handled the interrupt at a console, and when (the wall itself never acknowledges). */
+export interface Handled {
+  by: string;
+  atMs: number;
+}
+
+/** What the interrupt display shows: the event, whether a console handled it, how many wait behind it. */
+export interface Takeover {
+  interrupt: Interrupt;
+  handled: Handled | null;
+  queued: number;
+}
+
+/** How long the wall says "已确认 · who · when" before it hands the rotation back. */
+export const HANDLED_SHOWN_MS = 5_000;
+/** Bound on waiting interrupts: beyond it the oldest waiting one leaves (the alarm list still has it). */
+export const QUEUE_LIMIT = 20;
+
 /**
- * A display's rotation through its screens. A critical event interrupts it and takes focus; the
- * rotation comes back, where it was, when the event is acknowledged or after the timeout.
+ * A display's rotation through its screens. A critical event interrupts it and takes focus; more
+ * of them queue behind it, in order, each one shown in turn. The rotation comes back, where it was,
+ * when the last is handled at a console (the wall says who and when first) or has had the screen for
+ * the timeout.
  */
 export class Playlist {
   private index = 0;
   private shownSinceMs: number;
-  private interruption: Interrupt | null = null;
+  private queue: Interrupt[] = [];
+  private headSinceMs = 0;
+  private handled: (Handled & { releaseAtMs: number }) | null = null;
 
   constructor(readonly screens: readonly string[], readonly rotateMs: number, readonly interruptMs: number, nowMs: number) {
     if (screens.length === 0) throw new Error('a playlist needs at least one screen');
     this.shownSinceMs = nowMs;
   }
 
-  /** Advances the rotation to `nowMs` and says what to show. */
-  at(nowMs: number): { screen: string; interrupt: Interrupt | null } {
-    if (this.interruption && nowMs - this.interruption.atMs >= this.interruptMs) this.resume(nowMs);
-    if (this.interruption) return { screen: 'asset', interrupt: this.interruption };
+  /** Advances the rotation and the queue to `nowMs` and says what to show. */
+  at(nowMs: number): { screen: string; takeover: Takeover | null } {
+    this.advance(nowMs);
+    const head = this.queue[0];
+    if (head) return { screen: 'asset', takeover: { interrupt: head, handled: this.handled ? { by: this.handled.by, atMs: this.handled.atMs } : null, queued: this.queue.length - 1 } };
     const steps = Math.floor((nowMs - this.shownSinceMs) / this.rotateMs);
     if (steps > 0) {
       this.index = (this.index + steps) % this.screens.length;
       this.shownSinceMs += steps * this.rotateMs;
     }
-    return { screen: this.screens[this.index] ?? 'overview', interrupt: null };
+    return { screen: this.screens[this.index] ?? 'overview', takeover: null };
   }
 
+  /** A new critical event: on screen now if nothing else is, otherwise it waits its turn (never replaces). */
   interrupt(i: Interrupt): void {
-    // a newer critical event replaces the one on screen; the clock starts again
-    this.interruption = i;
+    if (this.queue.some((q) => q.id === i.id)) return;
+    if (this.queue.length === 0) this.headSinceMs = i.atMs;
+    this.queue.push(i);
+    if (this.queue.length > QUEUE_LIMIT) this.queue.splice(1, 1);
   }
 
-  /** The operator acknowledged: back to the rotation, on the screen it was showing. */
-  acknowledge(nowMs: number): void {
-    this.resume(nowMs);
+  /** The interrupts on screen or waiting, oldest first. */
+  waiting(): readonly Interrupt[] {
+    return this.queue;
   }
 
-  private resume(nowMs: number): void {
-    this.interruption = null;
-    this.shownSinceMs = nowMs;
+  /**
+   * A console handled one: on screen, the wall says who and when, then moves on; waiting, it leaves
+   * the queue (nobody needs to see it interrupt any more).
+   */
+  handledAt(id: string, h: Handled, nowMs: number): void {
+    if (this.queue[0]?.id === id) {
+      if (!this.handled) this.handled = { ...h, releaseAtMs: nowMs + HANDLED_SHOWN_MS };
+      return;
+    }
+    this.queue = this.queue.filter((q) => q.id !== id);
+  }
+
+  private advance(nowMs: number): void {
+    for (;;) {
+      if (this.queue.length === 0) return;
+      const done = this.handled ? nowMs >= this.handled.releaseAtMs : nowMs - this.headSinceMs >= this.interruptMs;
+      if (!done) return;
+      this.queue.shift();
+      this.handled = null;
+      this.headSinceMs = nowMs;
+      // back to the rotation, on the screen it was showing, for a full period
+      if (this.queue.length === 0) this.shownSinceMs = nowMs;
+    }
   }
 }

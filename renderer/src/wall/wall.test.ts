@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Playlist } from './playlist';
+import { HANDLED_SHOWN_MS, Playlist } from './playlist';
 import { layoutDisplays, wallSize, WallConfigSchema } from './wallConfig';
 
 const wall2x2 = WallConfigSchema.parse({
@@ -29,27 +29,41 @@ describe('wall layout', () => {
 });
 
 describe('playlist', () => {
-  const ev = { id: 'e1', title: '燃气泄漏', severity: 'red', asset: 'st-1', domain: 'gas', district: '420303', atMs: 0 };
+  const ev = { id: 'e1', kind: 'event' as const, title: '燃气泄漏', severity: 'red', asset: 'st-1', domain: 'gas', district: '420303', atMs: 0 };
 
   it('rotates on schedule and wraps', () => {
     const p = new Playlist(['a', 'b', 'c'], 10_000, 60_000, 0);
     expect([0, 9_999, 10_000, 25_000, 30_000, 85_000, 95_000].map((t) => p.at(t).screen)).toEqual(['a', 'a', 'b', 'c', 'a', 'c', 'a']);
   });
 
-  it('gives focus to a critical event and hands the rotation back, where it was, on acknowledgement', () => {
+  it('gives focus to a critical event and hands the rotation back, where it was, once a console handled it and the wall said who and when', () => {
     const p = new Playlist(['a', 'b', 'c'], 10_000, 60_000, 0);
     expect(p.at(12_000).screen).toBe('b');
     p.interrupt({ ...ev, atMs: 13_000 });
-    expect(p.at(40_000)).toMatchObject({ screen: 'asset', interrupt: { id: 'e1' } });
-    p.acknowledge(41_000);
-    expect(p.at(41_000).screen).toBe('b');
-    expect(p.at(51_000).screen).toBe('c');
+    expect(p.at(40_000)).toMatchObject({ screen: 'asset', takeover: { interrupt: { id: 'e1' }, handled: null, queued: 0 } });
+    p.handledAt('e1', { by: 'console-1', atMs: 41_000 }, 41_000);
+    expect(p.at(41_000 + HANDLED_SHOWN_MS - 1)).toMatchObject({ screen: 'asset', takeover: { handled: { by: 'console-1', atMs: 41_000 } } });
+    expect(p.at(41_000 + HANDLED_SHOWN_MS).screen).toBe('b');
+    expect(p.at(51_000 + HANDLED_SHOWN_MS).screen).toBe('c');
+  });
+
+  it('queues criticals in order: a newer one waits its turn and never replaces the one on screen', () => {
+    const p = new Playlist(['a'], 10_000, 60_000, 0);
+    p.interrupt({ ...ev, atMs: 1_000 });
+    p.interrupt({ ...ev, id: 'e2', atMs: 2_000 });
+    p.interrupt({ ...ev, id: 'e2', atMs: 3_000 });
+    p.interrupt({ ...ev, id: 'e3', atMs: 4_000 });
+    expect(p.at(5_000).takeover).toMatchObject({ interrupt: { id: 'e1' }, queued: 2 });
+    // one handled while waiting leaves the queue without taking the screen
+    p.handledAt('e3', { by: 'console-2', atMs: 6_000 }, 6_000);
+    p.handledAt('e1', { by: 'console-1', atMs: 7_000 }, 7_000);
+    expect(p.at(7_000 + HANDLED_SHOWN_MS).takeover).toMatchObject({ interrupt: { id: 'e2' }, handled: null, queued: 0 });
   });
 
   it('hands the rotation back after the timeout when nobody acknowledges', () => {
     const p = new Playlist(['a', 'b'], 10_000, 60_000, 0);
     p.interrupt({ ...ev, atMs: 1_000 });
-    expect(p.at(60_999).interrupt).not.toBeNull();
-    expect(p.at(61_000)).toEqual({ screen: 'a', interrupt: null });
+    expect(p.at(60_999).takeover).not.toBeNull();
+    expect(p.at(61_000)).toEqual({ screen: 'a', takeover: null });
   });
 });

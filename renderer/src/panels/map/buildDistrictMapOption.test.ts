@@ -4,8 +4,8 @@ import { buildDistrictMapOption, levelFromCounts } from './buildDistrictMapOptio
 
 describe('buildDistrictMapOption', () => {
   const districts = [
-    { code: '420302', name: '茅箭区', level: levelFromCounts({ red: 0, orange: 2, yellow: 5, blue: 1 }), detail: '' },
-    { code: '420303', name: '张湾区', level: levelFromCounts({ red: 0, orange: 0, yellow: 0, blue: 0 }), detail: '' },
+    { code: '420302', name: '茅箭区', label: '茅箭区', at: [110.82, 32.5] as [number, number], level: levelFromCounts({ red: 0, orange: 2, yellow: 5, blue: 1 }), counts: { red: 0, orange: 2, yellow: 5, blue: 1 }, detail: '' },
+    { code: '420303', name: '张湾区', label: '张湾区', at: [110.6, 32.7] as [number, number], level: levelFromCounts({ red: 0, orange: 0, yellow: 0, blue: 0 }), counts: { red: 0, orange: 0, yellow: 0, blue: 0 }, detail: '' },
   ];
   type MapOpt = { geo: { regions: { name: string; itemStyle: { areaColor: string } }[] }; series: { id: string; data: unknown[] }[] };
 
@@ -17,16 +17,24 @@ describe('buildDistrictMapOption', () => {
 
   it('colours assets by their risk and rings the ones with a standing alarm', () => {
     const markers = [
-      { name: 'a', lon: 110.8, lat: 32.6, key: 'gas/420302/a', level: 'red' as const, alarm: true },
+      { name: 'a', lon: 110.8, lat: 32.6, key: 'gas/420302/a', level: 'red' as const, alarm: true, major: true },
+      { name: 'd', lon: 110.8, lat: 32.7, key: 'gas/420302/d', level: 'orange' as const, alarm: true },
       { name: 'b', lon: 110.9, lat: 32.6, key: 'gas/420302/b', level: 'yellow' as const },
       { name: 'c', lon: 110.7, lat: 32.6, key: 'gas/420302/c', level: 'none' as const },
     ];
     const m = buildDistrictMapOption(districts, markers, false) as unknown as { series: { id: string; data: { key: string; alarm: boolean; itemStyle: { color: string; borderColor: string } }[]; symbolSize: (v: unknown, p: { data: unknown }) => number }[] };
     const s = m.series.find((x) => x.id === 'assets');
     expect(s?.data.map((d) => [d.key, d.itemStyle.color, d.itemStyle.borderColor])).toEqual([
-      ['gas/420302/a', RISK_COLORS.red, '#ffffff'], ['gas/420302/b', RISK_COLORS.yellow, '#000'], ['gas/420302/c', '#9fd3ff', '#000'],
+      ['gas/420302/a', RISK_COLORS.red, '#ffffff'], ['gas/420302/d', RISK_COLORS.orange, '#ffffff'], ['gas/420302/b', RISK_COLORS.yellow, '#000'], ['gas/420302/c', '#9fd3ff', '#000'],
     ]);
-    expect(s?.data.map((d) => s.symbolSize(null, { data: d }))).toEqual([16, 5, 4]);
+    // a critical or high alarm is the largest thing on the map; a routine colour stays small
+    expect(s?.data.map((d) => s.symbolSize(null, { data: d }))).toEqual([18, 12, 5, 4]);
+  });
+
+  it('writes the districts’ names at their own points, roams, and leaves the map’s own labels off', () => {
+    const m = buildDistrictMapOption(districts, [], false, { zoom: 2, center: [110.7, 32.6] }) as unknown as { geo: { roam: boolean; zoom: number; center: number[]; label: { show: boolean } }; series: { id: string; data: { label: string; value: number[] }[] }[] };
+    expect(m.geo).toMatchObject({ roam: true, zoom: 2, center: [110.7, 32.6], label: { show: false } });
+    expect(m.series.find((x) => x.id === 'labels')?.data.map((d) => [d.label, d.value])).toEqual([['茅箭区', [110.82, 32.5]], ['张湾区', [110.6, 32.7]]]);
   });
 
   it('draws everything grey when the data is stale, and works with no assets', () => {

@@ -3,8 +3,14 @@ import { RISK_COLORS, THEME, type RiskLevel } from '../theme';
 
 export interface DistrictRisk {
   code: string;
+  /** The district's name in the boundary file (Chinese): the key of its region. */
   name: string;
+  /** Its name in the page's language, written at `at`. */
+  label: string;
+  at: [number, number];
   level: RiskLevel;
+  counts: Record<'red' | 'orange' | 'yellow' | 'blue', number>;
+  /** What made the colour, for the tooltip (already in the page's language). */
   detail: string;
 }
 
@@ -15,11 +21,22 @@ export interface AssetMarker {
   /** The asset's risk colour ('none' when the register does not know it yet). */
   level: RiskLevel;
   key: string;
-  /** A standing alarm: drawn larger, ringed. */
+  /** A standing alarm: ringed white. */
   alarm?: boolean;
+  /** ...of critical or high priority: a real incident, drawn largest. */
+  major?: boolean;
 }
 
-/** The highest severity among event counts: the district's colour until the risk register exists. */
+/** Where the map looks: zoom 1 shows the whole city; the wheel, a drag or the buttons move it. */
+export interface MapView {
+  zoom: number;
+  center: [number, number];
+}
+
+/** The whole city (the centre of its districts' bounding box). */
+export const CITY_VIEW: MapView = { zoom: 1, center: [110.51, 32.39] };
+
+/** The highest severity among event counts. */
 export function levelFromCounts(c: { red: number; orange: number; yellow: number; blue: number }): RiskLevel {
   if (c.red > 0) return 'red';
   if (c.orange > 0) return 'orange';
@@ -28,32 +45,48 @@ export function levelFromCounts(c: { red: number; orange: number; yellow: number
   return 'none';
 }
 
-/** Shiyan's districts in the four risk colours, with asset markers; stale data is drawn grey. */
-export function buildDistrictMapOption(districts: DistrictRisk[], assets: AssetMarker[], stale: boolean, labelOf: (name: string) => string = (n) => n): ChartOption {
+/** A marker's size: a real incident is large, routine colours stay small so they cannot bury it. */
+export function markerSize(m: Pick<AssetMarker, 'level' | 'alarm' | 'major'>): number {
+  if (m.major) return 18;
+  if (m.alarm) return 12;
+  return m.level === 'red' || m.level === 'orange' ? 8 : m.level === 'yellow' ? 5 : 4;
+}
+
+/**
+ * Shiyan's districts in the four risk colours, their names at fixed points (apart from each other),
+ * asset markers on top; stale data is drawn grey. Roams (zoom and pan) from `view`.
+ */
+export function buildDistrictMapOption(districts: DistrictRisk[], assets: AssetMarker[], stale: boolean, view: MapView = CITY_VIEW): ChartOption {
   const color = (l: RiskLevel): string => (stale ? THEME.stale : RISK_COLORS[l]);
+  const geoOpts = { map: 'shiyan', roam: true, scaleLimit: { min: 1, max: 12 }, zoom: view.zoom, center: view.center, nameProperty: 'name', layoutCenter: ['50%', '52%'], layoutSize: '96%' };
   return {
     backgroundColor: 'transparent',
     animation: false,
-    tooltip: { trigger: 'item', formatter: (p: { name: string; data?: { detail?: string } }) => `${p.name}${p.data?.detail ? `<br/>${p.data.detail}` : ''}` },
+    tooltip: { trigger: 'item', formatter: (p: { name: string; data?: { label?: string; detail?: string } }) => `${p.data?.label ?? p.name}${p.data?.detail ? `<br/>${p.data.detail}` : ''}` },
     geo: {
-      map: 'shiyan', roam: false, nameProperty: 'name', layoutCenter: ['50%', '52%'], layoutSize: '96%',
-      label: { show: true, formatter: (p: { name: string }) => labelOf(p.name), color: '#ffffff', fontSize: 18, fontFamily: THEME.font, textBorderColor: '#000', textBorderWidth: 3 },
+      ...geoOpts,
+      // names come from the 'labels' series, at points chosen so that they do not overlap
+      label: { show: false },
       itemStyle: { borderColor: '#9cc8ff', borderWidth: 1.5, areaColor: RISK_COLORS.none },
-      emphasis: { label: { color: '#fff' }, itemStyle: { areaColor: '#2a5a8c' } },
-      regions: districts.map((d) => ({ name: d.name, itemStyle: { areaColor: color(d.level), opacity: d.level === 'none' ? 1 : 0.78 } })),
+      emphasis: { label: { show: false }, itemStyle: { areaColor: '#2a5a8c' } },
+      regions: districts.map((d) => ({ name: d.name, itemStyle: { areaColor: color(d.level), opacity: d.level === 'none' ? 1 : 0.72 } })),
     },
     series: [
       {
         id: 'districts', type: 'map', geoIndex: 0,
-        data: districts.map((d) => ({ name: d.name, value: d.level, detail: d.detail })),
+        data: districts.map((d) => ({ name: d.name, value: d.level, label: d.label, detail: d.detail })),
+      },
+      {
+        id: 'labels', type: 'scatter', coordinateSystem: 'geo', symbolSize: 0, silent: true, zlevel: 2,
+        label: { show: true, position: 'inside', formatter: (p: { data: { label: string } }) => p.data.label, color: '#ffffff', fontSize: 18, fontFamily: THEME.font, textBorderColor: '#000', textBorderWidth: 3 },
+        data: districts.map((d) => ({ name: d.name, label: d.label, value: d.at })),
       },
       {
         id: 'assets', type: 'scatter', coordinateSystem: 'geo',
-        // what needs attention is large; the city's many yellow and blue assets stay small
-        symbolSize: (_v: unknown, p: { data: { level: RiskLevel; alarm: boolean } }) => (p.data.alarm ? 16 : p.data.level === 'red' || p.data.level === 'orange' ? 10 : p.data.level === 'yellow' ? 5 : 4),
+        symbolSize: (_v: unknown, p: { data: AssetMarker }) => markerSize(p.data),
         data: assets.map((a) => ({
-          name: a.name, value: [a.lon, a.lat], level: a.level, key: a.key, alarm: a.alarm === true,
-          itemStyle: { color: a.level === 'none' ? '#9fd3ff' : color(a.level), borderColor: a.alarm ? '#ffffff' : '#000', borderWidth: a.alarm ? 2 : a.level === 'red' || a.level === 'orange' ? 1 : 0.5 },
+          name: a.name, value: [a.lon, a.lat], level: a.level, key: a.key, alarm: a.alarm === true, major: a.major === true,
+          itemStyle: { color: a.level === 'none' ? '#9fd3ff' : color(a.level), borderColor: a.alarm ? '#ffffff' : '#000', borderWidth: a.major ? 3 : a.alarm ? 2 : a.level === 'red' || a.level === 'orange' ? 1 : 0.5 },
         })),
         zlevel: 1,
       },

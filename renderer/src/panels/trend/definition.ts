@@ -7,7 +7,8 @@ const HOUR = 3_600_000;
 export interface TrendDefinition {
   spec: MetricPanel;
   hours: number;
-  resolution: '1m' | '1h';
+  /** '10s' for one asset's detail, where a minute's bucket would put the newest point up to a minute behind. */
+  resolution: '10s' | '1m' | '1h';
   asset?: string | undefined;
   district?: string | undefined;
 }
@@ -22,7 +23,7 @@ export function seriesParams(d: TrendDefinition, nowMs: number): QueryParamsIn<'
 }
 
 /** One bucket of the series, in milliseconds. */
-export const bucketMs = (resolution: TrendDefinition['resolution']): number => (resolution === '1h' ? HOUR : 60_000);
+export const bucketMs = (resolution: TrendDefinition['resolution']): number => (resolution === '1h' ? HOUR : resolution === '10s' ? 10_000 : 60_000);
 
 /**
  * Stale once nothing newer came for several feed intervals (a bucket is complete at its end), or

@@ -1,0 +1,112 @@
+/// <reference lib="dom" />
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { NatsConnection } from '@nats-io/nats-core';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyAuditLog } from '../../analytics/node/audit/auditLog.js';
+import { connectNats } from '../../analytics/node/feeds/natsConnect.js';
+import { launchChromium, openWall } from '../../dev/testing/browser.js';
+import { builtCli, EngineProcess } from '../../dev/testing/engineProcess.js';
+import { tempDir, waitFor } from '../../dev/testing/harness.js';
+import { freePort, NatsServerProcess } from '../../analytics/node/feeds/natsServerProcess.js';
+
+const WALL = 'takeover-wall-token-0123456789';
+const CONSOLE = 'takeover-console-token-0123456789';
+const D = '420302';
+const tmp = tempDir('cityops-takeover-');
+let server: NatsServerProcess;
+let engine: EngineProcess;
+let nc: NatsConnection;
+let browser: Browser;
+const enc = new TextEncoder();
+
+beforeAll(async () => {
+  server = await NatsServerProcess.start();
+  const devices = `${tmp.dir}/devices.json`;
+  writeFileSync(devices, JSON.stringify([{ device: 'wall-1', role: 'wall', token: WALL }, { device: 'console-1', role: 'shift_leader', token: CONSOLE }]));
+  engine = await EngineProcess.start(builtCli(), ['--nats', server.url, '--db', `${tmp.dir}/takeover.duckdb`, '--port', String(await freePort()), '--devices', devices]);
+  nc = await connectNats({ url: server.url, name: 'takeover test feed' });
+  await waitFor(async () => (await engine.health()).ok, 'engine connected');
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await nc?.close();
+  await engine?.kill('SIGTERM');
+  await server?.dispose();
+  tmp.remove();
+});
+
+function reading(domain: string, asset: string, tsMs: number, metric: string, value: number): void {
+  nc.publish(`city.telemetry.${domain}.${D}.${asset}`, enc.encode(JSON.stringify({ id: `${asset}-${tsMs}`, ts: tsMs, metric, value })));
+}
+
+describe('the wall follows the operational state', () => {
+  it('queues criticals, has no acknowledge of its own, and releases when a console acknowledges, saying who and when', async () => {
+    const wall = await openWall(browser, `${engine.url}/?debug=1#token=${WALL}`);
+    const con = await openWall(browser, `${engine.url}/?view=console#token=${CONSOLE}`);
+    await wall.page.locator('[data-display="0"]').waitFor();
+    const gas = `gas/${D}/gas-q1#gas.lel.level2`;
+    const tunnel = `tunnel/${D}/tunnel-q1#tunnel.ch4.alarm`;
+    const t0 = Date.now();
+    reading('gas', 'gas-q1', t0, 'lel_pct', 70);
+    await nc.flush();
+    const bar = wall.page.locator('[data-interrupt]');
+    await waitFor(async () => (await bar.getAttribute('data-interrupt'))?.startsWith(gas) || null, 'the gas critical takes over the wall');
+    // the wall cannot acknowledge: it says who must
+    expect(await wall.page.locator('[data-interrupt] button').count()).toBe(0);
+    expect(await bar.textContent()).toContain('待值班长在工作台确认');
+
+    // a second critical queues behind the first instead of replacing it
+    reading('tunnel', 'tunnel-q1', t0 + 1000, 'ch4_lel_pct', 40);
+    await nc.flush();
+    await waitFor(async () => (await wall.page.locator('[data-interrupt-queued]').getAttribute('data-interrupt-queued')) === '1' || null, 'one critical queued');
+    expect(await bar.getAttribute('data-interrupt')).toContain(gas);
+
+    // acknowledged at the console: the wall says so, then shows the next critical
+    const row = con.page.locator(`.row[data-alarm="${gas}"]`);
+    await row.click();
+    await con.page.keyboard.press('a');
+    await waitFor(async () => (await wall.page.locator('[data-interrupt-acked]').textContent())?.includes('已确认 · console-1') || null, 'the wall shows who acknowledged');
+    await waitFor(async () => (await bar.getAttribute('data-interrupt'))?.startsWith(tunnel) || null, 'the queued critical follows');
+    await con.page.locator(`.row[data-alarm="${tunnel}"]`).click();
+    await con.page.keyboard.press('a');
+    await waitFor(async () => (await wall.page.locator('[data-display="0"]').getAttribute('data-showing')) !== 'asset' || null, 'the rotation resumes');
+    expect(wall.errors).toEqual([]);
+    expect(con.errors).toEqual([]);
+    await wall.page.close();
+    await con.page.close();
+  });
+
+  it('a red event takes over the wall; acknowledged at the console, it releases; an orange one becomes a hazard; both audited', async () => {
+    const wall = await openWall(browser, `${engine.url}/?debug=1#token=${WALL}`);
+    const con = await openWall(browser, `${engine.url}/?view=console#token=${CONSOLE}`);
+    await wall.page.locator('[data-display="0"]').waitFor();
+    await con.page.locator('[data-console]').waitFor();
+    const red = `ev-red-${Date.now()}`;
+    nc.publish(`city.event.bridge.${D}`, enc.encode(JSON.stringify({ id: red, ts: Date.now(), type: 'deflection', severity: 'red', title: '桥梁挠度超限，建议封闭交通', asset: 'bridge-q1' })));
+    await nc.flush();
+    await waitFor(async () => (await wall.page.locator('[data-interrupt]').getAttribute('data-interrupt')) === red || null, 'the red event takes over the wall');
+    const item = con.page.locator(`[data-event="${red}"]`);
+    await item.waitFor();
+    await item.locator('button[data-act="event-ack"]').click();
+    await waitFor(async () => (await item.getAttribute('data-acked')) === 'console-1' || null, 'acknowledged on the console');
+    await waitFor(async () => (await wall.page.locator('[data-interrupt-acked]').textContent())?.includes('console-1') || null, 'the wall shows who acknowledged');
+    await waitFor(async () => (await wall.page.locator('[data-display="0"]').getAttribute('data-showing')) !== 'asset' || null, 'the wall releases');
+
+    const orange = `ev-orange-${Date.now()}`;
+    nc.publish(`city.event.bridge.${D}`, enc.encode(JSON.stringify({ id: orange, ts: Date.now(), type: 'crack', severity: 'orange', title: '桥面裂缝扩展', asset: 'bridge-q1' })));
+    await nc.flush();
+    const o = con.page.locator(`[data-event="${orange}"]`);
+    await o.waitFor();
+    await o.locator('button[data-act="event-hazard"]').click();
+    await waitFor(async () => (await con.page.locator('[data-hazard^="ev-"]').count()) > 0 || null, 'a hazard case from the event');
+    await waitFor(async () => (await o.getAttribute('data-acked')) === 'console-1' || null, 'turning it into a hazard handles the event');
+    const audit = readFileSync(`${tmp.dir}/takeover.duckdb.audit.log`, 'utf8');
+    expect(audit).toMatch(/"actor":"console-1\/shift_leader".*event\.ack/);
+    expect(audit).toMatch(/"actor":"console-1\/shift_leader".*hazard\.raise/);
+    expect(verifyAuditLog(`${tmp.dir}/takeover.duckdb.audit.log`).ok).toBe(true);
+    expect(wall.errors).toEqual([]);
+    expect(con.errors).toEqual([]);
+  });
+});

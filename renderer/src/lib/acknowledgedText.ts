@@ -1,0 +1,11 @@
+import { t, type Lang } from './i18n';
+
+/** The wall's clock time of day (the operations centre is in China Standard Time). */
+function timeOfDay(atMs: number): string {
+  return new Date(atMs).toLocaleTimeString('zh-CN', { hour12: false, timeZone: 'Asia/Shanghai' });
+}
+
+/** "已确认 · console-1 · 03:12:40": who handled an alarm or event at a console, and when. */
+export function acknowledgedText(lang: Lang, by: string, atMs: number): string {
+  return t(lang, 'interrupt_acked', { who: by, time: timeOfDay(atMs) });
+}

@@ -1,0 +1,24 @@
+import type { ChartOption } from '../../lib/chart.svelte';
+import { THEME } from '../../panels/theme';
+
+/** Where the asset is: its district's boundary around it, the asset a pulsing dot, the map centred on it. */
+export function buildLocationOption(p: { lon: number; lat: number; name: string; districtName: string; alarm: boolean }): ChartOption {
+  const ok = Number.isFinite(p.lon) && Number.isFinite(p.lat);
+  return {
+    backgroundColor: 'transparent',
+    animation: false,
+    geo: {
+      map: 'shiyan', roam: false, nameProperty: 'name', zoom: 4, ...(ok ? { center: [p.lon, p.lat] } : {}),
+      label: { show: true, color: '#cfe3ff', fontSize: 14, fontFamily: THEME.font },
+      itemStyle: { areaColor: '#12304f', borderColor: '#9cc8ff', borderWidth: 1 },
+      regions: [{ name: p.districtName, itemStyle: { areaColor: '#1d4a78' } }],
+      silent: true,
+    },
+    series: ok ? [{
+      id: 'asset', type: 'effectScatter', coordinateSystem: 'geo', symbolSize: 16, rippleEffect: { scale: 3, brushType: 'stroke' },
+      itemStyle: { color: p.alarm ? '#ff4d4d' : '#9fd3ff', borderColor: '#fff', borderWidth: 2 },
+      label: { show: true, position: 'right', formatter: p.name, color: '#fff', fontSize: 15, fontFamily: THEME.font, textBorderColor: '#000', textBorderWidth: 3 },
+      data: [{ name: p.name, value: [p.lon, p.lat] }],
+    }] : [],
+  };
+}

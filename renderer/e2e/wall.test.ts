@@ -160,19 +160,26 @@ describe('the wall in Chromium', () => {
     await page.close();
   });
 
-  it('rotates the playlist, and a critical event takes focus until acknowledged', async () => {
+  it('rotates the playlist, and a critical event takes focus until a console acknowledges it', async () => {
     const { page, errors } = await openWall(browser, url('?wall=1x1&rotate=3'));
     const seen = new Set<string>();
     await waitFor(async () => {
       seen.add((await page.locator('[data-display="0"]').getAttribute('data-showing')) ?? '');
       return seen.size >= 3;
     }, 'three screens in rotation', 30_000, 250);
-    nc.publish('city.event.gas.420303', enc.encode(JSON.stringify({ id: `e2e-red-${Date.now()}`, ts: new Date().toISOString(), type: 'gas_leak', severity: 'red', title: 'E2E 可燃气体二级报警', asset: 'e2e-probe' })));
+    const red = `e2e-red-${Date.now()}`;
+    nc.publish('city.event.gas.420303', enc.encode(JSON.stringify({ id: red, ts: new Date().toISOString(), type: 'gas_leak', severity: 'red', title: 'E2E 可燃气体二级报警', asset: 'e2e-probe' })));
     await page.locator('[data-interrupt]').waitFor({ timeout: 30_000 });
     expect(await page.locator('[data-display="0"]').getAttribute('data-showing')).toBe('asset');
     await page.waitForTimeout(4000);
     expect(await page.locator('[data-display="0"]').getAttribute('data-showing')).toBe('asset');
-    await page.locator('[data-ack]').click();
+    // the wall has no acknowledge of its own; acknowledged through the engine API (as a console does), it releases
+    expect(await page.locator('[data-interrupt] button').count()).toBe(0);
+    await page.evaluate(async (id) => {
+      const c = (globalThis as unknown as { __cityops: { client: { command(n: string, a: unknown): Promise<unknown> } } }).__cityops.client;
+      await c.command('ops', { kind: 'event.ack', event: id });
+    }, red);
+    await page.locator('[data-interrupt-acked]').waitFor();
     await waitFor(async () => (await page.locator('[data-display="0"]').getAttribute('data-showing')) !== 'asset', 'rotation resumed');
     expect(errors).toEqual([]);
     await page.close();

@@ -1,0 +1,201 @@
+/// <reference lib="dom" />
+import { writeFileSync } from 'node:fs';
+import type { NatsConnection } from '@nats-io/nats-core';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectNats } from '../../analytics/node/feeds/natsConnect.js';
+import { NatsPublisher } from '../../analytics/node/feeds/natsPublisher.js';
+import { freePort, NatsServerProcess } from '../../analytics/node/feeds/natsServerProcess.js';
+import { buildCity } from '../../analytics/node/sim/city.js';
+import { CitySimulator, DEFAULT_SIM } from '../../analytics/node/sim/simulator.js';
+import { launchChromium, openWall } from '../../dev/testing/browser.js';
+import { foreignWords } from '../../dev/testing/chineseText.js';
+import { builtCli, EngineProcess } from '../../dev/testing/engineProcess.js';
+import { tempDir, waitFor } from '../../dev/testing/harness.js';
+
+const WALL = 'zh-wall-token-0123456789';
+const CONSOLE = 'zh-console-token-0123456789';
+const D = '420303';
+const ASSET = 'gas-zh-1';
+const POINT = `gas/${D}/${ASSET}#gas.lel.level2`;
+const tmp = tempDir('cityops-zh-');
+let server: NatsServerProcess;
+let engine: EngineProcess;
+let nc: NatsConnection;
+let sim: CitySimulator;
+let browser: Browser;
+const enc = new TextEncoder();
+
+beforeAll(async () => {
+  server = await NatsServerProcess.start();
+  const devices = `${tmp.dir}/devices.json`;
+  writeFileSync(devices, JSON.stringify([{ device: 'wall-1', role: 'wall', token: WALL }, { device: 'console-1', role: 'shift_leader', token: CONSOLE }]));
+  engine = await EngineProcess.start(builtCli(), ['--nats', server.url, '--db', `${tmp.dir}/zh.duckdb`, '--port', String(await freePort()), '--devices', devices]);
+  nc = await connectNats({ url: server.url, name: 'zh test feed' });
+  sim = new CitySimulator(buildCity(120, 613), new NatsPublisher(nc), { ...DEFAULT_SIM, rate: 200, eventsPerMin: 30 });
+  await waitFor(async () => (await engine.health()).ok, 'engine connected');
+  await sim.publishRegistry(Date.now());
+  nc.publish(`city.asset.gas.${D}.${ASSET}`, enc.encode(JSON.stringify({
+    id: ASSET, ts: Date.now() - 600_000, name: '张湾区燃气调压站（测试）', kind: 'regulator_station', lat: 32.66, lon: 110.72,
+    owner: '十堰市燃气有限公司', supervisor: '十堰市住房和城乡建设局', approver: '十堰市住房和城乡建设局',
+    attrs: { owner_contact: '0719-8000001', supervisor_contact: '0719-8000002', approver_contact: '0719-8000003' },
+  })));
+  await nc.flush();
+  sim.start();
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  sim?.stop();
+  await browser?.close();
+  await nc?.close();
+  await engine?.kill('SIGTERM');
+  await server?.dispose();
+  tmp.remove();
+});
+
+const wallUrl = (q: string): string => `${engine.url}/?${q}&debug=1#token=${WALL}`;
+const consoleUrl = (): string => `${engine.url}/?view=console&debug=1#token=${CONSOLE}`;
+
+/** The page's visible text (and its tooltips' titles), scanned for English words and raw keys. */
+async function foreignOn(page: Page, selector = 'body'): Promise<string[]> {
+  const text = await page.locator(selector).first().evaluate((el) => `${(el as HTMLElement).innerText}\n${[...el.querySelectorAll('[title]')].map((x) => x.getAttribute('title')).join('\n')}`);
+  return foreignWords(text);
+}
+
+type ChartHandle = { getDom(): HTMLElement; getOption(): Record<string, unknown>; convertToPixel(f: unknown, v: unknown): number[] };
+async function chartOption(page: Page, kind: string): Promise<Record<string, unknown>[]> {
+  return page.evaluate((k) => {
+    const charts = (globalThis as unknown as { __charts: { instances: Set<ChartHandle> } }).__charts;
+    return [...charts.instances].filter((c) => c.getDom().dataset['chart'] === k).map((c) => JSON.parse(JSON.stringify(c.getOption())) as Record<string, unknown>);
+  }, kind);
+}
+
+/** A reading of the test station at a whole 45 s past a minute: a chart drawn a minute behind cannot show it. */
+function lel(id: string, tsMs: number, value: number): void {
+  nc.publish(`city.telemetry.gas.${D}.${ASSET}`, enc.encode(JSON.stringify({ id, ts: tsMs, metric: 'lel_pct', value, unit: '%LEL' })));
+}
+const at45 = (): number => {
+  const m = Math.floor(Date.now() / 60_000) * 60_000 + 45_000;
+  return m <= Date.now() ? m : m - 60_000;
+};
+
+describe('complete Chinese, names not ids, and what the operator needs, in Chromium', () => {
+  it('shows every wall screen with no English word, raw id or key', async () => {
+    const found: Record<string, string[]> = {};
+    for (const screen of ['overview', 'lifelines', 'bridges', 'construction', 'housing', 'waste']) {
+      const { page, errors } = await openWall(browser, wallUrl(`screen=${screen}`));
+      await page.locator('[data-chart]').first().waitFor();
+      await waitFor(async () => (await page.locator('[data-link="engine"]').textContent())?.includes('正常'), `${screen} connected`);
+      // the panels' first answers are in (the event lists and the health strip have text)
+      await waitFor(async () => ((await page.locator('body').innerText()).match(/\d+秒前|刚刚/) ? true : null), `${screen} has data`);
+      const words = await foreignOn(page);
+      if (words.length > 0) found[screen] = words;
+      expect(errors).toEqual([]);
+      await page.close();
+    }
+    expect(found).toEqual({});
+  });
+
+  it('has a map legend of its colouring rules, names that do not overlap, and zooms', async () => {
+    const { page } = await openWall(browser, wallUrl('screen=overview'));
+    const legend = page.locator('[data-map-legend]');
+    await legend.waitFor();
+    expect(await legend.locator('[data-legend-colour]').count()).toBe(4);
+    expect(await legend.textContent()).toContain('巡检');
+    await waitFor(async () => ((await chartOption(page, 'map'))[0]?.['series'] as { id: string }[] | undefined)?.some((s) => s.id === 'labels'), 'district names drawn');
+    // each name's box on screen, from where ECharts puts its point and the label's font size
+    const boxes = await page.evaluate(() => {
+      const charts = (globalThis as unknown as { __charts: { instances: Set<ChartHandle> } }).__charts;
+      const c = [...charts.instances].find((x) => x.getDom().dataset['chart'] === 'map');
+      const labels = (c?.getOption()['series'] as { id: string; data: { label: string; value: number[] }[]; label: { fontSize: number } }[]).find((s) => s.id === 'labels');
+      return (labels?.data ?? []).map((d) => {
+        const [x, y] = c?.convertToPixel({ seriesId: 'labels' }, d.value) ?? [0, 0];
+        const w = d.label.length * (labels?.label.fontSize ?? 18);
+        const h = labels?.label.fontSize ?? 18;
+        return { name: d.label, x0: (x ?? 0) - w / 2, x1: (x ?? 0) + w / 2, y0: (y ?? 0) - h / 2, y1: (y ?? 0) + h / 2 };
+      });
+    });
+    expect(boxes.map((b) => b.name).sort()).toEqual(['丹江口市', '房县', '张湾区', '郧西县', '郧阳区', '竹山县', '竹溪县', '茅箭区'].sort());
+    const overlaps = boxes.flatMap((a, i) => boxes.slice(i + 1).filter((b) => a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1).map((b) => `${a.name}/${b.name}`));
+    expect(overlaps).toEqual([]);
+    await page.locator('[data-map-zoom] button').first().click();
+    await waitFor(async () => ((await chartOption(page, 'map'))[0]?.['geo'] as { zoom: number }[] | undefined)?.[0]?.zoom === 1.5, 'zoomed in');
+    await page.close();
+  });
+
+  it('takes over with the value against its limit, the parties with contacts, what to do, where it is, and a current chart', async () => {
+    const { page, errors } = await openWall(browser, wallUrl('wall=1x1'));
+    await waitFor(async () => (await page.locator('[data-link="engine"]').textContent())?.includes('正常'), 'wall connected');
+    await page.waitForFunction(() => (globalThis as unknown as { __cityops: { ops: { snapshot: unknown } } }).__cityops.ops.snapshot !== null);
+    const ts = at45();
+    lel('zh-r1', ts - 30_000, 3.1);
+    lel('zh-r2', ts, 58.5);
+    const view = page.locator(`[data-display="0"][data-showing="asset"] [data-asset="${ASSET}"]`);
+    await view.waitFor({ timeout: 30_000 });
+    const reading = view.locator('[data-reading="lel_pct"]');
+    await waitFor(async () => (await reading.locator('[data-value]').textContent()) === '58.5' || null, 'the value large');
+    expect(await reading.locator('[data-limit]').getAttribute('data-limit')).toBe('50');
+    expect(await reading.textContent()).toContain('%LEL');
+    expect(await reading.textContent()).toContain('超限');
+    await waitFor(async () => (await view.locator('[data-contact="owner"]').textContent())?.includes('0719-8000001'), 'owner contact');
+    expect(await view.locator('[data-party="supervisor"]').textContent()).toContain('十堰市住房和城乡建设局');
+    expect(await view.locator('[data-contact="approver"]').textContent()).toContain('0719-8000003');
+    expect(await view.locator('[data-guidance-rule="gas.lel.level2"]').textContent()).toContain('关闭上游阀门');
+    expect(await view.locator('[data-chart="location"]').count()).toBe(1);
+    // the trend reaches the newest reading (a 1-minute bucket drawn at its start was 45 s behind it)
+    await waitFor(async () => {
+      const trends = await chartOption(page, 'trend');
+      const avg = trends.flatMap((o) => (o['series'] as { id: string; data: [number, number | null][] }[]).filter((s) => s.id === 'avg'));
+      const last = avg.map((s) => s.data.filter((p) => p[1] !== null).at(-1)?.[0] ?? 0);
+      return last.some((t) => t >= ts - 10_000) || null;
+    }, 'a current chart');
+    const marks = await chartOption(page, 'trend');
+    expect(JSON.stringify(marks.map((o) => o['series']))).toContain('可燃气体二级报警');
+    expect(await foreignOn(page, `[data-display="0"]`)).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('shows the console, its drawer and dialogs in Chinese, and a refusal as 未执行 with its reason', async () => {
+    const { page, errors } = await openWall(browser, consoleUrl());
+    const row = page.locator(`.row[data-alarm="${POINT}"]`);
+    await row.waitFor({ timeout: 30_000 });
+    const found: Record<string, string[]> = {};
+    const scan = async (where: string, selector = 'body'): Promise<void> => {
+      const w = await foreignOn(page, selector);
+      if (w.length > 0) found[where] = w;
+    };
+    await scan('console');
+    await row.click();
+    await page.keyboard.press('Enter');
+    await page.locator(`[data-asset-drawer="${ASSET}"]`).waitFor();
+    await waitFor(async () => (await page.locator(`[data-asset-drawer="${ASSET}"]`).textContent())?.includes('0719-8000001'), 'drawer with contacts');
+    await scan('drawer', `[data-asset-drawer="${ASSET}"]`);
+    await page.locator(`[data-asset-drawer="${ASSET}"] header button`).click();
+    // the manual form places a hazard by name
+    await page.locator('button[data-act="raise-manual"]').click();
+    const manual = page.locator('form').first();
+    await manual.waitFor();
+    expect(await manual.locator('input[name="district"]').count()).toBe(0);
+    expect(await manual.locator('select[name="district"] option').allTextContents()).toContain('张湾区');
+    await scan('manual hazard form', 'form');
+    await page.keyboard.press('Escape');
+    await manual.waitFor({ state: 'detached' });
+    // a major hazard from the alarm, dispatched without the five items: refused, and said why in Chinese
+    await row.click();
+    await page.keyboard.press('h');
+    await page.locator('form select[name="grade"]').selectOption('major');
+    await scan('raise dialog', 'form');
+    await page.locator('form button[type="submit"]').click();
+    const card = page.locator('[data-hazard^="hz-"]').first();
+    await card.waitFor({ timeout: 15_000 });
+    await card.locator('.head').click();
+    await card.locator('button[data-act="dispatch"]').click();
+    await waitFor(async () => (await page.locator('body').innerText()).includes('重大隐患须先落实措施、资金、时限、责任人、预案（五落实）方可派发') || null, 'the refusal in Chinese');
+    expect(await page.locator('body').innerText()).toContain('未执行');
+    await scan('console after the refusal');
+    expect(found).toEqual({});
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { message, messageText, riskReasonText, t } from './i18n.js';
+import { message, messageText, riskReasonText, t, timeLeftText } from './i18n.js';
 import { applyHazard, isHazardRefusal, newHazard } from './hazards/hazardCase.js';
 import { assessRisk } from './risk/riskMatrix.js';
 
@@ -41,5 +41,13 @@ describe('messages from the engine, said in either language', () => {
 
   it('falls back to the English text for a code this page does not know (a newer engine)', () => {
     expect(messageText('zh', { code: 'msg_from_the_future', params: {} }, 'something new')).toBe('something new');
+  });
+
+  it('says a deadline as time left or overdue, in words (the wall wrote 24.0h / 3d)', () => {
+    expect(timeLeftText('zh', 24 * 3_600_000)).toBe('剩余24小时');
+    expect(timeLeftText('zh', 3 * 86_400_000)).toBe('剩余3天');
+    expect(timeLeftText('zh', 2.5 * 3_600_000)).toBe('剩余2.5小时');
+    expect(timeLeftText('zh', -5 * 3_600_000)).toBe('已逾期5小时');
+    expect(timeLeftText('en', 3 * 86_400_000)).toBe('3 d left');
   });
 });

@@ -40,6 +40,7 @@ const T = {
   hazards_title: { zh: '隐患排查整治', en: 'Hazard cases' },
   hazards_none: { zh: '无未销号隐患', en: 'No open hazard cases' },
   hazard_overdue: { zh: '挂牌督办·逾期', en: 'OVERDUE · escalated' },
+  hazard_escalated: { zh: '挂牌督办', en: 'Escalated' },
   grade_major: { zh: '重大隐患', en: 'Major hazard' },
   grade_general: { zh: '一般隐患', en: 'General hazard' },
   stage_found: { zh: '已发现', en: 'Found' },
@@ -205,6 +206,8 @@ const T = {
   kpi_average_short: { zh: '平均', en: 'avg' },
   duration_days: { zh: '剩余{n}天', en: '{n} d left' },
   duration_hours: { zh: '剩余{n}小时', en: '{n} h left' },
+  overdue_days: { zh: '已逾期{n}天', en: '{n} d overdue' },
+  overdue_hours: { zh: '已逾期{n}小时', en: '{n} h overdue' },
   secret_storage: { zh: '密钥存储', en: 'Secret storage' },
   // what the engine says back (refusals, case histories): codes with parameters, English for logs and the API
   msg_refused: { zh: '未执行：{reason}', en: 'refused: {reason}' },
@@ -411,6 +414,24 @@ export function riskReasonText(lang: Lang, f: { factor: string; n: number; delta
   return t(lang, 'risk_reason', { delta: `${f.delta > 0 ? '+' : ''}${f.delta}`, why });
 }
 
+/** Asset kinds of the registry by name (the registry's `kind` is a key such as `regulator_station`). */
+export const KIND_NAMES: Record<string, Record<Lang, string>> = {
+  pipe_monitor: { zh: '供水管网监测点', en: 'Water network monitor' }, manhole: { zh: '排水检查井', en: 'Manhole' },
+  substation: { zh: '变电站', en: 'Substation' }, regulator_station: { zh: '燃气调压站', en: 'Gas regulator station' },
+  regulator: { zh: '燃气调压站', en: 'Gas regulator station' },
+  market_detector: { zh: '集贸市场可燃气体探测器', en: 'Market gas detector' }, heat_exchanger: { zh: '换热站', en: 'Heat exchanger station' },
+  bridge: { zh: '桥梁', en: 'Bridge' }, road_segment: { zh: '道路监测段', en: 'Road segment' },
+  pipeline_monitor: { zh: '地下管线监测点', en: 'Pipeline monitor' }, utility_tunnel: { zh: '综合管廊舱段', en: 'Utility tunnel section' },
+  landfill: { zh: '垃圾处理设施', en: 'Landfill' }, park: { zh: '城市公园', en: 'Park' }, tower_crane: { zh: '塔式起重机', en: 'Tower crane' },
+  foundation_pit: { zh: '深基坑', en: 'Foundation pit' }, high_formwork: { zh: '高支模', en: 'High formwork' },
+  old_building: { zh: '老旧房屋', en: 'Old building' }, river_gauge: { zh: '河道水位站', en: 'River gauge' },
+};
+
+/** A kind by name; a kind this table does not know says its domain in Chinese rather than show a key. */
+export function kindName(lang: Lang, kind: string, domain: string): string {
+  return KIND_NAMES[kind]?.[lang] ?? (lang === 'zh' ? `${domainName(lang, domain)}设施` : kind);
+}
+
 /** Units as the screens write them (the feeds send the same; 人 and m³/h read better than persons and m3/h). */
 export const METRIC_UNITS: Record<string, string> = {
   axial_force_kn: 'kN', cable_temp_c: '°C', ch4_lel_pct: '%LEL', crack_width_mm: 'mm', crane_load_pct: '%', crowd_count: '人',
@@ -426,6 +447,14 @@ export function domainName(lang: Lang, d: string): string {
 }
 export function metricName(lang: Lang, m: string): string {
   return METRIC_NAMES[m]?.[lang] ?? m;
+}
+
+/** Time to a deadline: "剩余24小时" / "剩余3天", and past it "已逾期5小时" (whole hours from 10 up, days from 48 h). */
+export function timeLeftText(lang: Lang, ms: number): string {
+  const h = Math.abs(ms) / 3_600_000;
+  const over = ms < 0;
+  if (h >= 48) return t(lang, over ? 'overdue_days' : 'duration_days', { n: Math.round(h / 24) });
+  return t(lang, over ? 'overdue_hours' : 'duration_hours', { n: h < 10 ? h.toFixed(1).replace(/\.0$/, '') : Math.round(h) });
 }
 
 export function ageText(lang: Lang, ageMs: number): string {

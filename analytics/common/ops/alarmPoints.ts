@@ -16,6 +16,8 @@ export interface PointState {
   /** Occurrences of this point not yet back to normal, oldest first (bounded). */
   open: Occurrence[];
   ackedBy: string | null;
+  /** When the latest acknowledgement was made (the operator event's time): the walls say it. */
+  ackedAtMs: number | null;
 }
 
 /**
@@ -44,7 +46,7 @@ export class AlarmPoints {
   private point(id: string): PointState {
     let p = this.points.get(id);
     if (!p) {
-      p = { ackedUpTo: -Infinity, silencedUpTo: -Infinity, resetUpTo: -Infinity, shelved: null, outOfService: null, open: [], ackedBy: null };
+      p = { ackedUpTo: -Infinity, silencedUpTo: -Infinity, resetUpTo: -Infinity, shelved: null, outOfService: null, open: [], ackedBy: null, ackedAtMs: null };
       this.points.set(id, p);
     }
     return p;
@@ -75,11 +77,12 @@ export class AlarmPoints {
     if (this.history.length > ALARM_POINT_LIMITS.history) this.history.splice(0, this.history.length - ALARM_POINT_LIMITS.history);
   }
 
-  acknowledge(point: string, raisedAtMs: number, by: string): null {
+  acknowledge(point: string, raisedAtMs: number, by: string, atMs: number): null {
     const p = this.point(point);
     if (raisedAtMs > p.ackedUpTo) {
       p.ackedUpTo = raisedAtMs;
       p.ackedBy = by;
+      p.ackedAtMs = atMs;
     }
     p.silencedUpTo = Math.max(p.silencedUpTo, raisedAtMs);
     this.prune(p);
@@ -137,7 +140,7 @@ export class AlarmPoints {
         if (state === 'normal') continue;
         const suppressedBy = suppressedRules.get(o.rule) ?? null;
         out.push({
-          ...o, occurrence: occurrenceId(o.point, o.raisedAtMs), state, active: o.clearedAtMs === null, silenced: o.raisedAtMs <= p.silencedUpTo, ackedBy: o.raisedAtMs <= p.ackedUpTo ? p.ackedBy : null,
+          ...o, occurrence: occurrenceId(o.point, o.raisedAtMs), state, active: o.clearedAtMs === null, silenced: o.raisedAtMs <= p.silencedUpTo, ackedBy: o.raisedAtMs <= p.ackedUpTo ? p.ackedBy : null, ackedAtMs: o.raisedAtMs <= p.ackedUpTo ? p.ackedAtMs : null,
           shelved, suppressedBy, outOfService: p.outOfService,
           annunciated: shelved === null && suppressedBy === null && p.outOfService === null,
           floodCause: null,

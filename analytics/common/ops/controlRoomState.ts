@@ -80,7 +80,7 @@ export class ControlRoomState {
     const by = e.device;
     const outcome = (refused: Message | null): Applied => (refused === null ? { id: e.id, ok: true, reason: null } : refusedWith(e.id, refused));
     switch (a.kind) {
-      case 'alarm.ack': return outcome(this.points.acknowledge(a.point, a.raisedAtMs, by));
+      case 'alarm.ack': return outcome(this.points.acknowledge(a.point, a.raisedAtMs, by, e.ts));
       case 'alarm.silence': return outcome(this.points.silence(a.point, a.raisedAtMs));
       case 'alarm.reset': return outcome(this.points.reset(a.point, a.raisedAtMs));
       case 'alarm.shelve': return outcome(this.points.shelve(a.point, { by, reason: a.reason, untilMs: e.ts + a.forMs }));

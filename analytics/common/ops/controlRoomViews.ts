@@ -16,6 +16,8 @@ export interface AlarmView extends Occurrence {
   active: boolean;
   silenced: boolean;
   ackedBy: string | null;
+  /** When it was acknowledged (the operator event's time), null when it is not. */
+  ackedAtMs: number | null;
   shelved: { by: string; reason: string; untilMs: number } | null;
   suppressedBy: string | null;
   outOfService: { by: string; record: string } | null;

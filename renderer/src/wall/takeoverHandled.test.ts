@@ -3,17 +3,17 @@ import type { AlarmView, OpsSnapshot } from '../../../analytics/common/ops/contr
 import type { Interrupt } from './playlist';
 import { takeoverHandled } from './takeoverHandled';
 
-const alarm = (occurrence: string, state: AlarmView['state'], ackedBy: string | null): AlarmView => ({ occurrence, state, ackedBy } as AlarmView);
+const alarm = (occurrence: string, state: AlarmView['state'], ackedBy: string | null, ackedAtMs: number | null = null): AlarmView => ({ occurrence, state, ackedBy, ackedAtMs } as AlarmView);
 const snap = (alarms: AlarmView[], eventAcks: OpsSnapshot['eventAcks'] = []): OpsSnapshot =>
   ({ alarms, eventAcks, kpis: { shown: alarms.length, unacknowledged: 0, hidden: 0, floodNow: false, raisedLast10Min: 0 } } as unknown as OpsSnapshot);
 const i = (id: string, kind: Interrupt['kind']): Interrupt => ({ id, kind, title: 't', severity: 'red', asset: null, domain: 'gas', district: '420302', atMs: 0 });
 
 describe("the wall's takeover follows the consoles", () => {
   it('an acknowledged critical alarm is handled, by whoever acknowledged it; an unacknowledged one is not', () => {
-    const s = snap([alarm('p1@1', 'ack', 'console-1'), alarm('p2@1', 'unack', null), alarm('p3@1', 'latched', 'console-2')]);
+    const s = snap([alarm('p1@1', 'ack', 'console-1', 40), alarm('p2@1', 'unack', null), alarm('p3@1', 'latched', 'console-2', 50)]);
     expect(takeoverHandled([i('p1@1', 'alarm'), i('p2@1', 'alarm'), i('p3@1', 'alarm')], s, 99)).toEqual([
-      { id: 'p1@1', handled: { by: 'console-1', atMs: 99 } },
-      { id: 'p3@1', handled: { by: 'console-2', atMs: 99 } },
+      { id: 'p1@1', handled: { by: 'console-1', atMs: 40 } },
+      { id: 'p3@1', handled: { by: 'console-2', atMs: 50 } },
     ]);
   });
 

@@ -4,8 +4,8 @@ import type { Handled, Interrupt } from './playlist';
 /**
  * Which of the wall's interrupts a console has handled, read from the operational picture every
  * wall and console share: a critical alarm acknowledged (or gone back to normal, acknowledged), a red
- * event acknowledged or turned into a hazard case. `nowMs` stands for "when" where the picture does
- * not carry the time of the acknowledgement (an alarm's): the push comes within moments of it.
+ * event acknowledged or turned into a hazard case. `nowMs` stands for "when" only where the picture
+ * cannot say (an alarm gone back to normal): the push comes within moments of it.
  */
 export function takeoverHandled(waiting: readonly Interrupt[], snap: OpsSnapshot, nowMs: number): { id: string; handled: Handled }[] {
   const out: { id: string; handled: Handled }[] = [];
@@ -20,7 +20,7 @@ export function takeoverHandled(waiting: readonly Interrupt[], snap: OpsSnapshot
       continue;
     }
     const a = alarms.get(i.id);
-    if (a && a.state !== 'unack' && a.state !== 'rtn_unack') out.push({ id: i.id, handled: { by: a.ackedBy ?? '', atMs: nowMs } });
+    if (a && a.state !== 'unack' && a.state !== 'rtn_unack') out.push({ id: i.id, handled: { by: a.ackedBy ?? '', atMs: a.ackedAtMs ?? nowMs } });
     // gone from a complete list: acknowledged and back to normal
     else if (!a && complete) out.push({ id: i.id, handled: { by: '', atMs: nowMs } });
   }

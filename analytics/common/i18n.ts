@@ -158,6 +158,7 @@ const T = {
   feeds_fresh: { zh: '正常', en: 'fresh' },
   feeds_late: { zh: '延迟', en: 'late' },
   feeds_silent: { zh: '中断', en: 'silent' },
+  feeds_tooltip: { zh: '{n}个数据源，{late}个延迟或中断', en: '{n} feeds, {late} late/silent' },
   nats_link: { zh: '消息总线', en: 'NATS link' },
   engine_link: { zh: '引擎连接', en: 'Engine link' },
   link_up: { zh: '正常', en: 'up' },

@@ -52,11 +52,13 @@ export function buildCity(count: number, seed: number, registryTsMs = Date.UTC(2
     const n = (perKind.get(profile.kind) ?? 0) + 1;
     perKind.set(profile.kind, n);
     const id = `${profile.kind.replace(/_/g, '-')}-${String(n).padStart(4, '0')}`;
-    const attrs = profile.attrs?.(() => rng.next());
+    // demo contacts (0719-0…: no real local number starts with 0), so the asset view shows where they go
+    const seq = String(assets.length + 1).padStart(5, '0');
+    const attrs = { ...profile.attrs?.(() => rng.next()), owner_contact: `0719-01${seq}`, supervisor_contact: `0719-02${seq}`, approver_contact: `0719-03${seq}` };
     const record: AssetRecord = {
       id, ts: new Date(registryTsMs).toISOString(), name: `${d.zh}${profile.zh}${n}号`, kind: profile.kind, lat, lon,
       owner: rng.pick(profile.owners), supervisor: profile.supervisor, approver: profile.approver,
-      ...(attrs ? { attrs } : {}),
+      attrs,
     };
     assets.push({ id, district: d.code, profile, record });
   }

@@ -293,6 +293,7 @@ const T = {
   interrupt_wait_console: { zh: '待值班长在工作台确认', en: 'To be acknowledged by the shift leader at a console' },
   interrupt_acked: { zh: '已确认 · {who} · {time}', en: 'Acknowledged · {who} · {time}' },
   interrupt_queued: { zh: '另有 {n} 条紧急事件待处理', en: '{n} more critical waiting' },
+  interrupt_shelved: { zh: '已搁置 · {who} · {time}', en: 'Shelved · {who} · {time}' },
   severe_events_title: { zh: '红色、橙色事件', en: 'Red and orange events' },
   severe_events_none: { zh: '当前无待处理的红色、橙色事件', en: 'No red or orange events' },
   event_to_hazard: { zh: '转为隐患', en: 'Raise a hazard' },

@@ -5,7 +5,7 @@ function timeOfDay(atMs: number): string {
   return new Date(atMs).toLocaleTimeString('zh-CN', { hour12: false, timeZone: 'Asia/Shanghai' });
 }
 
-/** "已确认 · console-1 · 03:12:40": who handled an alarm or event at a console, and when. */
-export function acknowledgedText(lang: Lang, by: string, atMs: number): string {
-  return t(lang, 'interrupt_acked', { who: by, time: timeOfDay(atMs) });
+/** "已确认 · console-1 · 03:12:40": who handled an alarm or event at a console, how and when. */
+export function acknowledgedText(lang: Lang, by: string, atMs: number, how: 'acked' | 'shelved' = 'acked'): string {
+  return t(lang, how === 'acked' ? 'interrupt_acked' : 'interrupt_shelved', { who: by || '—', time: timeOfDay(atMs) });
 }

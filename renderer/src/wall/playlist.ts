@@ -14,6 +14,8 @@ export interface Interrupt {
 export interface Handled {
   by: string;
   atMs: number;
+  /** Acknowledged, or taken off the screens (shelved, suppressed, out of service). */
+  how: 'acked' | 'shelved';
 }
 
 /** What the interrupt display shows: the event, whether a console handled it, how many wait behind it. */
@@ -50,7 +52,7 @@ export class Playlist {
   at(nowMs: number): { screen: string; takeover: Takeover | null } {
     this.advance(nowMs);
     const head = this.queue[0];
-    if (head) return { screen: 'asset', takeover: { interrupt: head, handled: this.handled ? { by: this.handled.by, atMs: this.handled.atMs } : null, queued: this.queue.length - 1 } };
+    if (head) return { screen: 'asset', takeover: { interrupt: head, handled: this.handled ? { by: this.handled.by, atMs: this.handled.atMs, how: this.handled.how } : null, queued: this.queue.length - 1 } };
     const steps = Math.floor((nowMs - this.shownSinceMs) / this.rotateMs);
     if (steps > 0) {
       this.index = (this.index + steps) % this.screens.length;

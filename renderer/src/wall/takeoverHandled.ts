@@ -16,13 +16,15 @@ export function takeoverHandled(waiting: readonly Interrupt[], snap: OpsSnapshot
   for (const i of waiting) {
     if (i.kind === 'event') {
       const e = events.get(i.id);
-      if (e) out.push({ id: i.id, handled: { by: e.by, atMs: e.atMs } });
+      if (e) out.push({ id: i.id, handled: { by: e.by, atMs: e.atMs, how: 'acked' } });
       continue;
     }
     const a = alarms.get(i.id);
-    if (a && a.state !== 'unack' && a.state !== 'rtn_unack') out.push({ id: i.id, handled: { by: a.ackedBy ?? '', atMs: a.ackedAtMs ?? nowMs } });
+    if (a && a.state !== 'unack' && a.state !== 'rtn_unack') out.push({ id: i.id, handled: { by: a.ackedBy ?? '', atMs: a.ackedAtMs ?? nowMs, how: 'acked' } });
+    // shelved (or suppressed, out of service) at a console: off every list, so off the wall too
+    else if (a && !a.annunciated) out.push({ id: i.id, handled: { by: a.shelved?.by ?? a.outOfService?.by ?? '', atMs: nowMs, how: 'shelved' } });
     // gone from a complete list: acknowledged and back to normal
-    else if (!a && complete) out.push({ id: i.id, handled: { by: '', atMs: nowMs } });
+    else if (!a && complete) out.push({ id: i.id, handled: { by: '', atMs: nowMs, how: 'acked' } });
   }
   return out;
 }

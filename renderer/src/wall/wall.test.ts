@@ -41,8 +41,8 @@ describe('playlist', () => {
     expect(p.at(12_000).screen).toBe('b');
     p.interrupt({ ...ev, atMs: 13_000 });
     expect(p.at(40_000)).toMatchObject({ screen: 'asset', takeover: { interrupt: { id: 'e1' }, handled: null, queued: 0 } });
-    p.handledAt('e1', { by: 'console-1', atMs: 41_000 }, 41_000);
-    expect(p.at(41_000 + HANDLED_SHOWN_MS - 1)).toMatchObject({ screen: 'asset', takeover: { handled: { by: 'console-1', atMs: 41_000 } } });
+    p.handledAt('e1', { by: 'console-1', atMs: 41_000, how: 'acked' as const }, 41_000);
+    expect(p.at(41_000 + HANDLED_SHOWN_MS - 1)).toMatchObject({ screen: 'asset', takeover: { handled: { by: 'console-1', atMs: 41_000, how: 'acked' } } });
     expect(p.at(41_000 + HANDLED_SHOWN_MS).screen).toBe('b');
     expect(p.at(51_000 + HANDLED_SHOWN_MS).screen).toBe('c');
   });
@@ -55,8 +55,8 @@ describe('playlist', () => {
     p.interrupt({ ...ev, id: 'e3', atMs: 4_000 });
     expect(p.at(5_000).takeover).toMatchObject({ interrupt: { id: 'e1' }, queued: 2 });
     // one handled while waiting leaves the queue without taking the screen
-    p.handledAt('e3', { by: 'console-2', atMs: 6_000 }, 6_000);
-    p.handledAt('e1', { by: 'console-1', atMs: 7_000 }, 7_000);
+    p.handledAt('e3', { by: 'console-2', atMs: 6_000, how: 'acked' as const }, 6_000);
+    p.handledAt('e1', { by: 'console-1', atMs: 7_000, how: 'acked' as const }, 7_000);
     expect(p.at(7_000 + HANDLED_SHOWN_MS).takeover).toMatchObject({ interrupt: { id: 'e2' }, handled: null, queued: 0 });
   });
 

@@ -145,8 +145,8 @@ export const COMMAND_ARGS = {
   'db.checkpoint': z.object({}),
   /** An operator action (acknowledge, shelve, dispatch...): allowed per role, written to the outbox, then to the OPS stream. */
   ops: OpsActionSchema,
-  /** Generates the handover report of a shift and keeps it (shift leader). */
-  'handover.generate': z.object({ fromMs: EpochMs, toMs: EpochMs }),
+  /** Generates the handover report of a shift with the leader's notes and keeps it (shift leader); a signed shift's report is the one signed. */
+  'handover.generate': z.object({ fromMs: EpochMs, toMs: EpochMs, notes: z.object({ summary: z.string().max(4000), pending: z.string().max(4000) }).optional() }),
 } as const;
 export type CommandName = keyof typeof COMMAND_ARGS;
 

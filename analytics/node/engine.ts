@@ -29,7 +29,7 @@ import { BoundaryErrors } from './boundaryErrors.js';
 import { UnknownNameError, type EngineService } from './engineService.js';
 import type { AlarmRule } from '../common/alarms/alarmRules.js';
 import type { OpsSnapshot } from '../common/ops/controlRoomViews.js';
-import type { HandoverReport } from '../common/ops/handoverReport.js';
+import type { HandoverNotes, HandoverReport } from '../common/ops/handoverReport.js';
 import type { OpsAction, Role } from '../common/ops/opsEvents.js';
 
 export interface EngineConfig {
@@ -235,8 +235,8 @@ export class Engine implements EngineService {
     return this.controlRoom.onChange(fn);
   }
 
-  handover(fromMs: number, toMs: number, keep: boolean): Promise<HandoverReport> {
-    return this.controlRoom.handover(fromMs, toMs, keep);
+  handover(fromMs: number, toMs: number, keep: boolean, notes?: HandoverNotes): Promise<HandoverReport> {
+    return this.controlRoom.handover(fromMs, toMs, keep, notes);
   }
 
   alarmRules(): readonly AlarmRule[] {

@@ -1,7 +1,7 @@
 import type { AlarmRule } from '../common/alarms/alarmRules.js';
 import type { FeedFreshness, Health, QueryName, QueryResults } from '../common/engineApi.js';
 import type { OpsSnapshot } from '../common/ops/controlRoomViews.js';
-import type { HandoverReport } from '../common/ops/handoverReport.js';
+import type { HandoverNotes, HandoverReport } from '../common/ops/handoverReport.js';
 import type { OpsAction, Role } from '../common/ops/opsEvents.js';
 import type { BoundaryErrors } from './boundaryErrors.js';
 import type { CommittedBatch } from './ingest/ingestor.js';
@@ -30,8 +30,8 @@ export interface EngineService {
   snapshot(): OpsSnapshot;
   /** Calls `fn` on every change of the operational picture (`raised`: a new alarm); returns the unsubscribe. */
   onControlRoomChange(fn: (raised: boolean) => void): () => void;
-  /** A shift's handover report; `keep` stores it with its SHA-256. */
-  handover(fromMs: number, toMs: number, keep: boolean): Promise<HandoverReport>;
+  /** A shift's handover report with the leader's notes; `keep` stores it with its SHA-256; a signed shift gives the report signed. */
+  handover(fromMs: number, toMs: number, keep: boolean, notes?: HandoverNotes): Promise<HandoverReport>;
   alarmRules(): readonly AlarmRule[];
   /** An asset's name from the registry (`domain/district/asset`), the key itself when unknown. */
   assetName(key: string): string;

@@ -99,6 +99,8 @@ describe('the closed loop in Chromium', () => {
     await waitFor(async () => (await card.getAttribute('data-stage')) === 'verifying' || null, 'awaiting verification');
     await card.locator('input[name="note"]').fill('复查合格');
     await card.locator('button[data-act="verify-pass"]').click();
+    // closing a case cannot be undone: the console asks once
+    await con.page.locator('[data-dialog="confirm"] button[type="submit"]').click();
     await waitFor(async () => (await card.getAttribute('data-stage')) === 'closed' || null, 'closed');
 
     // the gas goes back to normal; the latched alarm is reset; the colour falls back
@@ -108,6 +110,8 @@ describe('the closed loop in Chromium', () => {
     const level1 = con.page.locator(`.row[data-alarm="gas/${D}/${ASSET}#gas.lel.level1"]`);
     await level1.click();
     await con.page.keyboard.press('a');
+    // keys wait while an action is unanswered: the reset goes after the acknowledgement is read back
+    await con.page.locator('[data-busy]').waitFor({ state: 'detached' });
     await row.click();
     await con.page.keyboard.press('r');
     await waitFor(async () => (await con.page.locator(`.row[data-alarm^="gas/${D}/${ASSET}#"]`).count()) === 0 || null, 'no alarm left on the console');

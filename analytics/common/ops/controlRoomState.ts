@@ -7,6 +7,7 @@ import { floods, groupUnderFirstOut, type Flood } from './floods.js';
 import { HazardCases, type FailedInspection, type HazardMeta } from './hazardCases.js';
 import type { OpsEvent } from './opsEvents.js';
 import { EventAcks } from './eventAcks.js';
+import { signatureRefusal } from './handoverSignatures.js';
 
 export interface SuppressionProfile {
   id: string;
@@ -102,12 +103,13 @@ export class ControlRoomState {
         if (a.fromEvent) this.events.acknowledge(a.fromEvent.event, by, e.ts, a.hazard);
         return outcome(null);
       case 'event.ack': return outcome(this.events.acknowledge(a.event, by, e.ts));
-      case 'handover.sign':
-        if (a.shiftEndMs <= a.shiftStartMs) return outcome(message('msg_shift_order'));
-        if (this.signatures.some((s) => s.shiftStartMs === a.shiftStartMs && s.shiftEndMs === a.shiftEndMs && s.as === a.as)) return outcome(message('msg_signed', { as: a.as }));
+      case 'handover.sign': {
+        const refused = signatureRefusal(this.signatures, a);
+        if (refused) return outcome(refused);
         this.signatures.push({ shiftStartMs: a.shiftStartMs, shiftEndMs: a.shiftEndMs, as: a.as, name: a.name, device: by, atMs: e.ts, reportSha256: a.reportSha256 });
         if (this.signatures.length > SIGNATURES_KEPT) this.signatures.shift();
         return outcome(null);
+      }
       default:
         return this.cases.apply(e);
     }

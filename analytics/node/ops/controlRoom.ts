@@ -5,6 +5,7 @@ import type { QUERY_PARAMS } from '../../common/engineApi.js';
 import { alarmKpis, type AlarmKpis } from '../../common/ops/alarmKpis.js';
 import { ControlRoomState, type SuppressionProfile } from '../../common/ops/controlRoomState.js';
 import type { AlarmView, HazardView, OpsSnapshot } from '../../common/ops/controlRoomViews.js';
+import { NO_NOTES, type HandoverNotes } from '../../common/ops/handoverReport.js';
 import type { OpsAction, OpsEvent, Role } from '../../common/ops/opsEvents.js';
 import type { AssetRisk, DistrictRisk, RiskChange } from '../../common/risk/riskRegister.js';
 import type { CommittedBatch } from '../ingest/ingestor.js';
@@ -12,7 +13,7 @@ import { checklistProgress } from '../queries/checklistProgress.js';
 import type { Batch } from '../store/batch.js';
 import { insertAlarms, type BatchWriter } from '../store/batchWriter.js';
 import type { Database } from '../store/database.js';
-import { insertHandoverReport } from '../store/handoverReports.js';
+import { insertHandoverReport, readHandoverReport } from '../store/handoverReports.js';
 import { readFailedInspections } from '../store/inspectionRows.js';
 import { precheckAction } from './actionPrecheck.js';
 import { ActionStream, type ActionStreamOptions } from './actionStream.js';
@@ -180,9 +181,16 @@ export class ControlRoom {
     return this.snapshots.get(nowMs);
   }
 
-  /** The shift handover report; `keep` stores it in DuckDB with its SHA-256 (the signatures refer to it). */
-  async handover(fromMs: number, toMs: number, keep: boolean): Promise<HandoverReport> {
-    const report = buildHandover(this.state, this.risk.changes, this.kpis(toMs), fromMs, toMs, Date.now());
+  /**
+   * The shift handover report; `keep` stores it in DuckDB with its SHA-256 (the signatures refer to
+   * it). Once a leader has signed a shift, its report is the kept one they signed, with the
+   * signatures so far: signing and showing the signatures never generate it anew.
+   */
+  async handover(fromMs: number, toMs: number, keep: boolean, notes: HandoverNotes = NO_NOTES): Promise<HandoverReport> {
+    const signatures = this.state.signatures.filter((g) => g.shiftStartMs === fromMs && g.shiftEndMs === toMs);
+    const signed = signatures[0] ? await readHandoverReport(this.db, signatures[0].reportSha256) : null;
+    if (signed) return { ...signed, signatures };
+    const report = buildHandover(this.state, this.risk.changes, this.kpis(toMs), fromMs, toMs, Date.now(), notes);
     if (keep) await this.writer.exclusive((c) => insertHandoverReport(c, report, JSON.stringify(report)));
     return report;
   }

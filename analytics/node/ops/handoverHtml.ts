@@ -1,5 +1,6 @@
 import { SHIYAN_DISTRICTS } from '../../common/city.js';
 import { domainName, t, type Lang } from '../../common/i18n.js';
+import { shiftHazards } from '../../common/ops/handoverReport.js';
 import type { HandoverReport } from './handover.js';
 import { keyOf } from '../../common/vocabulary.js';
 
@@ -20,21 +21,25 @@ export function handoverHtml(r: HandoverReport, lang: Lang, ruleTitle: (rule: st
 <style>
   body { font-family: "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif; color: #000; margin: 24px 32px; font-size: 13px; }
   h1 { font-size: 20px; margin: 0 0 4px; } h2 { font-size: 15px; border-bottom: 1px solid #888; margin: 16px 0 4px; }
-  ul { margin: 0; padding-left: 20px; } .meta { color: #444; } .none { color: #666; margin: 0; }
+  ul { margin: 0; padding-left: 20px; } .notes { white-space: pre-wrap; margin: 0; } .meta { color: #444; } .none { color: #666; margin: 0; }
   table { border-collapse: collapse; } td { padding: 2px 10px 2px 0; }
   .sign td { padding: 18px 40px 4px 0; border-bottom: 1px solid #000; min-width: 180px; }
 </style></head><body>
 <h1>${esc(t(lang, 'appTitle'))} · ${esc(t(lang, 'handover_title'))}</h1>
 <p class="meta">${esc(t(lang, 'handover_shift'))}: ${esc(when(r.fromMs))} – ${esc(when(r.toMs))} · ${esc(t(lang, 'generated'))} ${esc(when(r.generatedAtMs))}<br>SHA-256 ${esc(r.sha256)}</p>
+<h2>${esc(t(lang, 'handover_summary'))}</h2><p class="notes">${esc(r.notes.summary || '—')}</p>
+<h2>${esc(t(lang, 'handover_pending_items'))}</h2><p class="notes">${esc(r.notes.pending || '—')}</p>
+<h2>${esc(t(lang, 'handover_key_events'))}: ${r.keyEvents.length}</h2>
+${li(r.keyEvents.map((e) => `${esc(when(e.atMs))} · ${esc(t(lang, `ke_${e.kind}`))} · ${esc(e.kind === 'critical_alarm' ? `${ruleTitle(e.what)} · ${assetName(e.ref.split('#')[0] ?? '')}` : e.kind === 'risk_red' ? assetName(e.ref) : e.what)}`))}
 <h2>${esc(t(lang, 'handover_raised'))}: ${r.alarms.raised}</h2>
 <p>${Object.entries(r.alarms.raisedByPriority).map(([p, n]) => `${esc(prio(p))} ${n}`).join(' · ')}</p>
 <h2>${esc(t(lang, 'handover_standing'))}: ${r.alarms.standing.length}</h2>
 ${li(r.alarms.standing.slice(0, 100).map((a) => `${esc(prio(a.priority))} · ${esc(ruleTitle(a.rule))} · ${esc(domainName(lang, a.domain))} ${esc(assetName(keyOf(a)))} · ${esc(when(a.raisedAtMs))} · ${esc(t(lang, `state_${a.state}`))}`))}
 <h2>${esc(t(lang, 'handover_shelved'))}: ${r.alarms.shelved.length}</h2>
 ${li(r.alarms.shelved.map((a) => `${esc(ruleTitle(a.rule))} · ${esc(assetName(keyOf(a)))} · ${esc(a.shelved?.reason ?? '')} (${esc(a.shelved?.by ?? '')})`))}
-<h2>${esc(t(lang, 'handover_new'))}: ${r.hazards.opened.length}</h2>${li(r.hazards.opened.map(hz))}
-<h2>${esc(t(lang, 'handover_closed'))}: ${r.hazards.closed.length}</h2>${li(r.hazards.closed.map(hz))}
-<h2>${esc(t(lang, 'handover_overdue'))}: ${r.hazards.overdue.length}</h2>${li(r.hazards.overdue.map(hz))}
+<h2>${esc(t(lang, 'handover_hazards'))}</h2>
+<p><span>${esc(t(lang, 'handover_new'))}: ${r.hazards.opened.length}</span> · <span>${esc(t(lang, 'handover_closed'))}: ${r.hazards.closed.length}</span> · <span>${esc(t(lang, 'handover_overdue'))}: ${r.hazards.overdue.length}</span></p>
+${li(shiftHazards(r).map((h) => `${hz(h)}${h.opened ? ` · ${esc(t(lang, 'handover_tag_new'))}` : ''}${h.closed ? ` · ${esc(t(lang, 'handover_tag_closed'))}` : ''}${h.overdue ? ` · ${esc(t(lang, 'handover_tag_overdue'))}` : ''}`))}
 <h2>${esc(t(lang, 'handover_red'))}: ${r.risksTurnedRed.length}</h2>
 ${li(r.risksTurnedRed.map((c) => {
     const code = c.key.startsWith('district/') ? c.key.slice(9) : null;

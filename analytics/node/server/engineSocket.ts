@@ -212,7 +212,7 @@ export class EngineSocket {
       }
       case 'handover.generate': {
         const p = COMMAND_ARGS[cn].parse(args ?? {});
-        const report = await this.engine.handover(p.fromMs, p.toMs, true);
+        const report = await this.engine.handover(p.fromMs, p.toMs, true, p.notes);
         this.audit(`generated handover ${new Date(p.fromMs).toISOString()}..${new Date(p.toMs).toISOString()} sha256 ${report.sha256}`, this.who);
         this.send({ t: 'result', id, ok: true, data: report });
         return;

@@ -30,3 +30,26 @@ describe('alarm sound', () => {
     expect(s.lastPlayed).toBeNull();
   });
 });
+
+describe('alarm sound preferences', () => {
+  const memory = (): { getItem(k: string): string | null; setItem(k: string, v: string): void; data: Map<string, string> } => {
+    const data = new Map<string, string>();
+    return { data, getItem: (k) => data.get(k) ?? null, setItem: (k, v) => void data.set(k, v) };
+  };
+
+  it('remembers the volume across pages, within 0..1', () => {
+    const prefs = memory();
+    new AlarmSound(prefs).setVolume(0.8);
+    expect(new AlarmSound(prefs).volume).toBe(0.8);
+    new AlarmSound(prefs).setVolume(7);
+    expect(new AlarmSound(prefs).volume).toBe(1);
+  });
+
+  it('is not audible before it was started, and a page that did not want sound does not start it', () => {
+    const prefs = memory();
+    const s = new AlarmSound(prefs);
+    s.resumeIfWanted();
+    expect(s.audible).toBe(false);
+    expect(prefs.data.get('cityops.sound')).toBeUndefined();
+  });
+});

@@ -327,6 +327,8 @@ const T = {
   ke_hazard_opened: { zh: '发现重大隐患', en: 'Major hazard found' },
   ke_hazard_closed: { zh: '隐患销号', en: 'Hazard closed' },
   ke_risk_red: { zh: '风险升为红色', en: 'Risk turned red' },
+  alarm_raised: { zh: '报警', en: 'raised' },
+  alarm_cleared: { zh: '恢复正常', en: 'cleared' },
 } as const satisfies Record<string, Record<Lang, string>>;
 
 export type TextKey = keyof typeof T;

@@ -107,6 +107,8 @@ export const QUERY_PARAMS = {
   events: z.object({ domain: Domain.optional(), district: District.optional(), severity: z.enum(COLOURS).optional(), limit: z.number().int().min(1).max(1000).default(100), ...TimeRange }),
   assets: z.object({ domain: Domain.optional(), district: District.optional(), limit: z.number().int().min(1).max(20_000).default(5000) }),
   asset: z.object({ domain: Domain, district: District, asset: z.string().max(64) }),
+  /** An asset's alarm history (raised and cleared), newest first: the console's asset drawer. */
+  alarmLog: z.object({ domain: Domain, district: District, asset: z.string().max(64), limit: z.number().int().min(1).max(1000).default(50) }),
   inspections: z.object({ domain: Domain.optional(), district: District.optional(), result: z.enum(['pass', 'fail']).optional(), limit: z.number().int().min(1).max(1000).default(100) }),
   quarantine: z.object({ reason: z.enum(QUARANTINE_REASONS).optional(), limit: z.number().int().min(1).max(1000).default(100) }),
   districts: z.object({ windowS: z.number().int().min(10).max(86_400).default(3600) }),
@@ -218,6 +220,7 @@ export interface QueryResults {
   events: QueryResult;
   assets: QueryResult;
   asset: QueryResult;
+  alarmLog: QueryResult;
   inspections: QueryResult;
   quarantine: QueryResult;
   districts: QueryResult;

@@ -210,6 +210,7 @@ export class Engine implements EngineService {
     events: (p, s) => runNamedQuery(this.db, SQL_QUERIES.events, p, Date.now(), s),
     assets: (p, s) => runNamedQuery(this.db, SQL_QUERIES.assets, p, Date.now(), s),
     asset: (p, s) => runNamedQuery(this.db, SQL_QUERIES.asset, p, Date.now(), s),
+    alarmLog: (p, s) => runNamedQuery(this.db, SQL_QUERIES.alarmLog, p, Date.now(), s),
     inspections: (p, s) => runNamedQuery(this.db, SQL_QUERIES.inspections, p, Date.now(), s),
     quarantine: (p, s) => runNamedQuery(this.db, SQL_QUERIES.quarantine, p, Date.now(), s),
     districts: (p, s) => runNamedQuery(this.db, SQL_QUERIES.districts, p, Date.now(), s),

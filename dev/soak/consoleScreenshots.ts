@@ -41,11 +41,13 @@ async function main(): Promise<void> {
     await shot('console-dispatch', '?view=console', async (p) => {
       await p.locator('.row[data-alarm]').first().click();
       await p.keyboard.press('h');
+      await p.locator('[role="dialog"] input[name="title"]').fill('调压站燃气泄漏（截图）');
       await p.locator('[role="dialog"] select[name="grade"]').selectOption('major');
       await p.keyboard.press('Enter');
-      const card = p.locator('[data-hazard]:has(.grade.major)[data-stage="found"]').first();
+      const card = p.locator('[data-hazard]:has(.title:text-is("调压站燃气泄漏（截图）"))');
       await card.waitFor();
       await card.locator('.head').click();
+      await card.locator('[data-form="dispatch"]').waitFor();
       await card.locator('input[name="measures"]').fill('关阀、通风、更换调压器');
       await card.locator('button[data-act="dispatch"]').click();
       await card.locator('[data-refusal]').waitFor().catch(() => undefined);

@@ -85,6 +85,23 @@ describe('the console as a shift leader uses it, in Chromium', () => {
     expect(await page.locator('[data-no-selection]').count()).toBe(1);
   });
 
+  it('the table searches and filters; Enter opens the asset with its trends and past alarms', async () => {
+    const { page } = con;
+    await page.locator('input[name="alarm-search"]').fill('sel-2');
+    await waitFor(async () => (await page.locator('.row[data-alarm]').count()) === 1 || null, 'one row matches');
+    await page.locator('input[name="alarm-search"]').fill('');
+    await page.locator('select[name="alarm-priority"]').selectOption('critical');
+    await waitFor(async () => (await page.locator('.row[data-alarm*="level1"]').count()) === 0 || null, 'only critical rows');
+    await page.locator('select[name="alarm-priority"]').selectOption('all');
+    await row(page, 'sel-2', 1).click();
+    await page.keyboard.press('Enter');
+    const drawer = page.locator('[data-asset-drawer="sel-2"]');
+    await drawer.locator('[data-asset-trends] .trend').first().waitFor({ timeout: 0 });
+    await waitFor(async () => (await drawer.locator('[data-asset-past-alarms] li').first().textContent())?.includes('报警') || null, 'a past alarm listed');
+    await page.keyboard.press('Escape');
+    await drawer.waitFor({ state: 'detached' });
+  });
+
   it('Shift+A and Caps Lock acknowledge; an input method or Caps Lock is named on screen', async () => {
     const { page } = con;
     await standing('key-1', 1);

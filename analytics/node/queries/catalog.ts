@@ -98,6 +98,17 @@ const asset: NamedQuery<'asset'> = {
   }),
 };
 
+/** An asset's alarm transitions from the log, newest first (the log keeps them by its own retention). */
+const alarmLog: NamedQuery<'alarmLog'> = {
+  name: 'alarmLog',
+  subjects: (p) => `city.telemetry.${p.domain}.${p.district}.${p.asset}`,
+  sql: (p) => ({
+    text: `SELECT epoch_ms(ts) AS ts, rule, priority, active, value FROM alarm_log
+           WHERE domain = $domain AND district = $district AND asset = $asset ORDER BY ts DESC LIMIT ${p.limit}`,
+    values: { domain: p.domain, district: p.district, asset: p.asset },
+  }),
+};
+
 const inspections: NamedQuery<'inspections'> = {
   name: 'inspections',
   subjects: (p) => subjectPattern('inspection', p, false),
@@ -145,4 +156,4 @@ const districts: NamedQuery<'districts'> = {
 };
 
 /** Queries answered from DuckDB. `health` and `feeds` are answered from the engine's live state. */
-export const SQL_QUERIES = { series, latest, kpis, events, assets, asset, inspections, quarantine, districts } satisfies Partial<{ [N in QueryName]: NamedQuery<N> }>;
+export const SQL_QUERIES = { series, latest, kpis, events, assets, asset, alarmLog, inspections, quarantine, districts } satisfies Partial<{ [N in QueryName]: NamedQuery<N> }>;

@@ -157,9 +157,13 @@ describe('complete Chinese, names not ids, and what the operator needs, in Chrom
   });
 
   it('shows the console, its drawer and dialogs in Chinese, and a refusal as 未执行 with its reason', async () => {
+    // the station's alarm stands (raised here too, so that this test runs alone)
+    lel('zh-c1', Date.now() - 1000, 61);
     const { page, errors } = await openWall(browser, consoleUrl());
     const row = page.locator(`.row[data-alarm="${POINT}"]`);
     await row.waitFor({ timeout: 30_000 });
+    // the rules and the registry are in (until they are, a row can only say the rule's and the asset's ids)
+    await waitFor(async () => ((await row.textContent())?.includes('可燃气体二级报警') && (await row.textContent())?.includes('张湾区燃气调压站')) || null, 'the row by names');
     const found: Record<string, string[]> = {};
     const scan = async (where: string, selector = 'body'): Promise<void> => {
       const w = await foreignOn(page, selector);
@@ -171,7 +175,7 @@ describe('complete Chinese, names not ids, and what the operator needs, in Chrom
     await page.locator(`[data-asset-drawer="${ASSET}"]`).waitFor();
     await waitFor(async () => (await page.locator(`[data-asset-drawer="${ASSET}"]`).textContent())?.includes('0719-8000001'), 'drawer with contacts');
     await scan('drawer', `[data-asset-drawer="${ASSET}"]`);
-    await page.locator(`[data-asset-drawer="${ASSET}"] header button`).click();
+    await page.locator(`[data-asset-drawer="${ASSET}"] button[aria-label="关闭"]`).click();
     // the manual form places a hazard by name
     await page.locator('button[data-act="raise-manual"]').click();
     const manual = page.locator('form').first();
@@ -187,9 +191,13 @@ describe('complete Chinese, names not ids, and what the operator needs, in Chrom
     await page.locator('form select[name="grade"]').selectOption('major');
     await scan('raise dialog', 'form');
     await page.locator('form button[type="submit"]').click();
-    const card = page.locator('[data-hazard^="hz-"]').first();
+    const card = page.locator('[data-hazard^="hz-"]', { hasText: '张湾区燃气调压站' }).first();
     await card.waitFor({ timeout: 15_000 });
-    await card.locator('.head').click();
+    // open the case (a click that lands while the list is being redrawn is repeated)
+    await waitFor(async () => {
+      if ((await card.locator('.head').getAttribute('aria-expanded')) !== 'true') await card.locator('.head').click();
+      return (await card.locator('button[data-act="dispatch"]').count()) > 0 || null;
+    }, 'the case opened');
     await card.locator('button[data-act="dispatch"]').click();
     await waitFor(async () => (await page.locator('body').innerText()).includes('重大隐患须先落实措施、资金、时限、责任人、预案（五落实）方可派发') || null, 'the refusal in Chinese');
     expect(await page.locator('body').innerText()).toContain('未执行');

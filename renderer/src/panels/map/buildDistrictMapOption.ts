@@ -58,7 +58,7 @@ export function markerSize(m: Pick<AssetMarker, 'level' | 'alarm' | 'major'>): n
  */
 export function buildDistrictMapOption(districts: DistrictRisk[], assets: AssetMarker[], stale: boolean, view: MapView = CITY_VIEW): ChartOption {
   const color = (l: RiskLevel): string => (stale ? THEME.stale : RISK_COLORS[l]);
-  const geoOpts = { map: 'shiyan', roam: true, scaleLimit: { min: 1, max: 12 }, zoom: view.zoom, center: view.center, nameProperty: 'name', layoutCenter: ['50%', '52%'], layoutSize: '96%' };
+  const geoOpts = { map: 'shiyan', roam: true, scaleLimit: { min: 1, max: 12 }, zoom: view.zoom, center: view.center, nameProperty: 'name', layoutCenter: ['44%', '52%'], layoutSize: '96%' };
   return {
     backgroundColor: 'transparent',
     animation: false,

@@ -1,7 +1,7 @@
 import type { ChartOption } from '../../lib/chart.svelte';
 import { THEME } from '../../panels/theme';
 
-/** Where the asset is: its district's boundary around it, the asset a pulsing dot, the map centred on it. */
+/** Where the asset is: its district's boundary around it, the asset a pulsing dot (named in the panel's title), the map centred on it. */
 export function buildLocationOption(p: { lon: number; lat: number; name: string; districtName: string; alarm: boolean }): ChartOption {
   const ok = Number.isFinite(p.lon) && Number.isFinite(p.lat);
   return {
@@ -17,7 +17,6 @@ export function buildLocationOption(p: { lon: number; lat: number; name: string;
     series: ok ? [{
       id: 'asset', type: 'effectScatter', coordinateSystem: 'geo', symbolSize: 16, rippleEffect: { scale: 3, brushType: 'stroke' },
       itemStyle: { color: p.alarm ? '#ff4d4d' : '#9fd3ff', borderColor: '#fff', borderWidth: 2 },
-      label: { show: true, position: 'right', formatter: p.name, color: '#fff', fontSize: 15, fontFamily: THEME.font, textBorderColor: '#000', textBorderWidth: 3 },
       data: [{ name: p.name, value: [p.lon, p.lat] }],
     }] : [],
   };

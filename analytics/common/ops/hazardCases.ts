@@ -47,7 +47,7 @@ export class HazardCases {
     const id = `insp-${i.id}`.slice(0, 120).replace(/[^A-Za-z0-9_.:-]/g, '_');
     return {
       hazard: newHazard(id, i.level, i.inspector, i.tsMs),
-      meta: { title: i.note ? `${i.item}: ${i.note}` : i.item, domain: i.domain, district: i.district, asset: i.asset, responsible, source: { kind: 'inspection', inspection: i.id, item: i.item } },
+      meta: { title: i.note ? `${i.item}：${i.note}` : i.item, domain: i.domain, district: i.district, asset: i.asset, responsible, source: { kind: 'inspection', inspection: i.id, item: i.item } },
     };
   }
 

@@ -286,11 +286,15 @@ export type CommandArgsIn<N extends CommandName> = z.input<(typeof COMMAND_ARGS)
 export const RefusalSchema = z.object({ code: z.string().max(60), params: z.record(z.string(), z.union([z.string().max(2000), z.number()])) });
 export type Refusal = z.infer<typeof RefusalSchema>;
 
+/** Every device by its role and the name operators call it (the devices file's `name`), for saying who acted. */
+export const DeviceDirectorySchema = z.record(z.string().max(100), z.object({ role: z.string().max(40), name: z.string().max(50).nullable() }));
+export type DeviceDirectory = z.infer<typeof DeviceDirectorySchema>;
+
 export const ErrorCodeSchema = z.enum(['bad_request', 'unknown_name', 'forbidden', 'failed', 'too_many_subscriptions', 'busy', 'timeout', 'too_large']);
 export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
 
 export const ServerMessageSchema = z.union([
-  z.object({ t: z.literal('hello'), version: z.number(), role: z.string(), serverTimeMs: z.number() }),
+  z.object({ t: z.literal('hello'), version: z.number(), role: z.string(), serverTimeMs: z.number(), devices: DeviceDirectorySchema.optional() }),
   z.object({ t: z.literal('result'), id: Id, ok: z.literal(true), data: z.unknown() }),
   z.object({ t: z.literal('result'), id: Id, ok: z.literal(false), error: z.object({ code: ErrorCodeSchema, message: z.string(), refusal: RefusalSchema.optional() }) }),
   z.object({ t: z.literal('push'), id: Id, data: z.unknown(), conflated: z.number() }),

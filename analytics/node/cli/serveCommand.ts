@@ -75,7 +75,7 @@ export async function startServe(s: ServeSettings, memoryFeed?: FeedSource): Pro
   if (s.wallToken) tokens.add(s.wallToken, 'wall', 'wall');
   const { tokenFile, auditFile } = engineFiles(s.engine.db);
   const { devices, file: devicesFile } = loadDevices(s.devices, s.engine.db);
-  for (const d of devices) tokens.add(d.token, d.role, d.device);
+  for (const d of devices) tokens.add(d.token, d.role, d.device, d.name ?? null);
   writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
   // every action and every refusal at the engine API goes into the hash-chained audit log, under the device that did it
   const auditLog = new AuditLog(auditFile);

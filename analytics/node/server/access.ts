@@ -17,16 +17,23 @@ export const DevicesFileSchema = z.array(z.object({
   device: z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/),
   role: z.enum(ROLES),
   token: z.string().min(16),
+  /** What operators call this place ("一号值班台"): shown for its actions instead of its device id. */
+  name: z.string().min(1).max(50).optional(),
 })).refine((d) => new Set(d.map((x) => x.device)).size === d.length, 'device names must be unique');
 export type DevicesFile = z.infer<typeof DevicesFileSchema>;
 
 /** Device tokens and their roles. Compared in constant time. */
 export class AccessTokens {
-  private readonly entries: { token: Buffer; role: Role; device: string }[] = [];
+  private readonly entries: { token: Buffer; role: Role; device: string; name: string | null }[] = [];
 
-  add(token: string, role: Role, device: string = role): void {
+  add(token: string, role: Role, device: string = role, name: string | null = null): void {
     if (token.length < 16) throw new Error(`a ${role} token must have at least 16 characters`);
-    this.entries.push({ token: Buffer.from(token), role, device });
+    this.entries.push({ token: Buffer.from(token), role, device, name });
+  }
+
+  /** Every device's role and name (never its token), so pages can say who acted by name or role. */
+  directory(): Record<string, { role: Role; name: string | null }> {
+    return Object.fromEntries(this.entries.map((e) => [e.device, { role: e.role, name: e.name }]));
   }
 
   identify(token: string | null): Identity | null {

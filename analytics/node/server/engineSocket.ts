@@ -1,6 +1,6 @@
 import type { WebSocket } from 'ws';
 import {
-  ClientMessageSchema, COMMAND_ARGS, ENGINE_API_VERSION, isQueryName, TOPICS, type ErrorCode, type Refusal, type ServerMessage, type TopicName,
+  ClientMessageSchema, COMMAND_ARGS, ENGINE_API_VERSION, isQueryName, TOPICS, type DeviceDirectory, type ErrorCode, type Refusal, type ServerMessage, type TopicName,
 } from '../../common/engineApi.js';
 import type { EngineService } from '../engineService.js';
 import { UnknownNameError } from '../engineService.js';
@@ -67,6 +67,7 @@ export class EngineSocket {
     readonly who: Identity,
     private readonly limits: SocketLimits,
     private readonly audit: Audit,
+    private readonly devices: DeviceDirectory = {},
   ) {
     // every message is an exception boundary: whatever it does, the process goes on
     ws.on('message', (data, isBinary) => {
@@ -77,7 +78,7 @@ export class EngineSocket {
     ws.on('error', (e) => this.audit(`closed a connection: ${e.message}`, who));
     this.flushTimer = setInterval(() => this.flushPending(), 100);
     this.flushTimer.unref();
-    this.send({ t: 'hello', version: ENGINE_API_VERSION, role: who.role, serverTimeMs: Date.now() });
+    this.send({ t: 'hello', version: ENGINE_API_VERSION, role: who.role, serverTimeMs: Date.now(), devices: this.devices });
   }
 
   private send(m: ServerMessage): void {

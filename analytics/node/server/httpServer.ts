@@ -99,7 +99,7 @@ export async function startServer(engine: EngineService, o: ServerOptions): Prom
       upgrade(ctx, req, socket, (who) => wss.handleUpgrade(req, socket, head, (ws) => {
         alive.set(ws, true);
         ws.on('pong', () => alive.set(ws, true));
-        new EngineSocket(ws, engine, who, o.limits, audit);
+        new EngineSocket(ws, engine, who, o.limits, audit, o.tokens.directory());
       }));
     } catch (e) {
       engine.boundary.note('WebSocket upgrade', e);

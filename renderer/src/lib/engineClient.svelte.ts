@@ -1,6 +1,6 @@
 import { EngineRequestError } from './engineRequestError';
 import {
-  HealthSchema, QUERY_RESULT_SCHEMAS, ServerMessageSchema, TOPICS, type CommandArgsIn, type CommandName, type CommandResults, type Health, type QueryName,
+  HealthSchema, QUERY_RESULT_SCHEMAS, ServerMessageSchema, TOPICS, type CommandArgsIn, type CommandName, type CommandResults, type DeviceDirectory, type Health, type QueryName,
   type QueryParamsIn, type QueryResults, type TopicName, type TopicPayloads,
 } from '../../../analytics/common/engineApi';
 import { issuesText } from '../../../analytics/common/vocabulary';
@@ -39,6 +39,8 @@ const SILENCE_MS = 4_000;
 export class EngineClient {
   state = $state<LinkState>('connecting');
   role = $state<string | null>(null);
+  /** Every device's role and name, from the engine's hello: who acted is said by name or role. */
+  devices = $state.raw<DeviceDirectory>({});
   /** Milliseconds the server's clock is ahead of ours. */
   clockSkewMs = $state(0);
   health = $state.raw<Health | null>(null);
@@ -109,6 +111,7 @@ export class EngineClient {
     switch (m.t) {
       case 'hello':
         this.role = m.role;
+        this.devices = m.devices ?? {};
         this.clockSkewMs = m.serverTimeMs - Date.now();
         this.state = 'open';
         for (const s of this.subs.values()) this.sendSubscribe(s);

@@ -210,6 +210,35 @@ describe('the console as a shift leader uses it, in Chromium', () => {
     await waitFor(async () => (await card.getAttribute('data-stage')) === 'closed' || null, 'closed after confirming');
   });
 
+  it('a major hazard: the deadline a date inside the five items, the refusal next to the button, nothing lost on collapse, the items on the case after dispatch', async () => {
+    const { page } = con;
+    await standing('maj-1', 2);
+    await row(page, 'maj-1', 2).click();
+    await page.keyboard.press('h');
+    await page.locator('[role="dialog"] input[name="title"]').fill('重大隐患派发测试');
+    await page.keyboard.press('Enter');
+    const card = page.locator('[data-hazard]:has(.title:text-is("重大隐患派发测试"))');
+    await card.waitFor({ timeout: 0 });
+    await card.locator('.head').click();
+    expect(await card.locator('fieldset input[name="deadline"][type="date"]').count()).toBe(1);
+    await card.locator('input[name="assignee"]').fill('十堰燃气公司');
+    await card.locator('input[name="measures"]').fill('关阀、通风');
+    await card.locator('button[data-act="dispatch"]').click();
+    await card.locator('[data-refusal]').waitFor({ timeout: 0 });
+    expect(await card.locator('[data-refusal]').textContent()).toContain('五落实');
+    // collapsed and opened again: what was typed is still there
+    await card.locator('.head').click();
+    await card.locator('.head').click();
+    expect(await card.locator('input[name="measures"]').inputValue()).toBe('关阀、通风');
+    await card.locator('input[name="funds"]').fill('2万元');
+    await card.locator('input[name="person"]').fill('张工');
+    await card.locator('input[name="plan"]').fill('燃气泄漏专项应急预案');
+    await card.locator('button[data-act="dispatch"]').click();
+    await waitFor(async () => (await card.getAttribute('data-stage')) === 'dispatched' || null, 'dispatched');
+    const five = await card.locator('[data-five-items]').textContent();
+    for (const x of ['关阀、通风', '2万元', '张工', '燃气泄漏专项应急预案']) expect(five).toContain(x);
+  });
+
   it('S on a shelved alarm and 全部消音 ask once before they act', async () => {
     const { page } = con;
     await standing('uns-1', 1);

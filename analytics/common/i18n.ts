@@ -297,6 +297,7 @@ const T = {
   event_to_hazard: { zh: '转为隐患', en: 'Raise a hazard' },
   msg_event_acked: { zh: '该事件已由 {by} 确认', en: 'event already acknowledged by {by}' },
   reading_limit: { zh: '限值', en: 'Limit' },
+  reading_alarm_value: { zh: '报警时读数 {v} {unit}（报警未消除）', en: 'At the alarm: {v} {unit} (still standing)' },
   reading_over: { zh: '超限', en: 'over the limit' },
   reading_within: { zh: '未超限', en: 'within the limit' },
   reading_none: { zh: '该设施无监测读数', en: 'No readings from this asset' },

@@ -33,9 +33,9 @@ describe('the asset view', () => {
   it('puts the alarmed measure first, with its unit, and says it is over the limit', () => {
     const latest = { asset: ['st-1', 'st-1', 'other'], district: ['420302', '420302', '420302'], metric: ['pressure_kpa', 'lel_pct', 'lel_pct'], value: [2.4, 58.5, 99], ts: [10, 11, 12] };
     const rs = assetReadings(latest, key, rules, [alarm('gas.lel.level2', 'critical')]);
-    expect(rs.map((r) => [r.metric, r.value, r.unit, r.limit?.value, r.over, r.alarmed])).toEqual([
-      ['lel_pct', 58.5, '%LEL', 50, true, true],
-      ['pressure_kpa', 2.4, 'kPa', 2, false, false],
+    expect(rs.map((r) => [r.metric, r.value, r.unit, r.limit?.value, r.over, r.alarmed, r.alarmValue])).toEqual([
+      ['lel_pct', 58.5, '%LEL', 50, true, true, 58],
+      ['pressure_kpa', 2.4, 'kPa', 2, false, false, null],
     ]);
     expect(assetReadings(undefined, key, rules, [])).toEqual([]);
   });

@@ -50,8 +50,10 @@ export interface Reading {
   unit: string;
   limit: Limit | null;
   over: boolean;
-  /** An annunciated alarm stands on this measure. */
+  /** An annunciated alarm stands on this measure... */
   alarmed: boolean;
+  /** ...raised at this value (a latched alarm stands after the value fell back: both are shown). */
+  alarmValue: number | null;
 }
 
 const levelRules = (rules: Iterable<AlarmRule>, domain: string, metric: string): AlarmRule[] =>
@@ -89,7 +91,7 @@ export function assetReadings(latest: Record<string, unknown[]> | undefined, key
     const alarm = standing.find((x) => x.metric === metric) ?? null;
     const limit = limitFor(ruleList, key.domain, metric, alarm?.rule ?? null);
     const over = limit !== null && (limit.direction === 'high' ? value >= limit.value : value <= limit.value);
-    out.push({ metric, value, tsMs: Number(latest['ts']?.[i]), unit: METRIC_UNITS[metric] ?? '', limit, over, alarmed: alarm !== null });
+    out.push({ metric, value, tsMs: Number(latest['ts']?.[i]), unit: METRIC_UNITS[metric] ?? '', limit, over, alarmed: alarm !== null, alarmValue: alarm?.value ?? null });
   });
   return out.sort((x, y) => Number(y.alarmed) - Number(x.alarmed) || Number(y.over) - Number(x.over) || x.metric.localeCompare(y.metric));
 }

@@ -1,5 +1,5 @@
 import { SHIYAN_DISTRICTS } from '../../common/city.js';
-import { domainName, t, type Lang } from '../../common/i18n.js';
+import { domainName, riskReasonText, t, type Lang } from '../../common/i18n.js';
 import { shiftHazards } from '../../common/ops/handoverReport.js';
 import type { HandoverReport } from './handover.js';
 import { keyOf } from '../../common/vocabulary.js';
@@ -47,7 +47,7 @@ ${li(r.risksTurnedRed.map((c) => {
     const worst = /^worst asset (.+)$/.exec(c.reasons[0] ?? '')?.[1];
     const why = code !== null
       ? (worst ? assetName(worst) : '')
-      : c.factors.map((f) => `${f.delta > 0 ? '+' : ''}${f.delta} ${t(lang, 'likelihood')}: ${t(lang, `factor_${f.factor}`, { n: f.n })}`).join('；');
+      : c.factors.map((f) => riskReasonText(lang, f)).join(lang === 'zh' ? '；' : '; ');
     const name = code === null ? assetName(c.key) : `${t(lang, 'district')} ${d ? (lang === 'zh' ? d.zh : d.en) : code}`;
     return `${esc(name)} · ${esc(when(c.atMs))} · ${esc(why)}`;
   }))}

@@ -60,34 +60,42 @@ export class CityState {
       this.feedsAtMs = Date.now();
     }));
     this.stops.push(client.subscribe('events', {}, (data) => this.addEvents(data)));
-    const loadAssets = (): void => {
-      client.query('assets', { limit: 20000 }).then((r) => {
+    // after every (re)connection, catch up on what was missed
+    $effect(() => {
+      if (client.state === 'open') {
+        void this.loadAssets();
+        void this.loadEvents();
+      }
+    });
+    this.timers.push(setInterval(() => void this.loadAssets(), 60_000));
+  }
+
+  /** The registry, again; a failure is kept in `assetsError` (shown on the map) until a load succeeds. */
+  loadAssets(): Promise<void> {
+    return this.client.query('assets', { limit: 20000 }).then((r) => {
         this.assets = rowsOf(r).map((o) => ({
           domain: String(o['domain']), district: String(o['district']), asset: String(o['asset']), name: String(o['name']),
           kind: String(o['kind']), lat: Number(o['lat']), lon: Number(o['lon']),
         }));
         this.assetsProvenance = r.provenance;
         this.assetsError = null;
-      }, (e: unknown) => (this.assetsError = errorText(e)));
-    };
-    const loadEvents = (): void => {
-      client.query('events', { limit: MAX_EVENTS }).then((r) => {
+      }, (e: unknown) => {
+        this.assetsError = errorText(e);
+      });
+  }
+
+  /** The latest events, again; a failure is kept in `eventsError` (shown on the event lists). */
+  loadEvents(): Promise<void> {
+    return this.client.query('events', { limit: MAX_EVENTS }).then((r) => {
         this.events = rowsOf(r).map((o) => ({
           id: String(o['id']), ts: Number(o['ts']), domain: String(o['domain']), district: String(o['district']), type: String(o['type']),
           severity: String(o['severity']), title: String(o['title']), asset: o['asset'] === null ? null : String(o['asset']),
         }));
         this.eventsProvenance = r.provenance;
         this.eventsError = null;
-      }, (e: unknown) => (this.eventsError = errorText(e)));
-    };
-    // after every (re)connection, catch up on what was missed
-    $effect(() => {
-      if (client.state === 'open') {
-        loadAssets();
-        loadEvents();
-      }
-    });
-    this.timers.push(setInterval(loadAssets, 60_000));
+      }, (e: unknown) => {
+        this.eventsError = errorText(e);
+      });
   }
 
   private addEvents(data: unknown): void {

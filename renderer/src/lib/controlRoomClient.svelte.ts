@@ -38,12 +38,17 @@ export class ControlRoomClient {
   constructor(private readonly client: EngineClient) {
     this.stop = client.subscribe('ops', {}, (d) => this.take(d));
     $effect(() => {
-      if (client.state === 'open') {
-        client.query('alarmRules').then((r) => {
-          this.rules = new Map(r.map((x) => [x.id, x]));
-          this.rulesError = null;
-        }, (e: unknown) => (this.rulesError = e instanceof Error ? e.message : String(e)));
-      }
+      if (client.state === 'open') void this.loadRules();
+    });
+  }
+
+  /** The alarm rules in force, again; a failure is kept in `rulesError` (shown where rules are used) until a load succeeds. */
+  loadRules(): Promise<void> {
+    return this.client.query('alarmRules').then((r) => {
+      this.rules = new Map(r.map((x) => [x.id, x]));
+      this.rulesError = null;
+    }, (e: unknown) => {
+      this.rulesError = e instanceof Error ? e.message : String(e);
     });
   }
 

@@ -308,6 +308,7 @@ const T = {
   no_contact: { zh: '未登记联系方式', en: 'no contact registered' },
   map_legend_title: { zh: '着色规则', en: 'Colouring' },
   map_legend_district: { zh: '区县颜色：区内最高风险设施（风险值=可能性×后果）', en: 'District colour: its worst asset (risk = likelihood × severity)' },
+  map_legend_alarm_short: { zh: '报警未消除', en: 'alarm standing' },
   map_legend_alarm: { zh: '白圈：紧急或重要报警未消除', en: 'White ring: a critical or high alarm standing' },
   map_legend_routine: { zh: '巡检发现的一般问题只加可能性，不单独使区县变红', en: 'Routine inspection findings raise likelihood only; alone they never turn a district red' },
   map_tooltip_counts: { zh: '设施风险：重大{red} 较大{orange} 一般{yellow} 低{blue}', en: 'Assets at risk: major {red}, significant {orange}, moderate {yellow}, low {blue}' },

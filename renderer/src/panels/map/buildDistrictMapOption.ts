@@ -25,6 +25,8 @@ export interface AssetMarker {
   alarm?: boolean;
   /** ...of critical or high priority: a real incident, drawn largest. */
   major?: boolean;
+  /** What its colour and ring mean, for the tooltip (already in the page's language). */
+  detail?: string;
 }
 
 /** Where the map looks: zoom 1 shows the whole city; the wheel, a drag or the buttons move it. */
@@ -85,7 +87,7 @@ export function buildDistrictMapOption(districts: DistrictRisk[], assets: AssetM
         id: 'assets', type: 'scatter', coordinateSystem: 'geo',
         symbolSize: (_v: unknown, p: { data: AssetMarker }) => markerSize(p.data),
         data: assets.map((a) => ({
-          name: a.name, value: [a.lon, a.lat], level: a.level, key: a.key, alarm: a.alarm === true, major: a.major === true,
+          name: a.name, value: [a.lon, a.lat], level: a.level, key: a.key, alarm: a.alarm === true, major: a.major === true, detail: a.detail ?? '',
           itemStyle: { color: a.level === 'none' ? '#9fd3ff' : color(a.level), borderColor: a.alarm ? '#ffffff' : '#000', borderWidth: a.major ? 3 : a.alarm ? 2 : a.level === 'red' || a.level === 'orange' ? 1 : 0.5 },
         })),
         zlevel: 1,

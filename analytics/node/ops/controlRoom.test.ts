@@ -122,7 +122,7 @@ describe('the closed loop in the engine', () => {
     msgs.push({ subject: `city.inspection.gas.${d2}`, msgId: 'insp-k2', body: JSON.stringify({ id: 'k2-eq-1', ts: now - 1000, asset: 'k2', item: '燃气设施设备安全运行', result: 'pass', inspector: '李红' }) });
     await publish(msgs);
     const h = await waitFor(() => e.controlRoom.state.hazards.get('insp-k1-lpg-1'), 'hazard from the failed inspection');
-    expect(h).toMatchObject({ grade: 'major', stage: 'found', title: '瓶装液化石油气使用安全: 钢瓶超期未检', responsible: { owner: '燃气公司 k1', supervisor: '市城管局', approver: '市住建局' } });
+    expect(h).toMatchObject({ grade: 'major', stage: 'found', title: '瓶装液化石油气使用安全：钢瓶超期未检', responsible: { owner: '燃气公司 k1', supervisor: '市城管局', approver: '市住建局' } });
     const [row] = await e.controlRoom.checklistProgress({ days: 30, domain: 'gas', district: d2 });
     expect(row).toMatchObject({ domain: 'gas', district: d2, assets: 2, inspectedAssets: 2, findings: 2, failed: 1, openHazards: 1 });
     expect(row?.items.find((i) => i.id === 'gas.lpg')).toMatchObject({ checked: 1, failed: 1 });

@@ -67,7 +67,7 @@ describe('the wall follows the operational state', () => {
     const row = con.page.locator(`.row[data-alarm="${gas}"]`);
     await row.click();
     await con.page.keyboard.press('a');
-    await waitFor(async () => (await wall.page.locator('[data-interrupt-acked]').textContent())?.includes('已确认 · console-1') || null, 'the wall shows who acknowledged');
+    await waitFor(async () => (await wall.page.locator('[data-interrupt-acked]').textContent())?.includes('已确认 · 值班长') || null, 'the wall shows who acknowledged');
     await waitFor(async () => (await bar.getAttribute('data-interrupt'))?.startsWith(tunnel) || null, 'the queued critical follows');
     await con.page.locator(`.row[data-alarm="${tunnel}"]`).click();
     await con.page.keyboard.press('a');
@@ -91,7 +91,7 @@ describe('the wall follows the operational state', () => {
     await item.waitFor();
     await item.locator('button[data-act="event-ack"]').click();
     await waitFor(async () => (await item.getAttribute('data-acked')) === 'console-1' || null, 'acknowledged on the console');
-    await waitFor(async () => (await wall.page.locator('[data-interrupt-acked]').textContent())?.includes('console-1') || null, 'the wall shows who acknowledged');
+    await waitFor(async () => (await wall.page.locator('[data-interrupt-acked]').textContent())?.includes('已确认 · 值班长') || null, 'the wall shows who acknowledged');
     await waitFor(async () => (await wall.page.locator('[data-display="0"]').getAttribute('data-showing')) !== 'asset' || null, 'the wall releases');
 
     const orange = `ev-orange-${Date.now()}`;

@@ -9,7 +9,7 @@ import { MemoryFeed } from '../feeds/memorySource.js';
 import { packageRoot } from '../paths.js';
 import { builtCli } from '../../../dev/testing/engineProcess.js';
 import { tempDir, waitFor } from '../../../dev/testing/harness.js';
-import { startServe, type Served } from './serveCommand.js';
+import { loadDevices, startServe, type Served } from './serveCommand.js';
 
 const tmp = tempDir('cityops-serve-');
 afterAll(() => tmp.remove());
@@ -83,5 +83,21 @@ describe('stopping on SIGTERM', () => {
     p.proc.kill('SIGINT');
     expect(await p.exited).toBe(1);
     expect(p.output()).toMatch(/SIGINT during the stop after SIGTERM/);
+  });
+});
+
+describe('the devices made on first start', () => {
+  it('have names, so the screens say who acted by name and never by id', () => {
+    const dir = tempDir();
+    try {
+      const { devices } = loadDevices(undefined, dir.dir);
+      expect(devices.map((d) => [d.device, d.role, d.name])).toEqual([
+        ['wall-1', 'wall', '大屏1'], ['console-1', 'shift_leader', '一号值班台'], ['console-2', 'shift_leader', '二号值班台'], ['analyst-1', 'analyst', '分析席'],
+      ]);
+      // the file written is read back the same
+      expect(loadDevices(undefined, dir.dir).devices).toEqual(devices);
+    } finally {
+      dir.remove();
+    }
   });
 });

@@ -51,10 +51,11 @@ export function loadDevices(path: string | undefined, db: string): { devices: De
   if (existsSync(file)) return { devices: readDevices(file), file };
   if (path !== undefined) throw new Error(`devices file ${path} does not exist`);
   const devices: DevicesFile = [
-    { device: 'wall-1', role: 'wall', token: AccessTokens.generate() },
-    { device: 'console-1', role: 'shift_leader', token: AccessTokens.generate() },
-    { device: 'console-2', role: 'shift_leader', token: AccessTokens.generate() },
-    { device: 'analyst-1', role: 'analyst', token: AccessTokens.generate() },
+    // names are what the screens say of who acted (never the id); rename them in the file to the centre's own
+    { device: 'wall-1', role: 'wall', name: '大屏1', token: AccessTokens.generate() },
+    { device: 'console-1', role: 'shift_leader', name: '一号值班台', token: AccessTokens.generate() },
+    { device: 'console-2', role: 'shift_leader', name: '二号值班台', token: AccessTokens.generate() },
+    { device: 'analyst-1', role: 'analyst', name: '分析席', token: AccessTokens.generate() },
   ];
   try {
     // exclusive: of two engines starting together in one directory, one writes and the other reads its file

@@ -10,7 +10,8 @@ const esc = (s: unknown): string => String(s).replace(/[&<>"']/g, (c) => ({ '&':
  * The handover report as a self-contained printable page (no script, no external resource): what
  * `cityops handover` prints to PDF with Chromium and what a browser prints or saves as PDF.
  */
-export function handoverHtml(r: HandoverReport, lang: Lang, ruleTitle: (rule: string) => string, assetName: (key: string) => string = (k) => k): string {
+export function handoverHtml(r: HandoverReport, lang: Lang, ruleTitle: (rule: string) => string, assetName: (key: string) => string = (k) => k,
+  deviceName: (device: string) => string = (d) => d): string {
   const when = (ms: number): string => new Date(ms).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', { timeZone: 'Asia/Shanghai', hour12: false });
   const prio = (p: string): string => t(lang, `prio_${p as 'critical'}`);
   const li = (items: string[]): string => (items.length ? `<ul>${items.map((x) => `<li>${x}</li>`).join('')}</ul>` : '<p class="none">—</p>');
@@ -58,7 +59,7 @@ ${li(r.risksTurnedRed.map((c) => {
 <tr><td>${esc(t(lang, 'kpi_stale'))}</td><td>${r.kpis.stale.length}</td></tr>
 <tr><td>${esc(t(lang, 'kpi_mix'))}</td><td>${r.kpis.priorityMix.map((m) => `${esc(prio(m.priority))} ${m.pct} % (${m.targetPct} %)`).join(' · ')}</td></tr></table>
 <h2>${esc(t(lang, 'handover_signatures'))}</h2>
-${li(r.signatures.map((s) => `${esc(t(lang, s.as === 'outgoing' ? 'handover_sign_out' : 'handover_sign_in'))}: ${esc(s.name)} (${esc(s.device)}) · ${esc(when(s.atMs))} · SHA-256 ${esc(s.reportSha256.slice(0, 16))}…`))}
+${li(r.signatures.map((s) => `${esc(t(lang, s.as === 'outgoing' ? 'handover_sign_out' : 'handover_sign_in'))}: ${esc(s.name)}（${esc(deviceName(s.device))}） · ${esc(when(s.atMs))} · SHA-256 ${esc(s.reportSha256.slice(0, 16))}…`))}
 <table class="sign"><tr><td>${esc(t(lang, 'handover_sign_out'))}:</td><td>${esc(t(lang, 'handover_sign_in'))}:</td></tr></table>
 </body></html>
 `;

@@ -12,6 +12,7 @@ import { DEFAULT_SOCKET_LIMITS, EngineSocket, type Audit, type SocketLimits } fr
 import { parseTarget, type RequestTarget } from './request.js';
 import { SECURITY_HEADERS, serveStatic } from './staticFiles.js';
 import { issuesText } from '../../common/vocabulary.js';
+import { deviceLabel } from '../../common/deviceLabel.js';
 
 export interface ServerOptions {
   host: string;
@@ -214,7 +215,8 @@ async function handover(ctx: Context, target: RequestTarget, who: Identity, res:
   try {
     const r = await engine.handover(fromMs, toMs, p.get('keep') === 'true');
     const rules = new Map(engine.alarmRules().map((x) => [x.id, x.title[lang]]));
-    html = handoverHtml(r, lang, (id) => rules.get(id) ?? id, (key) => engine.assetName(key));
+    const devices = ctx.o.tokens.directory();
+    html = handoverHtml(r, lang, (id) => rules.get(id) ?? id, (key) => engine.assetName(key), (d) => deviceLabel(lang, devices, d));
     sha256 = r.sha256;
   } catch (e) {
     return json(res, 500, { error: e instanceof Error ? e.message : String(e) });

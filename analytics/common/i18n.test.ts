@@ -51,3 +51,13 @@ describe('messages from the engine, said in either language', () => {
     expect(timeLeftText('en', 3 * 86_400_000)).toBe('3 d left');
   });
 });
+
+describe('a device named in a message', () => {
+  it('is said by its name, else its role, never its id', () => {
+    const devices = { 'console-1': { role: 'shift_leader', name: '一号值班台' }, 'console-2': { role: 'shift_leader', name: null } };
+    expect(messageText('zh', message('msg_event_acked', { by: 'console-1' }), '', devices)).toBe('该事件已由 一号值班台 确认');
+    expect(messageText('zh', message('msg_event_acked', { by: 'console-2' }), '', devices)).toBe('该事件已由 值班长 确认');
+    // a device the engine does not list keeps its id; prototype names are not devices
+    expect(messageText('zh', message('msg_event_acked', { by: 'toString' }), '', devices)).toBe('该事件已由 toString 确认');
+  });
+});

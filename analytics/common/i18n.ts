@@ -402,12 +402,31 @@ function paramText(lang: Lang, name: string, v: string | number): string {
   return s;
 }
 
-/** A message from the engine in `lang`; an unknown code (a newer engine) falls back to its English text. */
-export function messageText(lang: Lang, m: { code: string; params: Record<string, string | number>; cause?: Message | undefined }, fallback = ''): string {
+/** The devices the engine names (id → role and name), as its hello lists them. */
+export type DeviceNames = Record<string, { role: string; name: string | null }>;
+
+/**
+ * Who acted, as an operator reads it: the device's name from the devices file ("一号值班台"), else
+ * its role in words ("值班长"); a device the engine does not list keeps its id.
+ */
+export function deviceLabel(lang: Lang, devices: DeviceNames, device: string): string {
+  const d = Object.hasOwn(devices, device) ? devices[device] : undefined;
+  if (!d) return device;
+  if (d.name) return d.name;
+  const key = `role_${d.role}`;
+  return isKey(key) ? t(lang, key) : device;
+}
+
+/**
+ * A message from the engine in `lang`; an unknown code (a newer engine) falls back to its English
+ * text. A device it names (`by`, `device`) is said by its name or role when `devices` is given.
+ */
+export function messageText(lang: Lang, m: { code: string; params: Record<string, string | number>; cause?: Message | undefined }, fallback = '', devices: DeviceNames = {}): string {
   if (!isKey(m.code)) return fallback || m.code;
   // English keeps the raw words (case ids, stage keys) the logs and the API have always carried
-  const vars = Object.fromEntries(Object.entries(m.params).map(([k, v]) => [k, lang === 'en' ? String(v) : paramText(lang, k, v)]));
-  if (m.cause) vars['cause'] = messageText(lang, m.cause);
+  const vars = Object.fromEntries(Object.entries(m.params).map(([k, v]) => [k,
+    k === 'by' || k === 'device' ? deviceLabel(lang, devices, String(v)) : lang === 'en' ? String(v) : paramText(lang, k, v)]));
+  if (m.cause) vars['cause'] = messageText(lang, m.cause, '', devices);
   return t(lang, m.code, vars);
 }
 

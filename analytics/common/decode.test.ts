@@ -236,3 +236,22 @@ describe('decodeMessage on data older than the retention', () => {
     expect(asset.kind).toBe('asset');
   });
 });
+
+describe('decodeMessage on prototype keys', () => {
+  const asset = (attrsJson: string): string => `{"id":"pp1","ts":${Date.now() - 1000},"name":"基坑","kind":"foundation_pit","lat":32.6,"lon":110.8,"owner":"建设单位","supervisor":"住建局","attrs":${attrsJson}}`;
+  const decode = (text: string): ReturnType<typeof decodeMessage> => decodeMessage('city.asset.construction.420303.pp1', new TextEncoder().encode(text), Date.now());
+
+  it('refuses an asset whose attrs hold a __proto__ key instead of dropping it silently', () => {
+    for (const attrs of ['{"__proto__":{"nested":{"deep":1}},"depth_m":3}', '{"__proto__":"str"}', '{"\\u005f_proto__":1}']) {
+      const d = decode(asset(attrs));
+      expect(d.kind, attrs).toBe('rejected');
+      if (d.kind === 'rejected') expect(d.rejections[0]).toMatchObject({ reason: 'schema', detail: expect.stringContaining('__proto__') });
+    }
+  });
+
+  it('keeps other keys that name Object members as data', () => {
+    const d = decode(asset('{"constructor":"x","toString":1,"depth_m":3}'));
+    expect(d.kind).toBe('asset');
+    if (d.kind === 'asset') expect(d.record.attrs).toEqual({ constructor: 'x', toString: 1, depth_m: 3 });
+  });
+});

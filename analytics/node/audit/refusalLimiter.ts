@@ -1,5 +1,9 @@
-/** Why a connection was refused before anyone was identified: a small fixed set, never client text. */
-export type RefusalReason = 'path' | 'origin' | 'token';
+/**
+ * Why something was refused, a small fixed set (never client text): a connection before anyone was
+ * identified (path, origin, token), or, on a connection, a command the role may not run or an
+ * action the state refuses, and a connection closed for its frames or dropped for not reading.
+ */
+export type RefusalReason = 'path' | 'origin' | 'token' | 'command' | 'action' | 'closed' | 'dropped';
 
 export interface RefusalLimits {
   /** Refusal lines written one by one per interval; the rest are only counted. */
@@ -10,13 +14,14 @@ export interface RefusalLimits {
 export const DEFAULT_REFUSAL_LIMITS: RefusalLimits = { maxPerInterval: 20, intervalMs: 60_000 };
 
 /**
- * Refusals cost nothing to provoke (no token needed), and each audit line is fsynced: unlimited,
+ * Refusals cost nothing to provoke (no token needed, or a read-only one), and each audit line is fsynced: unlimited,
  * any web page on the operator's machine could fill the disk through the log. So within a fixed
  * interval the first `maxPerInterval` refusals are written in full and the rest only counted by
  * reason; when the interval ends, one line says how many were left out and why. The log thus stays
  * bounded (about maxPerInterval + 1 lines per interval) and still never hides that refusals happened.
  */
-export class RefusalLimiter {
+/** `W`: who the refused party is, when someone was identified (a device and its role). */
+export class RefusalLimiter<W = never> {
   private windowStart = Number.NEGATIVE_INFINITY;
   private written = 0;
   private suppressed = new Map<RefusalReason, number>();
@@ -24,12 +29,12 @@ export class RefusalLimiter {
 
   constructor(
     private readonly limits: RefusalLimits,
-    private readonly write: (line: string) => void,
+    private readonly write: (line: string, who?: W) => void,
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Writes the refusal line (built only when it will be written) or counts it. */
-  refuse(reason: RefusalReason, line: () => string): void {
+  /** Writes the refusal line (built only when it will be written) or counts it; `who` when someone was identified. */
+  refuse(reason: RefusalReason, line: () => string, who?: W): void {
     const t = this.now();
     if (t - this.windowStart >= this.limits.intervalMs) {
       this.flush();
@@ -38,7 +43,7 @@ export class RefusalLimiter {
     }
     if (this.written < this.limits.maxPerInterval) {
       this.written++;
-      this.write(line());
+      this.write(line(), who);
       return;
     }
     this.suppressed.set(reason, (this.suppressed.get(reason) ?? 0) + 1);

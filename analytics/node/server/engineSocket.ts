@@ -8,6 +8,7 @@ import { ActionRefused } from '../ops/actionPrecheck.js';
 import { QueryRefused } from '../queries/queryGate.js';
 import type { CommittedBatch } from '../ingest/ingestor.js';
 import type { Identity, Role } from './access.js';
+import { DEFAULT_REFUSAL_LIMITS, RefusalLimiter } from '../audit/refusalLimiter.js';
 
 /** The audit sink: what happened, who did it (device and role), done or refused. */
 export type Audit = (line: string, who?: Identity) => void;
@@ -68,6 +69,8 @@ export class EngineSocket {
     private readonly limits: SocketLimits,
     private readonly audit: Audit,
     private readonly devices: DeviceDirectory = {},
+    /** Refusals on this connection are audited through the server's limiter: no token, read-only or not, can flood the log. */
+    private readonly refusals: RefusalLimiter<Identity> = new RefusalLimiter<Identity>(DEFAULT_REFUSAL_LIMITS, audit),
   ) {
     // every message is an exception boundary: whatever it does, the process goes on
     ws.on('message', (data, isBinary) => {
@@ -75,7 +78,7 @@ export class EngineSocket {
     });
     ws.on('close', () => this.dispose());
     // oversized frames and protocol errors close this socket (ws does that); they must never reach the process
-    ws.on('error', (e) => this.audit(`closed a connection: ${e.message}`, who));
+    ws.on('error', (e) => this.refusals.refuse('closed', () => `closed a connection: ${e.message}`, who));
     this.flushTimer = setInterval(() => this.flushPending(), 100);
     this.flushTimer.unref();
     this.send({ t: 'hello', version: ENGINE_API_VERSION, role: who.role, serverTimeMs: Date.now(), devices: this.devices });
@@ -84,7 +87,8 @@ export class EngineSocket {
   private send(m: ServerMessage): void {
     if (this.closed) return;
     if (this.ws.bufferedAmount > this.limits.dropAboveBytes) {
-      this.audit(`dropped a slow client (${this.ws.bufferedAmount} bytes buffered)`, this.who);
+      const buffered = this.ws.bufferedAmount;
+      this.refusals.refuse('dropped', () => `dropped a slow client (${buffered} bytes buffered)`, this.who);
       this.ws.terminate();
       this.dispose();
       return;
@@ -187,7 +191,7 @@ export class EngineSocket {
     const cn = name as keyof typeof COMMAND_ARGS;
     const role = this.who.role;
     if (!COMMAND_ROLES[cn].includes(role)) {
-      this.audit(`refused command ${cn} from role ${role}`, this.who);
+      this.refusals.refuse('command', () => `refused command ${cn} from role ${role}`, this.who);
       this.error(id, 'forbidden', `role ${role} may not run ${cn}`);
       return;
     }
@@ -206,7 +210,7 @@ export class EngineSocket {
           this.send({ t: 'result', id, ok: true, data: { id: e.id, pending: true } });
         } catch (e) {
           if (!(e instanceof ActionRefused)) throw e;
-          this.audit(`refused ${action.kind} ${JSON.stringify(action)}: ${e.message}`, this.who);
+          this.refusals.refuse('action', () => `refused ${action.kind} ${JSON.stringify(action)}: ${e.message}`, this.who);
           this.error(id, 'forbidden', e.message, e.refusal);
         }
         return;

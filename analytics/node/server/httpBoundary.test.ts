@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import { defaultEngineConfig, startEngine, type Engine } from '../engine.js';
 import { MemoryFeed } from '../feeds/memorySource.js';
 import { tempDir, waitFor } from '../../../dev/testing/harness.js';
@@ -173,7 +174,7 @@ describe('the exception boundary', () => {
     const s = await serverOn({ audit: () => { throw new Error('audit sink broken'); } });
     try {
       const before = engine.boundary.count;
-      const r = await fetch(`${s.url}/api/handover.html?fromMs=0&toMs=1000&token=${WALL}`);
+      const r = await fetch(`${s.url}/api/handover.html?fromMs=0&toMs=1000&keep=true&token=${ADMIN}`);
       // the report was answered before the audit line failed: the client has it, the failure is counted
       expect(r.status).toBe(200);
       await r.text();
@@ -182,5 +183,47 @@ describe('the exception boundary', () => {
     } finally {
       await s.close();
     }
+  });
+});
+
+describe('a read-only token and the handover report', () => {
+  it('may read a report but not keep one (keeping writes to the database)', async () => {
+    const kept = async (): Promise<number> => Number((await engine.db.queryRows('SELECT count(*)::INTEGER AS n FROM handover_reports'))[0]?.['n'] ?? 0);
+    const before = await kept();
+    for (let i = 0; i < 20; i++) {
+      const r = await fetch(`${server.url}/api/handover.html?fromMs=${1e12 + i * 1000}&toMs=${2e12}&keep=true&token=${WALL}`);
+      expect(r.status).toBe(403);
+      await r.text();
+    }
+    expect((await fetch(`${server.url}/api/handover.html?fromMs=0&toMs=1000&token=${WALL}`)).status).toBe(200);
+    expect(await kept()).toBe(before);
+    const ok = await fetch(`${server.url}/api/handover.html?fromMs=0&toMs=1000&keep=true&token=${ADMIN}`);
+    expect(ok.status).toBe(200);
+    await ok.text();
+    expect(await kept()).toBe(before + 1);
+  });
+});
+
+describe('refusals on a connection are limited like refused connections', () => {
+  it('a wall token sending forbidden commands as fast as answers come back adds a bounded number of audit lines', async () => {
+    const lines: string[] = [];
+    const s = await serverOn({ audit: (l) => lines.push(l), refusals: { maxPerInterval: 5, intervalMs: 60_000 } });
+    try {
+      const ws = new WebSocket(`${s.url.replace('http', 'ws')}/api/ws?token=${WALL}`);
+      let answers = 0;
+      ws.on('message', (d) => { if (JSON.parse(d.toString()).t === 'result') answers++; });
+      await new Promise((r) => ws.once('open', r));
+      for (let round = 0; round < 100; round++) {
+        for (let i = 0; i < 4; i++) ws.send(JSON.stringify({ t: 'command', id: round * 4 + i + 1, name: 'db.checkpoint', args: {} }));
+        await waitFor(() => answers >= (round + 1) * 4, `round ${round} answered`);
+      }
+      ws.close();
+      expect(lines.filter((l) => l.startsWith('refused command')).length).toBe(5);
+    } finally {
+      await s.close();
+    }
+    // closing the server writes what was counted and not written
+    const summary = lines.find((l) => l.startsWith('suppressed'));
+    expect(summary).toMatch(/suppressed 395 refusals .*command 395/);
   });
 });

@@ -61,7 +61,7 @@ interface Context {
   engine: EngineService;
   o: ServerOptions;
   audit: Audit;
-  refusals: RefusalLimiter;
+  refusals: RefusalLimiter<Identity>;
   ownOrigins: () => readonly string[];
 }
 
@@ -84,7 +84,7 @@ export async function startServer(engine: EngineService, o: ServerOptions): Prom
   };
   const ctx: Context = {
     engine, o, audit,
-    refusals: new RefusalLimiter(o.refusals, (line) => audit(line)),
+    refusals: new RefusalLimiter<Identity>(o.refusals, (line, who) => audit(line, who)),
     ownOrigins: () => ownOrigins(o.host, listenPort),
   };
 
@@ -100,7 +100,7 @@ export async function startServer(engine: EngineService, o: ServerOptions): Prom
       upgrade(ctx, req, socket, (who) => wss.handleUpgrade(req, socket, head, (ws) => {
         alive.set(ws, true);
         ws.on('pong', () => alive.set(ws, true));
-        new EngineSocket(ws, engine, who, o.limits, audit, o.tokens.directory());
+        new EngineSocket(ws, engine, who, o.limits, audit, o.tokens.directory(), ctx.refusals);
       }));
     } catch (e) {
       engine.boundary.note('WebSocket upgrade', e);
@@ -210,10 +210,17 @@ async function handover(ctx: Context, target: RequestTarget, who: Identity, res:
   if (!range.success || range.data.toMs <= range.data.fromMs) return json(res, 400, { error: 'fromMs and toMs (epoch ms within ±8.64e15, fromMs < toMs) are required' });
   const { fromMs, toMs } = range.data;
   const lang = p.get('lang') === 'en' ? 'en' : 'zh';
+  // keeping a report writes to the database: only those who may generate one (as the engine API's
+  // handover.generate); any token may read one
+  const keep = p.get('keep') === 'true';
+  if (keep && !KEEPS_HANDOVER.includes(who.role)) {
+    ctx.refusals.refuse('command', () => `refused handover keep from role ${who.role}`, who);
+    return json(res, 403, { error: `role ${who.role} may not keep a handover report` });
+  }
   let html: string;
   let sha256: string;
   try {
-    const r = await engine.handover(fromMs, toMs, p.get('keep') === 'true');
+    const r = await engine.handover(fromMs, toMs, keep);
     const rules = new Map(engine.alarmRules().map((x) => [x.id, x.title[lang]]));
     const devices = ctx.o.tokens.directory();
     html = handoverHtml(r, lang, (id) => rules.get(id) ?? id, (key) => engine.assetName(key), (d) => deviceLabel(lang, devices, d));
@@ -223,8 +230,11 @@ async function handover(ctx: Context, target: RequestTarget, who: Identity, res:
   }
   res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...SECURITY_HEADERS });
   res.end(html);
-  ctx.audit(`handover report ${isoOf(fromMs)}..${isoOf(toMs)} sha256 ${sha256}`, who);
+  // a kept report is an action (the signatures will refer to it); reading one is not, and is not logged
+  if (keep) ctx.audit(`kept handover report ${isoOf(fromMs)}..${isoOf(toMs)} sha256 ${sha256}`, who);
 }
+
+const KEEPS_HANDOVER: readonly string[] = ['shift_leader', 'admin'];
 
 /** The read-only HTTP API for other city systems (docs/api.md): GET, token required, filters as query parameters. */
 const READ_API: Record<string, 'alarms' | 'hazards' | 'risks'> = { '/api/alarms': 'alarms', '/api/hazards': 'hazards', '/api/risks': 'risks' };

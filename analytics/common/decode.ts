@@ -210,15 +210,15 @@ function decodeRecord(kind: Exclude<FeedKind, 'telemetry'>, asset: string | null
       return c.ok ? { kind: 'event', ...base, tsMs: c.tsMs, event: c.value } : { kind: 'rejected', rejections: [c.rejection] };
     }
     case 'asset': {
-      // attrs keys are data: a `__proto__` key would be taken by the schema as the prototype and
-      // vanish with its value unjudged, so the record is refused instead of silently losing it
-      const attrs = typeof raw === 'object' && raw !== null ? (raw as { attrs?: unknown }).attrs : undefined;
-      if (typeof attrs === 'object' && attrs !== null && Object.hasOwn(attrs, '__proto__')) {
-        return reject('schema', 'attrs.__proto__: a key that cannot be stored as data', text);
-      }
       // registry records are kept whatever their age (retention does not delete them)
       const c = check(AssetSchema, raw, j, whole, false);
       if (!c.ok) return { kind: 'rejected', rejections: [c.rejection] };
+      // attrs keys are data: a `__proto__` key is taken by the schema as the prototype and vanishes
+      // with its value unjudged, so a record that passed otherwise is refused instead of losing it
+      const attrs = (raw as { attrs?: unknown }).attrs;
+      if (typeof attrs === 'object' && attrs !== null && Object.hasOwn(attrs, '__proto__')) {
+        return reject('schema', 'attrs.__proto__: a key that cannot be stored as data', text);
+      }
       if (c.value.id !== asset) {
         return reject('schema', `id ${c.value.id} does not match the subject's asset ${asset ?? ''}`, text);
       }

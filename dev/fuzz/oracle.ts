@@ -239,7 +239,10 @@ export class ContractJudge {
         v.received = 1;
         const j = judgeRecord(AssetSchema, raw, receivedMs, false);
         if (!j.ok) return rejectWhole(j.reasons, j.why);
-        if (j.value.id !== sm[4]) return rejectWhole(['schema'], 'asset id differs from the subject');
+        // the contract: an attrs key `__proto__` cannot be stored as data and refuses the record
+        const attrs = typeof raw === 'object' && raw !== null ? (raw as { attrs?: unknown }).attrs : undefined;
+        const protoKey = typeof attrs === 'object' && attrs !== null && Object.hasOwn(attrs, '__proto__');
+        if (j.value.id !== sm[4] || protoKey) return rejectWhole(['schema'], protoKey ? 'attrs key __proto__' : 'asset id differs from the subject');
         // every version of an asset record is kept
         v.stored.push({ kind: 'asset', ...base, id: j.value.id, tsMs: j.lo, tsMaxMs: j.hi, name: j.value.name });
         return v;

@@ -64,9 +64,23 @@ export async function runFuzz<T, S>(p: FuzzProperty<T, S>, o: FuzzOptions): Prom
   const property = fc.asyncProperty(p.arbitrary, async (input) => {
     if (failuresRun > o.shrinkBudget) return;
     if (current === null) {
-      const target = await FuzzTarget.start(p.label);
-      enginesStarted++;
-      current = { target, state: await p.initState(target) };
+      // starting a nats-server and an engine on free ports can lose a port race with another
+      // process: tried three times, and a start that still fails is reported, never silent
+      let started: { target: FuzzTarget; state: S } | null = null;
+      for (let attempt = 1; started === null; attempt++) {
+        let target: FuzzTarget | null = null;
+        try {
+          target = await FuzzTarget.start(p.label);
+          enginesStarted++;
+          started = { target, state: await p.initState(target) };
+        } catch (e) {
+          await target?.dispose().catch(() => undefined);
+          lastFailure = `starting the engine failed (attempt ${attempt}): ${e instanceof Error ? e.message : String(e)}`;
+          console.error(lastFailure);
+          if (attempt >= 3) throw e;
+        }
+      }
+      current = started;
     }
     const { target, state } = current;
     cases++;

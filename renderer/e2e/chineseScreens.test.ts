@@ -1,17 +1,16 @@
 /// <reference lib="dom" />
-import { writeFileSync } from 'node:fs';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectNats } from '../../analytics/node/feeds/natsConnect.js';
 import { NatsPublisher } from '../../analytics/node/feeds/natsPublisher.js';
-import { freePort, NatsServerProcess } from '../../analytics/node/feeds/natsServerProcess.js';
+import { NatsServerProcess } from '../../analytics/node/feeds/natsServerProcess.js';
 import { buildCity } from '../../analytics/node/sim/city.js';
 import { CitySimulator, DEFAULT_SIM } from '../../analytics/node/sim/simulator.js';
-import { launchChromium, openWall } from '../../dev/testing/browser.js';
+import { openWall } from '../../dev/testing/browser.js';
 import { foreignWords } from '../../dev/testing/chineseText.js';
-import { builtCli, EngineProcess } from '../../dev/testing/engineProcess.js';
+import { EngineProcess } from '../../dev/testing/engineProcess.js';
 import { tempDir, waitFor } from '../../dev/testing/harness.js';
+import { startBrowserEngine } from '../../dev/testing/browserEngine.js';
 
 const WALL = 'zh-wall-token-0123456789';
 const CONSOLE = 'zh-console-token-0123456789';
@@ -27,13 +26,8 @@ let browser: Browser;
 const enc = new TextEncoder();
 
 beforeAll(async () => {
-  server = await NatsServerProcess.start();
-  const devices = `${tmp.dir}/devices.json`;
-  writeFileSync(devices, JSON.stringify([{ device: 'wall-1', role: 'wall', token: WALL }, { device: 'console-1', role: 'shift_leader', token: CONSOLE }]));
-  engine = await EngineProcess.start(builtCli(), ['--nats', server.url, '--db', `${tmp.dir}/zh.duckdb`, '--port', String(await freePort()), '--devices', devices]);
-  nc = await connectNats({ url: server.url, name: 'zh test feed' });
+  ({ server, engine, nc, browser } = await startBrowserEngine(tmp.dir, 'zh', { wall: WALL, console: CONSOLE }));
   sim = new CitySimulator(buildCity(120, 613), new NatsPublisher(nc), { ...DEFAULT_SIM, rate: 200, eventsPerMin: 30 });
-  await waitFor(async () => (await engine.health()).ok, 'engine connected');
   await sim.publishRegistry(Date.now());
   nc.publish(`city.asset.gas.${D}.${ASSET}`, enc.encode(JSON.stringify({
     id: ASSET, ts: Date.now() - 600_000, name: '张湾区燃气调压站（测试）', kind: 'regulator_station', lat: 32.66, lon: 110.72,
@@ -42,7 +36,6 @@ beforeAll(async () => {
   })));
   await nc.flush();
   sim.start();
-  browser = await launchChromium();
 });
 afterAll(async () => {
   sim?.stop();

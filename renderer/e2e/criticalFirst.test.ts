@@ -1,13 +1,12 @@
 /// <reference lib="dom" />
-import { writeFileSync } from 'node:fs';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectNats } from '../../analytics/node/feeds/natsConnect.js';
-import { launchChromium, openWall } from '../../dev/testing/browser.js';
-import { builtCli, EngineProcess } from '../../dev/testing/engineProcess.js';
+import { openWall } from '../../dev/testing/browser.js';
+import { EngineProcess } from '../../dev/testing/engineProcess.js';
 import { tempDir, waitFor } from '../../dev/testing/harness.js';
-import { freePort, NatsServerProcess } from '../../analytics/node/feeds/natsServerProcess.js';
+import { NatsServerProcess } from '../../analytics/node/feeds/natsServerProcess.js';
+import { startBrowserEngine } from '../../dev/testing/browserEngine.js';
 
 const WALL = 'flood-wall-token-0123456789';
 const CONSOLE = 'flood-console-token-0123456789';
@@ -19,13 +18,7 @@ let browser: Browser;
 const enc = new TextEncoder();
 
 beforeAll(async () => {
-  server = await NatsServerProcess.start();
-  const devices = `${tmp.dir}/devices.json`;
-  writeFileSync(devices, JSON.stringify([{ device: 'wall-1', role: 'wall', token: WALL }, { device: 'console-1', role: 'shift_leader', token: CONSOLE }]));
-  engine = await EngineProcess.start(builtCli(), ['--nats', server.url, '--db', `${tmp.dir}/flood.duckdb`, '--port', String(await freePort()), '--devices', devices]);
-  nc = await connectNats({ url: server.url, name: 'flood test feed' });
-  await waitFor(async () => (await engine.health()).ok, 'engine connected');
-  browser = await launchChromium();
+  ({ server, engine, nc, browser } = await startBrowserEngine(tmp.dir, 'flood', { wall: WALL, console: CONSOLE }));
 });
 afterAll(async () => {
   await browser?.close();

@@ -1,14 +1,14 @@
 /// <reference lib="dom" />
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditLog } from '../../analytics/node/audit/auditLog.js';
-import { connectNats } from '../../analytics/node/feeds/natsConnect.js';
-import { launchChromium, openWall } from '../../dev/testing/browser.js';
-import { builtCli, EngineProcess } from '../../dev/testing/engineProcess.js';
+import { openWall } from '../../dev/testing/browser.js';
+import { EngineProcess } from '../../dev/testing/engineProcess.js';
 import { tempDir, waitFor } from '../../dev/testing/harness.js';
-import { freePort, NatsServerProcess } from '../../analytics/node/feeds/natsServerProcess.js';
+import { NatsServerProcess } from '../../analytics/node/feeds/natsServerProcess.js';
+import { startBrowserEngine } from '../../dev/testing/browserEngine.js';
 
 const WALL = 'takeover-wall-token-0123456789';
 const CONSOLE = 'takeover-console-token-0123456789';
@@ -21,13 +21,7 @@ let browser: Browser;
 const enc = new TextEncoder();
 
 beforeAll(async () => {
-  server = await NatsServerProcess.start();
-  const devices = `${tmp.dir}/devices.json`;
-  writeFileSync(devices, JSON.stringify([{ device: 'wall-1', role: 'wall', token: WALL }, { device: 'console-1', role: 'shift_leader', token: CONSOLE }]));
-  engine = await EngineProcess.start(builtCli(), ['--nats', server.url, '--db', `${tmp.dir}/takeover.duckdb`, '--port', String(await freePort()), '--devices', devices]);
-  nc = await connectNats({ url: server.url, name: 'takeover test feed' });
-  await waitFor(async () => (await engine.health()).ok, 'engine connected');
-  browser = await launchChromium();
+  ({ server, engine, nc, browser } = await startBrowserEngine(tmp.dir, 'takeover', { wall: WALL, console: CONSOLE }));
 });
 afterAll(async () => {
   await browser?.close();

@@ -6,6 +6,7 @@ import type { Applied } from '../../common/ops/controlRoomViews.js';
 import type { NatsOptions } from '../feeds/natsConnect.js';
 import { NatsLink } from '../feeds/natsLink.js';
 import { insertOutbox, insertSent, readOutbox } from '../store/actionOutbox.js';
+import { insertOpsLog, readOpsLogIds, type OpsLogRow } from '../store/opsLog.js';
 import type { BatchWriter } from '../store/batchWriter.js';
 
 export interface ActionStreamOptions {
@@ -47,6 +48,10 @@ export class ActionStream {
   private wake: (() => void) | null = null;
   private readonly listeners = new Set<(e: OpsEvent, r: Applied) => void>();
   private loops: Promise<void>[] = [];
+  /** Applied events not yet in the operator action log, and the ids already there. */
+  private toLog: OpsLogRow[] = [];
+  private logged = new Set<string>();
+  private logFlush: Promise<void> | null = null;
 
   constructor(private readonly state: ControlRoomState, private readonly writer: BatchWriter, private readonly o: ActionStreamOptions) {}
 
@@ -56,12 +61,13 @@ export class ActionStream {
   }
 
   async start(): Promise<void> {
+    this.logged = await this.writer.exclusive((c) => readOpsLogIds(c));
     const rows = await this.writer.exclusive((c) => readOutbox(c));
     const sent: { event: OpsEvent; subject: string }[] = [];
     for (const r of rows) {
       this.localSeq = Math.max(this.localSeq, r.localSeq);
       const event = OpsEventSchema.parse(JSON.parse(r.payload));
-      if (this.o.nats === null) this.applyEvent(event);
+      if (this.o.nats === null) this.applyEvent(event, null);
       else if (!r.sent) this.pending.set(event.id, { event, subject: r.subject, published: false });
       else sent.push({ event, subject: r.subject });
     }
@@ -93,7 +99,7 @@ export class ActionStream {
     const seq = ++this.localSeq;
     await this.writer.exclusive((c) => insertOutbox(c, event.id, seq, subject, JSON.stringify(event)));
     if (this.o.nats === null) {
-      this.applyEvent(event);
+      this.applyEvent(event, null);
       await this.markSent(event.id, null);
       return event;
     }
@@ -116,12 +122,43 @@ export class ActionStream {
     };
   }
 
-  private applyEvent(e: OpsEvent): void {
+  /** Resolves when every event applied so far is in the operator action log (or its write failed and was reported). */
+  async flushLog(): Promise<void> {
+    for (let attempt = 0; attempt < 3 && (this.toLog.length > 0 || this.logFlush); attempt++) {
+      if (!this.logFlush) this.scheduleLog();
+      await this.logFlush;
+    }
+  }
+
+  private scheduleLog(): void {
+    if (this.logFlush || this.toLog.length === 0) return;
+    const rows = this.toLog;
+    this.toLog = [];
+    this.logFlush = this.writer.exclusive((c) => insertOpsLog(c, rows)).then(
+      () => undefined,
+      (err: unknown) => {
+        // kept for the next attempt: the log must not lose an action the state applied
+        this.toLog = [...rows, ...this.toLog];
+        this.lastError = `writing the operator action log: ${err instanceof Error ? err.message : String(err)}`;
+        return sleep(RETRY_MS);
+      },
+    ).finally(() => {
+      this.logFlush = null;
+      if (!this.closed) this.scheduleLog();
+    });
+  }
+
+  private applyEvent(e: OpsEvent, streamSeq: number | null): void {
     if (this.seen.has(e.id)) return; // published twice (after the duplicate window): the first copy counts
     this.seen.add(e.id);
     if (this.seen.size > MAX_SEEN) this.seen.delete(this.seen.values().next().value as string);
     const r = this.state.apply(e);
     this.pending.delete(e.id);
+    if (!this.logged.has(e.id)) {
+      this.logged.add(e.id);
+      this.toLog.push({ event: e, streamSeq, applied: r, appliedAtMs: Date.now() });
+      this.scheduleLog();
+    }
     for (const fn of this.listeners) {
       try {
         fn(e, r);
@@ -171,7 +208,7 @@ export class ActionStream {
             this.lastError = `invalid operator event at ${this.o.stream} #${m.seq}: ${e instanceof Error ? e.message.slice(0, 200) : String(e)}`;
             continue;
           }
-          this.applyEvent(event);
+          this.applyEvent(event, m.seq);
         }
       } catch (e) {
         if (this.closed) break;
@@ -210,6 +247,7 @@ export class ActionStream {
   }
 
   async close(): Promise<void> {
+    await this.flushLog().catch(() => undefined);
     this.closed = true;
     this.wake?.();
     await this.consumer?.close();

@@ -55,6 +55,9 @@ describe('the closed loop in the engine', () => {
     try {
       const rows = await db.queryRows('SELECT count(*)::INTEGER AS n FROM alarm_log');
       expect(rows[0]?.['n']).toBe(2); // level 1 and level 2 raised once each, not again on restart
+      // the operator action log holds the acknowledgement once, although the restart read the stream again
+      const log = await db.queryRows('SELECT id, kind, device, role, ok, epoch_ms(ts)::BIGINT AS ts FROM ops_log');
+      expect(log).toEqual([{ id: ev.id, kind: 'alarm.ack', device: 'console-1', role: 'shift_leader', ok: true, ts: ev.ts }]);
     } finally {
       db.close();
     }

@@ -139,4 +139,14 @@ CREATE TABLE handover_reports (
 );
 `,
   },
+  {
+    version: 3,
+    name: 'operator action log',
+    sql: `
+CREATE TABLE ops_log (
+  ts TIMESTAMPTZ NOT NULL, id VARCHAR NOT NULL, kind VARCHAR NOT NULL, device VARCHAR NOT NULL, role VARCHAR NOT NULL,
+  stream_seq UBIGINT, ok BOOLEAN NOT NULL, reason VARCHAR, payload JSON NOT NULL, applied_at TIMESTAMPTZ NOT NULL
+);
+`,
+  },
 ];

@@ -39,6 +39,7 @@ interface Windows {
   plan(): WallPlan | null;
 }
 
+app.commandLine.appendSwitch('lang', 'zh-CN');
 setupSingleInstance();
 setupRendererScheme();
 app.whenReady().then(async () => {

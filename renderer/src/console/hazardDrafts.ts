@@ -13,7 +13,7 @@ export interface DispatchDraft {
 
 const DAY_MS = 86_400_000;
 
-/** A local date as yyyy-mm-dd (what an `<input type="date">` holds). */
+/** A local date as yyyy-mm-dd (what the console's `DateField` holds). */
 export function localDate(ms: number): string {
   const d = new Date(ms);
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;

@@ -9,7 +9,7 @@ export function currentShift(now: Date): { from: number; to: number } {
   return { from: d.getTime(), to: d.getTime() + 12 * 3_600_000 };
 }
 
-/** A time as an `<input type="datetime-local">` holds it (local, to the minute). */
+/** A local time as the console's date fields hold it (`2026-01-31T08:00`, to the minute; `DateField`). */
 export function localInput(ms: number): string {
   const d = new Date(ms - new Date(ms).getTimezoneOffset() * 60_000);
   return d.toISOString().slice(0, 16);

@@ -103,4 +103,24 @@ describe('the wall follows the operational state', () => {
     expect(wall.errors).toEqual([]);
     expect(con.errors).toEqual([]);
   });
+
+  it('a wall opened while a critical stands unacknowledged takes over for it at once, and keeps it until a console acknowledges', async () => {
+    const point = `gas/${D}/gas-q9#gas.lel.level2`;
+    reading('gas', 'gas-q9', Date.now(), 'lel_pct', 75);
+    await nc.flush();
+    const con = await openWall(browser, `${engine.url}/?view=console#token=${CONSOLE}`);
+    const row = con.page.locator(`.row[data-alarm^="${point}"]`);
+    await row.waitFor();
+    // the wall opens after the alarm was raised: it was never "new" to this page
+    const wall = await openWall(browser, `${engine.url}/?debug=1#token=${WALL}`);
+    const bar = wall.page.locator('[data-interrupt]');
+    await waitFor(async () => (await bar.getAttribute('data-interrupt'))?.startsWith(point) || null, 'the standing critical takes over the opened wall');
+    await row.click();
+    await con.page.keyboard.press('a');
+    await waitFor(async () => (await wall.page.locator('[data-interrupt-acked]').textContent())?.includes('已确认') || null, 'the wall shows it acknowledged');
+    expect(wall.errors).toEqual([]);
+    expect(con.errors).toEqual([]);
+    await wall.page.close();
+    await con.page.close();
+  });
 });

@@ -32,9 +32,10 @@ export const QUEUE_LIMIT = 20;
 
 /**
  * A display's rotation through its screens. A critical event interrupts it and takes focus; more
- * of them queue behind it, in order, each one shown in turn. The rotation comes back, where it was,
- * when the last is handled at a console (the wall says who and when first) or has had the screen for
- * the timeout.
+ * of them queue behind it, in order. Nothing leaves the screen until a console has handled it: the
+ * wall says who and when, then shows the next one or hands the rotation back, where it was. When
+ * several wait and none is handled, each has the screen for `interruptMs` in turn, so none is
+ * hidden behind another for long.
  */
 export class Playlist {
   private index = 0;
@@ -61,10 +62,10 @@ export class Playlist {
     return { screen: this.screens[this.index] ?? 'overview', takeover: null };
   }
 
-  /** A new critical event: on screen now if nothing else is, otherwise it waits its turn (never replaces). */
-  interrupt(i: Interrupt): void {
+  /** A critical event (`nowMs`: when it reached the wall): on screen now if nothing else is, otherwise it waits its turn (never replaces). */
+  interrupt(i: Interrupt, nowMs = i.atMs): void {
     if (this.queue.some((q) => q.id === i.id)) return;
-    if (this.queue.length === 0) this.headSinceMs = i.atMs;
+    if (this.queue.length === 0) this.headSinceMs = nowMs;
     this.queue.push(i);
     if (this.queue.length > QUEUE_LIMIT) this.queue.splice(1, 1);
   }
@@ -89,8 +90,15 @@ export class Playlist {
   private advance(nowMs: number): void {
     for (;;) {
       if (this.queue.length === 0) return;
-      const done = this.handled ? nowMs >= this.handled.releaseAtMs : nowMs - this.headSinceMs >= this.interruptMs;
-      if (!done) return;
+      if (!this.handled) {
+        // unhandled: it stays; with others waiting it takes its turn again after them
+        if (this.queue.length > 1 && nowMs - this.headSinceMs >= this.interruptMs) {
+          this.queue.push(this.queue.shift() as Interrupt);
+          this.headSinceMs = nowMs;
+        }
+        return;
+      }
+      if (nowMs < this.handled.releaseAtMs) return;
       this.queue.shift();
       this.handled = null;
       this.headSinceMs = nowMs;

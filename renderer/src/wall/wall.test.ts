@@ -60,10 +60,22 @@ describe('playlist', () => {
     expect(p.at(7_000 + HANDLED_SHOWN_MS).takeover).toMatchObject({ interrupt: { id: 'e2' }, handled: null, queued: 0 });
   });
 
-  it('hands the rotation back after the timeout when nobody acknowledges', () => {
+  it('keeps an unacknowledged critical on screen however long nobody acknowledges it', () => {
     const p = new Playlist(['a', 'b'], 10_000, 60_000, 0);
     p.interrupt({ ...ev, atMs: 1_000 });
-    expect(p.at(60_999).takeover).not.toBeNull();
-    expect(p.at(61_000)).toEqual({ screen: 'a', takeover: null });
+    expect(p.at(61_000).takeover).toMatchObject({ interrupt: { id: 'e1' }, handled: null });
+    expect(p.at(3_600_000).takeover).toMatchObject({ interrupt: { id: 'e1' }, handled: null });
+  });
+
+  it('gives each of several unacknowledged criticals the screen in turn, and drops none', () => {
+    const p = new Playlist(['a'], 10_000, 60_000, 0);
+    p.interrupt({ ...ev, atMs: 0 });
+    p.interrupt({ ...ev, id: 'e2', atMs: 1_000 });
+    expect(p.at(59_999).takeover?.interrupt.id).toBe('e1');
+    expect(p.at(60_000).takeover).toMatchObject({ interrupt: { id: 'e2' }, queued: 1 });
+    expect(p.at(120_000).takeover?.interrupt.id).toBe('e1');
+    // handled while waiting: it leaves; the one on screen stays
+    p.handledAt('e2', { by: 'console-1', atMs: 121_000, how: 'acked' as const }, 121_000);
+    expect(p.at(500_000).takeover).toMatchObject({ interrupt: { id: 'e1' }, queued: 0 });
   });
 });

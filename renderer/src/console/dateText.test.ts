@@ -23,6 +23,7 @@ describe('dates typed as YYYY-MM-DD and times as HH:mm, in either language', () 
     expect(parseDateText('datetime', '2026-1-5 8:05')).toEqual(ok('2026-01-05T08:05'));
     expect(parseDateText('datetime', '２０２６-０１-０５　０８：０５')).toEqual(ok('2026-01-05T08:05'));
     expect(parseDateText('time', '8点30分')).toEqual(ok('08:30'));
+    expect(parseDateText('datetime', '2026年11月26日 20:00')).toEqual(ok('2026-11-26T20:00'));
   });
 
   it('refuses the US order, 12-hour times and words, as a matter of format', () => {

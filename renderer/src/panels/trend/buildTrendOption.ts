@@ -15,6 +15,24 @@ export interface TrendOptions {
   stale: boolean;
   noDataText: string;
   staleText: string;
+  /** The length of one bucket of the series (ms): a bucket's time is its start. */
+  bucketMs: number;
+  /** Engine time when the answer was drawn (ms). */
+  nowMs: number;
+}
+
+/**
+ * Where a bucket is drawn: at its end, when its last reading can have come, and the bucket still
+ * filling at now. Drawn at its start, the newest value would sit up to a bucket behind "now" and
+ * a live line would look stale.
+ */
+export function drawnAtMs(bucketStartMs: number, bucketMs: number, nowMs: number): number {
+  return Math.max(bucketStartMs, Math.min(bucketStartMs + bucketMs, nowMs));
+}
+
+/** Points with no value on either side: a line through them draws nothing, so they get a dot. */
+function isolated(ys: (number | null)[], i: number): boolean {
+  return ys[i] !== null && ys[i] !== undefined && (ys[i - 1] ?? null) === null && (ys[i + 1] ?? null) === null;
 }
 
 /** Columns from the `series` query, checked: anything not a finite number becomes a gap. */
@@ -36,9 +54,12 @@ export function trendData(columns: Record<string, unknown[]> | undefined): Trend
 export function buildTrendOption(d: TrendData, o: TrendOptions): ChartOption {
   const empty = d.t.length === 0 || d.avg.every((v) => v === null);
   const line = o.stale ? THEME.stale : THEME.accent;
-  const pairs = (ys: (number | null)[]): [number, number | null][] => d.t.map((t, i) => [t, ys[i] ?? null]);
+  const at = d.t.map((t) => drawnAtMs(t, o.bucketMs, o.nowMs));
+  const pairs = (ys: (number | null)[]): [number, number | null][] => at.map((t, i) => [t, ys[i] ?? null]);
+  // a single reading (or one between gaps) is a dot, so the operator sees a value rather than an empty chart
+  const avg = pairs(d.avg).map((p, i) => (isolated(d.avg, i) ? { value: p, symbol: 'circle', symbolSize: 8, itemStyle: { color: line } } : p));
   const lower = pairs(d.min);
-  const band = d.t.map((t, i): [number, number | null] => {
+  const band = at.map((t, i): [number, number | null] => {
     const lo = d.min[i];
     const hi = d.max[i];
     return [t, lo === null || lo === undefined || hi === null || hi === undefined ? null : hi - lo];
@@ -60,7 +81,7 @@ export function buildTrendOption(d: TrendData, o: TrendOptions): ChartOption {
       { id: 'lower', type: 'line', data: lower, stack: 'band', symbol: 'none', lineStyle: { opacity: 0 }, silent: true },
       { id: 'band', type: 'line', data: band, stack: 'band', symbol: 'none', lineStyle: { opacity: 0 }, areaStyle: { color: line, opacity: 0.15 }, silent: true },
       {
-        id: 'avg', type: 'line', data: pairs(d.avg), symbol: 'none', connectNulls: false, lineStyle: { color: line, width: 2 },
+        id: 'avg', type: 'line', data: avg, symbol: 'none', connectNulls: false, lineStyle: { color: line, width: 2 },
         markLine: {
           symbol: 'none', silent: true,
           data: o.thresholds.map((x) => ({ yAxis: x.value, lineStyle: { color: RISK_COLORS[x.severity], type: 'dashed', width: 2 }, label: { formatter: x.label, color: RISK_COLORS[x.severity], position: 'insideEndTop', fontSize: 13 } })),

@@ -275,6 +275,7 @@ const T = {
   // the alarm lists' counts and pages, the wall's takeover, red and orange events at the console
   alarms_count: { zh: '{shown} 条（未确认 {unack} 条）', en: '{shown} shown ({unack} unacknowledged)' },
   alarms_hidden: { zh: '另有 {n} 条已搁置、抑制或停用', en: '{n} more shelved, suppressed or out of service' },
+  alarms_not_listed: { zh: '只列出最紧急的 {listed} 条，另有 {n} 条未列出（搜索或筛选可查全部）', en: 'Only the {listed} most urgent are listed; {n} more are not (search or filter to reach them)' },
   alarms_more: { zh: '还有 {n} 条', en: '{n} more' },
   alarms_page: { zh: '第 {p}/{pages} 页', en: 'page {p} of {pages}' },
   interrupt_wait_console: { zh: '待值班长在工作台确认', en: 'To be acknowledged by the shift leader at a console' },
@@ -316,6 +317,11 @@ const T = {
   ke_risk_red: { zh: '风险升为红色', en: 'Risk turned red' },
   alarm_raised: { zh: '报警', en: 'raised' },
   alarm_cleared: { zh: '恢复正常', en: 'cleared' },
+  name_loading: { zh: '…', en: '…' },
+  asset_unregistered: { zh: '{domain}设施（{district}）', en: '{domain} asset ({district})' },
+  asset_unregistered_nodistrict: { zh: '{domain}设施', en: '{domain} asset' },
+  rule_unknown: { zh: '{domain}报警', en: '{domain} alarm' },
+  rule_unknown_nodomain: { zh: '报警', en: 'Alarm' },
   // the console's date fields (YYYY-MM-DD and HH:mm in both languages), and punctuation around values
   date_placeholder: { zh: '如 2026-01-31', en: 'e.g. 2026-01-31' },
   datetime_placeholder: { zh: '如 2026-01-31 08:00', en: 'e.g. 2026-01-31 08:00' },
@@ -327,6 +333,8 @@ const T = {
   date_no_such: { zh: '没有这个日期或时刻：{text}', en: 'No such date or time: {text}' },
   colon: { zh: '：', en: ': ' },
   paren: { zh: '（{x}）', en: ' ({x})' },
+  semicolon: { zh: '；', en: '; ' },
+  handover_digest: { zh: '校验值', en: 'SHA-256' },
 } as const satisfies Record<string, Record<Lang, string>>;
 
 export type TextKey = keyof typeof T;

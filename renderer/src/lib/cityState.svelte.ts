@@ -24,6 +24,8 @@ export interface AssetRow {
 }
 
 const MAX_EVENTS = 200;
+/** Red and orange events kept for the console and the wall's takeover, newest first. */
+const MAX_SEVERE = 200;
 const DEFAULT_INTERVAL_MS = 10_000;
 
 function rowsOf(r: QueryResult | null): Record<string, unknown>[] {
@@ -36,7 +38,7 @@ function rowsOf(r: QueryResult | null): Record<string, unknown>[] {
 
 /**
  * What every display of this page shares: the registry, the live event list, feed freshness.
- * Buffers are capped (the event list keeps the newest 200).
+ * Buffers are capped (the event list keeps the newest 200; red and orange ones, 200 more apart).
  */
 const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
@@ -44,6 +46,11 @@ export class CityState {
   assets = $state.raw<AssetRow[]>([]);
   assetsProvenance = $state.raw<QueryResult['provenance'] | null>(null);
   events = $state.raw<CityEventRow[]>([]);
+  /**
+   * Red and orange events, newest first, kept apart from the event list: a burst of routine events
+   * must never push an unhandled severe one out of the console's reach.
+   */
+  severe = $state.raw<CityEventRow[]>([]);
   eventsProvenance = $state.raw<QueryResult['provenance'] | null>(null);
   feeds = $state.raw<FeedFreshness[]>([]);
   feedsAtMs = $state(0);
@@ -86,12 +93,18 @@ export class CityState {
 
   /** The latest events, again; a failure is kept in `eventsError` (shown on the event lists). */
   loadEvents(): Promise<void> {
-    return this.client.query('events', { limit: MAX_EVENTS }).then((r) => {
-        this.events = rowsOf(r).map((o) => ({
-          id: String(o['id']), ts: Number(o['ts']), domain: String(o['domain']), district: String(o['district']), type: String(o['type']),
-          severity: String(o['severity']), title: String(o['title']), asset: o['asset'] === null ? null : String(o['asset']),
-        }));
-        this.eventsProvenance = r.provenance;
+    const rowsFrom = (r: QueryResult): CityEventRow[] => rowsOf(r).map((o) => ({
+      id: String(o['id']), ts: Number(o['ts']), domain: String(o['domain']), district: String(o['district']), type: String(o['type']),
+      severity: String(o['severity']), title: String(o['title']), asset: o['asset'] === null ? null : String(o['asset']),
+    }));
+    return Promise.all([
+      this.client.query('events', { limit: MAX_EVENTS }),
+      this.client.query('events', { severity: 'red', limit: MAX_SEVERE }),
+      this.client.query('events', { severity: 'orange', limit: MAX_SEVERE }),
+    ]).then(([all, red, orange]) => {
+        this.events = rowsFrom(all);
+        this.severe = [...rowsFrom(red), ...rowsFrom(orange)].sort((a, b) => b.ts - a.ts).slice(0, MAX_SEVERE);
+        this.eventsProvenance = all.provenance;
         this.eventsError = null;
       }, (e: unknown) => {
         this.eventsError = errorText(e);
@@ -106,6 +119,8 @@ export class CityState {
     }
     const seen = new Set(fresh.map((e) => e.id));
     this.events = [...fresh.reverse(), ...this.events.filter((e) => !seen.has(e.id))].slice(0, MAX_EVENTS);
+    const severe = fresh.filter((e) => e.severity === 'red' || e.severity === 'orange');
+    if (severe.length > 0) this.severe = [...severe, ...this.severe.filter((e) => !seen.has(e.id))].slice(0, MAX_SEVERE);
     for (const e of fresh) for (const fn of this.listeners) fn(e);
   }
 

@@ -1,6 +1,9 @@
 import type { FeedFreshness, QueryResult } from '../../../analytics/common/engineApi';
 import type { EngineClient } from './engineClient.svelte';
 import { keyOf } from '../../../analytics/common/vocabulary';
+import { isDomain } from '../../../analytics/common/city';
+import { domainName, t, type Lang } from '../../../analytics/common/i18n';
+import { districtLabel } from './districtLabel';
 
 export interface CityEventRow {
   id: string;
@@ -41,6 +44,48 @@ function rowsOf(r: QueryResult | null): Record<string, unknown>[] {
  * Buffers are capped (the event list keeps the newest 200; red and orange ones, 200 more apart).
  */
 const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+/** The page's language as its root component last set it on `<html>` (where a caller names no language). */
+export function pageLang(): Lang {
+  return typeof document !== 'undefined' && document.documentElement.lang === 'en' ? 'en' : 'zh';
+}
+
+/**
+ * An asset the registry holds no record of, by what is known of it: its domain's facility in its
+ * district (「燃气设施（张湾区）」, "Gas asset (Zhangwan)"). Its id is a key a duty officer cannot read.
+ */
+export function unregisteredAssetName(lang: Lang, domain: string, district: string): string {
+  const where = districtLabel(lang, district);
+  // a district code the city does not know is a key as well: left out rather than shown
+  const known = where !== district;
+  if (!isDomain(domain)) return known ? `${t(lang, 'asset')}${t(lang, 'paren', { x: where })}` : t(lang, 'asset');
+  const what = domainName(lang, domain);
+  return known ? t(lang, 'asset_unregistered', { domain: what, district: where }) : t(lang, 'asset_unregistered_nodistrict', { domain: what });
+}
+
+/**
+ * Display names by `domain/district/asset`: the registry's name; an asset it does not hold by
+ * `unregisteredAssetName`; 「…」 until the registry's first answer. `get` answers every key, so a
+ * caller's `?? id` fallback is never reached.
+ */
+export class AssetNames extends Map<string, string> {
+  constructor(entries: Iterable<readonly [string, string]>, private readonly loaded: boolean, private readonly lang: () => Lang = pageLang) {
+    super(entries);
+  }
+
+  /** The name of `key` in `lang` (the page's language by default). */
+  nameOf(key: string, lang: Lang = this.lang()): string {
+    const known = super.get(key);
+    if (known !== undefined) return known;
+    if (!this.loaded) return t(lang, 'name_loading');
+    const [domain = '', district = ''] = key.split('/');
+    return unregisteredAssetName(lang, domain, district);
+  }
+
+  override get(key: string): string | undefined {
+    return this.nameOf(key);
+  }
+}
 
 export class CityState {
   assets = $state.raw<AssetRow[]>([]);
@@ -129,8 +174,8 @@ export class CityState {
     return () => this.listeners.delete(fn);
   }
 
-  /** Display names by `domain/district/asset`. */
-  names = $derived(new Map(this.assets.map((a) => [keyOf(a), a.name])));
+  /** Display names by `domain/district/asset`, never an id (see `AssetNames`). */
+  names = $derived(new AssetNames(this.assets.map((a) => [keyOf(a), a.name]), this.assetsProvenance !== null || this.assetsError !== null));
 
   expectedIntervalMs(domain: string): number {
     let worst = 0;

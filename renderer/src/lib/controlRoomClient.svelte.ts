@@ -4,6 +4,8 @@ import type { AlarmView, OpsSnapshot } from '../../../analytics/common/ops/contr
 import type { EngineClient } from './engineClient.svelte';
 import type { Refusal } from '../../../analytics/common/engineApi';
 import { EngineRequestError } from './engineRequestError';
+import { isDomain } from '../../../analytics/common/city';
+import { domainName, t, type Lang } from '../../../analytics/common/i18n';
 
 export interface Submitted {
   id: string | null;
@@ -19,6 +21,20 @@ export interface Submitted {
 const MAX_SUBMITTED = 30;
 
 /**
+ * A rule the rules in force do not hold (removed, or from a newer engine), by its domain: rule ids
+ * begin with it (`gas.lel.l2`). The id itself is a key a duty officer cannot read.
+ */
+export function unknownRuleTitle(lang: Lang, rule: string): string {
+  const domain = rule.split('.')[0] ?? '';
+  return isDomain(domain) ? t(lang, 'rule_unknown', { domain: domainName(lang, domain) }) : t(lang, 'rule_unknown_nodomain');
+}
+
+/** A rule's title: its own, `unknownRuleTitle` once the rules are in, 「…」 before they are. */
+export function ruleTitleOf(rules: ReadonlyMap<string, AlarmRule>, rulesSettled: boolean, rule: string, lang: Lang): string {
+  return rules.get(rule)?.title[lang] ?? (rulesSettled ? unknownRuleTitle(lang, rule) : t(lang, 'name_loading'));
+}
+
+/**
  * The shared operational picture on this page (alarms, hazards, district risk) from the engine's
  * `ops` topic, and the operator's own actions: "pending" until the engine reads them back from the
  * OPS stream, then done or refused with the reason.
@@ -29,6 +45,8 @@ export class ControlRoomClient {
   rules = $state.raw<Map<string, AlarmRule>>(new Map());
   /** A failed load of the alarm rules (thresholds, titles, guidance), shown until the next load succeeds. */
   rulesError = $state<string | null>(null);
+  /** The first load of the rules has answered (with the rules or an error): until then titles are 「…」. */
+  rulesSettled = $state(false);
   submitted = $state.raw<Submitted[]>([]);
   private readonly newAlarmListeners = new Set<(a: AlarmView) => void>();
   private seen = new Set<string>();
@@ -47,8 +65,10 @@ export class ControlRoomClient {
     return this.client.query('alarmRules').then((r) => {
       this.rules = new Map(r.map((x) => [x.id, x]));
       this.rulesError = null;
+      this.rulesSettled = true;
     }, (e: unknown) => {
       this.rulesError = e instanceof Error ? e.message : String(e);
+      this.rulesSettled = true;
     });
   }
 
@@ -99,8 +119,9 @@ export class ControlRoomClient {
     }
   }
 
-  ruleTitle(rule: string, lang: 'zh' | 'en'): string {
-    return this.rules.get(rule)?.title[lang] ?? rule;
+  /** A rule's title in `lang`, never its id (see `ruleTitleOf`). */
+  ruleTitle(rule: string, lang: Lang): string {
+    return ruleTitleOf(this.rules, this.rulesSettled, rule, lang);
   }
 
   dispose(): void {

@@ -3,6 +3,7 @@ import { EngineClock } from './clock.svelte';
 import { EngineClient } from './engineClient.svelte';
 import { ControlRoomClient } from './controlRoomClient.svelte';
 import { assetKey } from '../../../analytics/common/vocabulary';
+import type { Lang } from '../../../analytics/common/i18n';
 
 /**
  * One page's link to the engine, as the wall and the console both set it up: the client, the
@@ -23,9 +24,12 @@ export class EngineSession {
     $effect(() => () => this.close());
   }
 
-  /** The registry's name of an asset (its id when unknown). */
-  assetName(domain: string, district: string, asset: string): string {
-    return this.city.names.get(assetKey(domain, district, asset)) ?? asset;
+  /**
+   * The registry's name of an asset; one it does not hold is named by its domain and district
+   * (「燃气设施（张湾区）」), and 「…」 stands while the registry loads: never the raw id.
+   */
+  assetName(domain: string, district: string, asset: string, lang?: Lang): string {
+    return this.city.names.nameOf(assetKey(domain, district, asset), lang);
   }
 
   private close(): void {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RISK_COLORS, THEME } from '../theme';
-import { buildDistrictMapOption, levelFromCounts } from './buildDistrictMapOption';
+import { buildDistrictMapOption, CITY_VIEW, keptView, levelFromCounts, type MapView } from './buildDistrictMapOption';
 
 describe('buildDistrictMapOption', () => {
   const districts = [
@@ -41,5 +41,22 @@ describe('buildDistrictMapOption', () => {
     const m = buildDistrictMapOption(districts, [], true) as unknown as MapOpt;
     expect(m.geo.regions.every((r) => r.itemStyle.areaColor === THEME.stale)).toBe(true);
     expect(m.series.find((s) => s.id === 'assets')?.data).toEqual([]);
+  });
+
+  it('keeps where the operator roamed to when a district changes colour, and goes where a button says when one was pressed', () => {
+    const chosen: MapView = { zoom: 1.5, center: [110.6, 32.5] };
+    const roamed = { zoom: 3.2, center: [110.8, 32.62] };
+    // the data changed, the buttons did not: the chart's own zoom and centre stay
+    expect(keptView(chosen, chosen, roamed)).toEqual(roamed);
+    // a button was pressed since the last drawing: its view wins
+    const pressed: MapView = { zoom: 2.25, center: [110.8, 32.62] };
+    expect(keptView(pressed, chosen, roamed)).toBe(pressed);
+    // the first drawing, or a chart that cannot say where it looks: the chosen view
+    expect(keptView(CITY_VIEW, null, null)).toBe(CITY_VIEW);
+    expect(keptView(chosen, chosen, { zoom: 'x', center: [1] })).toBe(chosen);
+    expect(keptView(chosen, chosen, { zoom: 2, center: ['50%', '50%'] })).toBe(chosen);
+    // and the option drawn from it roams from there
+    const m = buildDistrictMapOption(districts, [], false, keptView(chosen, chosen, roamed)) as unknown as { geo: { zoom: number; center: number[] } };
+    expect(m.geo).toMatchObject(roamed);
   });
 });

@@ -38,6 +38,21 @@ export interface MapView {
 /** The whole city (the centre of its districts' bounding box). */
 export const CITY_VIEW: MapView = { zoom: 1, center: [110.51, 32.39] };
 
+/**
+ * Where the map looks after an update: the view the buttons chose, when they chose one since the
+ * last drawing (`chosen` is not the `drawn` one); otherwise where the operator has roamed to with
+ * the wheel or a drag, as the chart shows it (`shown`, its geo's zoom and centre), so a district
+ * changing colour never throws the map back to the view of the last button press.
+ */
+export function keptView(chosen: MapView, drawn: MapView | null, shown: { zoom?: unknown; center?: unknown } | null | undefined): MapView {
+  if (chosen !== drawn) return chosen;
+  const zoom = shown?.zoom;
+  const center = shown?.center;
+  const isCoord = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+  if (!isCoord(zoom) || zoom <= 0 || !Array.isArray(center) || center.length !== 2 || !isCoord(center[0]) || !isCoord(center[1])) return chosen;
+  return { zoom, center: [center[0], center[1]] };
+}
+
 /** The highest severity among event counts. */
 export function levelFromCounts(c: { red: number; orange: number; yellow: number; blue: number }): RiskLevel {
   if (c.red > 0) return 'red';

@@ -3,6 +3,7 @@ import { DOMAINS, FEED_KINDS } from './city.js';
 import { QUARANTINE_REASONS } from './decode.js';
 import { OpsActionSchema, type OpsAction } from './ops/opsEvents.js';
 import type { AlarmRule } from './alarms/alarmRules.js';
+import type { BundleSummary, ExportProgress } from './bundle.js';
 import type { ChecklistProgress } from './checklists.js';
 import type { CityEvent } from './feedSchemas.js';
 import type { AlarmKpis } from './ops/alarmKpis.js';
@@ -149,6 +150,11 @@ export const COMMAND_ARGS = {
   ops: OpsActionSchema,
   /** Generates the handover report of a shift with the leader's notes and keeps it (shift leader); a signed shift's report is the one signed. */
   'handover.generate': z.object({ fromMs: EpochMs, toMs: EpochMs, notes: z.object({ summary: z.string().max(4000), pending: z.string().max(4000) }).optional() }),
+  /** Writes an export bundle of a window into `out`, an absolute folder on the engine's machine (analyst, shift leader, administrator; docs/export.md). */
+  export: z.object({
+    fromMs: EpochMs, toMs: EpochMs, domains: z.array(Domain).max(DOMAINS.length).default([]), districts: z.array(District).max(1000).default([]),
+    out: z.string().min(1).max(4096), csv: z.boolean().default(false), force: z.boolean().default(false),
+  }).refine((a) => a.fromMs <= a.toMs, { message: 'from must not be after to' }),
 } as const;
 export type CommandName = keyof typeof COMMAND_ARGS;
 
@@ -159,6 +165,8 @@ export const TOPICS = {
   latest: z.object({ domain: Domain.optional(), district: District.optional(), metric: z.string().max(64).optional() }),
   /** The shared operational state (alarms, hazard counts, district risk, pending actions), pushed when it changes. */
   ops: z.object({}),
+  /** Progress of this engine's export, one push per file written. */
+  export: z.object({}),
 } as const;
 export type TopicName = keyof typeof TOPICS;
 
@@ -264,6 +272,7 @@ export interface TopicPayloads {
   events: EventPush[];
   latest: QueryResult;
   ops: OpsSnapshot;
+  export: ExportProgress;
 }
 const topicsHavePayloads: Exact<keyof TopicPayloads, TopicName> = true;
 void topicsHavePayloads;
@@ -273,10 +282,13 @@ export interface CommandResults {
   'db.checkpoint': null;
   ops: { id: string; pending: true };
   'handover.generate': HandoverReport;
+  export: BundleSummary;
 }
 const commandsHaveResults: Exact<keyof CommandResults, CommandName> = true;
 void commandsHaveResults;
 export type CommandArgsIn<N extends CommandName> = z.input<(typeof COMMAND_ARGS)[N]>;
+/** A command's arguments once judged (defaults filled in). */
+export type CommandArgsOf<N extends CommandName> = z.output<(typeof COMMAND_ARGS)[N]>;
 
 /**
  * `busy`: too many queries in flight (on this connection or in all); `timeout`: the query passed its

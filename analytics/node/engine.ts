@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { DEFAULT_STREAM } from '../common/subjects.js';
-import { isQueryName, type FeedFreshness, type Health, type QueryName, type QueryParamsOf, type QueryResults } from '../common/engineApi.js';
+import { isQueryName, type CommandArgsOf, type FeedFreshness, type Health, type QueryName, type QueryParamsOf, type QueryResults } from '../common/engineApi.js';
+import type { BundleSummary, ExportProgress } from '../common/bundle.js';
 import { QUERY_PARAMS } from '../common/engineApi.js';
 import { CoreSubscriptionSource } from './feeds/coreSource.js';
 import type { FeedSource } from './feeds/feedSource.js';
@@ -13,7 +14,9 @@ import { IdMemory } from './ingest/idMemory.js';
 import { DEFAULT_INGEST, Ingestor, type CommittedBatch, type IngestOptions } from './ingest/ingestor.js';
 import { SQL_QUERIES } from './queries/catalog.js';
 import { runNamedQuery } from './queries/query.js';
-import { DEFAULT_QUERY_LIMITS, QueryGate, type QueryLimits } from './queries/queryGate.js';
+import { DEFAULT_QUERY_LIMITS, QueryGate, QueryRefused, type QueryLimits } from './queries/queryGate.js';
+import { writeBundle } from './export/bundleWriter.js';
+import { checkOutFolder, engineRoots, loadWallConfigs, localTimeZone, retentionNotes } from './export/exportRequest.js';
 import { BatchWriter } from './store/batchWriter.js';
 import { Database } from './store/database.js';
 import { applyRetention, compactRollups, DEFAULT_RETENTION, type RetentionOptions } from './store/maintenance.js';
@@ -246,6 +249,36 @@ export class Engine implements EngineService {
 
   assetName(key: string): string {
     return this.controlRoom.assetName(key);
+  }
+
+  private exporting = false;
+  private readonly exportListeners = new Set<(p: ExportProgress) => void>();
+
+  /**
+   * Writes an export bundle from a read connection of its own, inside one read transaction:
+   * ingest goes on through the writer meanwhile. One export at a time.
+   */
+  async exportBundle(a: CommandArgsOf<'export'>, signal?: AbortSignal): Promise<BundleSummary> {
+    const out = checkOutFolder(a.out, engineRoots());
+    const notes = retentionNotes(a.fromMs, a.toMs, Date.now(), this.config.retention.rawDays);
+    if (this.exporting) throw new QueryRefused('busy', 'an export is already running on this engine: wait for it to finish');
+    this.exporting = true;
+    try {
+      const { summary } = await this.db.readers.run((c) => writeBundle(c, {
+        out, window: { fromMs: a.fromMs, toMs: a.toMs, domains: a.domains, districts: a.districts }, csv: a.csv, force: a.force,
+        timeZone: localTimeZone(), engine: { id: `${hostname()}/${this.config.consumer}`, db: this.db.path, source: 'engine' },
+        alarmRules: this.controlRoom.rules, wallConfigs: loadWallConfigs(), notes,
+        onProgress: (p) => { for (const fn of this.exportListeners) fn(p); },
+      }), signal);
+      return summary;
+    } finally {
+      this.exporting = false;
+    }
+  }
+
+  onExportProgress(fn: (p: ExportProgress) => void): () => void {
+    this.exportListeners.add(fn);
+    return () => this.exportListeners.delete(fn);
   }
 
   /** Folds every committed reading into the rollups now (the engine also does it every rollupEveryMs). */

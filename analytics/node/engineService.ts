@@ -1,5 +1,6 @@
 import type { AlarmRule } from '../common/alarms/alarmRules.js';
-import type { FeedFreshness, Health, QueryName, QueryResults } from '../common/engineApi.js';
+import type { BundleSummary, ExportProgress } from '../common/bundle.js';
+import type { CommandArgsOf, FeedFreshness, Health, QueryName, QueryResults } from '../common/engineApi.js';
 import type { OpsSnapshot } from '../common/ops/controlRoomViews.js';
 import type { HandoverNotes, HandoverReport } from '../common/ops/handoverReport.js';
 import type { OpsAction, Role } from '../common/ops/opsEvents.js';
@@ -35,6 +36,10 @@ export interface EngineService {
   alarmRules(): readonly AlarmRule[];
   /** An asset's name from the registry (`domain/district/asset`), the key itself when unknown. */
   assetName(key: string): string;
+  /** Writes an export bundle on the engine's machine (one at a time: another is refused `busy`; a bad folder or window: `ExportRefused`); `signal` stops it. */
+  exportBundle(args: CommandArgsOf<'export'>, signal?: AbortSignal): Promise<BundleSummary>;
+  /** Calls `fn` as the running export writes its files; returns the unsubscribe. */
+  onExportProgress(fn: (p: ExportProgress) => void): () => void;
 }
 
 /** A query, command or topic the contract does not name. */

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { payloadJsonSchemas } from '../../common/feedSchemas.js';
 import { handoverPdf } from './handoverCommand.js';
+import { parseExportFlags, runExport } from './exportCommand.js';
 import { verifyAuditLog } from '../audit/auditLog.js';
 import { resolveServeSettings, type Flags } from '../config.js';
 import { connectNats } from '../feeds/natsConnect.js';
@@ -28,6 +29,10 @@ const USAGE = `cityops <command> [options]
   audit verify [<file>]  checks the hash chain of an audit log (default: <db>.audit.log of --db)
   handover   --url http://127.0.0.1:8640 --token T --from ISO --to ISO [--out FILE.pdf] [--lang zh|en]
              prints a shift's handover report to PDF with the local Chromium (the report is kept in the database)
+  export     --from ISO --to ISO [--domain D]... [--district CODE]... --out DIR [--csv] [--force]
+             (--db FILE | --url http://127.0.0.1:8640 --token T)
+             writes a bundle (Parquet per table, manifest.json, _SUCCESS; see docs/export.md) from a stopped
+             engine's database, or through a running engine (analyst, shift leader or administrator token)
 
 Environment: CITYOPS_NATS_URL, CITYOPS_DB, CITYOPS_PORT, CITYOPS_HOST, CITYOPS_TOKEN, CITYOPS_CONFIG, ...
 (see README.md).`;
@@ -40,7 +45,8 @@ const OPTIONS = {
   'nats-nkey': { type: 'string' }, 'nats-creds': { type: 'string' }, 'nats-tls-ca': { type: 'string' },
   'allow-origin': { type: 'string', multiple: true },
   rate: { type: 'string' }, assets: { type: 'string' }, seed: { type: 'string' }, scenario: { type: 'string', multiple: true },
-  speed: { type: 'string' }, duration: { type: 'string' }, url: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, out: { type: 'string' }, lang: { type: 'string' }, 'no-nats': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+  speed: { type: 'string' }, duration: { type: 'string' }, url: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, out: { type: 'string' }, lang: { type: 'string' },
+  domain: { type: 'string', multiple: true }, district: { type: 'string', multiple: true }, csv: { type: 'boolean' }, force: { type: 'boolean' }, 'no-nats': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
 } as const;
 
 function num(v: unknown, name: string, dflt: number): number {
@@ -127,6 +133,13 @@ export async function main(argv: string[]): Promise<void> {
         out: typeof flags['out'] === 'string' ? flags['out'] : `handover-${new Date(from).toISOString().slice(0, 13)}.pdf`, lang: flags['lang'] === 'en' ? 'en' : 'zh',
       });
       console.log(`wrote ${r.out} (${r.bytes} bytes); the report is kept in the engine's database with its SHA-256`);
+      return;
+    }
+    case 'export': {
+      const o = parseExportFlags(flags);
+      const rawDays = resolveServeSettings(flags).engine.retention.rawDays;
+      const s = await runExport(o, rawDays, (p) => console.log(`  ${p.done}/${p.total} ${p.table}`));
+      console.log(`wrote ${s.out}: ${s.files} files, ${s.rows} rows, ${s.bytes} bytes in ${s.seconds.toFixed(1)} s${s.empty ? ' (the window is empty)' : ''}`);
       return;
     }
     case 'audit': {

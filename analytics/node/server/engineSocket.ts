@@ -5,6 +5,7 @@ import {
 import type { EngineService } from '../engineService.js';
 import { UnknownNameError } from '../engineService.js';
 import { ActionRefused } from '../ops/actionPrecheck.js';
+import { ExportRefused } from '../export/bundleWriter.js';
 import { QueryRefused } from '../queries/queryGate.js';
 import type { CommittedBatch } from '../ingest/ingestor.js';
 import type { Identity, Role } from './access.js';
@@ -28,6 +29,7 @@ const COMMAND_ROLES: Record<keyof typeof COMMAND_ARGS, readonly Role[]> = {
   'db.checkpoint': ['admin'],
   ops: ['wall', 'shift_leader', 'analyst', 'admin'],
   'handover.generate': ['shift_leader', 'admin'],
+  export: ['analyst', 'shift_leader', 'admin'],
 };
 /**
  * The ops topic: a newly raised alarm goes out within OPS_PUSH_MS; other changes, and everything
@@ -153,7 +155,7 @@ export class EngineSocket {
           return;
         }
         case 'command':
-          await this.limited('command', () => this.command(m.id, m.name, m.args));
+          await this.limited('command', (signal) => this.command(m.id, m.name, m.args, signal));
           return;
         case 'subscribe':
           this.subscribe(m.id, m.topic, m.params);
@@ -183,7 +185,7 @@ export class EngineSocket {
     }
   }
 
-  private async command(id: number, name: string, args: unknown): Promise<void> {
+  private async command(id: number, name: string, args: unknown, signal?: AbortSignal): Promise<void> {
     if (!Object.hasOwn(COMMAND_ARGS, name)) {
       this.error(id, 'unknown_name', `unknown command ${name}`);
       return;
@@ -220,6 +222,19 @@ export class EngineSocket {
         const report = await this.engine.handover(p.fromMs, p.toMs, true, p.notes);
         this.audit(`generated handover ${new Date(p.fromMs).toISOString()}..${new Date(p.toMs).toISOString()} sha256 ${report.sha256}`, this.who);
         this.send({ t: 'result', id, ok: true, data: report });
+        return;
+      }
+      case 'export': {
+        const p = COMMAND_ARGS[cn].parse(args ?? {});
+        try {
+          const summary = await this.engine.exportBundle(p, signal);
+          this.audit(`exported ${new Date(p.fromMs).toISOString()}..${new Date(p.toMs).toISOString()} to ${summary.out} (${summary.rows} rows, ${summary.files} files)`, this.who);
+          this.send({ t: 'result', id, ok: true, data: summary });
+        } catch (e) {
+          if (!(e instanceof ExportRefused)) throw e;
+          this.refusals.refuse('command', () => `refused export: ${e.message}`, this.who);
+          this.error(id, 'bad_request', e.message);
+        }
         return;
       }
     }
@@ -300,6 +315,11 @@ export class EngineSocket {
         const t = setInterval(() => schedule(0), 5_000);
         queueMicrotask(flush);
         sub.stop = () => { unlisten(); clearInterval(t); if (timer) clearTimeout(timer); };
+        break;
+      }
+      case 'export': {
+        TOPICS.export.parse(params ?? {});
+        sub.stop = this.engine.onExportProgress((p) => this.push(id, sub, p));
         break;
       }
     }

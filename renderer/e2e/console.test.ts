@@ -220,7 +220,7 @@ describe('the console as a shift leader uses it, in Chromium', () => {
     const card = page.locator('[data-hazard]:has(.title:text-is("重大隐患派发测试"))');
     await card.waitFor({ timeout: 0 });
     await card.locator('.head').click();
-    expect(await card.locator('fieldset input[name="deadline"][type="date"]').count()).toBe(1);
+    expect(await card.locator('fieldset input[name="deadline"][data-date-field="date"]').count()).toBe(1);
     await card.locator('input[name="assignee"]').fill('十堰燃气公司');
     await card.locator('input[name="measures"]').fill('关阀、通风');
     await card.locator('button[data-act="dispatch"]').click();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifySite } from './dangerousWorks.js';
+import { classifySite, DANGER_RULES } from './dangerousWorks.js';
 
 describe('dangerous sub-projects (建办质〔2018〕31号)', () => {
   it.each([
@@ -23,11 +23,21 @@ describe('dangerous sub-projects (建办质〔2018〕31号)', () => {
     expect(classifySite('lifting', { single_lift_kn: 100 }).class).toBe('beyond_scale');
     expect(classifySite('tower_crane', { install_weight_kn: 299 }).class).toBe('dangerous');
     expect(classifySite('tower_crane', { install_weight_kn: 300 })).toEqual({ class: 'beyond_scale', reasons: ['起重量300kN及以上的起重机械安装和拆卸工程'] });
+    expect(classifySite('tower_crane', { install_weight_kn: 300 }, 'en')).toEqual({ class: 'beyond_scale', reasons: ['Installing and dismantling cranes with a capacity of 300 kN or more'] });
   });
 
   it('says which rules fired, and ignores missing or non-finite attributes', () => {
     expect(classifySite('high_formwork', { height_m: 9, span_m: 20 }).reasons).toHaveLength(2);
     expect(classifySite('foundation_pit', {}).class).toBe('none');
     expect(classifySite('foundation_pit', { depth_m: Number.NaN }).class).toBe('none');
+  });
+});
+
+describe('the rules in both languages', () => {
+  it('every rule has English wording without Chinese characters, and Chinese wording from the regulation', () => {
+    for (const r of DANGER_RULES) {
+      expect(r.textEn).not.toMatch(/[\u4e00-\u9fff]/);
+      expect(r.text).toMatch(/[\u4e00-\u9fff]/);
+    }
   });
 });

@@ -27,21 +27,21 @@ export function handoverHtml(r: HandoverReport, lang: Lang, ruleTitle: (rule: st
   .sign td { padding: 18px 40px 4px 0; border-bottom: 1px solid #000; min-width: 180px; }
 </style></head><body>
 <h1>${esc(t(lang, 'appTitle'))} · ${esc(t(lang, 'handover_title'))}</h1>
-<p class="meta">${esc(t(lang, 'handover_shift'))}: ${esc(when(r.fromMs))} – ${esc(when(r.toMs))} · ${esc(t(lang, 'generated'))} ${esc(when(r.generatedAtMs))}<br>SHA-256 ${esc(r.sha256)}</p>
+<p class="meta">${esc(t(lang, 'handover_shift'))}${esc(t(lang, 'colon'))}${esc(when(r.fromMs))} – ${esc(when(r.toMs))} · ${esc(t(lang, 'generated'))} ${esc(when(r.generatedAtMs))}<br>${esc(t(lang, 'handover_digest'))} ${esc(r.sha256)}</p>
 <h2>${esc(t(lang, 'handover_summary'))}</h2><p class="notes">${esc(r.notes.summary || '—')}</p>
 <h2>${esc(t(lang, 'handover_pending_items'))}</h2><p class="notes">${esc(r.notes.pending || '—')}</p>
-<h2>${esc(t(lang, 'handover_key_events'))}: ${r.keyEvents.length}</h2>
+<h2>${esc(t(lang, 'handover_key_events'))}${esc(t(lang, 'colon'))}${r.keyEvents.length}</h2>
 ${li(r.keyEvents.map((e) => `${esc(when(e.atMs))} · ${esc(t(lang, `ke_${e.kind}`))} · ${esc(e.kind === 'critical_alarm' ? `${ruleTitle(e.what)} · ${assetName(e.ref.split('#')[0] ?? '')}` : e.kind === 'risk_red' ? assetName(e.ref) : e.what)}`))}
-<h2>${esc(t(lang, 'handover_raised'))}: ${r.alarms.raised}</h2>
+<h2>${esc(t(lang, 'handover_raised'))}${esc(t(lang, 'colon'))}${r.alarms.raised}</h2>
 <p>${Object.entries(r.alarms.raisedByPriority).map(([p, n]) => `${esc(prio(p))} ${n}`).join(' · ')}</p>
-<h2>${esc(t(lang, 'handover_standing'))}: ${r.alarms.standing.length}</h2>
+<h2>${esc(t(lang, 'handover_standing'))}${esc(t(lang, 'colon'))}${r.alarms.standing.length}</h2>
 ${li(r.alarms.standing.slice(0, 100).map((a) => `${esc(prio(a.priority))} · ${esc(ruleTitle(a.rule))} · ${esc(domainName(lang, a.domain))} ${esc(assetName(keyOf(a)))} · ${esc(when(a.raisedAtMs))} · ${esc(t(lang, `state_${a.state}`))}`))}
-<h2>${esc(t(lang, 'handover_shelved'))}: ${r.alarms.shelved.length}</h2>
+<h2>${esc(t(lang, 'handover_shelved'))}${esc(t(lang, 'colon'))}${r.alarms.shelved.length}</h2>
 ${li(r.alarms.shelved.map((a) => `${esc(ruleTitle(a.rule))} · ${esc(assetName(keyOf(a)))} · ${esc(a.shelved?.reason ?? '')} (${esc(a.shelved?.by ?? '')})`))}
 <h2>${esc(t(lang, 'handover_hazards'))}</h2>
-<p><span>${esc(t(lang, 'handover_new'))}: ${r.hazards.opened.length}</span> · <span>${esc(t(lang, 'handover_closed'))}: ${r.hazards.closed.length}</span> · <span>${esc(t(lang, 'handover_overdue'))}: ${r.hazards.overdue.length}</span></p>
+<p><span>${esc(t(lang, 'handover_new'))}${esc(t(lang, 'colon'))}${r.hazards.opened.length}</span> · <span>${esc(t(lang, 'handover_closed'))}${esc(t(lang, 'colon'))}${r.hazards.closed.length}</span> · <span>${esc(t(lang, 'handover_overdue'))}${esc(t(lang, 'colon'))}${r.hazards.overdue.length}</span></p>
 ${li(shiftHazards(r).map((h) => `${hz(h)}${h.opened ? ` · ${esc(t(lang, 'handover_tag_new'))}` : ''}${h.closed ? ` · ${esc(t(lang, 'handover_tag_closed'))}` : ''}${h.overdue ? ` · ${esc(t(lang, 'handover_tag_overdue'))}` : ''}`))}
-<h2>${esc(t(lang, 'handover_red'))}: ${r.risksTurnedRed.length}</h2>
+<h2>${esc(t(lang, 'handover_red'))}${esc(t(lang, 'colon'))}${r.risksTurnedRed.length}</h2>
 ${li(r.risksTurnedRed.map((c) => {
     const code = c.key.startsWith('district/') ? c.key.slice(9) : null;
     const d = SHIYAN_DISTRICTS.find((x) => x.code === code);
@@ -59,7 +59,7 @@ ${li(r.risksTurnedRed.map((c) => {
 <tr><td>${esc(t(lang, 'kpi_stale'))}</td><td>${r.kpis.stale.length}</td></tr>
 <tr><td>${esc(t(lang, 'kpi_mix'))}</td><td>${r.kpis.priorityMix.map((m) => `${esc(prio(m.priority))} ${m.pct} % (${m.targetPct} %)`).join(' · ')}</td></tr></table>
 <h2>${esc(t(lang, 'handover_signatures'))}</h2>
-${li(r.signatures.map((s) => `${esc(t(lang, s.as === 'outgoing' ? 'handover_sign_out' : 'handover_sign_in'))}: ${esc(s.name)}（${esc(deviceName(s.device))}） · ${esc(when(s.atMs))} · SHA-256 ${esc(s.reportSha256.slice(0, 16))}…`))}
+${li(r.signatures.map((s) => `${esc(t(lang, s.as === 'outgoing' ? 'handover_sign_out' : 'handover_sign_in'))}${esc(t(lang, 'colon'))}${esc(s.name)}（${esc(deviceName(s.device))}） · ${esc(when(s.atMs))} · SHA-256 ${esc(s.reportSha256.slice(0, 16))}…`))}
 <table class="sign"><tr><td>${esc(t(lang, 'handover_sign_out'))}:</td><td>${esc(t(lang, 'handover_sign_in'))}:</td></tr></table>
 </body></html>
 `;

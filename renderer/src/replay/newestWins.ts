@@ -1,0 +1,45 @@
+/**
+ * Runs one job at a time and, while one runs, keeps only the newest value asked for: a cursor
+ * dragged or played fast sends one `clock.set` and one refresh at a time, and the intermediate
+ * cursors nobody would see are dropped. `settled` resolves once nothing runs and nothing waits.
+ */
+export class NewestWins<T> {
+  private waiting: { value: T } | null = null;
+  private running = false;
+  private idle: (() => void)[] = [];
+  /** Values run so far (for tests and the measurements). */
+  runs = 0;
+
+  constructor(private readonly run: (value: T) => Promise<void>, private readonly onError: (e: unknown) => void = () => {}) {}
+
+  get busy(): boolean {
+    return this.running;
+  }
+
+  push(value: T): void {
+    this.waiting = { value };
+    if (!this.running) void this.drain();
+  }
+
+  /** Resolves when nothing runs and nothing waits. */
+  settled(): Promise<void> {
+    if (!this.running && !this.waiting) return Promise.resolve();
+    return new Promise((r) => this.idle.push(r));
+  }
+
+  private async drain(): Promise<void> {
+    this.running = true;
+    while (this.waiting) {
+      const { value } = this.waiting;
+      this.waiting = null;
+      this.runs++;
+      try {
+        await this.run(value);
+      } catch (e) {
+        this.onError(e);
+      }
+    }
+    this.running = false;
+    for (const r of this.idle.splice(0)) r();
+  }
+}

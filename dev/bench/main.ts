@@ -2,6 +2,7 @@ import { runMain } from '../../analytics/node/runMain.js';
 import { cpus, totalmem } from 'node:os';
 import { alarmBench, evaluationBench } from './alarmBench.js';
 import { backlogBench } from './backlogBench.js';
+import { exportBench } from './exportBench.js';
 import { ingestBench } from './ingestBench.js';
 import { latencyBench } from './latencyBench.js';
 import { outageBench } from './outageBench.js';
@@ -25,6 +26,8 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   backlog: async () => console.log(JSON.stringify(await backlogBench(Number(process.env['BENCH_BACKLOG'] ?? 5_000_000), 100))),
   wall: async () => console.log(JSON.stringify(await wallBench(Number(process.env['BENCH_SECONDS'] ?? 60)))),
   outage: async () => console.log(JSON.stringify(await outageBench(6))),
+  export: async () => console.log(JSON.stringify(await exportBench(Number(process.env['BENCH_EXPORT_READINGS'] ?? 10_000_000), Number(process.env['BENCH_EXPORT_SERIES'] ?? 10_000),
+    Number(process.env['BENCH_EXPORT_EVENTS'] ?? 200_000), Number(process.env['BENCH_EXPORT_INGEST'] ?? 3_000_000)))),
   alarms: async () => console.log(JSON.stringify(evaluationBench(2_000_000)), JSON.stringify(await alarmBench(Number(process.env['BENCH_RATE'] ?? 20_000), Number(process.env['BENCH_SECONDS'] ?? 30)))),
 };
 

@@ -9,6 +9,7 @@ import {
 } from '../../common/bundle.js';
 import { VERSION } from '../version.js';
 import { bundleTableSpecs, type BundleTableSpec, type ExportWindow } from './bundleTables.js';
+import { constantOffset, isoTimeSql } from './csvTimes.js';
 
 /** Rows per Parquet row group (DuckDB's default): the file is sorted by time, so each group's min/max time indexes it (10 million readings over 7 days: a group spans about 2 hours). */
 export const ROW_GROUP_ROWS = 122_880;
@@ -124,10 +125,12 @@ export async function writeBundle(c: DuckDBConnection, o: WriteBundleOptions): P
   let done = 0;
   let position: { stream: string | null; consumer: string | null; last: number | null } = { stream: null, consumer: null, last: null };
   const zoneBefore = String((await c.runAndReadAll(`SELECT current_setting('TimeZone')`)).getRows()[0]?.[0] ?? 'UTC');
+  let constant: ReturnType<typeof constantOffset> = null;
   try {
     if (o.csv) {
       try {
         await c.run(`SET TimeZone = ${sqlText(o.timeZone)}`);
+        constant = constantOffset(o.timeZone);
       } catch {
         throw new ExportRefused(`unknown time zone ${o.timeZone}`);
       }
@@ -143,7 +146,7 @@ export async function writeBundle(c: DuckDBConnection, o: WriteBundleOptions): P
         for (const format of formats) {
           o.onProgress?.({ table: spec.table, done, total });
           const path = join(o.out, `${spec.table}.${format}`);
-          const rows = format === 'parquet' ? await copyParquet(c, spec.sql, path) : await copyCsv(c, spec.sql, columns, path);
+          const rows = format === 'parquet' ? await copyParquet(c, spec.sql, path) : await copyCsv(c, spec.sql, columns, path, constant);
           written.push({ spec, path, format, rows, columns, sha256: sha256File(path) });
           done++;
         }
@@ -223,11 +226,9 @@ async function copyParquet(c: DuckDBConnection, sql: string, path: string): Prom
  * header first, unquoted), so the file is written once and never re-read; times are ISO 8601 in
  * the session's zone with their offset (`2026-06-13T06:42:10.25+08:00`).
  */
-async function copyCsv(c: DuckDBConnection, sql: string, columns: { name: string; type: string }[], path: string): Promise<number> {
+async function copyCsv(c: DuckDBConnection, sql: string, columns: { name: string; type: string }[], path: string, constant: ReturnType<typeof constantOffset>): Promise<number> {
   const list = columns.map((col, i) => {
-    const value = col.type === 'TIMESTAMP WITH TIME ZONE'
-      ? `replace(${q(col.name)}::VARCHAR, ' ', 'T') || CASE WHEN timezone_minute(${q(col.name)}) = 0 THEN ':00' ELSE '' END`
-      : q(col.name);
+    const value = col.type === 'TIMESTAMP WITH TIME ZONE' ? isoTimeSql(col.name, constant) : q(col.name);
     return `${value} AS ${q(i === 0 ? `${BOM}${col.name}` : col.name)}`;
   });
   const r = await c.runAndReadAll(`COPY (SELECT ${list.join(', ')} FROM (${sql})) TO ${sqlText(path)} (FORMAT csv, HEADER, DELIMITER ',', QUOTE '"')`);

@@ -1,0 +1,189 @@
+import { statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import type { BundleSummary, ExportProgress } from '../../analytics/common/bundle.js';
+import { DOMAINS } from '../../analytics/common/city.js';
+import { runExport } from '../../analytics/node/cli/exportCommand.js';
+import { defaultEngineConfig, startEngine } from '../../analytics/node/engine.js';
+import { verifyBundle } from '../../analytics/node/export/verifyBundle.js';
+import { connectNats } from '../../analytics/node/feeds/natsConnect.js';
+import { NatsServerProcess } from '../../analytics/node/feeds/natsServerProcess.js';
+import { Database } from '../../analytics/node/store/database.js';
+import { tempDir, waitFor } from '../testing/harness.js';
+import { fillStream } from './ingestBench.js';
+import { round } from './stats.js';
+
+const DAY_MS = 86_400_000;
+const DISTRICTS = ['420302', '420303', '420304', '420322', '420323', '420324', '420325', '420381'];
+
+/**
+ * A stopped engine's database with `readings` readings of `series` series evenly over `days` days
+ * (in time order, as ingest writes them), `events` events and the series' registry, written
+ * straight into DuckDB (not through NATS).
+ */
+export async function generateCity(file: string, readings: number, series: number, days: number, events: number, endMs: number): Promise<{ fromMs: number; toMs: number }> {
+  const db = await Database.open(file, { threads: availableParallelism() });
+  const fromMs = endMs - days * DAY_MS;
+  const span = days * DAY_MS;
+  const domains = `[${DOMAINS.map((d) => `'${d}'`).join(', ')}]`;
+  const districts = `[${DISTRICTS.map((d) => `'${d}'`).join(', ')}]`;
+  try {
+    const w = db.writer;
+    await w.run(`INSERT INTO readings SELECT make_timestamptz(($from + i * $span // $n)::BIGINT * 1000) AS ts,
+        ${domains}[(i % $s) % 14 + 1], ${districts}[(i % $s) % 8 + 1], 'a' || (i % $s), 'm' || ((i % $s) % 4),
+        (hash(i) % 100000) / 100.0, 'u', 'good', 'r' || i, i, make_timestamptz(($from + i * $span // $n + 50)::BIGINT * 1000), i // 1000
+      FROM range($n) t(i)`, { from: fromMs, span, n: readings, s: series });
+    await w.run(`INSERT INTO events SELECT make_timestamptz(($from + i * $span // $n)::BIGINT * 1000), ${domains}[i % 14 + 1], ${districts}[i % 8 + 1], 'e' || i,
+        'incident', ['red', 'orange', 'yellow', 'blue'][i % 4 + 1], '第' || i || '号事件 燃气泄漏', 'a' || (i % $s), 32.6, 110.8, '现场处置中，已通知责任单位',
+        'city.event.x', i, now() FROM range($n) t(i)`, { from: fromMs, span, n: events, s: series });
+    await w.run(`INSERT INTO asset_versions SELECT make_timestamptz(($from - 60000)::BIGINT * 1000), ${domains}[i % 14 + 1], ${districts}[i % 8 + 1], 'a' || i,
+        '设施' || i, 'kind', 32.6, 110.8, '十堰市水务集团', '市城管局', NULL, NULL, 'city.asset.x', i, now() FROM range($s) t(i)`, { from: fromMs, s: series });
+    await w.run('CHECKPOINT');
+  } finally {
+    db.close();
+  }
+  return { fromMs, toMs: endMs };
+}
+
+/** Times each file from the progress (a file starts when the previous one ends). */
+function fileTimer(): { onProgress: (p: ExportProgress) => void; times: Map<string, number> } {
+  const times = new Map<string, number>();
+  let last: { key: string; t: number } | null = null;
+  const seen = new Map<string, number>();
+  return {
+    times,
+    onProgress: (p) => {
+      const t = performance.now();
+      if (last) times.set(last.key, t - last.t);
+      // each table comes as Parquet, then (with --csv) as CSV
+      const n = (seen.get(p.table) ?? 0) + 1;
+      seen.set(p.table, n);
+      last = { key: `${p.table}.${n === 1 ? 'parquet' : 'csv'}`, t };
+    },
+  };
+}
+
+export interface ExportBenchResult {
+  readings: number;
+  events: number;
+  rows: number;
+  parquet: { seconds: number; rowsPerS: number; bytes: number; readingsFileS: number; readingsRowsPerS: number };
+  bareCopy: { seconds: number; rowsPerS: number; bytes: number };
+  ratioToBare: number;
+  csv: { seconds: number; rowsPerS: number; bytes: number; readingsFileS: number; readingsRowsPerS: number };
+  verifyS: { parquet: number; csvBundle: number };
+  ingest: Record<string, unknown>;
+}
+
+/**
+ * Export of a stopped engine's file (`cityops export --db`, 2 DuckDB threads) to Parquet and to
+ * CSV, against DuckDB's own sorted COPY of the same readings; verification time; then ingest
+ * into a running engine on the same data with and without an export running in that engine.
+ */
+export async function exportBench(readings: number, series: number, events: number, ingestReadings: number): Promise<ExportBenchResult> {
+  const tmp = tempDir('cityops-bench-export-');
+  try {
+    const file = join(tmp.dir, 'city.duckdb');
+    const endMs = Date.now() - 60_000;
+    let t0 = performance.now();
+    const w = await generateCity(file, readings, series, 7, events, endMs);
+    console.log(`generated ${readings} readings, ${events} events in ${round((performance.now() - t0) / 1000)} s`);
+    const base = { fromMs: w.fromMs, toMs: w.toMs, domains: [], districts: [], force: false, target: { kind: 'file' as const, db: file } };
+
+    const pq = fileTimer();
+    t0 = performance.now();
+    const p: BundleSummary = await runExport({ ...base, out: join(tmp.dir, 'parquet'), csv: false }, 3650, pq.onProgress);
+    const parquetS = (performance.now() - t0) / 1000;
+    const rows = p.rows;
+    const readingsFileS = (pq.times.get('readings.parquet') ?? NaN) / 1000;
+    console.log(`parquet bundle: ${rows} rows in ${round(parquetS, 2)} s (readings file ${round(readingsFileS, 2)} s)`);
+
+    // DuckDB alone: the same readings, sorted, zstd, same threads
+    const inst = await DuckDBInstance.create(file, { access_mode: 'READ_ONLY', threads: String(availableParallelism()) });
+    const c = await inst.connect();
+    const bareFile = join(tmp.dir, 'bare.parquet');
+    t0 = performance.now();
+    await c.run(`COPY (SELECT * FROM readings ORDER BY ts) TO '${bareFile}' (FORMAT parquet, COMPRESSION zstd)`);
+    const bareS = (performance.now() - t0) / 1000;
+    c.closeSync();
+    inst.closeSync();
+    console.log(`bare DuckDB COPY of the readings: ${round(bareS, 2)} s`);
+
+    let t1 = performance.now();
+    const vp = await verifyBundle(p.out);
+    const verifyParquetS = (performance.now() - t1) / 1000;
+    if (!vp.ok) throw new Error(`the bundle does not verify: ${vp.problems.join('; ')}`);
+
+    const cs = fileTimer();
+    t0 = performance.now();
+    const withCsv = await runExport({ ...base, out: join(tmp.dir, 'csv'), csv: true }, 3650, cs.onProgress);
+    const csvBundleS = (performance.now() - t0) / 1000;
+    let csvS = 0;
+    let csvBytes = 0;
+    for (const [k, ms] of cs.times) if (k.endsWith('.csv')) csvS += ms / 1000;
+    const last = [...cs.times.keys()].pop();
+    for (const f of ['readings', 'events']) csvBytes += statSync(join(withCsv.out, `${f}.csv`)).size;
+    const csvReadingsS = (cs.times.get('readings.csv') ?? NaN) / 1000;
+    console.log(`csv bundle: ${round(csvBundleS, 2)} s in all, CSV files ${round(csvS, 2)} s (readings.csv ${round(csvReadingsS, 2)} s; last timed ${String(last)})`);
+    t1 = performance.now();
+    const vc = await verifyBundle(withCsv.out);
+    const verifyCsvS = (performance.now() - t1) / 1000;
+    if (!vc.ok) throw new Error(`the CSV bundle does not verify: ${vc.problems.join('; ')}`);
+
+    const ingest = ingestReadings > 0 ? await ingestDuringExport(file, w, ingestReadings, join(tmp.dir, 'engine-bundle')) : { skipped: true };
+    return {
+      readings, events, rows,
+      parquet: { seconds: round(parquetS, 2), rowsPerS: Math.round(rows / parquetS), bytes: p.bytes, readingsFileS: round(readingsFileS, 2), readingsRowsPerS: Math.round(readings / readingsFileS) },
+      bareCopy: { seconds: round(bareS, 2), rowsPerS: Math.round(readings / bareS), bytes: statSync(bareFile).size },
+      ratioToBare: round(readings / readingsFileS / (readings / bareS), 2),
+      csv: { seconds: round(csvS, 2), rowsPerS: Math.round(rows / csvS), bytes: csvBytes, readingsFileS: round(csvReadingsS, 2), readingsRowsPerS: Math.round(readings / csvReadingsS) },
+      verifyS: { parquet: round(verifyParquetS, 2), csvBundle: round(verifyCsvS, 2) },
+      ingest,
+    };
+  } finally {
+    tmp.remove();
+  }
+}
+
+/**
+ * A running engine on the generated file drains a backlog of `n` readings from JetStream: its rate
+ * over the first third with no export, then while it exports the whole 7 days (Parquet) from its
+ * own read connection.
+ */
+async function ingestDuringExport(file: string, w: { fromMs: number; toMs: number }, n: number, out: string): Promise<Record<string, unknown>> {
+  const server = await NatsServerProcess.start();
+  const nc = await connectNats({ url: server.url });
+  try {
+    await fillStream(nc, n, 100);
+    const engine = await startEngine(defaultEngineConfig({ db: file, nats: { url: server.url }, maintenanceIntervalMs: 3_600_000 }));
+    try {
+      await engine.whenConnected();
+      const received = (): number => engine.health().ingest.received;
+      await waitFor(() => received() > 0, 'ingest started', 600_000, 5);
+      const a0 = received();
+      let t0 = performance.now();
+      await waitFor(() => received() >= a0 + n / 3, 'a third of the backlog', 600_000, 5);
+      const aloneRate = (received() - a0) / ((performance.now() - t0) / 1000);
+      const b0 = received();
+      t0 = performance.now();
+      let drainedAtMs: number | null = null;
+      const watch = setInterval(() => { if (drainedAtMs === null && received() >= n) drainedAtMs = performance.now(); }, 5);
+      const summary = await engine.exportBundle({ fromMs: w.fromMs, toMs: w.toMs, domains: [], districts: [], out, csv: false, force: false });
+      const exportS = (performance.now() - t0) / 1000;
+      clearInterval(watch);
+      const end: number = drainedAtMs ?? performance.now();
+      const duringRate = (Math.min(received(), n) - b0) / ((end - t0) / 1000);
+      await waitFor(() => received() >= n, 'the backlog drained', 600_000, 20);
+      return {
+        backlog: n, aloneReadingsPerS: Math.round(aloneRate), duringExportReadingsPerS: Math.round(duringRate), ratio: round(duringRate / aloneRate, 2),
+        engineExportS: round(exportS, 2), engineExportRowsPerS: Math.round(summary.rows / exportS), backlogRanOutDuringExport: drainedAtMs !== null,
+      };
+    } finally {
+      await engine.stop();
+    }
+  } finally {
+    await nc.close();
+    await server.dispose();
+  }
+}

@@ -1,6 +1,6 @@
 import { EngineRequestError } from './engineRequestError';
 import {
-  HealthSchema, QUERY_RESULT_SCHEMAS, ServerMessageSchema, TOPICS, type CommandArgsIn, type CommandName, type CommandResults, type DeviceDirectory, type Health, type QueryName,
+  HealthSchema, QUERY_RESULT_SCHEMAS, ServerMessageSchema, TOPICS, type ClockState, type CommandArgsIn, type CommandName, type CommandResults, type DeviceDirectory, type Health, type QueryName,
   type QueryParamsIn, type QueryResults, type TopicName, type TopicPayloads,
 } from '../../../analytics/common/engineApi';
 import { issuesText } from '../../../analytics/common/vocabulary';
@@ -45,6 +45,12 @@ export class EngineClient {
   clockSkewMs = $state(0);
   health = $state.raw<Health | null>(null);
   reconnects = $state(0);
+  /**
+   * The instant this connection replays as the engine confirmed it (`clock.set`), null while live:
+   * `now()` is this instant, and the page's live queries ask again whenever `cursorVersion` moves.
+   */
+  replayAtMs = $state<number | null>(null);
+  cursorVersion = $state(0);
 
   private ws: WebSocket | null = null;
   private nextId = 1;
@@ -114,6 +120,8 @@ export class EngineClient {
         this.devices = m.devices ?? {};
         this.clockSkewMs = m.serverTimeMs - Date.now();
         this.state = 'open';
+        // a new connection starts live: one that was replaying asks for its instant again before anything else
+        if (this.replayAtMs !== null) void this.setClock(this.replayAtMs).catch(() => {});
         for (const s of this.subs.values()) this.sendSubscribe(s);
         return;
       case 'result': {
@@ -179,6 +187,21 @@ export class EngineClient {
     return this.request({ t: 'command', name, args }) as Promise<CommandResults[N]>;
   }
 
+  /**
+   * Sets this connection's clock (`clock.set`): an instant to replay, or null for live. Once the
+   * engine answers, `now()` is the instant it confirmed and `cursorVersion` moves.
+   */
+  async setClock(atMs: number | null): Promise<ClockState> {
+    const st = await this.command('clock.set', { atMs });
+    const next = st.live ? null : st.atMs;
+    // live to live changes nothing; any instant (the same one after a reconnection too) is asked again
+    if (next !== null || this.replayAtMs !== null) {
+      this.replayAtMs = next;
+      this.cursorVersion++;
+    }
+    return st;
+  }
+
   private sendSubscribe(s: Sub): void {
     const id = this.nextId++;
     s.wireId = id;
@@ -198,8 +221,13 @@ export class EngineClient {
     };
   }
 
-  /** The server's idea of now, for data ages. */
+  /** The server's idea of now, for data ages; the replayed instant while replaying. */
   now(): number {
+    return this.replayAtMs ?? this.liveNow();
+  }
+
+  /** The server's idea of now even while replaying (the end of a live engine's history). */
+  liveNow(): number {
     return Date.now() + this.clockSkewMs;
   }
 

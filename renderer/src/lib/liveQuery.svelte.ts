@@ -1,5 +1,16 @@
-import { untrack } from 'svelte';
+import { getContext, setContext, untrack } from 'svelte';
 import { LatestAnswer } from './latestAnswer';
+
+/** What makes every live query of a page ask again: the replay cursor's moves (`EngineClient.cursorVersion`). */
+export interface QueryEpoch {
+  readonly version: number;
+}
+const QUERY_EPOCH = Symbol('cityops.queryEpoch');
+
+/** Makes every live query below the calling component ask again whenever `epoch.version` moves (call while it initialises). */
+export function provideQueryEpoch(epoch: QueryEpoch): void {
+  setContext(QUERY_EPOCH, epoch);
+}
 
 export interface LiveQueryOptions<I, T> {
   /**
@@ -26,6 +37,7 @@ export class LiveQuery<I, T> {
   loading = $state(false);
   private readonly answers: LatestAnswer<T>;
   private last: I | null = null;
+  private readonly epoch: QueryEpoch | undefined = getContext<QueryEpoch | undefined>(QUERY_EPOCH);
 
   constructor(private readonly o: LiveQueryOptions<I, T>) {
     this.answers = new LatestAnswer<T>((s) => {
@@ -34,6 +46,8 @@ export class LiveQuery<I, T> {
       this.loading = s.loading;
     });
     $effect(() => {
+      // a new instant is a new question: answers to the old one are dropped (the version is in the key)
+      void this.epoch?.version;
       const inputs = o.inputs();
       this.last = inputs;
       if (inputs === null) return;
@@ -57,7 +71,7 @@ export class LiveQuery<I, T> {
 
   private ask(inputs: I): void {
     this.last = inputs;
-    const key = this.o.key ? this.o.key(inputs) : JSON.stringify(inputs);
+    const key = `${this.epoch?.version ?? 0}|${this.o.key ? this.o.key(inputs) : JSON.stringify(inputs)}`;
     this.answers.ask(key, () => this.o.load(inputs));
   }
 }

@@ -6,6 +6,9 @@
 /** The speeds offered, slowest first (×, replayed seconds per real second). */
 export const SPEEDS = [0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600, 1800, 3600] as const;
 
+const SLOWEST = 0.1;
+const FASTEST = 3600;
+
 /** Steps a key moves the cursor by. */
 export const STEP_SECOND_MS = 1000;
 export const STEP_MINUTE_MS = 60_000;
@@ -22,15 +25,15 @@ export function clampToWindow(atMs: number, w: ReplayWindow): number {
 
 /** The next speed of the list up (`dir` 1) or down (-1) from `speed` (which need not be on the list). */
 export function stepSpeed(speed: number, dir: 1 | -1): number {
-  if (dir > 0) return SPEEDS.find((s) => s > speed * (1 + 1e-9)) ?? SPEEDS[SPEEDS.length - 1];
-  return [...SPEEDS].reverse().find((s) => s < speed * (1 - 1e-9)) ?? SPEEDS[0];
+  if (dir > 0) return SPEEDS.find((s) => s > speed * (1 + 1e-9)) ?? FASTEST;
+  return [...SPEEDS].reverse().find((s) => s < speed * (1 - 1e-9)) ?? SLOWEST;
 }
 
 /** The speed that plays what is left of the window from `atMs` in `minutes` real minutes (at least 0.1×). */
 export function speedToFinish(atMs: number, w: ReplayWindow, minutes: number): number {
   const left = Math.max(0, w.toMs - clampToWindow(atMs, w));
   if (minutes <= 0 || left === 0) return 1;
-  return Math.max(SPEEDS[0], left / (minutes * 60_000));
+  return Math.max(SLOWEST, left / (minutes * 60_000));
 }
 
 /** Where the cursor is after `elapsedMs` of real time at `speed`, and whether it reached the window's end. */

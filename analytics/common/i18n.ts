@@ -355,7 +355,7 @@ const T = {
   replay_bundle: { zh: '数据包回放', en: 'Bundle replay' },
   replay_loading: { zh: '正在载入回放…', en: 'Loading the replay…' },
   replay_unavailable: { zh: '回放不可用：{reason}', en: 'Replay unavailable: {reason}' },
-  replay_keys: { zh: '空格 播放/暂停 · ←/→ 1秒 · Shift+←/→ 1分钟 · P/N 上/下一报警 · −/+ 速度 · L 返回实时', en: 'Space play/pause · ←/→ 1 s · Shift+←/→ 1 min · P/N previous/next alarm · −/+ speed · L back to live' },
+  replay_keys: { zh: '空格 播放/暂停 · ←/→ 1秒 · Shift+←/→ 1分钟 · P/N 上/下一报警 · Home/End 起点/终点 · −/+ 速度 · L 返回实时', en: 'Space play/pause · ←/→ 1 s · Shift+←/→ 1 min · P/N previous/next alarm · Home/End start/end · −/+ speed · L back to live' },
   replay_marker: { zh: '{at} {kind}：{what}', en: '{at} {kind}: {what}' },
   replay_marker_more: { zh: '（另有{n}条）', en: ' ({n} more)' },
   replay_kind_alarm: { zh: '报警', en: 'alarm' },

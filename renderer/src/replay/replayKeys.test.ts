@@ -24,6 +24,8 @@ describe('replay keys', () => {
     expect(readReplayKey(press('+', { shiftKey: true }), true, true)).toEqual({ kind: 'speed', dir: 1 });
     expect(readReplayKey(press('-'), true, true)).toEqual({ kind: 'speed', dir: -1 });
     expect(readReplayKey(press('L'), true, true)).toEqual({ kind: 'live' });
+    expect(readReplayKey(press('Home'), true, true)).toEqual({ kind: 'edge', to: 'start' });
+    expect(readReplayKey(press('End'), true, true)).toEqual({ kind: 'edge', to: 'end' });
   });
 
   it('leaves browser shortcuts and a composing input method alone', () => {

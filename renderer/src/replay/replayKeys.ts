@@ -7,7 +7,8 @@ export type ReplayKeyAction =
   | { kind: 'play' }
   | { kind: 'step'; ms: number }
   | { kind: 'jump'; dir: 1 | -1 }
-  | { kind: 'speed'; dir: 1 | -1 };
+  | { kind: 'speed'; dir: 1 | -1 }
+  | { kind: 'edge'; to: 'start' | 'end' };
 
 /** The fields of a keydown the replay reads (a KeyboardEvent has them all). */
 export interface ReplayKeyPress {
@@ -21,8 +22,8 @@ export interface ReplayKeyPress {
 
 /**
  * Reads a key for the replay: B opens it (where `canEnter`), and while it is open Space plays and
- * pauses, ←/→ step a second (with Shift a minute), P/N jump to the previous or next alarm, −/+
- * change the speed and L returns to live. Letters in either case; browser shortcuts and a composing
+ * pauses, ←/→ step a second (with Shift a minute), P/N jump to the previous or next alarm, Home/End
+ * to the window's start or end, −/+ change the speed and L returns to live. Letters in either case; browser shortcuts and a composing
  * input method are left alone.
  */
 export function readReplayKey(e: ReplayKeyPress, open: boolean, canEnter: boolean): ReplayKeyAction | null {
@@ -37,6 +38,8 @@ export function readReplayKey(e: ReplayKeyPress, open: boolean, canEnter: boolea
     case 'p': return { kind: 'jump', dir: -1 };
     case '+': case '=': return { kind: 'speed', dir: 1 };
     case '-': case '_': return { kind: 'speed', dir: -1 };
+    case 'Home': return { kind: 'edge', to: 'start' };
+    case 'End': return { kind: 'edge', to: 'end' };
     case 'l': return { kind: 'live' };
     default: return null;
   }

@@ -131,6 +131,8 @@ export const QUERY_PARAMS = {
   /** The alarm rules in force (titles, setpoints, standards). */
   alarmRules: z.object({}),
   handover: z.object({ fromMs: EpochMs, toMs: EpochMs }),
+  /** What can be replayed: the window, and markers where alarms, red and orange events and hazard changes happened (newest `limit`). */
+  timeline: z.object({ fromMs: EpochMs.optional(), toMs: EpochMs.optional(), limit: z.number().int().min(1).max(20_000).default(5000) }),
 } as const;
 export type QueryName = keyof typeof QUERY_PARAMS;
 /** A name of the contract's queries (own keys only: `__proto__` or `toString` are not queries). */
@@ -155,6 +157,13 @@ export const COMMAND_ARGS = {
     fromMs: EpochMs, toMs: EpochMs, domains: z.array(Domain).max(DOMAINS.length).default([]), districts: z.array(District).max(1000).default([]),
     out: z.string().min(1).max(4096), csv: z.boolean().default(false), force: z.boolean().default(false),
   }).refine((a) => a.fromMs <= a.toMs, { message: 'from must not be after to' }),
+  /**
+   * This connection's clock (docs/replay.md): an instant replays everything as of it — every query,
+   * every push, the operational picture — while ingest goes on; null returns to live. A connection in
+   * replay takes no operator action. Over a bundle there is no live: the instant is kept within the
+   * bundle's window.
+   */
+  'clock.set': z.object({ atMs: EpochMs.nullable() }),
 } as const;
 export type CommandName = keyof typeof COMMAND_ARGS;
 
@@ -241,6 +250,7 @@ export interface QueryResults {
   checklist: ChecklistProgress[];
   alarmRules: AlarmRule[];
   handover: HandoverReport;
+  timeline: Timeline;
 }
 // every query name has a result type, and nothing else does
 type Exact<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
@@ -277,12 +287,40 @@ export interface TopicPayloads {
 const topicsHavePayloads: Exact<keyof TopicPayloads, TopicName> = true;
 void topicsHavePayloads;
 
+/** A place on the replay timeline worth jumping to. */
+export interface TimelineMarker {
+  atMs: number;
+  kind: 'alarm' | 'event' | 'hazard';
+  /** An alarm's priority, an event's severity, a hazard's grade. */
+  level: string;
+  /** What happened, as data (an alarm's rule, an event's title, a hazard's stage): the screens name it. */
+  what: string;
+  domain: string;
+  district: string;
+  asset: string | null;
+}
+
+/** What a connection can replay: the live engine's own history, or a bundle's window. */
+export interface Timeline {
+  mode: 'live' | 'bundle';
+  window: { fromMs: number; toMs: number };
+  markers: TimelineMarker[];
+}
+
+/** A connection's clock after `clock.set`. */
+export interface ClockState {
+  live: boolean;
+  atMs: number;
+  window: { fromMs: number; toMs: number };
+}
+
 /** What each command answers. */
 export interface CommandResults {
   'db.checkpoint': null;
   ops: { id: string; pending: true };
   'handover.generate': HandoverReport;
   export: BundleSummary;
+  'clock.set': ClockState;
 }
 const commandsHaveResults: Exact<keyof CommandResults, CommandName> = true;
 void commandsHaveResults;

@@ -27,6 +27,7 @@ import { dataPath } from './paths.js';
 import { loadAlarmRules } from './ops/alarmService.js';
 import { ActionRefused } from './ops/actionPrecheck.js';
 import { loadChecklists, loadSuppressionProfiles } from './ops/configFiles.js';
+import { ReplayAnswers } from './replay/replayAnswers.js';
 import { ControlRoom } from './ops/controlRoom.js';
 import { BoundaryErrors } from './boundaryErrors.js';
 import { UnknownNameError, type EngineService } from './engineService.js';
@@ -119,6 +120,34 @@ export class Engine implements EngineService {
     readonly controlRoom: ControlRoom,
   ) {
     this.queries = new QueryGate(config.queries);
+    this.replay = new ReplayAnswers({
+      db, rules: controlRoom.rules, checklists: controlRoom.checklists, profiles: loadSuppressionProfiles(config.suppressionProfiles), mode: 'live',
+      window: async () => {
+        const rows = await db.queryRows('SELECT epoch_ms(min(bucket))::DOUBLE AS t FROM rollup_1h');
+        const oldest = rows[0]?.['t'];
+        const now = Date.now();
+        return { fromMs: typeof oldest === 'number' ? Math.min(oldest, now) : now, toMs: now };
+      },
+    }, {
+      health: () => this.health(),
+      feeds: () => this.feeds(),
+      opsStatus: () => this.answers.opsStatus(QUERY_PARAMS.opsStatus.parse({}), new AbortController().signal) as QueryResults['opsStatus'],
+      handover: (p) => this.controlRoom.handover(p.fromMs, p.toMs, false),
+    });
+  }
+
+  /** Answers as of an instant (a connection whose clock was set back): the same contract over the same store (docs/replay.md). */
+  readonly replay: ReplayAnswers;
+  readonly mode = 'live' as const;
+
+  /** The `ops` topic's picture as of an instant. */
+  snapshotAt(atMs: number): Promise<OpsSnapshot> {
+    return this.replay.snapshotAt(atMs);
+  }
+
+  /** What a connection may replay: from the oldest data kept to now. */
+  replayWindow(): Promise<{ fromMs: number; toMs: number }> {
+    return this.replay.timeline({ limit: 1 }).then((t) => t.window);
   }
 
   startMaintenance(): void {
@@ -178,13 +207,14 @@ export class Engine implements EngineService {
    * other query passes the gate (refused `busy` past the configured load, interrupted at its time
    * limit or when `signal` aborts because its client left).
    */
-  async query<N extends QueryName>(name: N, params: unknown, signal?: AbortSignal): Promise<QueryResults[N]> {
+  async query<N extends QueryName>(name: N, params: unknown, signal?: AbortSignal, asOfMs?: number): Promise<QueryResults[N]> {
     // own names only: `__proto__`, `constructor` or `toString` are unknown names, not internal errors
     if (!isQueryName(name)) throw new UnknownNameError(`unknown query ${String(name)}`);
     // parameters are judged before the query takes a place in the gate
     const p = QUERY_PARAMS[name].parse(params ?? {}) as QueryParamsOf<N>;
     const answer = this.answers[name] as Answer<N>;
     if (name === 'health' || name === 'feeds') return answer(p, new AbortController().signal);
+    if (asOfMs !== undefined) return this.queries.run((s) => this.replay.answer(name, p, asOfMs, s), signal);
     return this.queries.run((s) => Promise.resolve(answer(p, s)), signal);
   }
 
@@ -207,6 +237,7 @@ export class Engine implements EngineService {
       parked: this.controlRoom.state.parked, lastError: this.controlRoom.lastError,
     }),
     handover: (p) => this.controlRoom.handover(p.fromMs, p.toMs, false),
+    timeline: (p) => this.replay.timeline(p),
     series: (p, s) => runNamedQuery(this.db, SQL_QUERIES.series, p, Date.now(), s),
     latest: (p, s) => runNamedQuery(this.db, SQL_QUERIES.latest, p, Date.now(), s),
     kpis: (p, s) => runNamedQuery(this.db, SQL_QUERIES.kpis, p, Date.now(), s),

@@ -19,8 +19,14 @@ export interface EngineService {
   readonly boundary: BoundaryErrors;
   health(): Health;
   feeds(): FeedFreshness[];
-  /** A named query of the contract; `signal` aborts it when its client leaves. */
-  query<N extends QueryName>(name: N, params: unknown, signal?: AbortSignal): Promise<QueryResults[N]>;
+  /** A named query of the contract; `signal` aborts it when its client leaves; `asOfMs` answers it as of that instant (replay). */
+  query<N extends QueryName>(name: N, params: unknown, signal?: AbortSignal, asOfMs?: number): Promise<QueryResults[N]>;
+  /** `live`: an engine with feeds, whose connections may set their clock back; `bundle`: a read-only bundle, always replayed. */
+  readonly mode: 'live' | 'bundle';
+  /** What a connection may replay. */
+  replayWindow(): Promise<{ fromMs: number; toMs: number }>;
+  /** The `ops` topic's picture as of an instant. */
+  snapshotAt(atMs: number): Promise<OpsSnapshot>;
   /** Counts a query refused as busy by a client's own cap (health shows all refusals together). */
   noteRefusedBusy(): void;
   onCommit(fn: (b: CommittedBatch) => void): () => void;

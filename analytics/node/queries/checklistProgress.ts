@@ -10,14 +10,18 @@ type Params = z.infer<(typeof QUERY_PARAMS)['checklist']>;
  * 排查进度: per domain and district, assets inspected in the window, findings, failures, open cases,
  * per checklist item. The counts come from DuckDB; the open cases from the control room's state.
  */
-export async function checklistProgress(db: Database, p: Params, checklists: Checklists, openHazards: () => readonly (HazardView & { overdue: boolean })[]): Promise<ChecklistProgress[]> {
-  const where = `ts > now() - INTERVAL ${p.days} DAY${p.domain ? ' AND domain = $domain' : ''}${p.district ? ' AND district = $district' : ''}`;
-  const values: Record<string, string> = {};
+export async function checklistProgress(db: Database, p: Params, checklists: Checklists, openHazards: () => readonly (HazardView & { overdue: boolean })[], asOfMs?: number): Promise<ChecklistProgress[]> {
+  // as of an instant (replay): the window ends there and the registry is the one then
+  const window = asOfMs === undefined ? `ts > now() - INTERVAL ${p.days} DAY` : `ts > make_timestamptz($h::BIGINT) - INTERVAL ${p.days} DAY AND ts <= make_timestamptz($h::BIGINT)`;
+  const where = `${window}${p.domain ? ' AND domain = $domain' : ''}${p.district ? ' AND district = $district' : ''}`;
+  const values: Record<string, string | bigint> = asOfMs === undefined ? {} : { h: BigInt(Math.floor(asOfMs)) * 1000n };
+  const assets = asOfMs === undefined ? 'assets' : `(SELECT * FROM asset_versions WHERE ts <= make_timestamptz($h::BIGINT)
+    QUALIFY row_number() OVER (PARTITION BY domain, district, asset ORDER BY ts DESC, received_at DESC) = 1)`;
   if (p.domain) values['domain'] = p.domain;
   if (p.district) values['district'] = p.district;
   const assetWhere = `true${p.domain ? ' AND domain = $domain' : ''}${p.district ? ' AND district = $district' : ''}`;
   const rows = await db.queryRows(`
-    WITH a AS (SELECT domain, district, count(*) AS assets FROM assets WHERE ${assetWhere} GROUP BY ALL),
+    WITH a AS (SELECT domain, district, count(*) AS assets FROM ${assets} WHERE ${assetWhere} GROUP BY ALL),
          i AS (SELECT domain, district, count(DISTINCT asset) AS inspected, count(*) AS findings, count(*) FILTER (WHERE result = 'fail') AS failed
                FROM inspections WHERE ${where} GROUP BY ALL)
     SELECT coalesce(a.domain, i.domain) AS domain, coalesce(a.district, i.district) AS district, coalesce(a.assets, 0) AS assets,

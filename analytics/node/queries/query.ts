@@ -9,13 +9,17 @@ export interface NamedQuery<N extends QueryName> {
   /** The subjects the figures come from, for provenance. */
   subjects(p: z.infer<(typeof QUERY_PARAMS)[N]>): string;
   range?(p: z.infer<(typeof QUERY_PARAMS)[N]>, nowMs: number): { fromMs: number | null; toMs: number | null };
-  sql(p: z.infer<(typeof QUERY_PARAMS)[N]>, nowMs: number): { text: string; values: Record<string, DuckDBValue> };
+  /**
+   * The SQL as of `nowMs`. `asOf` (replay, docs/replay.md): nothing after `nowMs` may count — the
+   * store holds what came later too; live, the store holds nothing later (but for a clock skew).
+   */
+  sql(p: z.infer<(typeof QUERY_PARAMS)[N]>, nowMs: number, asOf: boolean): { text: string; values: Record<string, DuckDBValue> };
 }
 
-export async function runNamedQuery<N extends QueryName>(db: Database, q: NamedQuery<N>, raw: unknown, nowMs: number, signal?: AbortSignal): Promise<QueryResult> {
+export async function runNamedQuery<N extends QueryName>(db: Database, q: NamedQuery<N>, raw: unknown, nowMs: number, signal?: AbortSignal, asOf = false): Promise<QueryResult> {
   const schema = QUERY_PARAMS[q.name] as unknown as z.ZodType<z.infer<(typeof QUERY_PARAMS)[N]>>;
   const p = schema.parse(raw ?? {});
-  const { text, values } = q.sql(p, nowMs);
+  const { text, values } = q.sql(p, nowMs, asOf);
   const columns: Columns = await db.queryColumns(text, values, signal ? { signal } : {});
   const range = q.range?.(p, nowMs) ?? { fromMs: null, toMs: null };
   return { columns, provenance: { query: q.name, subjects: q.subjects(p), ...range, generatedAtMs: nowMs } };

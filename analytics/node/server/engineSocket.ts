@@ -30,6 +30,8 @@ const COMMAND_ROLES: Record<keyof typeof COMMAND_ARGS, readonly Role[]> = {
   ops: ['wall', 'shift_leader', 'analyst', 'admin'],
   'handover.generate': ['shift_leader', 'admin'],
   export: ['analyst', 'shift_leader', 'admin'],
+  // a connection's own clock: any role may look back (its actions are refused while it does)
+  'clock.set': ['wall', 'shift_leader', 'analyst', 'admin'],
 };
 /**
  * The ops topic: a newly raised alarm goes out within OPS_PUSH_MS; other changes, and everything
@@ -63,6 +65,9 @@ export class EngineSocket {
    * operator's acknowledgement; aborted (their DuckDB work interrupted) when the client leaves.
    */
   private readonly running = { query: new Set<AbortController>(), command: new Set<AbortController>() };
+  /** This connection's clock: null is live; an instant replays everything as of it (docs/replay.md). */
+  private replayAt: number | null = null;
+  private readonly clockListeners = new Set<() => void>();
 
   constructor(
     private readonly ws: WebSocket,
@@ -150,7 +155,8 @@ export class EngineSocket {
         case 'query': {
           const name = m.name;
           if (!isQueryName(name)) throw new UnknownNameError(`unknown query ${name}`);
-          const data = await this.limited('query', (signal) => this.engine.query(name, m.params, signal));
+          const at = this.replayAt ?? undefined;
+          const data = await this.limited('query', (signal) => this.engine.query(name, m.params, signal, at));
           this.send({ t: 'result', id: m.id, ok: true, data });
           return;
         }
@@ -206,6 +212,11 @@ export class EngineSocket {
         return;
       case 'ops': {
         const action = COMMAND_ARGS.ops.parse(args ?? {});
+        if (this.replayAt !== null || this.engine.mode === 'bundle') {
+          this.refusals.refuse('action', () => `refused ${action.kind} from a connection in replay`, this.who);
+          this.error(id, 'forbidden', 'a screen in replay takes no operator action: return to live first', { code: 'msg_replay_no_action', params: {} });
+          return;
+        }
         try {
           const e = await this.engine.submitAction(action, this.who.device, role);
           this.audit(`${action.kind} ${JSON.stringify(action)} as ${e.id} (pending)`, this.who);
@@ -222,6 +233,18 @@ export class EngineSocket {
         const report = await this.engine.handover(p.fromMs, p.toMs, true, p.notes);
         this.audit(`generated handover ${new Date(p.fromMs).toISOString()}..${new Date(p.toMs).toISOString()} sha256 ${report.sha256}`, this.who);
         this.send({ t: 'result', id, ok: true, data: report });
+        return;
+      }
+      case 'clock.set': {
+        const p = COMMAND_ARGS[cn].parse(args ?? {});
+        const window = await this.engine.replayWindow();
+        if (p.atMs === null && this.engine.mode === 'bundle') {
+          this.error(id, 'bad_request', 'a bundle has no live: set an instant within its window');
+          return;
+        }
+        this.replayAt = p.atMs === null ? null : Math.min(window.toMs, Math.max(window.fromMs, p.atMs));
+        for (const fn of this.clockListeners) fn();
+        this.send({ t: 'result', id, ok: true, data: { live: this.replayAt === null, atMs: this.replayAt ?? Date.now(), window } });
         return;
       }
       case 'export': {
@@ -264,6 +287,8 @@ export class EngineSocket {
       case 'events': {
         const p = TOPICS.events.parse(params ?? {});
         sub.stop = this.engine.onCommit((b: CommittedBatch) => {
+          // in replay the screen asks for the events as of its instant; live ones would be from its future
+          if (this.replayAt !== null) return;
           const evs = b.events.filter((e) => (!p.domain || e.domain === p.domain) && (!p.district || e.district === p.district));
           if (evs.length > 0) this.push(id, sub, evs, true);
         });
@@ -274,16 +299,20 @@ export class EngineSocket {
         let due = true;
         let refreshing = false;
         const ac = new AbortController();
-        const unlisten = this.engine.onCommit(() => (due = true));
+        const unlisten = this.engine.onCommit(() => (due = due || this.replayAt === null));
+        const onClock = (): void => {
+          due = true;
+        };
+        this.clockListeners.add(onClock);
         const t = setInterval(() => {
           if (!due || refreshing) return;
           due = false;
           refreshing = true;
           // a refused or failed refresh is tried again on the next tick
-          this.engine.query('latest', { ...p, limit: 5000 }, ac.signal).then((r) => this.push(id, sub, r), () => (due = true))
+          this.engine.query('latest', { ...p, limit: 5000 }, ac.signal, this.replayAt ?? undefined).then((r) => this.push(id, sub, r), () => (due = true))
             .finally(() => (refreshing = false));
         }, 1000);
-        sub.stop = () => { unlisten(); clearInterval(t); ac.abort(new Error('unsubscribed')); };
+        sub.stop = () => { unlisten(); this.clockListeners.delete(onClock); clearInterval(t); ac.abort(new Error('unsubscribed')); };
         break;
       }
       case 'ops': {
@@ -291,13 +320,39 @@ export class EngineSocket {
         let timer: NodeJS.Timeout | null = null;
         let dueMs = 0;
         const recent: number[] = [];
+        let replaying = false;
+        let replayAgain = false;
         const flush = (): void => {
           timer = null;
           const now = Date.now();
           recent.push(now);
           while (recent.length > 0 && (recent[0] as number) < now - 1000) recent.shift();
-          this.push(id, sub, this.engine.snapshot());
+          if (this.replayAt === null && this.engine.mode === 'live') {
+            this.push(id, sub, this.engine.snapshot());
+            return;
+          }
+          // the picture as of the connection's instant; one fold at a time, the newest instant wins
+          if (replaying) {
+            replayAgain = true;
+            return;
+          }
+          replaying = true;
+          const at = this.replayAt;
+          const asOf = at ?? Number.NaN;
+          (Number.isNaN(asOf) ? this.engine.replayWindow().then((w) => this.engine.snapshotAt(w.fromMs)) : this.engine.snapshotAt(asOf))
+            .then((snap) => {
+              if (this.replayAt === at || replayAgain) this.push(id, sub, snap);
+            }, (e: unknown) => this.engine.boundary.note('replayed picture', e))
+            .finally(() => {
+              replaying = false;
+              if (replayAgain) {
+                replayAgain = false;
+                flush();
+              }
+            });
         };
+        const onClock = (): void => flush();
+        this.clockListeners.add(onClock);
         const schedule = (inMs: number): void => {
           const at = Date.now() + inMs;
           if (timer && dueMs <= at) return;
@@ -306,6 +361,7 @@ export class EngineSocket {
           timer = setTimeout(flush, inMs);
         };
         const unlisten = this.engine.onControlRoomChange((raised) => {
+          if (this.replayAt !== null) return;
           const last = recent[recent.length - 1] ?? 0;
           // a new alarm goes out at once unless the wall is already in a storm of pushes
           const calm = recent.length < OPS_BURST;
@@ -314,7 +370,7 @@ export class EngineSocket {
         // time passing changes the view too (shelving ends, hazards fall overdue)
         const t = setInterval(() => schedule(0), 5_000);
         queueMicrotask(flush);
-        sub.stop = () => { unlisten(); clearInterval(t); if (timer) clearTimeout(timer); };
+        sub.stop = () => { unlisten(); this.clockListeners.delete(onClock); clearInterval(t); if (timer) clearTimeout(timer); };
         break;
       }
       case 'export': {

@@ -1,0 +1,38 @@
+/**
+ * A deep copy of a state made of plain data held in class instances, Maps, Sets and arrays: each
+ * instance keeps its class (its prototype), shared references stay shared. Functions are copied by
+ * reference, so it is for data classes only (the control room's state is one: pure and
+ * deterministic, no closures over itself).
+ */
+export function deepClone<T>(value: T): T {
+  const seen = new Map<object, unknown>();
+  const copy = (v: unknown): unknown => {
+    if (v === null || typeof v !== 'object') return v;
+    const known = seen.get(v);
+    if (known !== undefined) return known;
+    if (Array.isArray(v)) {
+      const out: unknown[] = [];
+      seen.set(v, out);
+      for (const x of v) out.push(copy(x));
+      return out;
+    }
+    if (v instanceof Map) {
+      const out = new Map<unknown, unknown>();
+      seen.set(v, out);
+      for (const [k, x] of v) out.set(copy(k), copy(x));
+      return out;
+    }
+    if (v instanceof Set) {
+      const out = new Set<unknown>();
+      seen.set(v, out);
+      for (const x of v) out.add(copy(x));
+      return out;
+    }
+    if (v instanceof Date) return new Date(v.getTime());
+    const out = Object.create(Object.getPrototypeOf(v) as object | null) as Record<string, unknown>;
+    seen.set(v, out);
+    for (const k of Object.keys(v)) out[k] = copy((v as Record<string, unknown>)[k]);
+    return out;
+  };
+  return copy(value) as T;
+}

@@ -1,0 +1,275 @@
+import type { Domain } from '../../common/city.js';
+import { alarmKpis, headlineKpis } from '../../common/ops/alarmKpis.js';
+import type { AlarmTransition } from '../../common/ops/alarmTransition.js';
+import { ControlRoomState, type SuppressionProfile } from '../../common/ops/controlRoomState.js';
+import type { OpsSnapshot } from '../../common/ops/controlRoomViews.js';
+import type { FailedInspection } from '../../common/ops/hazardCases.js';
+import { OpsEventSchema, type OpsEvent } from '../../common/ops/opsEvents.js';
+import { assessAll, assetKey, districtRisks, type AssetRisk, type DistrictRisk, type InspectionCounts, type RegisterAsset } from '../../common/risk/riskRegister.js';
+import { clampBaseline } from '../store/assetRows.js';
+import type { Database } from '../store/database.js';
+import { deepClone } from './deepClone.js';
+
+/** One input of the operational state, at its time: an alarm transition, an operator event, a failed inspection item. */
+type Fact =
+  | { atMs: number; kind: 'transition'; t: AlarmTransition }
+  | { atMs: number; kind: 'ops'; e: OpsEvent }
+  | { atMs: number; kind: 'inspection'; i: FailedInspection };
+
+interface AssetVersion extends RegisterAsset {
+  tsMs: number;
+  owner: string | null;
+  supervisor: string | null;
+  approver: string | null;
+}
+
+/** The same bounds as the live snapshot (snapshotCache.ts). */
+const MAX_PUSHED_ALARMS = 300;
+const MAX_OPEN_HAZARDS = 30;
+const RECENT_OUTCOMES = 50;
+const EVENT_ACKS = 200;
+const DAY = 86_400_000;
+
+/** A state folded up to a place in the facts. */
+interface Frame {
+  /** How many facts it holds (facts[0..index)). */
+  index: number;
+  state: ControlRoomState;
+}
+
+export interface HistoryOptions {
+  profiles: SuppressionProfile[];
+  /** A keyframe every this many facts: a seek folds at most this many from the nearest one. */
+  keyframeEvery?: number;
+  /** The most keyframes kept (the oldest are thinned out beyond it). */
+  maxKeyframes?: number;
+}
+
+/**
+ * The operational state (alarms, hazards, event acknowledgements, risk colours, KPIs) as it stood at
+ * any instant, folded from what the store keeps — the alarm log, the operator action log, failed
+ * inspections and the asset versions — by the same pure state the live engine runs. Keyframes (copies
+ * of the state every `keyframeEvery` facts) mean a seek never folds from the beginning; a cursor
+ * moving forward (playback) continues from where it was.
+ */
+export class OperationalHistory {
+  private facts: Fact[] = [];
+  private versions: AssetVersion[] = [];
+  private loadedToMs = Number.NEGATIVE_INFINITY;
+  private keyframes: Frame[] = [];
+  private cursor: Frame | null = null;
+  private readonly every: number;
+  private readonly maxKeyframes: number;
+  private loading: Promise<void> = Promise.resolve();
+
+  constructor(private readonly db: Database, private readonly o: HistoryOptions) {
+    this.every = o.keyframeEvery ?? 2_000;
+    this.maxKeyframes = o.maxKeyframes ?? 500;
+  }
+
+  /** How many facts are loaded (for health and tests). */
+  get size(): number {
+    return this.facts.length;
+  }
+
+  get keyframeCount(): number {
+    return this.keyframes.length;
+  }
+
+  /**
+   * Reads what the store holds up to `toMs` that was not read yet. Facts that arrive late (with a
+   * time before what was read) are not seen by a history already loaded past them: a live engine's
+   * history is read again from the start when `reload` is asked.
+   */
+  loadUpTo(toMs: number): Promise<void> {
+    this.loading = this.loading.then(() => this.load(toMs));
+    return this.loading;
+  }
+
+  private async load(toMs: number): Promise<void> {
+    if (toMs <= this.loadedToMs) return;
+    const from = this.loadedToMs;
+    const range = (col: string): string => (Number.isFinite(from) ? `${col} > make_timestamptz($from::BIGINT) AND ` : '') + `${col} <= make_timestamptz($to::BIGINT)`;
+    const params = { ...(Number.isFinite(from) ? { from: BigInt(Math.floor(from)) * 1000n } : {}), to: BigInt(Math.floor(toMs)) * 1000n };
+    const transitions = await this.db.queryRows(`SELECT epoch_ms(ts)::DOUBLE AS at_ms, point, rule, priority, domain, district, asset, metric, latching, active, value
+      FROM alarm_log WHERE ${range('ts')} ORDER BY ts, active`, params);
+    const ops = await this.db.queryRows(`SELECT payload::VARCHAR AS payload FROM ops_log WHERE ${range('ts')} ORDER BY applied_at, stream_seq NULLS LAST`, params);
+    const failed = await this.db.queryRows(`SELECT epoch_ms(ts)::DOUBLE AS ts, domain, district, msg_id, asset, item, level, note, inspector
+      FROM inspections WHERE result = 'fail' AND ${range('ts')} ORDER BY ts`, params);
+    const versions = await this.db.queryRows(`SELECT epoch_ms(ts)::DOUBLE AS ts, domain, district, asset, name, owner, supervisor, approver,
+      try_cast(json_extract(attrs, '$.risk_baseline') AS DOUBLE) AS baseline FROM asset_versions WHERE ${range('ts')} ORDER BY ts, received_at`, params);
+
+    const fresh: Fact[] = [];
+    for (const r of transitions) {
+      fresh.push({
+        atMs: Number(r['at_ms']), kind: 'transition', t: {
+          atMs: Number(r['at_ms']), point: String(r['point']), rule: String(r['rule']), priority: r['priority'] as AlarmTransition['priority'],
+          domain: r['domain'] as Domain, district: String(r['district']), asset: String(r['asset']), metric: String(r['metric']),
+          latching: r['latching'] === true, active: r['active'] === true, value: r['value'] === null ? null : Number(r['value']),
+        },
+      });
+    }
+    // operator events in the order they were applied; their times only move forward here (a console's clock may lag another's)
+    let opsAt = Number.NEGATIVE_INFINITY;
+    const opsFacts: Fact[] = [];
+    for (const r of ops) {
+      const parsed = OpsEventSchema.safeParse(JSON.parse(String(r['payload'])));
+      if (!parsed.success) continue;
+      opsAt = Math.max(opsAt, parsed.data.ts);
+      opsFacts.push({ atMs: opsAt, kind: 'ops', e: parsed.data });
+    }
+    for (const r of failed) {
+      fresh.push({
+        atMs: Number(r['ts']), kind: 'inspection', i: {
+          id: String(r['msg_id']), tsMs: Number(r['ts']), domain: r['domain'] as Domain, district: String(r['district']), asset: String(r['asset']), item: String(r['item']),
+          level: r['level'] === 'major' ? 'major' : 'general', inspector: String(r['inspector']), note: r['note'] === null ? null : String(r['note']),
+        },
+      });
+    }
+    fresh.sort((a, b) => a.atMs - b.atMs);
+    const merged = mergeByTime(fresh, opsFacts);
+    // facts are appended in time order; one earlier than the last held (late data) goes in its place and drops the frames after it
+    const firstAt = merged[0]?.atMs;
+    const lastHeld = this.facts[this.facts.length - 1]?.atMs;
+    if (firstAt !== undefined && lastHeld !== undefined && firstAt < lastHeld) {
+      this.facts = mergeByTime(this.facts, merged);
+      this.dropFramesFrom(this.indexAt(firstAt - 1));
+    } else {
+      this.facts.push(...merged);
+    }
+    for (const r of versions) {
+      this.versions.push({
+        tsMs: Number(r['ts']), domain: String(r['domain']), district: String(r['district']), asset: String(r['asset']), name: String(r['name']),
+        baseline: clampBaseline(r['baseline']),
+        owner: r['owner'] === null ? null : String(r['owner']), supervisor: r['supervisor'] === null ? null : String(r['supervisor']),
+        approver: r['approver'] === null ? null : String(r['approver']),
+      });
+    }
+    this.loadedToMs = toMs;
+  }
+
+  private dropFramesFrom(index: number): void {
+    this.keyframes = this.keyframes.filter((k) => k.index <= index);
+    if (this.cursor && this.cursor.index > index) this.cursor = null;
+  }
+
+  /** How many facts happened at or before `atMs`. */
+  private indexAt(atMs: number): number {
+    let lo = 0;
+    let hi = this.facts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.facts[mid] as Fact).atMs <= atMs) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** The registry as it stood at `atMs`: each asset's latest version then. */
+  registryAt(atMs: number): Map<string, AssetVersion> {
+    const m = new Map<string, AssetVersion>();
+    for (const v of this.versions) {
+      if (v.tsMs > atMs) break;
+      m.set(assetKey(v.domain, v.district, v.asset), v);
+    }
+    return m;
+  }
+
+  /** The control room's state as it stood at `atMs` (read facts up to there first with `loadUpTo`). Do not change it. */
+  stateAt(atMs: number): ControlRoomState {
+    const n = this.indexAt(atMs);
+    let frame: Frame;
+    if (this.cursor && this.cursor.index <= n && n - this.cursor.index <= this.every) {
+      frame = this.cursor;
+    } else {
+      let best: Frame | null = null;
+      for (const k of this.keyframes) if (k.index <= n && (!best || k.index > best.index)) best = k;
+      frame = best ? { index: best.index, state: deepClone(best.state) } : { index: 0, state: new ControlRoomState(this.o.profiles) };
+    }
+    const registry = this.registryAt(atMs);
+    while (frame.index < n) {
+      const f = this.facts[frame.index] as Fact;
+      this.applyFact(frame.state, f, registry);
+      frame.index++;
+      if (frame.index % this.every === 0 && !this.keyframes.some((k) => k.index === frame.index)) this.keepKeyframe({ index: frame.index, state: deepClone(frame.state) });
+    }
+    this.cursor = frame;
+    return frame.state;
+  }
+
+  private keepKeyframe(k: Frame): void {
+    this.keyframes.push(k);
+    this.keyframes.sort((a, b) => a.index - b.index);
+    // beyond the bound, every other one goes: seeks stay bounded by twice the spacing
+    if (this.keyframes.length > this.maxKeyframes) this.keyframes = this.keyframes.filter((_, i) => i % 2 === 0);
+  }
+
+  private applyFact(s: ControlRoomState, f: Fact, registry: Map<string, AssetVersion>): void {
+    if (f.kind === 'transition') s.transition(f.t);
+    else if (f.kind === 'ops') s.apply(f.e);
+    else {
+      const r = registry.get(assetKey(f.i.domain, f.i.district, f.i.asset));
+      s.inspectionFailed(f.i, { owner: r?.owner ?? null, supervisor: r?.supervisor ?? null, approver: r?.approver ?? null });
+    }
+  }
+
+  /** Passed and failed inspections per asset over the 30 days before `atMs` (the risk register's evidence then). */
+  async inspectionCountsAt(atMs: number): Promise<Map<string, InspectionCounts>> {
+    const rows = await this.db.queryRows(`SELECT domain, district, asset, count(*) FILTER (WHERE result = 'fail') AS failed, count(*) FILTER (WHERE result = 'pass') AS passed
+      FROM inspections WHERE ts > make_timestamptz($from::BIGINT) AND ts <= make_timestamptz($to::BIGINT) GROUP BY ALL`,
+    { from: BigInt(Math.floor(atMs - 30 * DAY)) * 1000n, to: BigInt(Math.floor(atMs)) * 1000n });
+    const m = new Map<string, InspectionCounts>();
+    for (const r of rows) m.set(assetKey(String(r['domain']), String(r['district']), String(r['asset'])), { failed: Number(r['failed']), passed: Number(r['passed']) });
+    return m;
+  }
+
+  /** The risk register as it stood at `atMs`: the same assessment as live, over the registry, state and inspections then. */
+  async risksAt(atMs: number): Promise<{ assets: AssetRisk[]; districts: DistrictRisk[] }> {
+    await this.loadUpTo(atMs);
+    const s = this.stateAt(atMs);
+    const assets = assessAll([...this.registryAt(atMs).values()], s.alarms(atMs), s.hazardList(atMs), await this.inspectionCountsAt(atMs));
+    return { assets, districts: districtRisks(assets) };
+  }
+
+  /** The `ops` topic's picture as it stood at `atMs` (no pending actions: those are live only). */
+  async snapshotAt(atMs: number): Promise<OpsSnapshot> {
+    const risk = await this.risksAt(atMs);
+    const state = this.stateAt(atMs);
+    const alarms = state.alarms(atMs);
+    const hazards = state.hazardList(atMs).filter((h) => h.stage !== 'closed');
+    return {
+      version: state.version, atMs,
+      alarms: alarms.slice(0, MAX_PUSHED_ALARMS),
+      kpis: headlineKpis(alarmKpis(state, atMs, alarms)),
+      hazards: { open: hazards.length, overdue: hazards.filter((h) => h.overdue).length, major: hazards.filter((h) => h.grade === 'major').length },
+      openHazards: hazards.slice(0, MAX_OPEN_HAZARDS).map((h) => ({
+        id: h.id, title: h.title, grade: h.grade, stage: h.stage, domain: h.domain, district: h.district, asset: h.asset,
+        assignee: h.assignee, deadlineMs: h.deadlineMs, overdue: h.overdue, createdAtMs: h.createdAtMs,
+      })),
+      districts: risk.districts,
+      assetRisk: Object.fromEntries(risk.assets.filter((r) => r.colour !== 'blue').map((r) => [assetKey(r.domain, r.district, r.asset), r.colour as 'red' | 'orange' | 'yellow'])),
+      eventAcks: state.events.recent(EVENT_ACKS),
+      pending: [],
+      recent: [...state.applied.values()].slice(-RECENT_OUTCOMES),
+    };
+  }
+}
+
+/** Merges two time-ordered lists, keeping each one's own order. */
+function mergeByTime(a: Fact[], b: Fact[]): Fact[] {
+  const out: Fact[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const x = a[i];
+    const y = b[j];
+    if (y === undefined || (x !== undefined && x.atMs <= y.atMs)) {
+      out.push(x as Fact);
+      i++;
+    } else {
+      out.push(y);
+      j++;
+    }
+  }
+  return out;
+}

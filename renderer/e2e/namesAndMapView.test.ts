@@ -90,6 +90,10 @@ describe('the wall and the console name what they show', () => {
     const row = con.page.locator(`.row[data-alarm="${point}"]`);
     await waitFor(async () => (await row.textContent())?.includes('燃气设施（张湾区）') || null, 'the console names the asset');
     for (const p of [wall.page, con.page]) expect(await p.evaluate(() => document.body.innerText)).not.toContain('gas-q9');
+    // in English after a switch, still by name
+    await con.page.locator('header button', { hasText: 'English' }).click();
+    await waitFor(async () => (await row.textContent())?.includes('Gas asset (Zhangwan)') || null, 'the console names the asset in English');
+    expect(await con.page.evaluate(() => document.body.innerText)).not.toContain('gas-q9');
     expect(wall.errors).toEqual([]);
     expect(con.errors).toEqual([]);
     await wall.page.close();

@@ -102,11 +102,18 @@ export class CityState {
   /** A failed load of the registry or the events, shown on the panels that use them until the next load succeeds. */
   assetsError = $state<string | null>(null);
   eventsError = $state<string | null>(null);
+  /** The page's language, followed from `<html lang>` (the root component sets it): a name said without a language follows a switch. */
+  private lang = $state<Lang>(pageLang());
   private listeners = new Set<(e: CityEventRow) => void>();
   private stops: (() => void)[] = [];
   private timers: ReturnType<typeof setInterval>[] = [];
 
   constructor(private readonly client: EngineClient) {
+    if (typeof MutationObserver !== 'undefined') {
+      const follow = new MutationObserver(() => { this.lang = pageLang(); });
+      follow.observe(document.documentElement, { attributes: true, attributeFilter: ['lang'] });
+      this.stops.push(() => follow.disconnect());
+    }
     this.stops.push(client.subscribe('feeds', { intervalMs: 2000 }, (f) => {
       this.feeds = f as FeedFreshness[];
       this.feedsAtMs = Date.now();
@@ -175,7 +182,7 @@ export class CityState {
   }
 
   /** Display names by `domain/district/asset`, never an id (see `AssetNames`). */
-  names = $derived(new AssetNames(this.assets.map((a) => [keyOf(a), a.name]), this.assetsProvenance !== null || this.assetsError !== null));
+  names = $derived(new AssetNames(this.assets.map((a) => [keyOf(a), a.name]), this.assetsProvenance !== null || this.assetsError !== null, () => this.lang));
 
   expectedIntervalMs(domain: string): number {
     let worst = 0;

@@ -148,8 +148,9 @@ export async function exportBench(readings: number, series: number, events: numb
 
 /**
  * A running engine on the generated file drains a backlog of `n` readings from JetStream: its rate
- * over the first third with no export, then while it exports the whole 7 days (Parquet) from its
- * own read connection.
+ * over a quarter of the backlog with no export, then while it exports the whole 7 days (Parquet)
+ * from its own read connection, then again with no export (the machine is shared: the rate alone
+ * is taken on both sides of the export).
  */
 async function ingestDuringExport(file: string, w: { fromMs: number; toMs: number }, n: number, out: string): Promise<Record<string, unknown>> {
   const server = await NatsServerProcess.start();
@@ -160,24 +161,30 @@ async function ingestDuringExport(file: string, w: { fromMs: number; toMs: numbe
     try {
       await engine.whenConnected();
       const received = (): number => engine.health().ingest.received;
+      const rateOver = async (count: number): Promise<number> => {
+        const r0 = received();
+        const t0 = performance.now();
+        await waitFor(() => received() >= Math.min(n, r0 + count), 'a part of the backlog', 600_000, 5);
+        return (received() - r0) / ((performance.now() - t0) / 1000);
+      };
       await waitFor(() => received() > 0, 'ingest started', 600_000, 5);
-      const a0 = received();
-      let t0 = performance.now();
-      await waitFor(() => received() >= a0 + n / 3, 'a third of the backlog', 600_000, 5);
-      const aloneRate = (received() - a0) / ((performance.now() - t0) / 1000);
+      const before = await rateOver(n / 4);
       const b0 = received();
-      t0 = performance.now();
+      const t0 = performance.now();
       let drainedAtMs: number | null = null;
       const watch = setInterval(() => { if (drainedAtMs === null && received() >= n) drainedAtMs = performance.now(); }, 5);
       const summary = await engine.exportBundle({ fromMs: w.fromMs, toMs: w.toMs, domains: [], districts: [], out, csv: false, force: false });
       const exportS = (performance.now() - t0) / 1000;
       clearInterval(watch);
       const end: number = drainedAtMs ?? performance.now();
-      const duringRate = (Math.min(received(), n) - b0) / ((end - t0) / 1000);
+      const during = (Math.min(received(), n) - b0) / ((end - t0) / 1000);
+      const left = n - received();
+      const after = left > n / 20 ? await rateOver(Math.min(left, n / 4)) : null;
       await waitFor(() => received() >= n, 'the backlog drained', 600_000, 20);
+      const alone = after === null ? before : (before + after) / 2;
       return {
-        backlog: n, aloneReadingsPerS: Math.round(aloneRate), duringExportReadingsPerS: Math.round(duringRate), ratio: round(duringRate / aloneRate, 2),
-        engineExportS: round(exportS, 2), engineExportRowsPerS: Math.round(summary.rows / exportS), backlogRanOutDuringExport: drainedAtMs !== null,
+        backlog: n, aloneBeforeReadingsPerS: Math.round(before), duringExportReadingsPerS: Math.round(during), aloneAfterReadingsPerS: after === null ? null : Math.round(after),
+        ratio: round(during / alone, 2), engineExportS: round(exportS, 2), engineExportRowsPerS: Math.round(summary.rows / exportS), backlogRanOutDuringExport: drainedAtMs !== null,
       };
     } finally {
       await engine.stop();

@@ -13,6 +13,7 @@ import { buildCity } from '../sim/city.js';
 import { SCENARIOS, scenariosOf } from '../sim/scenarios.js';
 import { CitySimulator, DEFAULT_SIM } from '../sim/simulator.js';
 import { runDemo } from './demoCommand.js';
+import { openBundle } from './openCommand.js';
 import { engineFiles, onShutdown, startServe } from './serveCommand.js';
 
 const USAGE = `cityops <command> [options]
@@ -26,6 +27,9 @@ const USAGE = `cityops <command> [options]
   demo       [--port N] [--rate N] [--assets N] [--scenario NAME]... [--db FILE]
              starts a private nats-server (or the in-process feed), the engine, the server and the simulator
   schemas    <dir>   writes the feed contract's JSON Schemas
+  open       BUNDLE [--port N] [--host 127.0.0.1] [--no-verify]
+             checks an export bundle against its manifest, then serves the wall and the console over it,
+             read-only, replayed within its window (docs/replay.md)
   audit verify [<file>]  checks the hash chain of an audit log (default: <db>.audit.log of --db)
   handover   --url http://127.0.0.1:8640 --token T --from ISO --to ISO [--out FILE.pdf] [--lang zh|en]
              prints a shift's handover report to PDF with the local Chromium (the report is kept in the database)
@@ -43,7 +47,7 @@ const OPTIONS = {
   consumer: { type: 'string' }, 'no-create-stream': { type: 'boolean' }, 'no-core-fallback': { type: 'boolean' },
   'nats-user': { type: 'string' }, 'nats-pass': { type: 'string' }, 'nats-token': { type: 'string' },
   'nats-nkey': { type: 'string' }, 'nats-creds': { type: 'string' }, 'nats-tls-ca': { type: 'string' },
-  'allow-origin': { type: 'string', multiple: true },
+  'allow-origin': { type: 'string', multiple: true }, 'no-verify': { type: 'boolean' },
   rate: { type: 'string' }, assets: { type: 'string' }, seed: { type: 'string' }, scenario: { type: 'string', multiple: true },
   speed: { type: 'string' }, duration: { type: 'string' }, url: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, out: { type: 'string' }, lang: { type: 'string' },
   domain: { type: 'string', multiple: true }, district: { type: 'string', multiple: true }, csv: { type: 'boolean' }, force: { type: 'boolean' }, 'no-nats': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
@@ -140,6 +144,19 @@ export async function main(argv: string[]): Promise<void> {
       const rawDays = resolveServeSettings(flags).engine.retention.rawDays;
       const s = await runExport(o, rawDays, (p) => console.log(`  ${p.done}/${p.total} ${p.table}`));
       console.log(`wrote ${s.out}: ${s.files} files, ${s.rows} rows, ${s.bytes} bytes in ${s.seconds.toFixed(1)} s${s.empty ? ' (the window is empty)' : ''}`);
+      return;
+    }
+    case 'open': {
+      const dir = positionals[0];
+      if (!dir) throw new Error('usage: cityops open BUNDLE [--port N] [--host 127.0.0.1] [--no-verify]');
+      const port = num(flags['port'], 'port', 8650);
+      const o = await openBundle({ dir, host: typeof flags['host'] === 'string' ? flags['host'] : '127.0.0.1', port, verify: flags['no-verify'] !== true });
+      const w = o.manifest.window;
+      console.log(`cityops replay of ${dir}: ${w.from} – ${w.to}, ${o.manifest.rows} rows${o.verifyMs === null ? ' (not verified)' : `, verified in ${(o.verifyMs / 1000).toFixed(1)} s`}`);
+      for (const d of o.devices) {
+        console.log(`  ${d.role === 'wall' ? 'wall:   ' : d.role === 'analyst' ? 'analyst:' : 'console:'} ${o.server.url}/${d.role === 'wall' ? '' : '?view=console'}#token=${d.token}`);
+      }
+      onShutdown(() => o.stop());
       return;
     }
     case 'audit': {

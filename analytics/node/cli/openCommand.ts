@@ -1,0 +1,94 @@
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { BundleManifestSchema, MANIFEST_FILE, type BundleManifest } from '../../common/bundle.js';
+import { issuesText } from '../../common/vocabulary.js';
+import { AuditLog } from '../audit/auditLog.js';
+import { verifyBundle } from '../export/verifyBundle.js';
+import { BundleEngine } from '../replay/bundleEngine.js';
+import { AccessTokens, type DevicesFile } from '../server/access.js';
+import { DEFAULT_SERVER, startServer, type RunningServer } from '../server/httpServer.js';
+import { RENDERER_DIR } from './serveCommand.js';
+
+export interface OpenOptions {
+  dir: string;
+  host: string;
+  port: number;
+  verify: boolean;
+}
+
+export interface Opened {
+  engine: BundleEngine;
+  server: RunningServer;
+  manifest: BundleManifest;
+  devices: DevicesFile;
+  /** How long verifying the files against the manifest took (null when skipped). */
+  verifyMs: number | null;
+  stop(): Promise<void>;
+}
+
+/** A bundle that does not check out: each problem names its file. */
+export class BundleRefused extends Error {
+  constructor(readonly problems: string[]) {
+    super(`the bundle does not match its manifest:\n  ${problems.join('\n  ')}\n(--no-verify opens it anyway)`);
+  }
+}
+
+/**
+ * `cityops open BUNDLE`: checks every file against the manifest (a changed, missing or extra file is
+ * refused by name), then serves the same wall and console over it, read-only and replayed within the
+ * bundle's window. Nothing is written into the bundle: the screens' tokens are made for this run and
+ * the audit log goes to the temporary folder.
+ */
+export async function openBundle(o: OpenOptions): Promise<Opened> {
+  const dir = resolve(o.dir);
+  let manifest: BundleManifest;
+  let verifyMs: number | null = null;
+  if (o.verify) {
+    const t = performance.now();
+    const v = await verifyBundle(dir);
+    verifyMs = performance.now() - t;
+    if (!v.ok) throw new BundleRefused(v.problems);
+    manifest = v.manifest;
+  } else {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(readFileSync(join(dir, MANIFEST_FILE), 'utf8'));
+    } catch (e) {
+      throw new Error(`${join(dir, MANIFEST_FILE)}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    const parsed = BundleManifestSchema.safeParse(raw);
+    if (!parsed.success) throw new Error(`${MANIFEST_FILE}: ${issuesText(parsed.error)}`);
+    manifest = parsed.data;
+  }
+  const engine = await BundleEngine.open(dir, manifest);
+  const tokens = new AccessTokens();
+  const devices: DevicesFile = [
+    { device: 'wall-1', role: 'wall', name: '大屏1', token: AccessTokens.generate() },
+    { device: 'console-1', role: 'shift_leader', name: '一号值班台', token: AccessTokens.generate() },
+    { device: 'analyst-1', role: 'analyst', name: '分析席', token: AccessTokens.generate() },
+  ];
+  for (const d of devices) tokens.add(d.token, d.role, d.device, d.name ?? null);
+  const auditLog = new AuditLog(join(tmpdir(), `cityops-open-${process.pid}.audit.log`));
+  const audit = (line: string, who?: { device: string; role: string }): void => {
+    try {
+      auditLog.append(who ? `${who.device}/${who.role}` : 'engine-api', line, /^(refused|dropped|closed|suppressed)/.test(line) ? 'refused' : 'done');
+    } catch (e) {
+      engine.boundary.note('audit write', e);
+    }
+  };
+  let server: RunningServer;
+  try {
+    server = await startServer(engine, { ...DEFAULT_SERVER, host: o.host, port: o.port, tokens, allowedOrigins: [], staticDir: RENDERER_DIR, audit });
+  } catch (e) {
+    await engine.stop();
+    throw e;
+  }
+  return {
+    engine, server, manifest, devices, verifyMs,
+    stop: async () => {
+      await server.close();
+      await engine.stop();
+    },
+  };
+}

@@ -184,6 +184,43 @@ describe('the engine API over WebSocket', () => {
     admin.ws.close();
   });
 
+  it("sets a connection's clock back: queries and the ops push answer as of it, operator actions are refused, live pushes stop; null returns to live", async () => {
+    const c = await Client.open(`?token=${ADMIN}`);
+    const wall = await Client.open(`?token=${WALL}`);
+    const evTs = Number(columnsOf(await c.call({ t: 'query', name: 'events', params: {} }))['ts']?.[0]);
+    const opsSub = 900;
+    await c.callAs(opsSub, { t: 'subscribe', topic: 'ops', params: {} });
+    const back = evTs - 1;
+    const set = await c.call({ t: 'command', name: 'clock.set', args: { atMs: back } });
+    expect(set).toMatchObject({ t: 'result', ok: true, data: { live: false, atMs: back } });
+    // the event came after the instant: not there; the other connection is still live
+    expect(columnsOf(await c.call({ t: 'query', name: 'events', params: {} }))['id']).toEqual([]);
+    expect(columnsOf(await wall.call({ t: 'query', name: 'events', params: {} }))['id']).toEqual(['ev-1']);
+    // the ops topic pushes the picture as of the instant
+    await waitFor(() => (c.pushes(opsSub) as { atMs: number }[]).some((p) => p.atMs === back) || null, 'a picture as of the instant');
+    const refused = await c.call({ t: 'command', name: 'ops', args: { kind: 'hazard.comment', hazard: 'none', text: 'x' } });
+    expect(refused).toMatchObject({ t: 'result', ok: false, error: { code: 'forbidden' } });
+    expect(JSON.stringify(refused)).toContain('msg_replay_no_action');
+    // a wall may look back too
+    expect(await wall.call({ t: 'command', name: 'clock.set', args: { atMs: back } })).toMatchObject({ ok: true, data: { live: false } });
+    // bad instants are refused
+    expect(await c.call({ t: 'command', name: 'clock.set', args: { atMs: 'yesterday' } })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    expect(await c.call({ t: 'command', name: 'clock.set', args: { atMs: 1e300 } })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    // live pushes stop while in replay: a new event reaches a live connection, not this one
+    const live = await Client.open(`?token=${ADMIN}`);
+    await c.callAs(901, { t: 'subscribe', topic: 'events', params: {} });
+    await live.callAs(902, { t: 'subscribe', topic: 'events', params: {} });
+    await feed.publish('city.event.gas.420303', enc.encode(JSON.stringify({ id: 'ev-clock', ts: Date.now(), type: 'gas_leak', severity: 'yellow', title: '巡查发现', asset: 'st-1' })));
+    await waitFor(() => live.pushes(902).length > 0 || null, 'the live connection gets the event');
+    expect(c.pushes(901)).toEqual([]);
+    // back to live
+    expect(await c.call({ t: 'command', name: 'clock.set', args: { atMs: null } })).toMatchObject({ ok: true, data: { live: true } });
+    expect(columnsOf(await c.call({ t: 'query', name: 'events', params: {} }))['id']).toEqual(['ev-clock', 'ev-1']);
+    c.ws.close();
+    wall.ws.close();
+    live.ws.close();
+  });
+
   it('closes the connection on a frame larger than the limit', async () => {
     const c = await Client.open(`?token=${ADMIN}`);
     const closed = new Promise<number>((r) => c.ws.once('close', (code) => r(code)));

@@ -86,8 +86,8 @@ async function openReadOnly(db: string): Promise<DuckDBInstance> {
   }
 }
 
-/** `cityops export`: against a stopped engine's file, or through a running engine's API. */
-export async function runExport(o: ExportCliOptions, rawDays: number, onProgress?: (p: ExportProgress) => void): Promise<BundleSummary> {
+/** `cityops export`: against a stopped engine's file (with the alarm rules the engine is configured with), or through a running engine's API. */
+export async function runExport(o: ExportCliOptions, rawDays: number, onProgress?: (p: ExportProgress) => void, alarmRulesFile = dataPath('alarm-rules.json')): Promise<BundleSummary> {
   const args = { fromMs: o.fromMs, toMs: o.toMs, domains: o.domains, districts: o.districts, out: o.out, csv: o.csv, force: o.force };
   if (o.target.kind === 'engine') return exportThroughEngine(o.target.url, o.target.token, args, onProgress);
   const notes = retentionNotes(o.fromMs, o.toMs, Date.now(), rawDays);
@@ -102,7 +102,7 @@ export async function runExport(o: ExportCliOptions, rawDays: number, onProgress
       const { summary } = await writeBundle(c, {
         out: o.out, window: { fromMs: o.fromMs, toMs: o.toMs, domains: o.domains, districts: o.districts }, csv: o.csv, force: o.force,
         timeZone: localTimeZone(), engine: { id: `file ${o.target.db}`, db: o.target.db, source: 'file' },
-        alarmRules: loadAlarmRules(dataPath('alarm-rules.json')), wallConfigs: loadWallConfigs(), notes, onProgress,
+        alarmRules: loadAlarmRules(alarmRulesFile), wallConfigs: loadWallConfigs(), notes, onProgress,
       });
       return summary;
     } finally {

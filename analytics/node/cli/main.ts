@@ -141,8 +141,8 @@ export async function main(argv: string[]): Promise<void> {
     }
     case 'export': {
       const o = parseExportFlags(flags);
-      const rawDays = resolveServeSettings(flags).engine.retention.rawDays;
-      const s = await runExport(o, rawDays, (p) => console.log(`  ${p.done}/${p.total} ${p.table}`));
+      const { retention, alarmRules } = resolveServeSettings(flags).engine;
+      const s = await runExport(o, retention.rawDays, (p) => console.log(`  ${p.done}/${p.total} ${p.table}`), alarmRules);
       console.log(`wrote ${s.out}: ${s.files} files, ${s.rows} rows, ${s.bytes} bytes in ${s.seconds.toFixed(1)} s${s.empty ? ' (the window is empty)' : ''}`);
       return;
     }

@@ -1,5 +1,5 @@
 import type { AlarmView, HazardView } from '../ops/controlRoomViews.js';
-import { assessRisk, worstColour, type RiskAssessment, type RiskColour } from './riskMatrix.js';
+import { assessRisk, type RiskAssessment, type RiskColour } from './riskMatrix.js';
 import { assetKey } from '../vocabulary.js';
 
 export { assetKey };
@@ -69,23 +69,30 @@ export function assessAll(assets: RegisterAsset[], alarms: AlarmView[], hazards:
     const k = assetKey(h.domain, h.district, h.asset);
     groupInto(hazardsBy, k, h);
   }
-  return assets.map((x) => {
+  // counted in one pass per list, without a closure or an array per asset: 20,000 assets are assessed
+  // on every change of the state (and on every seek of a replay), and allocations there cost more than the matrix
+  const NO_INSPECTIONS: InspectionCounts = { failed: 0, passed: 0 };
+  const out: AssetRisk[] = new Array<AssetRisk>(assets.length);
+  for (let i = 0; i < assets.length; i++) {
+    const x = assets[i] as RegisterAsset;
     const k = assetKey(x.domain, x.district, x.asset);
-    const al = alarmsBy.get(k) ?? [];
-    const hz = hazardsBy.get(k) ?? [];
-    const ins = inspections.get(k) ?? { failed: 0, passed: 0 };
-    const r = assessRisk(x.domain, {
-      baseline: x.baseline,
-      alarms: {
-        critical: al.filter((a) => a.priority === 'critical').length, high: al.filter((a) => a.priority === 'high').length,
-        medium: al.filter((a) => a.priority === 'medium').length, low: al.filter((a) => a.priority === 'low').length,
-      },
-      openHazards: { major: hz.filter((h) => h.grade === 'major').length, general: hz.filter((h) => h.grade === 'general').length, overdue: hz.filter((h) => h.overdue).length },
-      failedInspections30d: ins.failed,
-      passedInspections30d: ins.passed,
-    });
-    return { ...r, domain: x.domain, district: x.district, asset: x.asset, name: x.name };
-  });
+    const al = alarmsBy.get(k);
+    const hz = hazardsBy.get(k);
+    const ins = inspections.get(k) ?? NO_INSPECTIONS;
+    const alarmCounts = { critical: 0, high: 0, medium: 0, low: 0 };
+    if (al) for (const a of al) alarmCounts[a.priority]++;
+    const hazardCounts = { major: 0, general: 0, overdue: 0 };
+    if (hz) {
+      for (const h of hz) {
+        if (h.grade === 'major') hazardCounts.major++;
+        else if (h.grade === 'general') hazardCounts.general++;
+        if (h.overdue) hazardCounts.overdue++;
+      }
+    }
+    const r = assessRisk(x.domain, { baseline: x.baseline, alarms: alarmCounts, openHazards: hazardCounts, failedInspections30d: ins.failed, passedInspections30d: ins.passed });
+    out[i] = { likelihood: r.likelihood, severity: r.severity, score: r.score, colour: r.colour, reasons: r.reasons, factors: r.factors, domain: x.domain, district: x.district, asset: x.asset, name: x.name };
+  }
+  return out;
 }
 
 export function districtRisks(risks: AssetRisk[]): DistrictRisk[] {
@@ -94,7 +101,7 @@ export function districtRisks(risks: AssetRisk[]): DistrictRisk[] {
   return [...by].map(([district, rs]) => {
     const counts: Record<RiskColour, number> = { red: 0, orange: 0, yellow: 0, blue: 0 };
     for (const r of rs) counts[r.colour]++;
-    const colour = worstColour(rs.map((r) => r.colour));
+    const colour: RiskColour = counts.red > 0 ? 'red' : counts.orange > 0 ? 'orange' : counts.yellow > 0 ? 'yellow' : 'blue';
     let worst: AssetRisk | undefined;
     for (const r of rs) if (worst === undefined || r.score > worst.score) worst = r;
     return { district, colour, counts, worst: worst ? assetKey(worst.domain, worst.district, worst.asset) : null };

@@ -71,4 +71,39 @@ describe('NewestWins', () => {
   it('is settled at once when nothing was asked', async () => {
     await new NewestWins(async () => {}).settled();
   });
+
+  it('paces jobs by the gap: what is asked during it runs once, the newest value', async () => {
+    const seen: number[] = [];
+    const pauses: number[] = [];
+    let release: () => void = () => {};
+    const q = new NewestWins(async (v: number) => void seen.push(v), () => {}, () => 500, (ms) => {
+      pauses.push(ms);
+      return new Promise<void>((r) => (release = r));
+    });
+    q.push(1);
+    q.push(2);
+    await turn();
+    // the first job ran at once; the second waits out the gap, and more are asked meanwhile
+    expect(seen).toEqual([1]);
+    expect(pauses).toHaveLength(1);
+    expect(pauses[0]).toBeGreaterThan(0);
+    expect(pauses[0]).toBeLessThanOrEqual(500);
+    q.push(3);
+    q.push(4);
+    release();
+    await turn();
+    expect(seen).toEqual([1, 4]);
+    // nothing waiting after the last job: no pause, settled
+    await q.settled();
+    expect(pauses).toHaveLength(1);
+  });
+
+  it('does not pause without a gap', async () => {
+    const pauses: number[] = [];
+    const q = new NewestWins(async () => {}, () => {}, () => 0, async (ms) => void pauses.push(ms));
+    q.push(1);
+    q.push(2);
+    await q.settled();
+    expect(pauses).toEqual([]);
+  });
 });

@@ -1,7 +1,11 @@
+const pauseFor = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
 /**
  * Runs one job at a time and, while one runs, keeps only the newest value asked for: a cursor
  * dragged or played fast sends one `clock.set` and one refresh at a time, and the intermediate
- * cursors nobody would see are dropped. `settled` resolves once nothing runs and nothing waits.
+ * cursors nobody would see are dropped. `gapMs` paces the jobs (a job starts at least that long
+ * after the one before started: a wall playing fast redraws a few times a second, not as often as
+ * the engine can answer). `settled` resolves once nothing runs and nothing waits.
  */
 export class NewestWins<T> {
   private waiting: { value: T } | null = null;
@@ -10,7 +14,12 @@ export class NewestWins<T> {
   /** Values run so far (for tests and the measurements). */
   runs = 0;
 
-  constructor(private readonly run: (value: T) => Promise<void>, private readonly onError: (e: unknown) => void = () => {}) {}
+  constructor(
+    private readonly run: (value: T) => Promise<void>,
+    private readonly onError: (e: unknown) => void = () => {},
+    private readonly gapMs: () => number = () => 0,
+    private readonly pause: (ms: number) => Promise<void> = pauseFor,
+  ) {}
 
   get busy(): boolean {
     return this.running;
@@ -33,11 +42,14 @@ export class NewestWins<T> {
       const { value } = this.waiting;
       this.waiting = null;
       this.runs++;
+      const started = Date.now();
       try {
         await this.run(value);
       } catch (e) {
         this.onError(e);
       }
+      const wait = this.gapMs() - (Date.now() - started);
+      if (this.waiting && wait > 0) await this.pause(wait);
     }
     this.running = false;
     for (const r of this.idle.splice(0)) r();

@@ -11,6 +11,12 @@ const MARKER_LIMIT = 5000;
 const TIMELINE_EVERY_MS = 30_000;
 /** How often a playing cursor moves (the data follows as fast as the engine answers). */
 const PLAY_TICK_MS = 100;
+/**
+ * While playing, the data is asked again at most this often (the bar's cursor moves on in between):
+ * at 60× that is every replayed half-minute, and a wall redraws twice a second instead of as often
+ * as the engine answers.
+ */
+const PLAY_REFRESH_MS = 500;
 /** Where "look back" starts on a live engine: this long before now. */
 const LOOK_BACK_MS = 15 * 60_000;
 
@@ -40,7 +46,7 @@ export class ReplayClock {
       await tick();
       await this.refresh();
       this.error = null;
-    }, (e) => (this.error = e instanceof Error ? e.message : String(e)));
+    }, (e) => (this.error = e instanceof Error ? e.message : String(e)), () => (this.playing ? PLAY_REFRESH_MS : 0));
     // a bundle has no live: it replays from its window's start as soon as the engine says so
     $effect(() => {
       if (client.state !== 'open') return;

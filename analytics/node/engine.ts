@@ -121,7 +121,7 @@ export class Engine implements EngineService {
   ) {
     this.queries = new QueryGate(config.queries);
     this.replay = new ReplayAnswers({
-      db, rules: controlRoom.rules, checklists: controlRoom.checklists, profiles: loadSuppressionProfiles(config.suppressionProfiles), mode: 'live',
+      db, rules: controlRoom.rules, checklists: controlRoom.checklists, profiles: loadSuppressionProfiles(config.suppressionProfiles), mode: 'live', horizon: () => Date.now(),
       window: async () => {
         const rows = await db.queryRows('SELECT epoch_ms(min(bucket))::DOUBLE AS t FROM rollup_1h');
         const oldest = rows[0]?.['t'];

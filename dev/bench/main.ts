@@ -8,6 +8,7 @@ import { latencyBench } from './latencyBench.js';
 import { outageBench } from './outageBench.js';
 import { queryBench } from './queryBench.js';
 import { queryBurstBench } from './queryBurstBench.js';
+import { replayBench } from './replayBench.js';
 import { wallBench } from '../soak/wallBench.js';
 
 const BENCHES: Record<string, () => Promise<unknown>> = {
@@ -28,6 +29,7 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   outage: async () => console.log(JSON.stringify(await outageBench(6))),
   export: async () => console.log(JSON.stringify(await exportBench(Number(process.env['BENCH_EXPORT_READINGS'] ?? 10_000_000), Number(process.env['BENCH_EXPORT_SERIES'] ?? 10_000),
     Number(process.env['BENCH_EXPORT_EVENTS'] ?? 200_000), Number(process.env['BENCH_EXPORT_INGEST'] ?? 3_000_000), Number(process.env['BENCH_EXPORT_ROUNDS'] ?? 3)))),
+  replay: async () => console.log(JSON.stringify(await replayBench(Number(process.env['BENCH_REPLAY_READINGS'] ?? 10_000_000), Number(process.env['BENCH_REPLAY_ALARMS'] ?? 50_000), Number(process.env['BENCH_REPLAY_SEEKS'] ?? 200)))),
   alarms: async () => console.log(JSON.stringify(evaluationBench(2_000_000)), JSON.stringify(await alarmBench(Number(process.env['BENCH_RATE'] ?? 20_000), Number(process.env['BENCH_SECONDS'] ?? 30)))),
 };
 

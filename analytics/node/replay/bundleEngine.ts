@@ -70,7 +70,7 @@ export class BundleEngine implements EngineService {
     this.rules = fromManifest.success && fromManifest.data.length > 0 ? fromManifest.data : loadAlarmRules(dataPath('alarm-rules.json'));
     this.replay = new ReplayAnswers({
       db, rules: this.rules, checklists: loadChecklists(dataPath('checklists.json')), profiles: loadSuppressionProfiles(dataPath('suppression-profiles.json')),
-      mode: 'bundle', window: () => Promise.resolve(this.window),
+      mode: 'bundle', window: () => Promise.resolve(this.window), horizon: () => this.window.toMs,
     }, {
       health: () => this.health(),
       feeds: () => this.feeds(),

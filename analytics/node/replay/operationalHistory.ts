@@ -2,7 +2,7 @@ import type { Domain } from '../../common/city.js';
 import { alarmKpis, headlineKpis } from '../../common/ops/alarmKpis.js';
 import type { AlarmTransition } from '../../common/ops/alarmTransition.js';
 import { ControlRoomState, type SuppressionProfile } from '../../common/ops/controlRoomState.js';
-import type { OpsSnapshot } from '../../common/ops/controlRoomViews.js';
+import type { AlarmView, OpsSnapshot } from '../../common/ops/controlRoomViews.js';
 import type { FailedInspection } from '../../common/ops/hazardCases.js';
 import { OpsEventSchema, type OpsEvent } from '../../common/ops/opsEvents.js';
 import { assessAll, assetKey, districtRisks, type AssetRisk, type DistrictRisk, type InspectionCounts, type RegisterAsset } from '../../common/risk/riskRegister.js';
@@ -43,6 +43,8 @@ export interface HistoryOptions {
   keyframeEvery?: number;
   /** The most keyframes kept (the oldest are thinned out beyond it). */
   maxKeyframes?: number;
+  /** How far a load reads at least (a bundle's end, a live engine's now): seeks before it then read nothing more. */
+  horizon?: () => number;
 }
 
 /**
@@ -82,7 +84,9 @@ export class OperationalHistory {
    * history is read again from the start when `reload` is asked.
    */
   loadUpTo(toMs: number): Promise<void> {
-    this.loading = this.loading.then(() => this.load(toMs));
+    if (toMs <= this.loadedToMs) return this.loading;
+    const upTo = Math.max(toMs, this.o.horizon?.() ?? toMs);
+    this.loading = this.loading.then(() => this.load(upTo));
     return this.loading;
   }
 
@@ -145,6 +149,13 @@ export class OperationalHistory {
         approver: r['approver'] === null ? null : String(r['approver']),
       });
     }
+    // a late version (before one already held) goes in its place
+    for (let i = 1; i < this.versions.length; i++) {
+      if ((this.versions[i] as AssetVersion).tsMs < (this.versions[i - 1] as AssetVersion).tsMs) {
+        this.versions.sort((a, b) => a.tsMs - b.tsMs);
+        break;
+      }
+    }
     this.loadedToMs = toMs;
   }
 
@@ -165,15 +176,26 @@ export class OperationalHistory {
     return lo;
   }
 
-  /** The registry as it stood at `atMs`: each asset's latest version then. */
+  /** The registry as it stood at `atMs`: each asset's latest version then (the last one made is kept while no version lies between). */
   registryAt(atMs: number): Map<string, AssetVersion> {
+    let lo = 0;
+    let hi = this.versions.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.versions[mid] as AssetVersion).tsMs <= atMs) lo = mid + 1;
+      else hi = mid;
+    }
+    if (this.registry && this.registry.count === lo && this.registry.total === this.versions.length) return this.registry.map;
     const m = new Map<string, AssetVersion>();
-    for (const v of this.versions) {
-      if (v.tsMs > atMs) break;
+    for (let i = 0; i < lo; i++) {
+      const v = this.versions[i] as AssetVersion;
       m.set(assetKey(v.domain, v.district, v.asset), v);
     }
+    this.registry = { count: lo, total: this.versions.length, map: m };
     return m;
   }
+
+  private registry: { count: number; total: number; map: Map<string, AssetVersion> } | null = null;
 
   /** The control room's state as it stood at `atMs` (read facts up to there first with `loadUpTo`). Do not change it. */
   stateAt(atMs: number): ControlRoomState {
@@ -224,18 +246,22 @@ export class OperationalHistory {
   }
 
   /** The risk register as it stood at `atMs`: the same assessment as live, over the registry, state and inspections then. */
-  async risksAt(atMs: number): Promise<{ assets: AssetRisk[]; districts: DistrictRisk[] }> {
+  async risksAt(atMs: number, alarmList?: AlarmView[]): Promise<{ assets: AssetRisk[]; districts: DistrictRisk[] }> {
     await this.loadUpTo(atMs);
+    const inspections = await this.inspectionCountsAt(atMs);
     const s = this.stateAt(atMs);
-    const assets = assessAll([...this.registryAt(atMs).values()], s.alarms(atMs), s.hazardList(atMs), await this.inspectionCountsAt(atMs));
+    const assets = assessAll([...this.registryAt(atMs).values()], alarmList ?? s.alarms(atMs), s.hazardList(atMs), inspections);
     return { assets, districts: districtRisks(assets) };
   }
 
   /** The `ops` topic's picture as it stood at `atMs` (no pending actions: those are live only). */
   async snapshotAt(atMs: number): Promise<OpsSnapshot> {
-    const risk = await this.risksAt(atMs);
+    await this.loadUpTo(atMs);
+    const inspections = await this.inspectionCountsAt(atMs);
     const state = this.stateAt(atMs);
     const alarms = state.alarms(atMs);
+    const riskAssets = assessAll([...this.registryAt(atMs).values()], alarms, state.hazardList(atMs), inspections);
+    const risk = { assets: riskAssets, districts: districtRisks(riskAssets) };
     const hazards = state.hazardList(atMs).filter((h) => h.stage !== 'closed');
     return {
       version: state.version, atMs,

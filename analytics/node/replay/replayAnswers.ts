@@ -30,6 +30,8 @@ export interface ReplaySource {
   mode: 'live' | 'bundle';
   /** What can be replayed: a bundle's window; live, from the oldest data kept to now. */
   window(): Promise<{ fromMs: number; toMs: number }>;
+  /** How far the history reads at once (a bundle: its end; live: now). */
+  horizon: () => number;
 }
 
 const COLOUR_ORDER = { red: 0, orange: 1, yellow: 2, blue: 3 };
@@ -44,7 +46,7 @@ export class ReplayAnswers {
   readonly history: OperationalHistory;
 
   constructor(private readonly src: ReplaySource, private readonly live: LiveOnly) {
-    this.history = new OperationalHistory(src.db, { profiles: src.profiles });
+    this.history = new OperationalHistory(src.db, { profiles: src.profiles, horizon: src.horizon });
   }
 
   async answer<N extends QueryName>(name: N, p: QueryParamsOf<N>, atMs: number, signal: AbortSignal): Promise<QueryResults[N]> {

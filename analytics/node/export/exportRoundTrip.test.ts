@@ -1,9 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { WebSocket } from 'ws';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BUNDLE_TABLES, type BundleManifest } from '../../common/bundle.js';
 import type { Engine } from '../engine.js';
 import { packageRoot } from '../paths.js';
+import { Database } from '../store/database.js';
 import { AccessTokens } from '../server/access.js';
 import { DEFAULT_SERVER, startServer } from '../server/httpServer.js';
 import { engineSuite } from '../../../dev/testing/engineSuite.js';
@@ -157,6 +159,48 @@ describe('export through a live engine', () => {
       await expect(b).rejects.toThrow(/already running/);
       await a;
       expect((await verifyBundle(join(suite.dir, 'busy-a'))).ok).toBe(true);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('an export whose client leaves stops, leaves nothing that looks complete, and the engine takes the next one', async () => {
+    const cfg = suite.config({}, 'leave');
+    const now = Date.now();
+    const db = await Database.open(cfg.db);
+    await db.writer.run(`INSERT INTO readings SELECT make_timestamptz(($t - (i % 3000000))::BIGINT * 1000), 'water', '420302', 'w' || (i % 500), 'pressure_mpa',
+      hash(i) % 1000 / 100.0, 'MPa', 'good', 'r' || i, NULL, now(), 1 FROM range(2000000) t(i)`, { t: now });
+    db.close();
+    const e = await suite.engineOn(cfg);
+    const tokens = new AccessTokens();
+    tokens.add(ANALYST, 'analyst', 'analyst-1');
+    const server = await startServer(e, { ...DEFAULT_SERVER, port: 0, tokens, audit: () => undefined });
+    try {
+      const out = join(suite.dir, 'left');
+      const ws = new WebSocket(`${server.url.replace('http', 'ws')}/api/ws`, { headers: { Authorization: `Bearer ${ANALYST}` } });
+      await new Promise<void>((resolve, reject) => {
+        ws.on('message', (d) => {
+          const m = JSON.parse(d.toString()) as { t: string; id?: number };
+          if (m.t === 'hello') {
+            ws.send(JSON.stringify({ t: 'subscribe', id: 1, topic: 'export' }));
+            ws.send(JSON.stringify({ t: 'command', id: 2, name: 'export', args: { fromMs: now - 3_600_000, toMs: now, out, csv: true } }));
+          } else if (m.t === 'push' && m.id === 1) {
+            ws.terminate(); // the client leaves while the readings are being written
+            resolve();
+          } else if (m.t === 'result' && m.id === 2) {
+            reject(new Error(`the export answered before the client could leave: ${d.toString().slice(0, 200)}`));
+          }
+        });
+        ws.on('error', reject);
+      });
+      // the engine takes the next export once the first has stopped
+      const next = await waitFor(() => e.exportBundle({ fromMs: now - 60_000, toMs: now, domains: [], districts: [], out: join(suite.dir, 'after-left'), csv: false, force: false })
+        .catch((x: unknown) => { if (x instanceof Error && /already running/.test(x.message)) return null; throw x; }), 'the export stopped');
+      expect(next.rows).toBeGreaterThan(0);
+      expect(existsSync(join(out, 'manifest.json'))).toBe(false);
+      expect(existsSync(join(out, '_SUCCESS'))).toBe(false);
+      expect(readdirSync(out)).toEqual([]);
+      expect(e.health().server.handlerErrors).toBe(0);
     } finally {
       await server.close();
     }

@@ -162,6 +162,17 @@ describe('the wall in Chromium', () => {
 
   it('rotates the playlist, and a critical event takes focus until a console acknowledges it', async () => {
     const { page, errors } = await openWall(browser, url('?wall=1x1&rotate=3'));
+    // a wall takes over at once for what stands unhandled (the probe's critical from an earlier test, the
+    // simulator's red events): handled here as a console would, so the rotation is what remains
+    type Hook = { __cityops: { client: { command(n: string, a: unknown): Promise<unknown> }; ops: { snapshot: { alarms: { point: string; raisedAtMs: number; priority: string; state: string }[]; eventAcks: { event: string }[] } | null }; city: { severe: { id: string; severity: string }[] } } };
+    await waitFor(() => page.evaluate(() => (globalThis as unknown as Hook).__cityops.ops.snapshot !== null || null), 'the operational picture');
+    await page.evaluate(async () => {
+      const h = (globalThis as unknown as Hook).__cityops;
+      const snap = h.ops.snapshot;
+      for (const a of snap?.alarms ?? []) if (a.priority === 'critical' && (a.state === 'unack' || a.state === 'rtn_unack')) await h.client.command('ops', { kind: 'alarm.ack', point: a.point, raisedAtMs: a.raisedAtMs });
+      const acked = new Set((snap?.eventAcks ?? []).map((e) => e.event));
+      for (const e of h.city.severe) if (e.severity === 'red' && !acked.has(e.id)) await h.client.command('ops', { kind: 'event.ack', event: e.id });
+    });
     const seen = new Set<string>();
     await waitFor(async () => {
       seen.add((await page.locator('[data-display="0"]').getAttribute('data-showing')) ?? '');

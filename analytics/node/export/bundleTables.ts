@@ -84,8 +84,9 @@ export function bundleTableSpecs(w: ExportWindow): BundleTableSpec[] {
     },
     {
       table: 'initial_readings', timeColumn: 'ts',
-      sql: `SELECT * FROM readings ${where([`ts < ${from}`, ...keys()])}
-            QUALIFY row_number() OVER (PARTITION BY domain, district, asset, metric ORDER BY ts DESC, received_at DESC) = 1 ORDER BY ts`,
+      // one row kept per series while scanning (not a sort of the whole history before `from`)
+      sql: `SELECT * FROM (SELECT unnest(arg_max(r, (r.ts, r.received_at))) FROM readings r ${where([`ts < ${from}`, ...keys()])}
+            GROUP BY domain, district, asset, metric) ORDER BY ts`,
     },
     {
       table: 'initial_alarm_log', timeColumn: 'ts',

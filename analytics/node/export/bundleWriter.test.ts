@@ -60,6 +60,12 @@ describe('an export bundle', () => {
     // the initial state: the latest before from, per series
     const init = await db.queryRows(`SELECT asset, epoch_ms(ts)::DOUBLE AS ts FROM read_parquet('${out}/initial_readings.parquet') ORDER BY asset`);
     expect(init).toEqual([{ asset: 'a0', ts: T0 - 2 * 600_000 }, { asset: 'a1', ts: T0 - 600_000 }]);
+    // the state at the start has the live tables' columns and types, as a replay expects
+    const cols = (t: string) => manifest.files.find((f) => f.table === t)?.columns;
+    expect(cols('initial_readings')).toEqual(cols('readings'));
+    expect(cols('initial_alarm_log')).toEqual(cols('alarm_log'));
+    expect(cols('initial_risk')).toEqual(cols('risk_changes'));
+    expect(cols('initial_inspections')).toEqual(cols('inspections'));
     const v = await verifyBundle(out);
     expect(v.ok).toBe(true);
   });

@@ -27,6 +27,8 @@ describe('cityops export', () => {
   it('judges every flag before opening anything: times with their offset, from before to, known domains, 6-digit districts, one target', () => {
     expect(parseInstant('2026-11-24T08:00+08:00', 'from')).toBe(Date.parse('2026-11-24T00:00:00Z'));
     expect(parseInstant('2026-11-24T00:00:00.5Z', 'from')).toBe(Date.parse('2026-11-24T00:00:00.500Z'));
+    expect(parseInstant('0001-01-01T00:00Z', 'from')).toBe(Date.parse('0001-01-01T00:00:00Z'));
+    expect(parseInstant('9999-12-31T23:59:59Z', 'to')).toBe(Date.parse('9999-12-31T23:59:59Z'));
     for (const bad of ['2026-11-24', '2026-11-24T08:00', 'yesterday', '2026-02-30T00:00Z', '2026-11-24T24:00Z', '', '2026-11-24T08:00+25:00']) {
       expect(() => parseInstant(bad, 'from'), bad).toThrow(/--from/);
     }
@@ -37,6 +39,7 @@ describe('cityops export', () => {
     expect(() => parseExportFlags(flags({ db: undefined }))).toThrow(/--db FILE/);
     expect(() => parseExportFlags(flags({ db: undefined, url: 'http://127.0.0.1:8640' }), {})).toThrow(/--token/);
     expect(() => parseExportFlags(flags({ out: undefined }))).toThrow(/usage/);
+    expect(() => parseExportFlags(flags({ url: 'file:///etc/passwd', db: undefined, token: 't' }))).toThrow(/engine's address/);
     const o = parseExportFlags(flags({ domain: ['gas,water', 'gas'], district: ['420302'], csv: true, out: 'relative/dir' }));
     expect(o).toMatchObject({ domains: ['gas', 'water'], districts: ['420302'], csv: true, force: false, target: { kind: 'file', db } });
     expect(o.out).toBe(join(process.cwd(), 'relative/dir'));

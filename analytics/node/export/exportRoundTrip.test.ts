@@ -150,6 +150,11 @@ describe('export through a live engine', () => {
       expect(await refusal(ANALYST, { fromMs: toMs - 90 * 86_400_000, toMs: toMs - 60 * 86_400_000 })).toBe('bad_request');
       expect(await refusal(ANALYST, { domains: ['moon'] })).toBe('bad_request');
       expect(await refusal(ANALYST, { districts: ["4203'--"] })).toBe('bad_request');
+      expect(await refusal(ANALYST, { fromMs: 1e300 })).toBe('bad_request');
+      expect(await refusal(ANALYST, { fromMs: null })).toBe('bad_request');
+      expect(await refusal(ANALYST, { out: `${suite.dir}/a\u0000b` })).toBe('bad_request');
+      // the widest window the contract allows is a window like any other
+      expect(await refusal(ANALYST, { fromMs: -8.64e15, toMs: 8.64e15, out: join(suite.dir, 'widest') })).toBe(null);
       expect(await refusal(LEADER, {})).toBe(null);
       expect(await refusal(ANALYST, {})).toBe('bad_request'); // the folder now holds a bundle
       expect(await refusal(ANALYST, { force: true })).toBe(null);

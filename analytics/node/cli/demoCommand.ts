@@ -55,6 +55,10 @@ async function demoOn(nats: NatsServerProcess | null, flags: Flags): Promise<voi
   const wall = served.devices.find((x) => x.role === 'wall');
   console.log(wall ? `  wall:       ${url}/#token=${wall.token}   (${wall.device}, display only)` : `  wall:       no device with the role "wall" in ${served.devicesFile}`);
   for (const d of served.devices.filter((x) => x.role === 'shift_leader').slice(0, 1)) console.log(`  console:    ${url}/?view=console#token=${d.token}   (${d.device}, shift leader)`);
+  // the analyst takes the data home: an export of the last hour, opened anywhere with `cityops open`
+  for (const d of served.devices.filter((x) => x.role === 'analyst').slice(0, 1)) {
+    console.log(`  export:     node dist/analytics/node/cli/main.js export --url ${url} --token ${d.token} --from <ISO> --to <ISO> --out <folder>   (${d.device}, analyst)`);
+  }
   console.log(`  health:     ${url}/api/health`);
   console.log(`  engine API: ${url.replace(/^http/, 'ws')}/api/ws   (administrator token in ${served.tokenFile}; devices in ${served.devicesFile})`);
   console.log(`  database:   ${settings.engine.db}`);

@@ -42,7 +42,8 @@ export const HealthSchema = z.object({
   uptimeS: z.number(),
   nats: z.object({
     connected: z.boolean(),
-    mode: z.enum(['jetstream', 'core', 'memory']),
+    /** `none`: an opened export bundle (`cityops open`), which has no feed at all. */
+    mode: z.enum(['jetstream', 'core', 'memory', 'none']),
     url: z.string(),
     stream: z.string().nullable(),
     consumer: z.string().nullable(),

@@ -153,6 +153,7 @@ const T = {
   engine_link: { zh: '引擎连接', en: 'Engine link' },
   link_up: { zh: '正常', en: 'up' },
   link_down: { zh: '中断', en: 'down' },
+  link_bundle: { zh: '无（离线数据包）', en: 'none (offline bundle)' },
   gaps_possible: { zh: '无持久流：断线期间数据可能缺失', en: 'no stream: data may be missing across disconnects' },
   banner_engine: { zh: '与运行引擎的连接已中断，正在重连…… 画面数据停止更新', en: 'Connection to the engine lost, reconnecting… data on screen is not updating' },
   banner_nats: { zh: '消息总线（NATS）连接中断：各类感知数据暂停接入', en: 'NATS link down: city feeds are not arriving' },

@@ -12,6 +12,7 @@ export type Dialog =
   | { kind: 'shelve'; a: AlarmView }
   | { kind: 'raise'; a: AlarmView | null }
   | { kind: 'handover' }
+  | { kind: 'export' }
   | { kind: 'confirm'; c: Confirmation }
   | null;
 export type HazardGrade = 'general' | 'major';

@@ -32,6 +32,8 @@ export const FileConfigSchema = z.object({
     maxInFlight: z.number().int().min(1).max(1000), maxInFlightPerClient: z.number().int().min(1).max(1000),
     timeoutMs: z.number().int().min(1).max(3_600_000), maxResultBytes: z.number().int().min(1024).max(1024 ** 3),
   }).partial().strict().optional(),
+  /** Replay on the live engine (docs/replay.md): the most alarm transitions, operator actions and findings held in memory. */
+  replay: z.object({ maxFacts: z.number().int().min(1000).max(100_000_000) }).partial().strict().optional(),
 }).strict();
 export type FileConfig = z.infer<typeof FileConfigSchema>;
 
@@ -106,6 +108,7 @@ export function resolveServeSettings(flags: Flags, env: NodeJS.ProcessEnv = proc
     fallbackToCore: flags['no-core-fallback'] === true ? false : file.fallbackToCore ?? true,
     retention: { ...base.retention, ...file.retention },
     queries: { ...base.queries, ...file.queries, ...queryLimitsFromEnv(env) },
+    replayMaxFacts: file.replay?.maxFacts ?? base.replayMaxFacts,
   });
   const portText = pick('port', 'CITYOPS_PORT', file.port?.toString());
   // decimal digits only: Number() reads " " as 0 (a random port) and "0x1f90" or "1e3" as other ports than written

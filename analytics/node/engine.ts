@@ -70,6 +70,8 @@ export interface EngineConfig {
   opsStream: string;
   /** Bounds on the query load: in flight in all and per client, time limit, result size. */
   queries: QueryLimits;
+  /** Replay: the most facts (alarm transitions, operator actions, findings) its history holds in memory. */
+  replayMaxFacts: number;
 }
 
 export function defaultEngineConfig(over: Partial<EngineConfig> = {}): EngineConfig {
@@ -94,6 +96,7 @@ export function defaultEngineConfig(over: Partial<EngineConfig> = {}): EngineCon
     checklists: dataPath('checklists.json'),
     opsStream: OPS_STREAM,
     queries: DEFAULT_QUERY_LIMITS,
+    replayMaxFacts: 2_000_000,
     ...over,
   };
 }
@@ -122,11 +125,15 @@ export class Engine implements EngineService {
     this.queries = new QueryGate(config.queries);
     this.replay = new ReplayAnswers({
       db, rules: controlRoom.rules, checklists: controlRoom.checklists, profiles: loadSuppressionProfiles(config.suppressionProfiles), mode: 'live', horizon: () => Date.now(),
+      // what is replayed on a live engine is its raw retention: older alarm transitions are not read into memory
+      oldest: Date.now() - config.retention.rawDays * 86_400_000, maxFacts: config.replayMaxFacts,
       window: async () => {
         const rows = await db.queryRows('SELECT epoch_ms(min(bucket))::DOUBLE AS t FROM rollup_1h');
         const oldest = rows[0]?.['t'];
         const now = Date.now();
-        return { fromMs: typeof oldest === 'number' ? Math.min(oldest, now) : now, toMs: now };
+        const kept = typeof oldest === 'number' ? Math.min(oldest, now) : now;
+        // before the facts the history let go (replay.maxFacts), an instant is not replayed exactly
+        return { fromMs: Math.max(kept, Math.min(now, this.replay.history.exactFromMs)), toMs: now };
       },
     }, {
       health: () => this.health(),

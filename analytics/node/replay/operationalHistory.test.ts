@@ -76,6 +76,27 @@ describe('the operational history', () => {
     }
   });
 
+  it('held to a number of facts, the oldest folded into a base: instants after them are answered as a fold from the beginning answers', async () => {
+    const db = await Database.open(join(tmp.dir, 'capped.duckdb'));
+    try {
+      const times = await fill(db, 5);
+      const end = times[times.length - 1] as number;
+      const full = new OperationalHistory(db, { profiles: [], keyframeEvery: 1_000_000 });
+      await full.loadUpTo(end);
+      const capped = new OperationalHistory(db, { profiles: [], keyframeEvery: 25, maxFacts: 120 });
+      for (let i = 0; i < times.length; i += 60) await capped.loadUpTo(times[i] as number);
+      await capped.loadUpTo(end);
+      expect(capped.size).toBeLessThanOrEqual(120);
+      expect(capped.exactFromMs).toBeGreaterThan(T0);
+      await fc.assert(fc.asyncProperty(fc.integer({ min: Math.ceil(capped.exactFromMs), max: end }), async (at) => {
+        expect(capped.stateAt(at).alarms(at)).toEqual(full.stateAt(at).alarms(at));
+        expect(capped.stateAt(at).hazardList(at)).toEqual(full.stateAt(at).hazardList(at));
+      }), { numRuns: 40, seed: 9 });
+    } finally {
+      db.close();
+    }
+  });
+
   it('loaded in steps (a live engine reading on), it holds the same facts as loaded at once', async () => {
     const db = await Database.open(join(tmp.dir, 'steps.duckdb'));
     try {

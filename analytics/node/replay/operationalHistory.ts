@@ -45,6 +45,17 @@ export interface HistoryOptions {
   maxKeyframes?: number;
   /** How far a load reads at least (a bundle's end, a live engine's now): seeks before it then read nothing more. */
   horizon?: () => number;
+  /**
+   * Alarm transitions and inspections before this are not read (a live engine: its raw retention,
+   * which bounds the history's memory; the operator action log is read whole, it is small and a case
+   * opened long ago may still stand).
+   */
+  oldest?: number;
+  /**
+   * The most facts held (a live engine runs for months): beyond it the oldest are folded into a base
+   * state and let go, and instants before the first fact kept are answered with that base.
+   */
+  maxFacts?: number;
 }
 
 /**
@@ -56,6 +67,10 @@ export interface HistoryOptions {
  */
 export class OperationalHistory {
   private facts: Fact[] = [];
+  /** The state before the first fact held (empty, or the facts let go folded in). */
+  private base: ControlRoomState | null = null;
+  /** The time of the last fact let go: instants before it are not replayed exactly. */
+  private trimmedToMs = Number.NEGATIVE_INFINITY;
   private versions: AssetVersion[] = [];
   private loadedToMs = Number.NEGATIVE_INFINITY;
   private keyframes: Frame[] = [];
@@ -95,11 +110,12 @@ export class OperationalHistory {
     const from = this.loadedToMs;
     const range = (col: string): string => (Number.isFinite(from) ? `${col} > make_timestamptz($from::BIGINT) AND ` : '') + `${col} <= make_timestamptz($to::BIGINT)`;
     const params = { ...(Number.isFinite(from) ? { from: BigInt(Math.floor(from)) * 1000n } : {}), to: BigInt(Math.floor(toMs)) * 1000n };
+    const bounded = (col: string): string => (this.o.oldest !== undefined ? `${col} >= make_timestamptz(${BigInt(Math.floor(this.o.oldest)) * 1000n}) AND ` : '') + range(col);
     const transitions = await this.db.queryRows(`SELECT epoch_ms(ts)::DOUBLE AS at_ms, point, rule, priority, domain, district, asset, metric, latching, active, value
-      FROM alarm_log WHERE ${range('ts')} ORDER BY ts, active`, params);
+      FROM alarm_log WHERE ${bounded('ts')} ORDER BY ts, active`, params);
     const ops = await this.db.queryRows(`SELECT payload::VARCHAR AS payload FROM ops_log WHERE ${range('ts')} ORDER BY applied_at, stream_seq NULLS LAST`, params);
     const failed = await this.db.queryRows(`SELECT epoch_ms(ts)::DOUBLE AS ts, domain, district, msg_id, asset, item, level, note, inspector
-      FROM inspections WHERE result = 'fail' AND ${range('ts')} ORDER BY ts`, params);
+      FROM inspections WHERE result = 'fail' AND ${bounded('ts')} ORDER BY ts`, params);
     const versions = await this.db.queryRows(`SELECT epoch_ms(ts)::DOUBLE AS ts, domain, district, asset, name, owner, supervisor, approver,
       try_cast(json_extract(attrs, '$.risk_baseline') AS DOUBLE) AS baseline FROM asset_versions WHERE ${range('ts')} ORDER BY ts, received_at`, params);
 
@@ -141,6 +157,7 @@ export class OperationalHistory {
     } else {
       this.facts.push(...merged);
     }
+    this.trim();
     for (const r of versions) {
       this.versions.push({
         tsMs: Number(r['ts']), domain: String(r['domain']), district: String(r['district']), asset: String(r['asset']), name: String(r['name']),
@@ -157,6 +174,26 @@ export class OperationalHistory {
       }
     }
     this.loadedToMs = toMs;
+  }
+
+  /** The earliest instant replayed exactly (facts before it were folded into the base and let go). */
+  get exactFromMs(): number {
+    return this.trimmedToMs;
+  }
+
+  /** Beyond `maxFacts`, the oldest quarter is folded into the base state and let go (keyframes move with the facts). */
+  private trim(): void {
+    const max = this.o.maxFacts ?? 2_000_000;
+    if (this.facts.length <= max) return;
+    const drop = this.facts.length - Math.floor(max * 0.75);
+    const state = this.base ? deepClone(this.base) : new ControlRoomState(this.o.profiles);
+    const registry = this.registryAt((this.facts[drop - 1] as Fact).atMs);
+    for (let i = 0; i < drop; i++) this.applyFact(state, this.facts[i] as Fact, registry);
+    this.trimmedToMs = (this.facts[drop - 1] as Fact).atMs;
+    this.base = state;
+    this.facts = this.facts.slice(drop);
+    this.keyframes = this.keyframes.filter((k) => k.index >= drop).map((k) => ({ index: k.index - drop, state: k.state }));
+    this.cursor = null;
   }
 
   private dropFramesFrom(index: number): void {
@@ -206,7 +243,7 @@ export class OperationalHistory {
     } else {
       let best: Frame | null = null;
       for (const k of this.keyframes) if (k.index <= n && (!best || k.index > best.index)) best = k;
-      frame = best ? { index: best.index, state: deepClone(best.state) } : { index: 0, state: new ControlRoomState(this.o.profiles) };
+      frame = best ? { index: best.index, state: deepClone(best.state) } : { index: 0, state: this.base ? deepClone(this.base) : new ControlRoomState(this.o.profiles) };
     }
     const registry = this.registryAt(atMs);
     while (frame.index < n) {

@@ -32,6 +32,10 @@ export interface ReplaySource {
   window(): Promise<{ fromMs: number; toMs: number }>;
   /** How far the history reads at once (a bundle: its end; live: now). */
   horizon: () => number;
+  /** Alarm transitions older than this are not read (a live engine: its raw retention bounds the history's memory). */
+  oldest?: number;
+  /** The most facts the history holds (the oldest are folded into a base beyond it). */
+  maxFacts?: number;
 }
 
 const COLOUR_ORDER = { red: 0, orange: 1, yellow: 2, blue: 3 };
@@ -46,7 +50,9 @@ export class ReplayAnswers {
   readonly history: OperationalHistory;
 
   constructor(private readonly src: ReplaySource, private readonly live: LiveOnly) {
-    this.history = new OperationalHistory(src.db, { profiles: src.profiles, horizon: src.horizon });
+    this.history = new OperationalHistory(src.db, {
+      profiles: src.profiles, horizon: src.horizon, ...(src.oldest !== undefined ? { oldest: src.oldest } : {}), ...(src.maxFacts !== undefined ? { maxFacts: src.maxFacts } : {}),
+    });
   }
 
   async answer<N extends QueryName>(name: N, p: QueryParamsOf<N>, atMs: number, signal: AbortSignal): Promise<QueryResults[N]> {

@@ -5,7 +5,8 @@ import { connectNats } from '../../analytics/node/feeds/natsConnect.js';
 import { freePort, NatsServerProcess } from '../../analytics/node/feeds/natsServerProcess.js';
 import { launchChromium } from './browser.js';
 import { builtCli, EngineProcess } from './engineProcess.js';
-import { waitFor } from './harness.js';
+import { afterAll, beforeAll } from 'vitest';
+import { tempDir, waitFor } from './harness.js';
 
 export interface BrowserEngine {
   server: NatsServerProcess;
@@ -28,4 +29,35 @@ export async function startBrowserEngine(dir: string, name: string, tokens: { wa
   await waitFor(async () => (await engine.health()).ok, 'engine connected');
   const browser = await launchChromium();
   return { server, engine, nc, browser };
+}
+
+/**
+ * The same for a test file: started before its tests, stopped after them (Chromium, the feed
+ * connection, the engine with SIGTERM, nats-server, the temporary folder), its parts read through
+ * the returned object once the tests run.
+ */
+export function browserEngineSuite(name: string, tokens: { wall: string; console: string }): BrowserEngine & { dir: string } {
+  const tmp = tempDir(`cityops-${name}-`);
+  let parts: BrowserEngine | null = null;
+  const get = (): BrowserEngine => {
+    if (!parts) throw new Error('the browser engine is not started yet: use it inside a test');
+    return parts;
+  };
+  beforeAll(async () => {
+    parts = await startBrowserEngine(tmp.dir, name, tokens);
+  });
+  afterAll(async () => {
+    await parts?.browser.close();
+    await parts?.nc.close();
+    await parts?.engine.kill('SIGTERM');
+    await parts?.server.dispose();
+    tmp.remove();
+  });
+  return {
+    dir: tmp.dir,
+    get server() { return get().server; },
+    get engine() { return get().engine; },
+    get nc() { return get().nc; },
+    get browser() { return get().browser; },
+  };
 }

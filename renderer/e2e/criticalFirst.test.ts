@@ -1,37 +1,20 @@
 /// <reference lib="dom" />
-import type { NatsConnection } from '@nats-io/nats-core';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { openWall } from '../../dev/testing/browser.js';
-import { EngineProcess } from '../../dev/testing/engineProcess.js';
-import { tempDir, waitFor } from '../../dev/testing/harness.js';
-import { NatsServerProcess } from '../../analytics/node/feeds/natsServerProcess.js';
-import { startBrowserEngine } from '../../dev/testing/browserEngine.js';
+import { waitFor } from '../../dev/testing/harness.js';
+import { browserEngineSuite } from '../../dev/testing/browserEngine.js';
 
 const WALL = 'flood-wall-token-0123456789';
 const CONSOLE = 'flood-console-token-0123456789';
-const tmp = tempDir('cityops-flood-');
-let server: NatsServerProcess;
-let engine: EngineProcess;
-let nc: NatsConnection;
-let browser: Browser;
 const enc = new TextEncoder();
 
-beforeAll(async () => {
-  ({ server, engine, nc, browser } = await startBrowserEngine(tmp.dir, 'flood', { wall: WALL, console: CONSOLE }));
-});
-afterAll(async () => {
-  await browser?.close();
-  await nc?.close();
-  await engine?.kill('SIGTERM');
-  await server?.dispose();
-  tmp.remove();
-});
+const suite = browserEngineSuite('flood', { wall: WALL, console: CONSOLE });
 
 const PRIO_RANK: Record<string, number> = { critical: 0, high: 1, medium: 2, low: 3 };
 
 function reading(domain: string, district: string, asset: string, tsMs: number, metric: string, value: number): void {
-  nc.publish(`city.telemetry.${domain}.${district}.${asset}`, enc.encode(JSON.stringify({ id: `${asset}-${tsMs}`, ts: tsMs, metric, value })));
+  suite.nc.publish(`city.telemetry.${domain}.${district}.${asset}`, enc.encode(JSON.stringify({ id: `${asset}-${tsMs}`, ts: tsMs, metric, value })));
 }
 
 type Alarm = { point: string; priority: string; domain: string; annunciated: boolean; state: string };
@@ -47,8 +30,8 @@ describe('an alarm flood with criticals, on the console and the wall', () => {
     const t0 = Date.now() - 60_000;
     // 420302: a crane warning first (it will be shelved), then a critical gas alarm in the same district
     reading('construction', '420302', 'crane-1', t0, 'crane_load_pct', 97);
-    await nc.flush();
-    const con = await openWall(browser, `${engine.url}/?view=console&debug=1#token=${CONSOLE}`);
+    await suite.nc.flush();
+    const con = await openWall(suite.browser, `${suite.engine.url}/?view=console&debug=1#token=${CONSOLE}`);
     await waitFor(async () => (await alarmsOf(con.page)).length === 1 || null, 'the crane alarm');
     await con.page.evaluate(async () => {
       const c = (globalThis as unknown as Hook).__cityops.client;
@@ -62,9 +45,9 @@ describe('an alarm flood with criticals, on the console and the wall', () => {
       reading('gas', '420303', `gas-p${i}`, t0 + 3000 + i * 100, 'pressure_kpa', 1.2);
     }
     reading('tunnel', '420303', 'tunnel-1', t0 + 5000, 'ch4_lel_pct', 35);
-    await nc.flush();
+    await suite.nc.flush();
 
-    const wall = await openWall(browser, `${engine.url}/?screen=overview&debug=1#token=${WALL}`);
+    const wall = await openWall(suite.browser, `${suite.engine.url}/?screen=overview&debug=1#token=${WALL}`);
     // 13 raises: the crane, gas-1 (level 1 and 2), nine pressures, the tunnel
     const all = await waitFor(async () => {
       const l = await alarmsOf(con.page);

@@ -1,47 +1,28 @@
 /// <reference lib="dom" />
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { NatsConnection } from '@nats-io/nats-core';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { openWall } from '../../dev/testing/browser.js';
-import { EngineProcess } from '../../dev/testing/engineProcess.js';
 import { tempDir, waitFor } from '../../dev/testing/harness.js';
-import { NatsServerProcess } from '../../analytics/node/feeds/natsServerProcess.js';
-import { startBrowserEngine } from '../../dev/testing/browserEngine.js';
+import { browserEngineSuite } from '../../dev/testing/browserEngine.js';
 
 const WALL = 'export-wall-token-0123456789';
 const CONSOLE = 'export-console-token-0123456789';
-const tmp = tempDir('cityops-export-dialog-');
 const out = tempDir('cityops-export-out-');
-let server: NatsServerProcess;
-let engine: EngineProcess;
-let nc: NatsConnection;
-let browser: Browser;
 const enc = new TextEncoder();
-
-beforeAll(async () => {
-  ({ server, engine, nc, browser } = await startBrowserEngine(tmp.dir, 'export', { wall: WALL, console: CONSOLE }));
-});
-afterAll(async () => {
-  await browser?.close();
-  await nc?.close();
-  await engine?.kill('SIGTERM');
-  await server?.dispose();
-  tmp.remove();
-  out.remove();
-});
+const suite = browserEngineSuite('export', { wall: WALL, console: CONSOLE });
+afterAll(() => out.remove());
 
 describe('the console exports a bundle', () => {
   it('a refused folder says why next to the button; a good one fills the progress bar and leaves a complete bundle', async () => {
-    nc.publish('city.telemetry.gas.420302.exp-1', enc.encode(JSON.stringify({ id: `exp-${Date.now()}`, ts: Date.now(), metric: 'lel_pct', value: 3 })));
-    await nc.flush();
-    const { page, errors } = await openWall(browser, `${engine.url}/?view=console#token=${CONSOLE}`);
+    suite.nc.publish('city.telemetry.gas.420302.exp-1', enc.encode(JSON.stringify({ id: `exp-${Date.now()}`, ts: Date.now(), metric: 'lel_pct', value: 3 })));
+    await suite.nc.flush();
+    const { page, errors } = await openWall(suite.browser, `${suite.engine.url}/?view=console#token=${CONSOLE}`);
     await page.locator('[data-console]').waitFor();
     await page.locator('button[data-open-export]').click();
     const dialog = page.locator('[data-dialog="export"]');
     await dialog.waitFor();
-    // a relative folder is refused by the engine; the dialog stays open and says so
+    // a relative folder is refused by the suite.engine; the dialog stays open and says so
     await dialog.locator('input[name="out"]').fill('relative/folder');
     await page.keyboard.press('Enter');
     await dialog.locator('[data-refusal]').waitFor();

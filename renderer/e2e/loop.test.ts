@@ -1,41 +1,24 @@
 /// <reference lib="dom" />
 import { readFileSync } from 'node:fs';
-import type { NatsConnection } from '@nats-io/nats-core';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { verifyAuditLog } from '../../analytics/node/audit/auditLog.js';
 import { handoverPdf } from '../../analytics/node/cli/handoverCommand.js';
 import { openWall } from '../../dev/testing/browser.js';
-import { EngineProcess } from '../../dev/testing/engineProcess.js';
-import { tempDir, waitFor } from '../../dev/testing/harness.js';
-import { NatsServerProcess } from '../../analytics/node/feeds/natsServerProcess.js';
-import { startBrowserEngine } from '../../dev/testing/browserEngine.js';
+import { waitFor } from '../../dev/testing/harness.js';
+import { browserEngineSuite } from '../../dev/testing/browserEngine.js';
 
 const WALL = 'loop-wall-token-0123456789';
 const CONSOLE = 'loop-console-token-0123456789';
 const D = '420302';
 const ASSET = 'gas-loop-1';
 const POINT = `gas/${D}/${ASSET}#gas.lel.level2`;
-const tmp = tempDir('cityops-loop-');
-let server: NatsServerProcess;
-let engine: EngineProcess;
-let nc: NatsConnection;
-let browser: Browser;
 const enc = new TextEncoder();
 
-beforeAll(async () => {
-  ({ server, engine, nc, browser } = await startBrowserEngine(tmp.dir, 'loop', { wall: WALL, console: CONSOLE }));
-});
-afterAll(async () => {
-  await browser?.close();
-  await nc?.close();
-  await engine?.kill('SIGTERM');
-  await server?.dispose();
-  tmp.remove();
-});
+const suite = browserEngineSuite('loop', { wall: WALL, console: CONSOLE });
 
 function reading(id: string, tsMs: number, lel: number): void {
-  nc.publish(`city.telemetry.gas.${D}.${ASSET}`, enc.encode(JSON.stringify({ id, ts: tsMs, metric: 'lel_pct', value: lel, unit: '%LEL' })));
+  suite.nc.publish(`city.telemetry.gas.${D}.${ASSET}`, enc.encode(JSON.stringify({ id, ts: tsMs, metric: 'lel_pct', value: lel, unit: '%LEL' })));
 }
 
 type Snapshot = { districts: { district: string; colour: string }[] } | null;
@@ -45,14 +28,14 @@ const districtColour = (page: Page): Promise<string | undefined> =>
 describe('the closed loop in Chromium', () => {
   it('gas above the second level alarms on the wall; the console acknowledges, dispatches, verifies and closes; the risk colour follows', async () => {
     const t0 = Date.now() - 120_000;
-    nc.publish(`city.asset.gas.${D}.${ASSET}`, enc.encode(JSON.stringify({
+    suite.nc.publish(`city.asset.gas.${D}.${ASSET}`, enc.encode(JSON.stringify({
       id: ASSET, ts: t0 - 60_000, name: '茅箭区燃气调压站(测试)', kind: 'regulator', lat: 32.62, lon: 110.79,
       owner: '十堰燃气公司', supervisor: '市城管局', approver: '市住建局',
     })));
-    await nc.flush();
+    await suite.nc.flush();
     // debug=1: the checks read the wall's operational store through its debug hook
-    const wall = await openWall(browser, `${engine.url}/?screen=overview&debug=1#token=${WALL}`);
-    const con = await openWall(browser, `${engine.url}/?view=console#token=${CONSOLE}`);
+    const wall = await openWall(suite.browser, `${suite.engine.url}/?screen=overview&debug=1#token=${WALL}`);
+    const con = await openWall(suite.browser, `${suite.engine.url}/?view=console#token=${CONSOLE}`);
     await waitFor(async () => (await districtColour(wall.page)) === 'yellow' || null, 'baseline colour before the alarm');
 
     reading('loop-r1', t0, 58.5);
@@ -112,7 +95,7 @@ describe('the closed loop in Chromium', () => {
     await waitFor(async () => (await districtColour(wall.page)) === 'yellow' || null, 'district back to its baseline colour');
     expect(await con.page.locator(`[data-district-risk="${D}"]`).getAttribute('data-colour')).toBe('yellow');
 
-    // a wall cannot act, even by calling the engine API itself; the refusal is audited under its device
+    // a wall cannot act, even by calling the suite.engine API itself; the refusal is audited under its device
     const refused = await wall.page.evaluate(async (p) => {
       const c = (globalThis as unknown as { __cityops: { client: { command(n: string, a: unknown): Promise<unknown> } } }).__cityops.client;
       try {
@@ -125,12 +108,12 @@ describe('the closed loop in Chromium', () => {
     expect(refused).toMatch(/forbidden/);
     expect(wall.errors).toEqual([]);
     expect(con.errors).toEqual([]);
-    const audit = readFileSync(`${tmp.dir}/loop.duckdb.audit.log`, 'utf8');
+    const audit = readFileSync(`${suite.dir}/loop.duckdb.audit.log`, 'utf8');
     expect(audit).toMatch(/"actor":"wall-1\/wall".*refused alarm.ack/);
     expect(audit).toMatch(/"actor":"console-1\/shift_leader".*hazard.verify/);
-    expect(verifyAuditLog(`${tmp.dir}/loop.duckdb.audit.log`).ok).toBe(true);
+    expect(verifyAuditLog(`${suite.dir}/loop.duckdb.audit.log`).ok).toBe(true);
     // a construction site in the registry is classified by the national rules in its history drawer
-    nc.publish(`city.asset.construction.${D}.pit-loop`, enc.encode(JSON.stringify({
+    suite.nc.publish(`city.asset.construction.${D}.pit-loop`, enc.encode(JSON.stringify({
       id: 'pit-loop', ts: Date.now() - 1000, name: '茅箭区深基坑(测试)', kind: 'foundation_pit', lat: 32.63, lon: 110.8,
       owner: '湖北十堰城建集团', supervisor: '十堰市住房和城乡建设局', approver: '十堰市住房和城乡建设局', attrs: { depth_m: 6.2 },
     })));
@@ -144,7 +127,7 @@ describe('the closed loop in Chromium', () => {
     await con.page.keyboard.press('Escape');
 
     // the read-only HTTP API for other city systems
-    const get = (path: string, token: string | null = WALL): Promise<Response> => fetch(`${engine.url}${path}`, token ? { headers: { authorization: `Bearer ${token}` } } : {});
+    const get = (path: string, token: string | null = WALL): Promise<Response> => fetch(`${suite.engine.url}${path}`, token ? { headers: { authorization: `Bearer ${token}` } } : {});
     expect((await get('/api/hazards', null)).status).toBe(401);
     expect((await get('/api/alarms?district=nope')).status).toBe(400);
     const closed = (await (await get('/api/hazards?stage=closed&domain=gas')).json()) as { data: { stage: string; asset: string; fiveItems: unknown }[] };
@@ -154,12 +137,12 @@ describe('the closed loop in Chromium', () => {
     expect(((await (await get('/api/alarms?domain=gas')).json()) as { data: unknown[] }).data).toEqual([]);
 
     // the shift's handover report: generated from the data, printed to PDF, kept
-    const html = await (await fetch(`${engine.url}/api/handover.html?fromMs=${t0 - 3_600_000}&toMs=${Date.now() + 60_000}&token=${CONSOLE}`)).text();
+    const html = await (await fetch(`${suite.engine.url}/api/handover.html?fromMs=${t0 - 3_600_000}&toMs=${Date.now() + 60_000}&token=${CONSOLE}`)).text();
     expect(html).toContain('值班交接班报告');
-    expect(html).toMatch(/本班报警: 2</);
-    expect(html).toMatch(/销号隐患: 1</);
-    expect(html).toMatch(/升为红色的风险: [1-9]/);
-    const pdf = await handoverPdf({ url: engine.url ?? '', token: CONSOLE, fromMs: t0 - 3_600_000, toMs: Date.now() + 60_000, out: `${tmp.dir}/handover.pdf`, lang: 'zh' });
+    expect(html).toMatch(/本班报警：2</);
+    expect(html).toMatch(/销号隐患：1</);
+    expect(html).toMatch(/升为红色的风险：[1-9]/);
+    const pdf = await handoverPdf({ url: suite.engine.url ?? '', token: CONSOLE, fromMs: t0 - 3_600_000, toMs: Date.now() + 60_000, out: `${suite.dir}/handover.pdf`, lang: 'zh' });
     expect(pdf.bytes).toBeGreaterThan(10_000);
     expect(readFileSync(pdf.out).subarray(0, 5).toString()).toBe('%PDF-');
     await wall.page.close();

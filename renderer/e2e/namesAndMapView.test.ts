@@ -1,39 +1,22 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
-import type { NatsConnection } from '@nats-io/nats-core';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { openWall } from '../../dev/testing/browser.js';
-import type { EngineProcess } from '../../dev/testing/engineProcess.js';
-import { tempDir, waitFor } from '../../dev/testing/harness.js';
-import type { NatsServerProcess } from '../../analytics/node/feeds/natsServerProcess.js';
-import { startBrowserEngine } from '../../dev/testing/browserEngine.js';
+import { waitFor } from '../../dev/testing/harness.js';
+import { browserEngineSuite } from '../../dev/testing/browserEngine.js';
 import { buildCity } from '../../analytics/node/sim/city.js';
 import { assetSubject } from '../../analytics/common/subjects.js';
 
 const WALL = 'names-wall-token-0123456789';
 const CONSOLE = 'names-console-token-0123456789';
-const tmp = tempDir('cityops-names-');
-let server: NatsServerProcess;
-let engine: EngineProcess;
-let nc: NatsConnection;
-let browser: Browser;
 const enc = new TextEncoder();
 
-beforeAll(async () => {
-  ({ server, engine, nc, browser } = await startBrowserEngine(tmp.dir, 'names', { wall: WALL, console: CONSOLE }));
-});
-afterAll(async () => {
-  await browser?.close();
-  await nc?.close();
-  await engine?.kill('SIGTERM');
-  await server?.dispose();
-  tmp.remove();
-});
+const suite = browserEngineSuite('names', { wall: WALL, console: CONSOLE });
 
 /** A reading of an asset the registry has never heard of (no registry is published in this test). */
 function reading(district: string, asset: string, tsMs: number, value: number): void {
-  nc.publish(`city.telemetry.gas.${district}.${asset}`, enc.encode(JSON.stringify({ id: `${asset}-${tsMs}`, ts: tsMs, metric: 'lel_pct', value })));
+  suite.nc.publish(`city.telemetry.gas.${district}.${asset}`, enc.encode(JSON.stringify({ id: `${asset}-${tsMs}`, ts: tsMs, metric: 'lel_pct', value })));
 }
 
 interface GeoView { zoom: number; center: number[]; colours: string[] }
@@ -49,7 +32,7 @@ async function mapView(page: Page): Promise<GeoView | null> {
 
 describe('the wall and the console name what they show', () => {
   it('keeps the operator’s zoom and pan on the map when a district changes colour', async () => {
-    const { page, errors } = await openWall(browser, `${engine.url}/?screen=overview&debug=1#token=${WALL}`);
+    const { page, errors } = await openWall(suite.browser, `${suite.engine.url}/?screen=overview&debug=1#token=${WALL}`);
     const before = await waitFor(() => mapView(page), 'the map');
     expect(before.zoom).toBe(1);
     // roam with the wheel over the map, as an operator does
@@ -60,10 +43,10 @@ describe('the wall and the console name what they show', () => {
     // one registered gas asset, the only one of its district: a high alarm on it changes the district's colour
     const gas = buildCity(20, 7).assets.find((a) => a.profile.domain === 'gas');
     if (!gas) throw new Error('the demo city has no gas asset');
-    nc.publish(assetSubject('gas', gas.district, gas.id), enc.encode(JSON.stringify({ ...gas.record, ts: new Date().toISOString() })));
-    await nc.flush();
+    suite.nc.publish(assetSubject('gas', gas.district, gas.id), enc.encode(JSON.stringify({ ...gas.record, ts: new Date().toISOString() })));
+    await suite.nc.flush();
     reading(gas.district, gas.id, Date.now(), 30);
-    await nc.flush();
+    await suite.nc.flush();
     const after = await waitFor(async () => { const v = await mapView(page); return v && v.colours.join() !== roamed.colours.join() ? v : null; }, 'a district changed colour');
     expect(after.zoom).toBeCloseTo(roamed.zoom, 6);
     expect(after.center[0]).toBeCloseTo(roamed.center[0] ?? NaN, 6);
@@ -77,12 +60,12 @@ describe('the wall and the console name what they show', () => {
   });
 
   it('says an unregistered asset’s domain and district, never its id, on the takeover and at the console', async () => {
-    const wall = await openWall(browser, `${engine.url}/?debug=1#token=${WALL}`);
-    const con = await openWall(browser, `${engine.url}/?view=console#token=${CONSOLE}`);
+    const wall = await openWall(suite.browser, `${suite.engine.url}/?debug=1#token=${WALL}`);
+    const con = await openWall(suite.browser, `${suite.engine.url}/?view=console#token=${CONSOLE}`);
     await wall.page.locator('[data-display="0"]').waitFor();
     await con.page.locator('[data-console]').waitFor();
     reading('420303', 'gas-q9', Date.now(), 70);
-    await nc.flush();
+    await suite.nc.flush();
     const point = 'gas/420303/gas-q9#gas.lel.level2';
     const bar = wall.page.locator('[data-interrupt]');
     await waitFor(async () => (await bar.getAttribute('data-interrupt'))?.startsWith(point) || null, 'the critical takes over the wall');

@@ -3,12 +3,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { BundleManifestSchema, MANIFEST_FILE, type BundleManifest } from '../../common/bundle.js';
 import { issuesText } from '../../common/vocabulary.js';
-import { AuditLog } from '../audit/auditLog.js';
 import { verifyBundle } from '../export/verifyBundle.js';
 import { BundleEngine } from '../replay/bundleEngine.js';
 import { AccessTokens, type DevicesFile } from '../server/access.js';
 import { DEFAULT_SERVER, startServer, type RunningServer } from '../server/httpServer.js';
-import { RENDERER_DIR } from './serveCommand.js';
+import { auditSink, RENDERER_DIR } from './serveCommand.js';
 
 export interface OpenOptions {
   dir: string;
@@ -69,14 +68,7 @@ export async function openBundle(o: OpenOptions): Promise<Opened> {
     { device: 'analyst-1', role: 'analyst', name: '分析席', token: AccessTokens.generate() },
   ];
   for (const d of devices) tokens.add(d.token, d.role, d.device, d.name ?? null);
-  const auditLog = new AuditLog(join(tmpdir(), `cityops-open-${process.pid}.audit.log`));
-  const audit = (line: string, who?: { device: string; role: string }): void => {
-    try {
-      auditLog.append(who ? `${who.device}/${who.role}` : 'engine-api', line, /^(refused|dropped|closed|suppressed)/.test(line) ? 'refused' : 'done');
-    } catch (e) {
-      engine.boundary.note('audit write', e);
-    }
-  };
+  const audit = auditSink(join(tmpdir(), `cityops-open-${process.pid}.audit.log`), engine.boundary);
   let server: RunningServer;
   try {
     server = await startServer(engine, { ...DEFAULT_SERVER, host: o.host, port: o.port, tokens, allowedOrigins: [], staticDir: RENDERER_DIR, audit });

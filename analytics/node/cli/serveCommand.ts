@@ -67,6 +67,21 @@ export function loadDevices(path: string | undefined, db: string): { devices: De
   return { devices, file };
 }
 
+/**
+ * The server's audit: each line appended to the hash-chained log under the device that acted; a
+ * full disk or an I/O error leaves the log whole (AuditLog cuts back) and is counted in health.
+ */
+export function auditSink(file: string, boundary: { note(where: string, e: unknown): void }): (line: string, who?: { device: string; role: string }) => void {
+  const auditLog = new AuditLog(file);
+  return (line, who) => {
+    try {
+      auditLog.append(who ? `${who.device}/${who.role}` : 'engine-api', line, /^(refused|dropped|closed|suppressed)/.test(line) ? 'refused' : 'done');
+    } catch (e) {
+      boundary.note('audit write', e);
+    }
+  };
+}
+
 /** Starts the engine and the headless server on it; writes the admin token beside the database. */
 export async function startServe(s: ServeSettings, memoryFeed?: FeedSource): Promise<Served> {
   const engine = await startEngine(s.engine, memoryFeed);
@@ -79,15 +94,7 @@ export async function startServe(s: ServeSettings, memoryFeed?: FeedSource): Pro
   for (const d of devices) tokens.add(d.token, d.role, d.device, d.name ?? null);
   writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
   // every action and every refusal at the engine API goes into the hash-chained audit log, under the device that did it
-  const auditLog = new AuditLog(auditFile);
-  const audit = (line: string, who?: { device: string; role: string }): void => {
-    try {
-      auditLog.append(who ? `${who.device}/${who.role}` : 'engine-api', line, /^(refused|dropped|closed|suppressed)/.test(line) ? 'refused' : 'done');
-    } catch (e) {
-      // a full disk or an I/O error: the log is left whole (AuditLog cuts back), the failure is counted in health
-      engine.boundary.note('audit write', e);
-    }
-  };
+  const audit = auditSink(auditFile, engine.boundary);
   let server: RunningServer;
   try {
     server = await startServer(engine, { ...DEFAULT_SERVER, host: s.host, port: s.port, tokens, allowedOrigins: s.allowedOrigins, staticDir: RENDERER_DIR, audit });

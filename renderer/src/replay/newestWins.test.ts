@@ -106,4 +106,18 @@ describe('NewestWins', () => {
     await q.settled();
     expect(pauses).toEqual([]);
   });
+
+  it('keeps the gap when a value is asked after the last job already ended', async () => {
+    const seen: number[] = [];
+    const pauses: number[] = [];
+    const q = new NewestWins(async (v: number) => void seen.push(v), () => {}, () => 500, async (ms) => void pauses.push(ms));
+    q.push(1);
+    await q.settled();
+    expect(pauses).toEqual([]);
+    q.push(2);
+    await q.settled();
+    expect(seen).toEqual([1, 2]);
+    expect(pauses).toHaveLength(1);
+    expect(pauses[0]).toBeGreaterThan(0);
+  });
 });

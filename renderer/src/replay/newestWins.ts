@@ -11,6 +11,7 @@ export class NewestWins<T> {
   private waiting: { value: T } | null = null;
   private running = false;
   private idle: (() => void)[] = [];
+  private lastStartMs = -Infinity;
   /** Values run so far (for tests and the measurements). */
   runs = 0;
 
@@ -39,17 +40,19 @@ export class NewestWins<T> {
   private async drain(): Promise<void> {
     this.running = true;
     while (this.waiting) {
+      // the gap counts from the last job's start, also when it ended before this value was asked
+      const wait = this.gapMs() - (Date.now() - this.lastStartMs);
+      if (wait > 0) await this.pause(wait);
+      if (!this.waiting) break;
       const { value } = this.waiting;
       this.waiting = null;
       this.runs++;
-      const started = Date.now();
+      this.lastStartMs = Date.now();
       try {
         await this.run(value);
       } catch (e) {
         this.onError(e);
       }
-      const wait = this.gapMs() - (Date.now() - started);
-      if (this.waiting && wait > 0) await this.pause(wait);
     }
     this.running = false;
     for (const r of this.idle.splice(0)) r();

@@ -1,9 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { BundleManifestSchema, MANIFEST_FILE, type BundleManifest } from '../../common/bundle.js';
-import { issuesText } from '../../common/vocabulary.js';
-import { verifyBundle } from '../export/verifyBundle.js';
+import type { BundleManifest } from '../../common/bundle.js';
+import { readManifest, verifyBundle } from '../export/verifyBundle.js';
 import { BundleEngine } from '../replay/bundleEngine.js';
 import { AccessTokens, type DevicesFile } from '../server/access.js';
 import { DEFAULT_SERVER, startServer, type RunningServer } from '../server/httpServer.js';
@@ -50,15 +48,10 @@ export async function openBundle(o: OpenOptions): Promise<Opened> {
     if (!v.ok) throw new BundleRefused(v.problems);
     manifest = v.manifest;
   } else {
-    let raw: unknown;
-    try {
-      raw = JSON.parse(readFileSync(join(dir, MANIFEST_FILE), 'utf8'));
-    } catch (e) {
-      throw new Error(`${join(dir, MANIFEST_FILE)}: ${e instanceof Error ? e.message : String(e)}`);
-    }
-    const parsed = BundleManifestSchema.safeParse(raw);
-    if (!parsed.success) throw new Error(`${MANIFEST_FILE}: ${issuesText(parsed.error)}`);
-    manifest = parsed.data;
+    // --no-verify skips the files' check, never the format's (version, schema, window)
+    const m = readManifest(dir);
+    if (!m.ok) throw new Error(m.problems.join('\n'));
+    manifest = m.manifest;
   }
   const engine = await BundleEngine.open(dir, manifest);
   const tokens = new AccessTokens();

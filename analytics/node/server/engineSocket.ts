@@ -308,8 +308,11 @@ export class EngineSocket {
           if (!due || refreshing) return;
           due = false;
           refreshing = true;
-          // a refused or failed refresh is tried again on the next tick
-          this.engine.query('latest', { ...p, limit: 5000 }, ac.signal, this.replayAt ?? undefined).then((r) => this.push(id, sub, r), () => (due = true))
+          // a refused or failed refresh is tried again on the next tick; one answered after the clock moved is not pushed (the clock made it due again)
+          const at = this.replayAt;
+          this.engine.query('latest', { ...p, limit: 5000 }, ac.signal, at ?? undefined).then((r) => {
+            if (this.replayAt === at) this.push(id, sub, r);
+          }, () => (due = true))
             .finally(() => (refreshing = false));
         }, 1000);
         sub.stop = () => { unlisten(); this.clockListeners.delete(onClock); clearInterval(t); ac.abort(new Error('unsubscribed')); };

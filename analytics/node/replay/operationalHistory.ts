@@ -99,9 +99,10 @@ export class OperationalHistory {
    * history is read again from the start when `reload` is asked.
    */
   loadUpTo(toMs: number): Promise<void> {
-    if (toMs <= this.loadedToMs) return this.loading;
+    // a read that failed fails its own callers only: the next one reads again (a rejected chain would fail every read after it)
+    if (toMs <= this.loadedToMs) return this.loading.catch(() => undefined);
     const upTo = Math.max(toMs, this.o.horizon?.() ?? toMs);
-    this.loading = this.loading.then(() => this.load(upTo));
+    this.loading = this.loading.catch(() => undefined).then(() => this.load(upTo));
     return this.loading;
   }
 

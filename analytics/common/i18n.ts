@@ -352,6 +352,8 @@ const T = {
   handover_digest: { zh: '校验值', en: 'SHA-256' },
   // replay: the wall and the console as of an instant (docs/replay.md)
   replay_badge: { zh: '回放', en: 'REPLAY' },
+  replay_look_back: { zh: '回看', en: 'Look back' },
+  replay_no_actions: { zh: '回放中不可处置：操作只能在实时画面进行', en: 'Replay: no operator actions, they are taken on the live picture only' },
   replay_banner: { zh: '回放 · 非实时画面 · {at}', en: 'REPLAY · not live · {at}' },
   replay_live: { zh: '返回实时（L）', en: 'Back to live (L)' },
   replay_play: { zh: '播放', en: 'Play' },

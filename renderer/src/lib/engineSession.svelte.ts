@@ -2,6 +2,8 @@ import { CityState } from './cityState.svelte';
 import { EngineClock } from './clock.svelte';
 import { EngineClient } from './engineClient.svelte';
 import { ControlRoomClient } from './controlRoomClient.svelte';
+import { provideQueryEpoch } from './liveQuery.svelte';
+import { ReplayClock } from '../replay/replayClock.svelte';
 import { assetKey } from '../../../analytics/common/vocabulary';
 import type { Lang } from '../../../analytics/common/i18n';
 
@@ -15,12 +17,18 @@ export class EngineSession {
   readonly city: CityState;
   readonly controlRoom: ControlRoomClient;
   readonly clock: EngineClock;
+  /** The page replayed as of an instant (the timeline bar): every live query below follows its cursor. */
+  readonly replay: ReplayClock;
 
   constructor(wsUrl: string) {
     this.client = new EngineClient(wsUrl);
     this.city = new CityState(this.client);
     this.controlRoom = new ControlRoomClient(this.client);
     this.clock = new EngineClock(this.client);
+    const client = this.client;
+    provideQueryEpoch({ get version() { return client.cursorVersion; } });
+    // the events are the one list kept outside the live queries: asked again as of each instant
+    this.replay = new ReplayClock(this.client, () => this.city.loadEvents());
     $effect(() => () => this.close());
   }
 

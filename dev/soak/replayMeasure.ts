@@ -1,0 +1,128 @@
+/// <reference lib="dom" />
+import type { Page } from 'playwright-core';
+import { runMain } from '../../analytics/node/runMain.js';
+import { launchChromium, openWall } from '../testing/browser.js';
+import { waitFor } from '../testing/harness.js';
+import { startLiveCity } from './liveCity.js';
+
+/**
+ * Replay on the wall's overview, measured (`npm run build && node dist/dev/soak/replayMeasure.js`),
+ * not a test: main-thread work per second and the frame interval's p95 while playing at 60× (and
+ * on the live overview for comparison), and how long the wall takes to be fully redrawn after a
+ * seek (the clock set, every query answered, two frames drawn). Prints one JSON line per figure.
+ */
+const SECONDS = Number(process.env['MEASURE_S'] ?? 20);
+
+interface Hooked {
+  __cityops: { client: { query: (...a: unknown[]) => Promise<unknown>; setClock: (...a: unknown[]) => Promise<unknown> } };
+  __inflight: number;
+  __sets: number;
+}
+
+/** Counts queries and clock.set commands on their way (the page's one client, through the debug hook). */
+async function hookClient(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const g = globalThis as unknown as Hooked;
+    const c = g.__cityops.client;
+    g.__inflight = 0;
+    g.__sets = 0;
+    const wrap = (name: 'query' | 'setClock'): void => {
+      const f = c[name].bind(c);
+      c[name] = (...a: unknown[]) => {
+        g.__inflight++;
+        if (name === 'setClock') g.__sets++;
+        return f(...a).finally(() => g.__inflight--);
+      };
+    };
+    wrap('query');
+    wrap('setClock');
+  });
+}
+
+/** Main-thread work and frame intervals over `seconds` of whatever the page is doing. */
+async function frames(page: Page, seconds: number): Promise<Record<string, number>> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const metric = async (): Promise<Record<string, number>> => Object.fromEntries(((await cdp.send('Performance.getMetrics')).metrics).map((m) => [m.name, m.value]));
+  const before = await metric();
+  const sets0 = await page.evaluate(() => (globalThis as unknown as Hooked).__sets);
+  const sample = await page.evaluate(async (ms) => {
+    const deltas: number[] = [];
+    let longMs = 0;
+    let longN = 0;
+    const obs = new PerformanceObserver((l) => { for (const e of l.getEntries()) { longMs += e.duration; longN++; } });
+    obs.observe({ type: 'longtask', buffered: false });
+    await new Promise<void>((done) => {
+      const start = performance.now();
+      let last = start;
+      const step = (t: number): void => {
+        deltas.push(t - last);
+        last = t;
+        if (t - start < ms) requestAnimationFrame(step);
+        else done();
+      };
+      requestAnimationFrame(step);
+    });
+    obs.disconnect();
+    return { deltas, longMs, longN };
+  }, seconds * 1000);
+  const after = await metric();
+  const sets = (await page.evaluate(() => (globalThis as unknown as Hooked).__sets)) - sets0;
+  const d = sample.deltas.slice(1).sort((a, b) => a - b);
+  const q = (p: number): number => d[Math.min(d.length - 1, Math.floor(p * d.length))] ?? 0;
+  const per = (k: string): number => Math.round((((after[k] ?? 0) - (before[k] ?? 0)) * 1000) / seconds);
+  return {
+    taskMsPerS: per('TaskDuration'), scriptMsPerS: per('ScriptDuration'), layoutMsPerS: per('LayoutDuration'), styleMsPerS: per('RecalcStyleDuration'),
+    frames: d.length, frameP50Ms: Math.round(q(0.5) * 10) / 10, frameP95Ms: Math.round(q(0.95) * 10) / 10, frameMaxMs: Math.round((d.at(-1) ?? 0) * 10) / 10,
+    longTasks: sample.longN, longTaskMsPerS: Math.round(sample.longMs / seconds), clockSetsPerS: Math.round((sets / seconds) * 10) / 10,
+  };
+}
+
+/** From a key press to the wall fully redrawn: the banner as of the cursor, no query on its way, two frames drawn. */
+async function seekMs(page: Page, key: string): Promise<number> {
+  return page.evaluate(async (k) => {
+    const g = globalThis as unknown as Hooked;
+    const t0 = performance.now();
+    document.body.dispatchEvent(new KeyboardEvent('keydown', { key: k, shiftKey: k === 'ArrowRight', bubbles: true }));
+    const cursor = (): string | null => document.querySelector('[data-replay-timeline]')?.getAttribute('data-cursor') ?? null;
+    const at = (): string | null => document.querySelector('[data-replay-banner]')?.getAttribute('data-at') ?? null;
+    const frame = (): Promise<number> => new Promise((r) => requestAnimationFrame(r));
+    for (;;) {
+      await frame();
+      if (g.__inflight === 0 && at() === cursor()) break;
+    }
+    await frame();
+    await frame();
+    return Math.round(performance.now() - t0);
+  }, key);
+}
+
+async function main(): Promise<void> {
+  const city = await startLiveCity({ rate: 2000, assets: 600, scenarios: ['gas-leak', 'bridge-overload', 'flood', 'sensor-silent'], speed: 3, eventsPerMin: 20 });
+  const browser = await launchChromium();
+  try {
+    await new Promise((r) => setTimeout(r, Number(process.env['MEASURE_WARMUP_MS'] ?? 120_000)));
+    const { page, errors } = await openWall(browser, city.url('?screen=overview&debug=1'), 1920, 1080);
+    await page.waitForTimeout(8000);
+    await hookClient(page);
+    console.log(JSON.stringify({ what: 'live overview', ...(await frames(page, SECONDS)) }));
+    await page.keyboard.press('b');
+    await page.locator('[data-replay-timeline]').waitFor();
+    await waitFor(async () => (await page.locator('[data-replay-timeline]').getAttribute('data-mode')) || null, 'the timeline');
+    const seeks: number[] = [];
+    for (const key of ['Home', 'ArrowRight', 'ArrowRight', 'n', 'n', 'End', 'Home']) seeks.push(await seekMs(page, key));
+    const sorted = [...seeks].sort((a, b) => a - b);
+    console.log(JSON.stringify({ what: 'seek to fully redrawn (ms)', seeks, median: sorted[Math.floor(sorted.length / 2)], max: sorted.at(-1) }));
+    await page.locator('[data-replay="speed"]').first().selectOption('60');
+    await page.locator('[data-replay="play"]').first().click();
+    await page.waitForTimeout(1000);
+    console.log(JSON.stringify({ what: 'replay at 60× on the overview', ...(await frames(page, SECONDS)) }));
+    await page.locator('[data-replay="play"]').first().click();
+    if (errors.length) console.log(`console errors: ${errors.join(' | ')}`);
+  } finally {
+    await browser.close();
+    await city.stop();
+  }
+}
+
+runMain(main);

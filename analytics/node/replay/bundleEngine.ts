@@ -155,9 +155,10 @@ export class BundleEngine implements EngineService {
 
   /** A shift's report over the bundle: the state folded to the shift's end (never kept: the bundle is read-only). */
   async handover(fromMs: number, toMs: number, _keep: boolean, notes: HandoverNotes = NO_NOTES): Promise<HandoverReport> {
-    await this.replay.history.loadUpTo(toMs);
-    const state = this.replay.history.stateAt(toMs);
     const changes = await this.replay.answer('riskChanges', QUERY_PARAMS.riskChanges.parse({ limit: 5000 }), toMs, new AbortController().signal);
+    await this.replay.history.loadUpTo(toMs);
+    // the history's state is shared by every screen and moves with the next seek: read it with no await in between
+    const state = this.replay.history.stateAt(toMs);
     return buildHandover(state, [...changes].reverse(), alarmKpis(state, toMs), fromMs, toMs, Date.now(), notes);
   }
 

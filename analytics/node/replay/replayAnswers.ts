@@ -65,9 +65,13 @@ export class ReplayAnswers {
     return this.history.snapshotAt(atMs);
   }
 
-  private async stateAt(atMs: number): Promise<ReturnType<OperationalHistory['stateAt']>> {
+  /**
+   * `read` over the state as of the instant, run with no await between the fold and it: the state is
+   * the history's cursor, which another screen's seek moves (an awaited state could be another instant's).
+   */
+  private async withStateAt<T>(atMs: number, read: (s: ReturnType<OperationalHistory['stateAt']>) => T): Promise<T> {
     await this.history.loadUpTo(atMs);
-    return this.history.stateAt(atMs);
+    return read(this.history.stateAt(atMs));
   }
 
   private readonly answers: { [N in QueryName]: AnswerAt<N> } = {
@@ -76,12 +80,12 @@ export class ReplayAnswers {
     opsStatus: () => this.live.opsStatus(),
     handover: (p) => this.live.handover(p),
     alarmRules: () => [...this.src.rules],
-    alarms: async (p, t) => (await this.stateAt(t)).alarms(t).filter((a) => (!p.domain || a.domain === p.domain) && (!p.district || a.district === p.district)
-      && (!p.priority || a.priority === p.priority) && (!p.state || a.state === p.state) && (p.all || a.annunciated)).slice(0, p.limit),
-    alarmKpis: async (_p, t) => alarmKpis(await this.stateAt(t), t),
-    hazards: async (p, t) => (await this.stateAt(t)).hazardList(t).filter((h) => (!p.domain || h.domain === p.domain) && (!p.district || h.district === p.district)
+    alarms: (p, t) => this.withStateAt(t, (s) => s.alarms(t).filter((a) => (!p.domain || a.domain === p.domain) && (!p.district || a.district === p.district)
+      && (!p.priority || a.priority === p.priority) && (!p.state || a.state === p.state) && (p.all || a.annunciated)).slice(0, p.limit)),
+    alarmKpis: (_p, t) => this.withStateAt(t, (s) => alarmKpis(s, t)),
+    hazards: (p, t) => this.withStateAt(t, (s) => s.hazardList(t).filter((h) => (!p.domain || h.domain === p.domain) && (!p.district || h.district === p.district)
       && (!p.stage || h.stage === p.stage) && (p.open === undefined || (h.stage !== 'closed') === p.open)
-      && (p.overdue === undefined || h.overdue === p.overdue)).slice(0, p.limit),
+      && (p.overdue === undefined || h.overdue === p.overdue)).slice(0, p.limit)),
     risks: async (p, t) => {
       const r = await this.history.risksAt(t);
       const assets = r.assets.filter((x) => (!p.domain || x.domain === p.domain) && (!p.district || x.district === p.district) && (!p.colour || x.colour === p.colour))
@@ -97,8 +101,9 @@ export class ReplayAnswers {
       }));
     },
     checklist: async (p, t) => {
-      const s = await this.stateAt(t);
-      return checklistProgress(this.src.db, p, this.src.checklists, () => s.hazardList(t).filter((h) => h.stage !== 'closed'), t);
+      // the cases open at t, read now: the shared state moves with another screen's seek while the SQL runs
+      const open = await this.withStateAt(t, (s) => s.hazardList(t).filter((h) => h.stage !== 'closed'));
+      return checklistProgress(this.src.db, p, this.src.checklists, () => open, t);
     },
     timeline: (p, t) => this.timeline(p, t),
     series: (p, t, s) => runNamedQuery(this.src.db, SQL_QUERIES.series, p, t, s, true),

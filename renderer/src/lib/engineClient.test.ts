@@ -70,4 +70,36 @@ describe('the wall\'s engine client', () => {
       client.close();
     }
   });
+
+  it('replays at the instant the engine confirmed, asks for it again after reconnecting, and returns to live', async () => {
+    const client = new EngineClient(`ws://127.0.0.1:${port}/api/ws?token=${WALL}`);
+    try {
+      await waitFor(() => client.state === 'open', 'open');
+      const at = Date.now() - 60_000;
+      const st = await client.setClock(at);
+      expect(st.live).toBe(false);
+      // the engine keeps the instant within what it can replay: the client takes the instant it answered
+      expect(client.replayAtMs).toBe(st.atMs);
+      expect(client.now()).toBe(st.atMs);
+      expect(client.cursorVersion).toBe(1);
+      await server.close();
+      await waitFor(() => client.state === 'down', 'down');
+      server = await serve();
+      // a new connection starts live: the client sets its clock again before anything else
+      await waitFor(() => client.cursorVersion === 2 || null, 'the instant confirmed again after reconnecting', 30_000);
+      // an engine without history replays only its now, which moved on meanwhile: still an instant, not live
+      expect(client.replayAtMs).not.toBeNull();
+      expect(client.replayAtMs ?? 0).toBeGreaterThanOrEqual(st.atMs);
+      const live = await client.setClock(null);
+      expect(live.live).toBe(true);
+      expect(client.replayAtMs).toBeNull();
+      expect(client.cursorVersion).toBe(3);
+      expect(Math.abs(client.now() - Date.now())).toBeLessThan(60_000);
+      // live to live moves nothing
+      await client.setClock(null);
+      expect(client.cursorVersion).toBe(3);
+    } finally {
+      client.close();
+    }
+  });
 });

@@ -12,7 +12,7 @@ import { round } from './stats.js';
 const DAY_MS = 86_400_000;
 
 /** The rollups of the generated readings, as ingest would have made them, and a week of alarms with acknowledgements. */
-export async function addRollupsAndAlarms(file: string, alarms: number, fromMs: number, toMs: number): Promise<void> {
+export async function addRollupsAndAlarms(file: string, alarms: number, fromMs: number, toMs: number, ackEvery = 1): Promise<void> {
   const db = await Database.open(file);
   try {
     const w = db.writer;
@@ -24,16 +24,17 @@ export async function addRollupsAndAlarms(file: string, alarms: number, fromMs: 
     await w.run(roll('rollup_1h', '1 HOUR', 'domain, district, asset, metric'));
     await w.run(roll('rollup_district_1m', '1 MINUTE', 'domain, district, metric'));
     await w.run(roll('rollup_district_1h', '1 HOUR', 'domain, district, metric'));
-    // raises and clears on 500 points across the week; every third raise acknowledged a minute later
+    // raises and clears (not latching) on 500 points across the week; every raise acknowledged a minute later (BENCH_REPLAY_ACK_EVERY=n:
+    // only every n-th, the rest left standing unacknowledged, thousands of them by the week's end)
     const span = toMs - fromMs;
     await w.run(`INSERT INTO alarm_log SELECT make_timestamptz(($from + i * $span // $n)::BIGINT * 1000), 'gas/420302/a' || (i // 2 % 500) || '#gas.lel.level' || (1 + i // 2 % 2),
         'gas.lel.level' || (1 + i // 2 % 2), CASE WHEN i // 2 % 2 = 1 THEN 'critical' ELSE 'high' END, 'gas', '420302', 'a' || (i // 2 % 500), 'lel_pct',
-        i // 2 % 2 = 1, i % 2 = 0, 30 + i % 40 FROM range($n) t(i)`, { from: fromMs, span, n: alarms });
+        false, i % 2 = 0, 30 + i % 40 FROM range($n) t(i)`, { from: fromMs, span, n: alarms });
     await w.run(`INSERT INTO ops_log SELECT make_timestamptz(($from + i * $span // $n + 60000)::BIGINT * 1000), 'ack' || lpad(i::VARCHAR, 10, '0'), 'alarm.ack', 'console-1', 'shift_leader', i, true, NULL,
         json_object('id', 'ack' || lpad(i::VARCHAR, 10, '0'), 'ts', ($from + i * $span // $n + 60000)::BIGINT, 'device', 'console-1', 'role', 'shift_leader',
           'action', json_object('kind', 'alarm.ack', 'point', 'gas/420302/a' || (i // 2 % 500) || '#gas.lel.level' || (1 + i // 2 % 2), 'raisedAtMs', ($from + i * $span // $n)::BIGINT)),
         make_timestamptz(($from + i * $span // $n + 60000)::BIGINT * 1000)
-      FROM range(0, $n, 6) t(i)`, { from: fromMs, span, n: alarms });
+      FROM range(0, $n, $every) t(i)`, { from: fromMs, span, n: alarms, every: 2 * ackEvery });
     await w.run('CHECKPOINT');
   } finally {
     db.close();
@@ -78,7 +79,7 @@ export async function replayBench(readings: number, alarms: number, seeks: numbe
     const endMs = Date.now() - 60_000;
     let t0 = performance.now();
     const w = await generateCity(file, readings, 10_000, 7, 200_000, endMs);
-    await addRollupsAndAlarms(file, alarms, w.fromMs, w.toMs);
+    await addRollupsAndAlarms(file, alarms, w.fromMs, w.toMs, Number(process.env['BENCH_REPLAY_ACK_EVERY'] ?? 1));
     console.log(`generated in ${round((performance.now() - t0) / 1000)} s`);
     const out = join(tmp.dir, 'bundle');
     const summary = await runExport({ fromMs: w.fromMs, toMs: w.toMs, domains: [], districts: [], force: false, out, csv: false, target: { kind: 'file', db: file } }, 3650);

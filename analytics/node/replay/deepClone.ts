@@ -1,13 +1,15 @@
 /**
  * A deep copy of a state made of plain data held in class instances, Maps, Sets and arrays: each
- * instance keeps its class (its prototype), shared references stay shared. Functions are copied by
- * reference, so it is for data classes only (the control room's state is one: pure and
+ * instance keeps its class (its prototype), shared references stay shared, frozen objects are shared
+ * rather than copied. Functions are copied by reference, so it is for data classes only (the control room's state is one: pure and
  * deterministic, no closures over itself).
  */
 export function deepClone<T>(value: T): T {
   const seen = new Map<object, unknown>();
   const copy = (v: unknown): unknown => {
     if (v === null || typeof v !== 'object') return v;
+    // frozen data never changes: copies share it (the alarm transitions of the history)
+    if (Object.isFrozen(v)) return v;
     const known = seen.get(v);
     if (known !== undefined) return known;
     if (Array.isArray(v)) {

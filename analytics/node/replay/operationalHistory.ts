@@ -123,11 +123,11 @@ export class OperationalHistory {
     const fresh: Fact[] = [];
     for (const r of transitions) {
       fresh.push({
-        atMs: Number(r['at_ms']), kind: 'transition', t: {
+        atMs: Number(r['at_ms']), kind: 'transition', t: Object.freeze({
           atMs: Number(r['at_ms']), point: String(r['point']), rule: String(r['rule']), priority: r['priority'] as AlarmTransition['priority'],
           domain: r['domain'] as Domain, district: String(r['district']), asset: String(r['asset']), metric: String(r['metric']),
           latching: r['latching'] === true, active: r['active'] === true, value: r['value'] === null ? null : Number(r['value']),
-        },
+        }),
       });
     }
     // operator events in the order they were applied; their times only move forward here (a console's clock may lag another's)

@@ -34,7 +34,8 @@ const sqlString = (s: string): string => `'${s.replace(/'/g, "''")}'`;
  * readings, and so on). Nothing is ever written to the bundle.
  */
 export async function openBundleDatabase(dir: string, manifest: BundleManifest): Promise<Database> {
-  const db = await Database.open(':memory:', { threads: 2, readers: DEFAULT_QUERY_LIMITS.maxInFlight + 2 });
+  // bounded like the engine's own (views over the files: the memory is DuckDB's working memory, not the data)
+  const db = await Database.open(':memory:', { threads: 2, memoryLimit: process.env['CITYOPS_DUCKDB_MEMORY'] ?? '1GB', readers: DEFAULT_QUERY_LIMITS.maxInFlight + 2 });
   try {
     const parquet = new Map<string, string>(manifest.files.filter((f) => f.format === 'parquet').map((f) => [f.table, join(dir, f.path)]));
     for (const table of BUNDLE_TABLES) {

@@ -377,6 +377,10 @@ const T = {
   replay_kind_alarm: { zh: '报警', en: 'alarm' },
   replay_kind_event: { zh: '事件', en: 'event' },
   replay_kind_hazard: { zh: '隐患', en: 'hazard' },
+  replay_span: { zh: '范围', en: 'Span' },
+  replay_span_all: { zh: '全部', en: 'All' },
+  replay_span_hours: { zh: '{n}小时', en: '{n} h' },
+  replay_span_minutes: { zh: '{n}分钟', en: '{n} min' },
 } as const satisfies Record<string, Record<Lang, string>>;
 
 export type TextKey = keyof typeof T;

@@ -90,6 +90,14 @@ describe('the console and the wall replayed as of an instant', () => {
     await page.locator(`.row[data-alarm="${POINT}"]`).waitFor({ timeout: 0 });
     expect(await page.locator(`.row[data-alarm="${POINT}"]`).getAttribute('data-state')).toBe('unack');
 
+    // the bar shows ten minutes around the cursor
+    await page.locator('[data-replay="span"]').selectOption('600000');
+    const track10 = page.locator('[data-replay-track]');
+    const lo = Number(await track10.getAttribute('aria-valuemin'));
+    const hi = Number(await track10.getAttribute('aria-valuemax'));
+    expect(hi - lo).toBeLessThanOrEqual(600_000);
+    expect(lo <= raisedAt + 5000 && raisedAt - 5000 <= hi).toBe(true);
+
     // a second either side: keys step the cursor
     const at = await cursorOf(page);
     await page.keyboard.press('ArrowRight');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { advance, clampToWindow, fractionOf, instantAt, SPEEDS, speedText, speedToFinish, stepSpeed } from './playback';
+import { advance, clampToWindow, followView, fractionOf, instantAt, SPEEDS, speedText, speedToFinish, stepSpeed } from './playback';
 
 const w = { fromMs: 1_000_000, toMs: 1_000_000 + 3_600_000 };
 
@@ -47,5 +47,23 @@ describe('replay playback arithmetic', () => {
     expect(speedText(0.1)).toBe('0.1×');
     expect(speedText(60)).toBe('60×');
     expect(speedText(37.4)).toBe('37×');
+  });
+
+  it('shows the whole window, or a span of it around the cursor that stays put while the cursor moves within it', () => {
+    const day = { fromMs: 0, toMs: 86_400_000 };
+    const hour = 3_600_000;
+    expect(followView(null, day, 43_200_000, null)).toEqual(day);
+    expect(followView(null, day, 43_200_000, 2 * day.toMs)).toEqual(day);
+    const v = followView(null, day, 43_200_000, hour);
+    expect(v).toEqual({ fromMs: 43_200_000 - hour / 2, toMs: 43_200_000 + hour / 2 });
+    // a drag within the view leaves it where it is
+    expect(followView(v, day, v.fromMs + 1000, hour)).toBe(v);
+    // past its end the page turns, centred on the cursor
+    expect(followView(v, day, v.toMs + 60_000, hour)).toEqual({ fromMs: v.toMs + 60_000 - hour / 2, toMs: v.toMs + 60_000 + hour / 2 });
+    // near the window's edges the view stays inside the window
+    expect(followView(null, day, 1000, hour)).toEqual({ fromMs: 0, toMs: hour });
+    expect(followView(null, day, day.toMs, hour)).toEqual({ fromMs: day.toMs - hour, toMs: day.toMs });
+    // another span: centred again
+    expect(followView(v, day, v.fromMs + 1000, 10 * 60_000).toMs - followView(v, day, v.fromMs + 1000, 10 * 60_000).fromMs).toBe(600_000);
   });
 });

@@ -60,3 +60,18 @@ export function speedText(speed: number): string {
   const rounded = speed >= 10 ? Math.round(speed) : Math.round(speed * 10) / 10;
   return `${rounded}×`;
 }
+
+/** The spans the bar can show around the cursor (null: the whole window). */
+export const VIEW_SPANS_MS = [null, 24 * 3_600_000, 6 * 3_600_000, 3_600_000, 10 * 60_000] as const;
+
+/**
+ * What the bar shows of the window: all of it, or `spanMs` of it around the cursor. The view stays
+ * put while the cursor moves within it (a drag does not scroll under the pointer) and is centred on
+ * the cursor again when it leaves (playing past its end turns the page) or the span changes.
+ */
+export function followView(prev: ReplayWindow | null, w: ReplayWindow, atMs: number, spanMs: number | null): ReplayWindow {
+  if (spanMs === null || spanMs >= w.toMs - w.fromMs) return w;
+  if (prev && prev.toMs - prev.fromMs === spanMs && prev.fromMs >= w.fromMs && prev.toMs <= w.toMs && atMs >= prev.fromMs && atMs <= prev.toMs) return prev;
+  const fromMs = Math.min(w.toMs - spanMs, Math.max(w.fromMs, atMs - spanMs / 2));
+  return { fromMs, toMs: fromMs + spanMs };
+}

@@ -63,7 +63,8 @@ export class ConsoleDesk {
 
   constructor(private readonly session: EngineSession, private readonly lang: () => Lang) {
     this.list = new AlarmList(session, lang);
-    this.canAct = $derived(session.client.role === 'shift_leader' || session.client.role === 'admin');
+    // a console replaying (looking back, or over a bundle) takes no action: the engine would refuse it
+    this.canAct = $derived((session.client.role === 'shift_leader' || session.client.role === 'admin') && !session.replay.open);
     this.alarms = $derived(this.list.rows);
     this.current = $derived(this.alarms.find((a) => a.occurrence === this.selected) ?? null);
     // the clock makes a lost answer release the console; the record itself is stamped with local time

@@ -60,7 +60,16 @@ async function main(): Promise<void> {
     await wall.page.locator('[data-alarm-list] [data-more]').waitFor();
     await shot(wall.page, 'flood-wall');
 
-    // a critical takes over the wall, a second one queues behind it
+    // a critical takes over the wall, a second one queues behind it; what the flood left standing is
+    // acknowledged first, as the shift leader would (a wall opened on standing criticals takes over for them)
+    type Hook = { __cityops: { client: { command(n: string, a: unknown): Promise<unknown> }; ops: { snapshot: { alarms: { point: string; raisedAtMs: number; priority: string; state: string }[]; eventAcks: { event: string }[] } | null }; city: { severe: { id: string; severity: string }[] } } };
+    await con.page.evaluate(async () => {
+      const h = (globalThis as unknown as Hook).__cityops;
+      for (const a of h.ops.snapshot?.alarms ?? []) if (a.priority === 'critical' && (a.state === 'unack' || a.state === 'rtn_unack')) await h.client.command('ops', { kind: 'alarm.ack', point: a.point, raisedAtMs: a.raisedAtMs });
+      const acked = new Set((h.ops.snapshot?.eventAcks ?? []).map((e) => e.event));
+      for (const e of h.city.severe) if (e.severity === 'red' && !acked.has(e.id)) await h.client.command('ops', { kind: 'event.ack', event: e.id });
+    });
+    await con.page.waitForTimeout(1500);
     const takeover = await openWall(browser, `${engine.url}/#token=${WALL}`);
     await takeover.page.locator('[data-display="0"]').waitFor();
     await takeover.page.waitForTimeout(2000);

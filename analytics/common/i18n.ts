@@ -88,6 +88,7 @@ const T = {
   act_verify_fail: { zh: '复核不通过退回', en: 'Send back' },
   act_comment: { zh: '备注', en: 'Comment' },
   act_attach: { zh: '附件', en: 'Attach' },
+  act_attach_file: { zh: '添加附件…', en: 'Attach a file…' },
   act_cancel: { zh: '取消', en: 'Cancel' },
   act_submit: { zh: '提交', en: 'Submit' },
   reason: { zh: '原因', en: 'Reason' },

@@ -54,6 +54,13 @@ describe('buildTrendOption', () => {
     expect(drawnAtMs(start, 3_600_000, start - 5)).toBe(start);
   });
 
+  it('spans the time axis over the panel's window ending now, so a lone reading sits at its time and not in the middle', () => {
+    const d = trendData({ t: [9_000], avg: [70], min: [70], max: [70] });
+    const x = (buildTrendOption(d, { ...opts, windowMs: 86_400_000 }) as { xAxis: { min?: number; max?: number } }).xAxis;
+    expect([x.min, x.max]).toEqual([10_000 - 86_400_000, 10_000]);
+    expect((buildTrendOption(d, opts) as { xAxis: { min?: number } }).xAxis.min).toBeUndefined();
+  });
+
   it('shows a single reading as a dot (a line through one point draws nothing)', () => {
     const d = trendData({ t: [5000], avg: [42], min: [42], max: [42] });
     const opt = o(buildTrendOption(d, { ...opts, bucketMs: 10_000, nowMs: 9000 }));

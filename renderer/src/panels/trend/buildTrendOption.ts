@@ -19,6 +19,8 @@ export interface TrendOptions {
   bucketMs: number;
   /** Engine time when the answer was drawn (ms). */
   nowMs: number;
+  /** The window the panel shows, ending at now (ms): the time axis spans it whatever the data (a lone reading sits at its time, not in the middle). */
+  windowMs?: number;
 }
 
 /**
@@ -70,7 +72,10 @@ export function buildTrendOption(d: TrendData, o: TrendOptions): ChartOption {
     animation: false,
     textStyle: { fontFamily: THEME.font, color: THEME.text },
     grid: { left: 64, right: 16, top: 24, bottom: 28 },
-    xAxis: { type: 'time', axisLine: { lineStyle: { color: THEME.grid } }, axisLabel: { color: THEME.textDim, fontSize: 14, hideOverlap: true }, splitLine: { show: false } },
+    xAxis: {
+      type: 'time', axisLine: { lineStyle: { color: THEME.grid } }, axisLabel: { color: THEME.textDim, fontSize: 14, hideOverlap: true }, splitLine: { show: false },
+      ...(o.windowMs !== undefined ? { min: o.nowMs - o.windowMs, max: o.nowMs } : {}),
+    },
     yAxis: {
       type: 'value', scale: true, name: o.unit, nameTextStyle: { color: THEME.textDim, fontSize: 13 },
       axisLabel: { color: THEME.textDim, fontSize: 14 }, splitLine: { lineStyle: { color: THEME.grid } },

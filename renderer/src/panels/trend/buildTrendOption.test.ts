@@ -54,7 +54,7 @@ describe('buildTrendOption', () => {
     expect(drawnAtMs(start, 3_600_000, start - 5)).toBe(start);
   });
 
-  it('spans the time axis over the panel's window ending now, so a lone reading sits at its time and not in the middle', () => {
+  it('spans the time axis over the window the panel shows, ending now, so a lone reading sits at its time and not in the middle', () => {
     const d = trendData({ t: [9_000], avg: [70], min: [70], max: [70] });
     const x = (buildTrendOption(d, { ...opts, windowMs: 86_400_000 }) as { xAxis: { min?: number; max?: number } }).xAxis;
     expect([x.min, x.max]).toEqual([10_000 - 86_400_000, 10_000]);

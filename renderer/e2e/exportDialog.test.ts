@@ -33,6 +33,7 @@ describe('the console exports a bundle', () => {
     await dialog.locator('input[name="csv"]').check();
     await page.keyboard.press('Enter');
     await waitFor(async () => (await dialog.locator('[data-export-progress]').getAttribute('data-export-progress')) === '100' || null, 'the bar full');
+    // the bar is full only once the engine answered, and then the dialog says where the bundle is
     expect(await dialog.textContent()).toContain('导出完成');
     expect(existsSync(join(folder, '_SUCCESS'))).toBe(true);
     const manifest = JSON.parse(readFileSync(join(folder, 'manifest.json'), 'utf8')) as { files: { path: string }[] };

@@ -154,7 +154,7 @@ export class Engine implements EngineService {
 
   /** What a connection may replay: from the oldest data kept to now. */
   replayWindow(): Promise<{ fromMs: number; toMs: number }> {
-    return this.replay.timeline({ limit: 1 }).then((t) => t.window);
+    return this.replay.window();
   }
 
   startMaintenance(): void {

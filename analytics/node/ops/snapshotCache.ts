@@ -1,7 +1,7 @@
 import { alarmKpis, headlineKpis } from '../../common/ops/alarmKpis.js';
 import type { ControlRoomState } from '../../common/ops/controlRoomState.js';
-import type { OpsSnapshot } from '../../common/ops/controlRoomViews.js';
-import { assetKey } from '../../common/risk/riskRegister.js';
+import type { AlarmView, OpsSnapshot } from '../../common/ops/controlRoomViews.js';
+import { assetKey, type AssetRisk, type DistrictRisk } from '../../common/risk/riskRegister.js';
 import type { ActionStream } from './actionStream.js';
 import type { RiskRegisterCache } from './riskRegisterCache.js';
 
@@ -27,22 +27,29 @@ export class SnapshotCache {
 
   private build(nowMs: number): OpsSnapshot {
     this.risk.refresh(nowMs);
-    const alarms = this.state.alarms(nowMs);
-    const hazards = this.state.hazardList(nowMs).filter((h) => h.stage !== 'closed');
-    return {
-      version: this.state.version, atMs: nowMs,
-      alarms: alarms.slice(0, MAX_PUSHED_ALARMS),
-      kpis: headlineKpis(alarmKpis(this.state, nowMs, alarms)),
-      hazards: { open: hazards.length, overdue: hazards.filter((h) => h.overdue).length, major: hazards.filter((h) => h.grade === 'major').length },
-      openHazards: hazards.slice(0, MAX_OPEN_HAZARDS).map((h) => ({
-        id: h.id, title: h.title, grade: h.grade, stage: h.stage, domain: h.domain, district: h.district, asset: h.asset,
-        assignee: h.assignee, deadlineMs: h.deadlineMs, overdue: h.overdue, createdAtMs: h.createdAtMs,
-      })),
-      districts: this.risk.districts,
-      assetRisk: Object.fromEntries(this.risk.assets.filter((r) => r.colour !== 'blue').map((r) => [assetKey(r.domain, r.district, r.asset), r.colour as 'red' | 'orange' | 'yellow'])),
-      eventAcks: this.state.events.recent(EVENT_ACKS),
-      pending: this.stream.pendingActions(),
-      recent: [...this.state.applied.values()].slice(-RECENT_OUTCOMES),
-    };
+    return opsPicture(this.state, nowMs, this.state.alarms(nowMs), this.risk, this.stream.pendingActions());
   }
+}
+
+/**
+ * The `ops` topic's picture of a state at `nowMs`, bounded: the live engine's (with its pending
+ * actions) and a replay's (folded to the instant, none pending) are the same assembly.
+ */
+export function opsPicture(state: ControlRoomState, nowMs: number, alarms: AlarmView[], risk: { readonly assets: readonly AssetRisk[]; readonly districts: DistrictRisk[] }, pending: OpsSnapshot['pending']): OpsSnapshot {
+  const hazards = state.hazardList(nowMs).filter((h) => h.stage !== 'closed');
+  return {
+    version: state.version, atMs: nowMs,
+    alarms: alarms.slice(0, MAX_PUSHED_ALARMS),
+    kpis: headlineKpis(alarmKpis(state, nowMs, alarms)),
+    hazards: { open: hazards.length, overdue: hazards.filter((h) => h.overdue).length, major: hazards.filter((h) => h.grade === 'major').length },
+    openHazards: hazards.slice(0, MAX_OPEN_HAZARDS).map((h) => ({
+      id: h.id, title: h.title, grade: h.grade, stage: h.stage, domain: h.domain, district: h.district, asset: h.asset,
+      assignee: h.assignee, deadlineMs: h.deadlineMs, overdue: h.overdue, createdAtMs: h.createdAtMs,
+    })),
+    districts: risk.districts,
+    assetRisk: Object.fromEntries(risk.assets.filter((r) => r.colour !== 'blue').map((r) => [assetKey(r.domain, r.district, r.asset), r.colour as 'red' | 'orange' | 'yellow'])),
+    eventAcks: state.events.recent(EVENT_ACKS),
+    pending,
+    recent: [...state.applied.values()].slice(-RECENT_OUTCOMES),
+  };
 }

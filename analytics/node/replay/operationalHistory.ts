@@ -1,5 +1,4 @@
 import type { Domain } from '../../common/city.js';
-import { alarmKpis, headlineKpis } from '../../common/ops/alarmKpis.js';
 import type { AlarmTransition } from '../../common/ops/alarmTransition.js';
 import { ControlRoomState, type SuppressionProfile } from '../../common/ops/controlRoomState.js';
 import type { AlarmView, OpsSnapshot } from '../../common/ops/controlRoomViews.js';
@@ -9,6 +8,7 @@ import { assessAll, assetKey, districtRisks, type AssetRisk, type DistrictRisk, 
 import { clampBaseline } from '../store/assetRows.js';
 import type { Database } from '../store/database.js';
 import { deepClone } from './deepClone.js';
+import { opsPicture } from '../ops/snapshotCache.js';
 
 /** One input of the operational state, at its time: an alarm transition, an operator event, a failed inspection item. */
 type Fact =
@@ -23,11 +23,6 @@ interface AssetVersion extends RegisterAsset {
   approver: string | null;
 }
 
-/** The same bounds as the live snapshot (snapshotCache.ts). */
-const MAX_PUSHED_ALARMS = 300;
-const MAX_OPEN_HAZARDS = 30;
-const RECENT_OUTCOMES = 50;
-const EVENT_ACKS = 200;
 const DAY = 86_400_000;
 
 /** A state folded up to a place in the facts. */
@@ -204,25 +199,12 @@ export class OperationalHistory {
 
   /** How many facts happened at or before `atMs`. */
   private indexAt(atMs: number): number {
-    let lo = 0;
-    let hi = this.facts.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((this.facts[mid] as Fact).atMs <= atMs) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return countUpTo(this.facts, atMs, (f) => f.atMs);
   }
 
   /** The registry as it stood at `atMs`: each asset's latest version then (the last one made is kept while no version lies between). */
   registryAt(atMs: number): Map<string, AssetVersion> {
-    let lo = 0;
-    let hi = this.versions.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((this.versions[mid] as AssetVersion).tsMs <= atMs) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = countUpTo(this.versions, atMs, (v) => v.tsMs);
     if (this.registry && this.registry.count === lo && this.registry.total === this.versions.length) return this.registry.map;
     const m = new Map<string, AssetVersion>();
     for (let i = 0; i < lo; i++) {
@@ -284,12 +266,12 @@ export class OperationalHistory {
   }
 
   /** The risk register as it stood at `atMs`: the same assessment as live, over the registry, state and inspections then. */
-  async risksAt(atMs: number, alarmList?: AlarmView[]): Promise<{ assets: AssetRisk[]; districts: DistrictRisk[] }> {
+  async risksAt(atMs: number): Promise<{ assets: AssetRisk[]; districts: DistrictRisk[] }> {
     await this.loadUpTo(atMs);
     const inspections = await this.inspectionCountsAt(atMs);
+    // no await from here: the state is the cursor's, which the next seek moves
     const s = this.stateAt(atMs);
-    const assets = assessAll([...this.registryAt(atMs).values()], alarmList ?? s.alarms(atMs), s.hazardList(atMs), inspections);
-    return { assets, districts: districtRisks(assets) };
+    return this.assess(s, atMs, s.alarms(atMs), inspections);
   }
 
   /** The `ops` topic's picture as it stood at `atMs` (no pending actions: those are live only). */
@@ -298,25 +280,25 @@ export class OperationalHistory {
     const inspections = await this.inspectionCountsAt(atMs);
     const state = this.stateAt(atMs);
     const alarms = state.alarms(atMs);
-    const riskAssets = assessAll([...this.registryAt(atMs).values()], alarms, state.hazardList(atMs), inspections);
-    const risk = { assets: riskAssets, districts: districtRisks(riskAssets) };
-    const hazards = state.hazardList(atMs).filter((h) => h.stage !== 'closed');
-    return {
-      version: state.version, atMs,
-      alarms: alarms.slice(0, MAX_PUSHED_ALARMS),
-      kpis: headlineKpis(alarmKpis(state, atMs, alarms)),
-      hazards: { open: hazards.length, overdue: hazards.filter((h) => h.overdue).length, major: hazards.filter((h) => h.grade === 'major').length },
-      openHazards: hazards.slice(0, MAX_OPEN_HAZARDS).map((h) => ({
-        id: h.id, title: h.title, grade: h.grade, stage: h.stage, domain: h.domain, district: h.district, asset: h.asset,
-        assignee: h.assignee, deadlineMs: h.deadlineMs, overdue: h.overdue, createdAtMs: h.createdAtMs,
-      })),
-      districts: risk.districts,
-      assetRisk: Object.fromEntries(risk.assets.filter((r) => r.colour !== 'blue').map((r) => [assetKey(r.domain, r.district, r.asset), r.colour as 'red' | 'orange' | 'yellow'])),
-      eventAcks: state.events.recent(EVENT_ACKS),
-      pending: [],
-      recent: [...state.applied.values()].slice(-RECENT_OUTCOMES),
-    };
+    return opsPicture(state, atMs, alarms, this.assess(state, atMs, alarms, inspections), []);
   }
+
+  private assess(s: ControlRoomState, atMs: number, alarms: AlarmView[], inspections: Map<string, InspectionCounts>): { assets: AssetRisk[]; districts: DistrictRisk[] } {
+    const assets = assessAll([...this.registryAt(atMs).values()], alarms, s.hazardList(atMs), inspections);
+    return { assets, districts: districtRisks(assets) };
+  }
+}
+
+/** How many items of a list ordered by time are at or before `atMs` (a binary search). */
+function countUpTo<T>(list: readonly T[], atMs: number, timeOf: (x: T) => number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (timeOf(list[mid] as T) <= atMs) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Merges two time-ordered lists, keeping each one's own order. */

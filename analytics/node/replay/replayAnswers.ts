@@ -59,6 +59,11 @@ export class ReplayAnswers {
     return (this.answers[name] as AnswerAt<N>)(p, atMs, signal);
   }
 
+  /** What can be replayed (a connection's clock is kept within it). */
+  window(): Promise<{ fromMs: number; toMs: number }> {
+    return this.src.window();
+  }
+
   /** The `ops` topic's picture as of the instant. */
   async snapshotAt(atMs: number): Promise<OpsSnapshot> {
     await this.history.loadUpTo(atMs);
@@ -105,7 +110,7 @@ export class ReplayAnswers {
       const open = await this.withStateAt(t, (s) => s.hazardList(t).filter((h) => h.stage !== 'closed'));
       return checklistProgress(this.src.db, p, this.src.checklists, () => open, t);
     },
-    timeline: (p, t) => this.timeline(p, t),
+    timeline: (p) => this.timeline(p),
     series: (p, t, s) => runNamedQuery(this.src.db, SQL_QUERIES.series, p, t, s, true),
     latest: (p, t, s) => runNamedQuery(this.src.db, SQL_QUERIES.latest, p, t, s, true),
     kpis: (p, t, s) => runNamedQuery(this.src.db, SQL_QUERIES.kpis, p, t, s, true),
@@ -119,7 +124,7 @@ export class ReplayAnswers {
   };
 
   /** The window and its markers: alarms raised, red and orange events, hazard cases raised and moved on (newest `limit`, oldest first). */
-  async timeline(p: QueryParamsOf<'timeline'>, _atMs?: number): Promise<Timeline> {
+  async timeline(p: QueryParamsOf<'timeline'>): Promise<Timeline> {
     const window = await this.src.window();
     const from = Math.max(window.fromMs, p.fromMs ?? window.fromMs);
     const to = Math.min(window.toMs, p.toMs ?? window.toMs);

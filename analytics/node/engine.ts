@@ -128,9 +128,13 @@ export class Engine implements EngineService {
       // what is replayed on a live engine is its raw retention: older alarm transitions are not read into memory
       oldest: Date.now() - config.retention.rawDays * 86_400_000, maxFacts: config.replayMaxFacts,
       window: async () => {
-        const rows = await db.queryRows('SELECT epoch_ms(min(bucket))::DOUBLE AS t FROM rollup_1h');
-        const oldest = rows[0]?.['t'];
         const now = Date.now();
+        // the oldest data kept moves only with retention: read at most once a minute, not at every clock.set
+        if (!this.oldestKept || now - this.oldestKept.readAtMs > 60_000) {
+          const rows = await db.queryRows('SELECT epoch_ms(min(bucket))::DOUBLE AS t FROM rollup_1h');
+          this.oldestKept = { readAtMs: now, ms: rows[0]?.['t'] };
+        }
+        const oldest = this.oldestKept.ms;
         const kept = typeof oldest === 'number' ? Math.min(oldest, now) : now;
         // before the facts the history let go (replay.maxFacts), an instant is not replayed exactly
         return { fromMs: Math.max(kept, Math.min(now, this.replay.history.exactFromMs)), toMs: now };
@@ -142,6 +146,8 @@ export class Engine implements EngineService {
       handover: (p) => this.controlRoom.handover(p.fromMs, p.toMs, false),
     });
   }
+
+  private oldestKept: { readAtMs: number; ms: unknown } | null = null;
 
   /** Answers as of an instant (a connection whose clock was set back): the same contract over the same store (docs/replay.md). */
   readonly replay: ReplayAnswers;

@@ -341,8 +341,8 @@ export class EngineSocket {
           }
           replaying = true;
           const at = this.replayAt;
-          const asOf = at ?? Number.NaN;
-          (Number.isNaN(asOf) ? this.engine.replayWindow().then((w) => this.engine.snapshotAt(w.fromMs)) : this.engine.snapshotAt(asOf))
+          // a bundle's connection before its first clock.set: the window's start
+          (at !== null ? this.engine.snapshotAt(at) : this.engine.replayWindow().then((w) => this.engine.snapshotAt(w.fromMs)))
             .then((snap) => {
               if (this.replayAt === at || replayAgain) this.push(id, sub, snap);
             }, (e: unknown) => this.engine.boundary.note('replayed picture', e))
@@ -370,8 +370,10 @@ export class EngineSocket {
           const calm = recent.length < OPS_BURST;
           schedule(raised && calm ? OPS_PUSH_MS : Math.max(OPS_PUSH_MS, last + OPS_MIN_INTERVAL_MS - Date.now()));
         });
-        // time passing changes the view too (shelving ends, hazards fall overdue)
-        const t = setInterval(() => schedule(0), 5_000);
+        // time passing changes the view too (shelving ends, hazards fall overdue); a replayed instant stays as it is
+        const t = setInterval(() => {
+          if (this.replayAt === null && this.engine.mode === 'live') schedule(0);
+        }, 5_000);
         queueMicrotask(flush);
         sub.stop = () => { unlisten(); this.clockListeners.delete(onClock); clearInterval(t); if (timer) clearTimeout(timer); };
         break;

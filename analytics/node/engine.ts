@@ -130,11 +130,13 @@ export class Engine implements EngineService {
       window: async () => {
         const now = Date.now();
         // the oldest data kept moves only with retention: read at most once a minute, not at every clock.set
+        // (an engine with nothing rolled up yet asks again: its first data is about to set the window's start)
         if (!this.oldestKept || now - this.oldestKept.readAtMs > 60_000) {
           const rows = await db.queryRows('SELECT epoch_ms(min(bucket))::DOUBLE AS t FROM rollup_1h');
-          this.oldestKept = { readAtMs: now, ms: rows[0]?.['t'] };
+          const t = rows[0]?.['t'];
+          this.oldestKept = typeof t === 'number' ? { readAtMs: now, ms: t } : null;
         }
-        const oldest = this.oldestKept.ms;
+        const oldest = this.oldestKept?.ms;
         const kept = typeof oldest === 'number' ? Math.min(oldest, now) : now;
         // before the facts the history let go (replay.maxFacts), an instant is not replayed exactly
         return { fromMs: Math.max(kept, Math.min(now, this.replay.history.exactFromMs)), toMs: now };
@@ -147,7 +149,7 @@ export class Engine implements EngineService {
     });
   }
 
-  private oldestKept: { readAtMs: number; ms: unknown } | null = null;
+  private oldestKept: { readAtMs: number; ms: number } | null = null;
 
   /** Answers as of an instant (a connection whose clock was set back): the same contract over the same store (docs/replay.md). */
   readonly replay: ReplayAnswers;

@@ -314,7 +314,7 @@ export class Engine implements EngineService {
         out, window: { fromMs: a.fromMs, toMs: a.toMs, domains: a.domains, districts: a.districts }, csv: a.csv, force: a.force,
         timeZone: localTimeZone(), engine: { id: `${hostname()}/${this.config.consumer}`, db: this.db.path, source: 'engine' },
         alarmRules: this.controlRoom.rules, wallConfigs: loadWallConfigs(), notes,
-        onProgress: (p) => { for (const fn of this.exportListeners) fn(p); },
+        onProgress: (p) => { for (const fn of this.exportListeners) fn(p); }, signal,
       }), signal);
       return summary;
     } finally {

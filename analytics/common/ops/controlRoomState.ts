@@ -67,7 +67,8 @@ export class ControlRoomState {
 
   /** Applies one event from the OPS stream. Returns what happened; a refusal is kept with its reason. */
   apply(e: OpsEvent): Applied {
-    const r = this.applyEvent(e);
+    // an outcome is a record, never changed once made: frozen, it is shared by the replay's copies of the state
+    const r = Object.freeze(this.applyEvent(e));
     if (r.ok || r.reason !== 'orphan') {
       this.applied.set(e.id, r);
       if (this.applied.size > APPLIED_KEPT) this.applied.delete(this.applied.keys().next().value as string);

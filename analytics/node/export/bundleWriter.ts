@@ -13,6 +13,7 @@ import { constantOffset, isoTimeSql } from './csvTimes.js';
 
 /** Rows per Parquet row group (DuckDB's default): the file is sorted by time, so each group's min/max time indexes it (10 million readings over 7 days: a group spans about 2 hours). */
 export const ROW_GROUP_ROWS = 122_880;
+export const SMALL_ROW_GROUP_ROWS = 8_192;
 const BOM = '\uFEFF';
 
 /** A refusal of the request itself (bad folder, bad window): the engine answers `bad_request`. */
@@ -153,7 +154,7 @@ export async function writeBundle(c: DuckDBConnection, o: WriteBundleOptions): P
           // the CSV is read back from the table's Parquet file just written, already in time order:
           // no second sort of the table (the sort is most of the cost of a file)
           const rows = format === 'parquet'
-            ? await copyParquet(c, spec.sql, path)
+            ? await copyParquet(c, spec.sql, path, rowGroupRows(spec.table))
             : await copyCsv(c, `SELECT * FROM read_parquet(${sqlText(join(o.out, `${spec.table}.parquet`))})`, columns, path, constant);
           written.push({ spec, path, format, rows, columns, sha256: sha256File(path) });
           done++;
@@ -225,8 +226,17 @@ export async function writeBundle(c: DuckDBConnection, o: WriteBundleOptions): P
   }
 }
 
-async function copyParquet(c: DuckDBConnection, sql: string, path: string): Promise<number> {
-  const r = await c.runAndReadAll(`COPY (${sql}) TO ${sqlText(path)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${ROW_GROUP_ROWS})`);
+/**
+ * Rows per row group of a table's file: the readings and their rollups (millions of rows) in large
+ * groups, every other table in small ones, so that a replay asking for an instant's last day of
+ * events reads a few groups of a few thousand rows (each group's min/max time is the index).
+ */
+export function rowGroupRows(table: string): number {
+  return table === 'readings' || table.startsWith('rollup_') ? ROW_GROUP_ROWS : SMALL_ROW_GROUP_ROWS;
+}
+
+async function copyParquet(c: DuckDBConnection, sql: string, path: string, rowGroup: number): Promise<number> {
+  const r = await c.runAndReadAll(`COPY (${sql}) TO ${sqlText(path)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${rowGroup})`);
   return Number(r.getRows()[0]?.[0] ?? 0);
 }
 

@@ -61,7 +61,10 @@ const kpis: NamedQuery<'kpis'> = {
   subjects: () => 'city.>',
   range: (p, now) => ({ fromMs: now - p.windowS * 1000, toMs: now }),
   sql: (p, now, asOf) => ({
-    text: `WITH a AS (SELECT domain, count(*) AS assets FROM ${asOf ? ASSETS_AS_OF : 'assets'} GROUP BY domain),
+    // as of an instant, an asset counts once it has a version by then (no need to pick each one's latest version to count them)
+    text: `WITH a AS (${asOf
+      ? `SELECT domain, count(DISTINCT (district, asset)) AS assets FROM asset_versions WHERE ts <= make_timestamptz($h::BIGINT) GROUP BY domain`
+      : 'SELECT domain, count(*) AS assets FROM assets GROUP BY domain'}),
                 r AS (SELECT domain, sum(n + n_bad)::BIGINT AS readings, count(DISTINCT asset) AS reporting
                       FROM rollup_10s WHERE bucket >= make_timestamptz($from::BIGINT)${upTo(asOf, 'bucket')} GROUP BY domain),
                 e AS (SELECT domain, count(*) AS events, count(*) FILTER (WHERE severity IN ('red', 'orange')) AS severe

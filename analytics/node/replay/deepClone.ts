@@ -4,6 +4,9 @@
  * rather than copied. Functions are copied by reference, so it is for data classes only (the control room's state is one: pure and
  * deterministic, no closures over itself).
  */
+/** A value a copy can share: a plain value, or frozen data. */
+const shared = (x: unknown): boolean => x === null || typeof x !== 'object' || Object.isFrozen(x);
+
 export function deepClone<T>(value: T): T {
   const seen = new Map<object, unknown>();
   const copy = (v: unknown): unknown => {
@@ -13,12 +16,26 @@ export function deepClone<T>(value: T): T {
     const known = seen.get(v);
     if (known !== undefined) return known;
     if (Array.isArray(v)) {
+      // a list of frozen data or plain values (the alarm history: tens of thousands of transitions) is
+      // copied as one slice, not item by item
+      if (v.every(shared)) {
+        const flat = v.slice();
+        seen.set(v, flat);
+        return flat;
+      }
       const out: unknown[] = [];
       seen.set(v, out);
       for (const x of v) out.push(copy(x));
       return out;
     }
     if (v instanceof Map) {
+      let flat = true;
+      for (const [k, x] of v) if (!shared(k) || !shared(x)) { flat = false; break; }
+      if (flat) {
+        const copied = new Map(v);
+        seen.set(v, copied);
+        return copied;
+      }
       const out = new Map<unknown, unknown>();
       seen.set(v, out);
       for (const [k, x] of v) out.set(copy(k), copy(x));

@@ -3,6 +3,7 @@ import { DOMAINS, FEED_KINDS } from './city.js';
 import { QUARANTINE_REASONS } from './decode.js';
 import { OpsActionSchema, type OpsAction } from './ops/opsEvents.js';
 import type { AlarmRule } from './alarms/alarmRules.js';
+import { SQL_MAX_CHARS, SQL_MAX_ROWS, type CorrelationResult, type ReadyQuestion, type SavedQuery, type SchemaEntry, type SqlProgress, type SqlResult } from './analysis.js';
 import type { BundleSummary, ExportProgress } from './bundle.js';
 import type { ChecklistProgress } from './checklists.js';
 import type { CityEvent } from './feedSchemas.js';
@@ -134,6 +135,22 @@ export const QUERY_PARAMS = {
   handover: z.object({ fromMs: EpochMs, toMs: EpochMs }),
   /** What can be replayed: the window, and markers where alarms, red and orange events and hazard changes happened (newest `limit`). */
   timeline: z.object({ fromMs: EpochMs.optional(), toMs: EpochMs.optional(), limit: z.number().int().min(1).max(20_000).default(5000) }),
+  /**
+   * Events and alarms of different domains within `radiusM` metres and `windowS` seconds of each other,
+   * as clusters (docs/analysis.md). Without a window: the last 24 hours (as of the connection's clock).
+   */
+  correlation: z.object({
+    ...TimeRange,
+    radiusM: z.number().min(1).max(5000).default(200),
+    windowS: z.number().int().min(1).max(7 * 86_400).default(7200),
+    /** A cluster needs at least this many domains. */
+    minDomains: z.number().int().min(2).max(14).default(2),
+    limit: z.number().int().min(1).max(1000).default(100),
+  }),
+  /** The workbench's schema browser: every table, view and macro with the data model's descriptions. */
+  sqlSchema: z.object({}),
+  /** Saved queries and ready questions. */
+  sqlSaved: z.object({}),
 } as const;
 export type QueryName = keyof typeof QUERY_PARAMS;
 /** A name of the contract's queries (own keys only: `__proto__` or `toString` are not queries). */
@@ -165,6 +182,19 @@ export const COMMAND_ARGS = {
    * bundle's window.
    */
   'clock.set': z.object({ atMs: EpochMs.nullable() }),
+  /**
+   * Runs one read-only SQL query (analyst, shift leader, administrator; docs/analysis.md): refused with
+   * its reason when it writes, sets, attaches or reads outside the database; interrupted at its time
+   * limit or by `sql.cancel`; answers at most `maxRows` rows. `runId` is the client's own name for it.
+   */
+  'sql.run': z.object({ runId: z.string().min(1).max(64), sql: z.string().max(SQL_MAX_CHARS), maxRows: z.number().int().min(1).max(SQL_MAX_ROWS).default(SQL_MAX_ROWS) }),
+  /** Interrupts this connection's running `sql.run` or `sql.export` of that `runId`. */
+  'sql.cancel': z.object({ runId: z.string().min(1).max(64) }),
+  /** Runs the query again, whole, into a file to download once (`GET /api/download/<id>` with the same token). */
+  'sql.export': z.object({ runId: z.string().min(1).max(64), sql: z.string().max(SQL_MAX_CHARS), format: z.enum(['parquet', 'csv']) }),
+  /** Keeps a query by name (replacing one of that name). */
+  'sql.save': z.object({ name: z.string().min(1).max(100), sql: z.string().min(1).max(SQL_MAX_CHARS), description: z.string().max(2000).default('') }),
+  'sql.delete': z.object({ name: z.string().min(1).max(100) }),
 } as const;
 export type CommandName = keyof typeof COMMAND_ARGS;
 
@@ -177,6 +207,8 @@ export const TOPICS = {
   ops: z.object({}),
   /** Progress of this engine's export, one push per file written. */
   export: z.object({}),
+  /** Progress of this connection's running SQL, about four times a second while it runs. */
+  sql: z.object({}),
 } as const;
 export type TopicName = keyof typeof TOPICS;
 
@@ -252,6 +284,9 @@ export interface QueryResults {
   alarmRules: AlarmRule[];
   handover: HandoverReport;
   timeline: Timeline;
+  correlation: CorrelationResult;
+  sqlSchema: SchemaEntry[];
+  sqlSaved: { saved: SavedQuery[]; ready: ReadyQuestion[] };
 }
 // every query name has a result type, and nothing else does
 type Exact<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
@@ -284,6 +319,7 @@ export interface TopicPayloads {
   latest: QueryResult;
   ops: OpsSnapshot;
   export: ExportProgress;
+  sql: SqlProgress;
 }
 const topicsHavePayloads: Exact<keyof TopicPayloads, TopicName> = true;
 void topicsHavePayloads;
@@ -322,6 +358,11 @@ export interface CommandResults {
   'handover.generate': HandoverReport;
   export: BundleSummary;
   'clock.set': ClockState;
+  'sql.run': SqlResult;
+  'sql.cancel': { cancelled: boolean };
+  'sql.export': { runId: string; downloadId: string; fileName: string; bytes: number; rows: number };
+  'sql.save': SavedQuery;
+  'sql.delete': { deleted: boolean };
 }
 const commandsHaveResults: Exact<keyof CommandResults, CommandName> = true;
 void commandsHaveResults;
@@ -341,7 +382,8 @@ export type Refusal = z.infer<typeof RefusalSchema>;
 export const DeviceDirectorySchema = z.record(z.string().max(100), z.object({ role: z.string().max(40), name: z.string().max(50).nullable() }));
 export type DeviceDirectory = z.infer<typeof DeviceDirectorySchema>;
 
-export const ErrorCodeSchema = z.enum(['bad_request', 'unknown_name', 'forbidden', 'failed', 'too_many_subscriptions', 'busy', 'timeout', 'too_large']);
+/** `cancelled`: the connection's own `sql.cancel` stopped the statement. */
+export const ErrorCodeSchema = z.enum(['bad_request', 'unknown_name', 'forbidden', 'failed', 'too_many_subscriptions', 'busy', 'timeout', 'too_large', 'cancelled']);
 export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
 
 export const ServerMessageSchema = z.union([

@@ -4,6 +4,8 @@ import { defaultEngineConfig, type EngineConfig } from './engine.js';
 import type { NatsOptions } from './feeds/natsConnect.js';
 import type { QueryLimits } from './queries/queryGate.js';
 import { issuesText } from '../common/vocabulary.js';
+import { SQL_MAX_ROWS } from '../common/analysis.js';
+import type { SqlLimits } from './analysis/sqlWorkbench.js';
 
 /**
  * Settings come from, lowest first: defaults, a JSON config file (--config or CITYOPS_CONFIG),
@@ -34,6 +36,14 @@ export const FileConfigSchema = z.object({
   }).partial().strict().optional(),
   /** Replay on the live engine (docs/replay.md): the most alarm transitions, operator actions and findings held in memory. */
   replay: z.object({ maxFacts: z.number().int().min(1000).max(100_000_000) }).partial().strict().optional(),
+  /** The SQL console (docs/analysis.md): time limits, rows, statements at once, files waiting for download. */
+  sql: z.object({
+    timeoutMs: z.number().int().min(100).max(3_600_000), exportTimeoutMs: z.number().int().min(100).max(24 * 3_600_000),
+    maxRows: z.number().int().min(1).max(SQL_MAX_ROWS), maxConcurrent: z.number().int().min(1).max(64),
+    maxResultBytes: z.number().int().min(1024).max(256 * 1024 ** 2),
+    downloadMaxFiles: z.number().int().min(1).max(1000), downloadMaxBytes: z.number().int().min(1024).max(1024 ** 4),
+    downloadTtlMs: z.number().int().min(1000).max(7 * 86_400_000),
+  }).partial().strict().optional(),
 }).strict();
 export type FileConfig = z.infer<typeof FileConfigSchema>;
 
@@ -80,6 +90,25 @@ function queryLimitsFromEnv(env: NodeJS.ProcessEnv): Partial<QueryLimits> {
   return out;
 }
 
+/** The SQL console's limits: defaults, then the config file's `sql`, then CITYOPS_SQL_TIMEOUT_MS. */
+function sqlLimits(base: SqlLimits, file: FileConfig['sql'], env: NodeJS.ProcessEnv): SqlLimits {
+  const f = file ?? {};
+  const envTimeout = env['CITYOPS_SQL_TIMEOUT_MS'];
+  let timeoutMs = f.timeoutMs ?? base.timeoutMs;
+  if (envTimeout !== undefined && envTimeout !== '') {
+    const n = Number(envTimeout);
+    if (!Number.isInteger(n) || n < 100) throw new Error(`CITYOPS_SQL_TIMEOUT_MS must be an integer of at least 100, got ${envTimeout}`);
+    timeoutMs = n;
+  }
+  return {
+    timeoutMs, exportTimeoutMs: f.exportTimeoutMs ?? base.exportTimeoutMs, maxRows: f.maxRows ?? base.maxRows,
+    maxConcurrent: f.maxConcurrent ?? base.maxConcurrent, maxResultBytes: f.maxResultBytes ?? base.maxResultBytes,
+    downloads: {
+      maxFiles: f.downloadMaxFiles ?? base.downloads.maxFiles, maxBytes: f.downloadMaxBytes ?? base.downloads.maxBytes, ttlMs: f.downloadTtlMs ?? base.downloads.ttlMs,
+    },
+  };
+}
+
 export function resolveServeSettings(flags: Flags, env: NodeJS.ProcessEnv = process.env): ServeSettings {
   const file = readConfigFile(str(flags['config']) ?? env['CITYOPS_CONFIG']);
   const pick = (flag: string, envName: string, fromFile: string | undefined): string | undefined =>
@@ -109,6 +138,7 @@ export function resolveServeSettings(flags: Flags, env: NodeJS.ProcessEnv = proc
     retention: { ...base.retention, ...file.retention },
     queries: { ...base.queries, ...file.queries, ...queryLimitsFromEnv(env) },
     replayMaxFacts: file.replay?.maxFacts ?? base.replayMaxFacts,
+    sql: sqlLimits(base.sql, file.sql, env),
   });
   const portText = pick('port', 'CITYOPS_PORT', file.port?.toString());
   // decimal digits only: Number() reads " " as 0 (a random port) and "0x1f90" or "1e3" as other ports than written

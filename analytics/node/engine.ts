@@ -31,6 +31,10 @@ import { ReplayAnswers } from './replay/replayAnswers.js';
 import { ControlRoom } from './ops/controlRoom.js';
 import { BoundaryErrors } from './boundaryErrors.js';
 import { UnknownNameError, type EngineService } from './engineService.js';
+import { correlate } from './analysis/correlation.js';
+import { correlationMacros } from './analysis/correlationSql.js';
+import { DbSavedQueries } from './analysis/savedQueries.js';
+import { DEFAULT_SQL_LIMITS, SqlWorkbench, type SqlLimits } from './analysis/sqlWorkbench.js';
 import type { AlarmRule } from '../common/alarms/alarmRules.js';
 import type { OpsSnapshot } from '../common/ops/controlRoomViews.js';
 import type { HandoverNotes, HandoverReport } from '../common/ops/handoverReport.js';
@@ -72,6 +76,8 @@ export interface EngineConfig {
   queries: QueryLimits;
   /** Replay: the most facts (alarm transitions, operator actions, findings) its history holds in memory. */
   replayMaxFacts: number;
+  /** The SQL console's bounds: time limit, rows, statements at once, exported files (docs/analysis.md). */
+  sql: SqlLimits;
 }
 
 export function defaultEngineConfig(over: Partial<EngineConfig> = {}): EngineConfig {
@@ -97,6 +103,7 @@ export function defaultEngineConfig(over: Partial<EngineConfig> = {}): EngineCon
     opsStream: OPS_STREAM,
     queries: DEFAULT_QUERY_LIMITS,
     replayMaxFacts: 2_000_000,
+    sql: DEFAULT_SQL_LIMITS,
     ...over,
   };
 }
@@ -123,6 +130,11 @@ export class Engine implements EngineService {
     readonly controlRoom: ControlRoom,
   ) {
     this.queries = new QueryGate(config.queries);
+    this.sql = new SqlWorkbench({
+      source: 'live', connect: () => db.connectOwn(), limits: config.sql, nowSql: () => 'now()', allowParquetScan: false, timeZone: localTimeZone(),
+      saved: new DbSavedQueries((fn) => writer.exclusive(fn), (sql) => db.queryRows(sql)),
+      setup: () => Promise.resolve(correlationMacros()),
+    });
     this.replay = new ReplayAnswers({
       db, rules: controlRoom.rules, checklists: controlRoom.checklists, profiles: loadSuppressionProfiles(config.suppressionProfiles), mode: 'live', horizon: () => Date.now(),
       // what is replayed on a live engine is its raw retention: older alarm transitions are not read into memory
@@ -146,8 +158,13 @@ export class Engine implements EngineService {
       feeds: () => this.feeds(),
       opsStatus: () => this.answers.opsStatus(QUERY_PARAMS.opsStatus.parse({}), new AbortController().signal) as QueryResults['opsStatus'],
       handover: (p) => this.controlRoom.handover(p.fromMs, p.toMs, false),
+      sqlSchema: () => this.sql.schema(),
+      sqlSaved: () => this.sql.saved(),
     });
   }
+
+  /** The SQL console: its own connections on this engine's DuckDB, never the writer nor the query readers. */
+  readonly sql: SqlWorkbench;
 
   private oldestKept: { readAtMs: number; ms: number } | null = null;
 
@@ -253,6 +270,9 @@ export class Engine implements EngineService {
     }),
     handover: (p) => this.controlRoom.handover(p.fromMs, p.toMs, false),
     timeline: (p) => this.replay.timeline(p),
+    correlation: (p, s) => correlate(this.db, p, Date.now(), s),
+    sqlSchema: () => this.sql.schema(),
+    sqlSaved: () => this.sql.saved(),
     series: (p, s) => runNamedQuery(this.db, SQL_QUERIES.series, p, Date.now(), s),
     latest: (p, s) => runNamedQuery(this.db, SQL_QUERIES.latest, p, Date.now(), s),
     kpis: (p, s) => runNamedQuery(this.db, SQL_QUERIES.kpis, p, Date.now(), s),
@@ -355,6 +375,7 @@ export class Engine implements EngineService {
     for (const t of this.timers) clearInterval(t);
     // running queries are interrupted, new ones refused: a stop never waits for a client's query
     this.queries.close();
+    this.sql.close();
     await this.queries.drained(2_000);
     await this.controlRoom.stop().catch(() => undefined);
     await this.ingestor.stop();

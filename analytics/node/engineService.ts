@@ -7,6 +7,7 @@ import type { OpsAction, Role } from '../common/ops/opsEvents.js';
 import type { BoundaryErrors } from './boundaryErrors.js';
 import type { CommittedBatch } from './ingest/ingestor.js';
 import type { QueryLimits } from './queries/queryGate.js';
+import type { SqlWorkbench } from './analysis/sqlWorkbench.js';
 
 /**
  * What the server needs of the engine, and nothing more: the HTTP and WebSocket handlers depend on
@@ -46,6 +47,11 @@ export interface EngineService {
   exportBundle(args: CommandArgsOf<'export'>, signal?: AbortSignal): Promise<BundleSummary>;
   /** Calls `fn` as the running export writes its files; returns the unsubscribe. */
   onExportProgress(fn: (p: ExportProgress) => void): () => void;
+  /**
+   * The SQL console (docs/analysis.md, "SQL console"): guarded read-only statements on connections
+   * of its own, exports downloaded once, saved queries, the schema. Live and over a bundle.
+   */
+  readonly sql: SqlWorkbench;
 }
 
 /** A query, command or topic the contract does not name. */

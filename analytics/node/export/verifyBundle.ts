@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { BUNDLE_FORMAT_VERSION, BundleManifestSchema, MANIFEST_FILE, SUCCESS_FILE, type BundleManifest } from '../../common/bundle.js';
 import { MAX_EPOCH_MS } from '../../common/engineApi.js';
 import { sha256File } from './bundleWriter.js';
+import { BUNDLE_ANALYSIS_DIR } from '../analysis/savedQueries.js';
 
 export type BundleVerdict = { ok: true; manifest: BundleManifest } | { ok: false; problems: string[] };
 
@@ -11,7 +12,8 @@ const MAX_MANIFEST_BYTES = 16 * 1024 * 1024;
 
 /**
  * Checks a bundle before it is opened: complete (`_SUCCESS` and a manifest of this format), every
- * file the manifest names present with its size and SHA-256, and no data file it does not name.
+ * file the manifest names present with its size and SHA-256, and no data file it does not name (the
+ * one folder `analysis/`, where the SQL console keeps the bundle's saved queries, is not the export's).
  * Each problem names its file.
  */
 export async function verifyBundle(dir: string): Promise<BundleVerdict> {
@@ -50,6 +52,8 @@ export async function verifyBundle(dir: string): Promise<BundleVerdict> {
   }
   for (const n of readdirSync(dir)) {
     if (n === MANIFEST_FILE || n === SUCCESS_FILE || named.has(n)) continue;
+    // the SQL console's saved queries of this bundle (analysis/saved-queries.json): the analyst's, not the export's
+    if (n === BUNDLE_ANALYSIS_DIR && lstatSync(join(dir, n)).isDirectory()) continue;
     problems.push(`${n}: not in the manifest (an extra file)`);
   }
   return problems.length === 0 ? { ok: true, manifest } : { ok: false, problems };

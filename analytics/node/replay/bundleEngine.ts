@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { AlarmRulesSchema, type AlarmRule } from '../../common/alarms/alarmRules.js';
 import { BUNDLE_TABLES, type BundleManifest } from '../../common/bundle.js';
 import type { BundleSummary, ExportProgress } from '../../common/bundle.js';
@@ -19,6 +19,11 @@ import { Database } from '../store/database.js';
 import { dataPath } from '../paths.js';
 import { VERSION } from '../version.js';
 import { ReplayAnswers } from './replayAnswers.js';
+import { correlationMacros } from '../analysis/correlationSql.js';
+import { BundleSavedQueries } from '../analysis/savedQueries.js';
+import { DEFAULT_SQL_LIMITS, SqlWorkbench, type SqlLimits } from '../analysis/sqlWorkbench.js';
+import { localTimeZone } from '../export/exportRequest.js';
+import { micros } from '../../common/vocabulary.js';
 
 /** A table of the window and the state file that holds its part before the window (read as one). */
 const STATE_OF: Partial<Record<string, string>> = {
@@ -65,7 +70,15 @@ export class BundleEngine implements EngineService {
   readonly replay: ReplayAnswers;
   private readonly rules: AlarmRule[];
 
-  constructor(readonly dir: string, readonly manifest: BundleManifest, readonly db: Database) {
+  /** The SQL console over the bundle: read-only by construction (views over its files, external access off, configuration locked). */
+  readonly sql: SqlWorkbench;
+
+  constructor(readonly dir: string, readonly manifest: BundleManifest, readonly db: Database, sqlLimits: SqlLimits = DEFAULT_SQL_LIMITS) {
+    this.sql = new SqlWorkbench({
+      source: 'bundle', connect: () => db.connectOwn(), limits: sqlLimits, allowParquetScan: true, timeZone: localTimeZone(),
+      nowSql: () => `make_timestamptz(${micros(this.window.toMs)})`, saved: new BundleSavedQueries(dir),
+      setup: () => Promise.resolve(correlationMacros()),
+    });
     const fromManifest = AlarmRulesSchema.safeParse(manifest.alarmRules);
     // the rules the engine had in force; a bundle without them gets this installation's
     this.rules = fromManifest.success && fromManifest.data.length > 0 ? fromManifest.data : loadAlarmRules(dataPath('alarm-rules.json'));
@@ -77,11 +90,35 @@ export class BundleEngine implements EngineService {
       feeds: () => this.feeds(),
       opsStatus: () => ({ mode: 'local', connected: false, stream: null, lastSeq: 0, pending: 0, invalid: 0, lastError: null, pendingActions: [], parked: 0 }),
       handover: (p) => this.handover(p.fromMs, p.toMs, false),
+      sqlSchema: () => this.sql.schema(),
+      sqlSaved: () => this.sql.saved(),
     });
   }
 
-  static async open(dir: string, manifest: BundleManifest): Promise<BundleEngine> {
-    return new BundleEngine(dir, manifest, await openBundleDatabase(dir, manifest));
+  /**
+   * Opens the bundle read-only: its views, then the SQL console's connections, then the database
+   * locked down — no file outside the bundle's folder and the console's download folder can be read
+   * or written by any statement (`enable_external_access` off with those two allowed), and no
+   * setting can change any more (`lock_configuration`).
+   */
+  static async open(dir: string, manifest: BundleManifest, sqlLimits: SqlLimits = DEFAULT_SQL_LIMITS): Promise<BundleEngine> {
+    const engine = new BundleEngine(dir, manifest, await openBundleDatabase(dir, manifest), sqlLimits);
+    try {
+      await engine.sql.prepareConnections();
+      const own = engine.sql.downloads.dir;
+      const allowed = [resolve(dir), own].map((d) => sqlString(d.endsWith(sep) ? d : `${d}${sep}`));
+      const w = engine.db.writer;
+      await w.run(`SET temp_directory = ${sqlString(join(own, 'spill'))}`);
+      await w.run(`SET allowed_directories = [${allowed.join(', ')}]`);
+      await w.run('SET autoinstall_known_extensions = false');
+      await w.run('SET autoload_known_extensions = false');
+      await w.run('SET enable_external_access = false');
+      await w.run('SET lock_configuration = true');
+      return engine;
+    } catch (e) {
+      await engine.stop();
+      throw e;
+    }
   }
 
   get window(): { fromMs: number; toMs: number } {
@@ -180,6 +217,7 @@ export class BundleEngine implements EngineService {
   }
 
   stop(): Promise<void> {
+    this.sql.close();
     this.db.close();
     return Promise.resolve();
   }

@@ -10,6 +10,7 @@ import { checklistProgress } from '../queries/checklistProgress.js';
 import { runNamedQuery } from '../queries/query.js';
 import type { Database } from '../store/database.js';
 import { OperationalHistory } from './operationalHistory.js';
+import { correlate } from '../analysis/correlation.js';
 import type { SuppressionProfile } from '../../common/ops/controlRoomState.js';
 
 type AnswerAt<N extends QueryName> = (p: QueryParamsOf<N>, atMs: number, signal: AbortSignal) => Promise<QueryResults[N]> | QueryResults[N];
@@ -20,6 +21,9 @@ export interface LiveOnly {
   feeds(): QueryResults['feeds'];
   opsStatus(): QueryResults['opsStatus'];
   handover(p: QueryParamsOf<'handover'>): Promise<QueryResults['handover']>;
+  /** The SQL console's schema and saved queries: the same whatever the clock (none without a console). */
+  sqlSchema?(): Promise<QueryResults['sqlSchema']>;
+  sqlSaved?(): Promise<QueryResults['sqlSaved']>;
 }
 
 export interface ReplaySource {
@@ -111,6 +115,10 @@ export class ReplayAnswers {
       return checklistProgress(this.src.db, p, this.src.checklists, () => open, t);
     },
     timeline: (p) => this.timeline(p),
+    // clusters as of the cursor: nothing after it counts
+    correlation: (p, t, s) => correlate(this.src.db, p, t, s),
+    sqlSchema: () => this.live.sqlSchema?.() ?? [],
+    sqlSaved: () => this.live.sqlSaved?.() ?? { saved: [], ready: [] },
     series: (p, t, s) => runNamedQuery(this.src.db, SQL_QUERIES.series, p, t, s, true),
     latest: (p, t, s) => runNamedQuery(this.src.db, SQL_QUERIES.latest, p, t, s, true),
     kpis: (p, t, s) => runNamedQuery(this.src.db, SQL_QUERIES.kpis, p, t, s, true),

@@ -10,6 +10,11 @@ import { QueryRefused } from '../queries/queryGate.js';
 import type { CommittedBatch } from '../ingest/ingestor.js';
 import type { Identity, Role } from './access.js';
 import { DEFAULT_REFUSAL_LIMITS, RefusalLimiter } from '../audit/refusalLimiter.js';
+import { SqlQueryError, SqlRefused } from '../analysis/sqlGuard.js';
+import { SqlCancelled } from '../analysis/sqlWorkbench.js';
+import { SavedQueryRefused } from '../analysis/savedQueries.js';
+import { clipField } from '../audit/auditText.js';
+import type { SqlProgress } from '../../common/analysis.js';
 
 /** The audit sink: what happened, who did it (device and role), done or refused. */
 export type Audit = (line: string, who?: Identity) => void;
@@ -32,7 +37,15 @@ const COMMAND_ROLES: Record<keyof typeof COMMAND_ARGS, readonly Role[]> = {
   export: ['analyst', 'shift_leader', 'admin'],
   // a connection's own clock: any role may look back (its actions are refused while it does)
   'clock.set': ['wall', 'shift_leader', 'analyst', 'admin'],
+  // the SQL console (docs/analysis.md): read-only, also on a connection in replay and over a bundle
+  'sql.run': ['analyst', 'shift_leader', 'admin'],
+  'sql.cancel': ['analyst', 'shift_leader', 'admin'],
+  'sql.export': ['analyst', 'shift_leader', 'admin'],
+  'sql.save': ['analyst', 'shift_leader', 'admin'],
+  'sql.delete': ['analyst', 'shift_leader', 'admin'],
 };
+/** Refusals of a statement the client can fix by writing it again (the rest are the console's rules: `forbidden`). */
+const SQL_BAD_REQUEST: ReadonlySet<string> = new Set(['syntax', 'empty', 'several']);
 /**
  * The ops topic: a newly raised alarm goes out within OPS_PUSH_MS; other changes, and everything
  * during a storm (more than OPS_BURST pushes in a second, as in an alarm flood), at most every
@@ -68,6 +81,8 @@ export class EngineSocket {
   /** This connection's clock: null is live; an instant replays everything as of it (docs/replay.md). */
   private replayAt: number | null = null;
   private readonly clockListeners = new Set<() => void>();
+  /** This connection's `sql` subscriptions: the progress of its own statements. */
+  private readonly sqlListeners = new Set<(p: SqlProgress) => void>();
 
   constructor(
     private readonly ws: WebSocket,
@@ -247,6 +262,13 @@ export class EngineSocket {
         this.send({ t: 'result', id, ok: true, data: { live: this.replayAt === null, atMs: this.replayAt ?? Date.now(), window } });
         return;
       }
+      case 'sql.run':
+      case 'sql.export':
+      case 'sql.save':
+      case 'sql.delete':
+      case 'sql.cancel':
+        await this.sqlCommand(id, cn, args, signal);
+        return;
       case 'export': {
         const p = COMMAND_ARGS[cn].parse(args ?? {});
         try {
@@ -260,6 +282,63 @@ export class EngineSocket {
         }
         return;
       }
+    }
+  }
+
+  /**
+   * The SQL console's commands. Statements run as this connection (one at a time); a refusal says
+   * why with its code (`sql_refused_<code>`, for the screen to translate) and is audited through the
+   * limiter; every export is audited.
+   */
+  private async sqlCommand(id: number, cn: 'sql.run' | 'sql.export' | 'sql.save' | 'sql.delete' | 'sql.cancel', args: unknown, signal?: AbortSignal): Promise<void> {
+    const sql = this.engine.sql;
+    const progress = (p: SqlProgress): void => {
+      for (const fn of this.sqlListeners) fn(p);
+    };
+    let text = '';
+    try {
+      switch (cn) {
+        case 'sql.run': {
+          const p = COMMAND_ARGS[cn].parse(args ?? {});
+          text = p.sql;
+          this.send({ t: 'result', id, ok: true, data: await sql.run(this, p, progress, signal) });
+          return;
+        }
+        case 'sql.export': {
+          const p = COMMAND_ARGS[cn].parse(args ?? {});
+          text = p.sql;
+          const r = await sql.exportQuery(this, p, this.who.device, progress, signal);
+          this.audit(`exported SQL as ${p.format} ${r.fileName} (${r.rows} rows, ${r.bytes} bytes, download ${r.downloadId.slice(0, 6)}…): ${clipField(p.sql, 300)}`, this.who);
+          this.send({ t: 'result', id, ok: true, data: r });
+          return;
+        }
+        case 'sql.cancel': {
+          const p = COMMAND_ARGS[cn].parse(args ?? {});
+          this.send({ t: 'result', id, ok: true, data: { cancelled: sql.cancel(this, p.runId) } });
+          return;
+        }
+        case 'sql.save': {
+          const p = COMMAND_ARGS[cn].parse(args ?? {});
+          const saved = await sql.save(p, this.who.device);
+          this.audit(`saved SQL query ${clipField(p.name, 100)}`, this.who);
+          this.send({ t: 'result', id, ok: true, data: saved });
+          return;
+        }
+        case 'sql.delete': {
+          const p = COMMAND_ARGS[cn].parse(args ?? {});
+          const deleted = await sql.remove(p.name);
+          if (deleted) this.audit(`deleted saved SQL query ${clipField(p.name, 100)}`, this.who);
+          this.send({ t: 'result', id, ok: true, data: { deleted } });
+          return;
+        }
+      }
+    } catch (e) {
+      if (e instanceof SqlRefused) {
+        this.refusals.refuse('command', () => `refused SQL (${e.code}): ${e.detail.slice(0, 200)}: ${clipField(text, 300)}`, this.who);
+        this.error(id, SQL_BAD_REQUEST.has(e.code) ? 'bad_request' : 'forbidden', e.detail, { code: `sql_refused_${e.code}`, params: { detail: e.detail.slice(0, 2000) } });
+      } else if (e instanceof SqlQueryError || e instanceof SavedQueryRefused) this.error(id, 'bad_request', e.message);
+      else if (e instanceof SqlCancelled) this.error(id, 'cancelled', e.message);
+      else throw e;
     }
   }
 
@@ -381,6 +460,13 @@ export class EngineSocket {
       case 'export': {
         TOPICS.export.parse(params ?? {});
         sub.stop = this.engine.onExportProgress((p) => this.push(id, sub, p));
+        break;
+      }
+      case 'sql': {
+        TOPICS.sql.parse(params ?? {});
+        const fn = (p: SqlProgress): void => this.push(id, sub, p);
+        this.sqlListeners.add(fn);
+        sub.stop = () => this.sqlListeners.delete(fn);
         break;
       }
     }

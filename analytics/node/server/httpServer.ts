@@ -1,3 +1,4 @@
+import { createReadStream } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -175,6 +176,7 @@ async function handleHttp(ctx: Context, req: IncomingMessage, res: ServerRespons
     const who = o.tokens.identify(tokenOf(req, target.searchParams));
     if (who === null) return json(res, 401, { error: 'token required' });
     if (pathname === '/api/handover.html') return handover(ctx, target, who, res);
+    if (pathname.startsWith('/api/download/')) return download(ctx, req, pathname.slice('/api/download/'.length), who, res);
     const view = READ_API[pathname];
     if (!view) return json(res, 404, { error: `no such endpoint ${pathname.slice(0, 100)}` });
     const parsed = QUERY_PARAMS[view].safeParse(queryParams(target.searchParams));
@@ -235,6 +237,35 @@ async function handover(ctx: Context, target: RequestTarget, who: Identity, res:
 }
 
 const KEEPS_HANDOVER: readonly string[] = ['shift_leader', 'admin'];
+
+/**
+ * A file of `sql.export`, once (docs/engine-api.md): only to the device whose token exported it,
+ * within its lifetime; then it is deleted. GET only (a HEAD would spend the one download).
+ */
+function download(ctx: Context, req: IncomingMessage, id: string, who: Identity, res: ServerResponse): void {
+  if (req.method !== 'GET') return json(res, 405, { error: 'a download is fetched once, with GET' });
+  const got = /^[A-Za-z0-9_-]{1,64}$/.test(id) ? ctx.engine.sql.downloads.take(id, who.device) : 'missing';
+  if (got === 'missing') return json(res, 404, { error: 'no such download: never made, already fetched or expired' });
+  if (got === 'forbidden') {
+    ctx.refusals.refuse('command', () => `refused download ${id.slice(0, 6)}… of another device`, who);
+    return json(res, 403, { error: 'this download belongs to another device' });
+  }
+  // the name is the engine's own (cityops-sql-<time>.<ext>): ASCII, no quote, nothing to escape
+  res.writeHead(200, {
+    'content-type': got.contentType, 'content-length': String(got.bytes), 'cache-control': 'no-store',
+    'content-disposition': `attachment; filename="${got.fileName.replace(/[^A-Za-z0-9._-]/g, '_')}"`, ...SECURITY_HEADERS,
+  });
+  const stream = createReadStream(got.path);
+  const done = (): void => ctx.engine.sql.downloads.discard(got);
+  stream.on('error', (e) => {
+    ctx.engine.boundary.note('download', e);
+    res.destroy();
+    done();
+  });
+  res.on('close', done);
+  stream.pipe(res);
+  ctx.audit(`downloaded SQL export ${got.fileName} (${got.bytes} bytes)`, who);
+}
 
 /** The read-only HTTP API for other city systems (docs/api.md): GET, token required, filters as query parameters. */
 const READ_API: Record<string, 'alarms' | 'hazards' | 'risks'> = { '/api/alarms': 'alarms', '/api/hazards': 'hazards', '/api/risks': 'risks' };

@@ -59,6 +59,14 @@ export class Database {
     return rows;
   }
 
+  /**
+   * A connection of the caller's own, outside the reader pool (the SQL console's: it interrupts,
+   * sets its session and closes it itself).
+   */
+  connectOwn(): Promise<DuckDBConnection> {
+    return this.instance.connect();
+  }
+
   async checkpoint(): Promise<void> {
     await this.writer.run('CHECKPOINT');
   }

@@ -149,4 +149,13 @@ CREATE TABLE ops_log (
 );
 `,
   },
+  {
+    version: 4,
+    name: 'saved SQL queries',
+    sql: `
+CREATE TABLE saved_queries (
+  name VARCHAR NOT NULL, sql VARCHAR NOT NULL, description VARCHAR NOT NULL, saved_at TIMESTAMPTZ NOT NULL, saved_by VARCHAR NOT NULL
+);
+`,
+  },
 ];

@@ -158,7 +158,8 @@ function expectationByName(m: ApiMessage, role: 'wall' | 'admin'): Expectation |
       if (!own(COMMAND_ARGS, m.name)) return { what: `command ${shown(m.name)} is not a command`, ok: false, codes: ['unknown_name'] };
       // a wall may send an operator action (refused by its role) and set its own clock (replay); nothing else
       if (role === 'wall' && m.name !== 'ops' && m.name !== 'clock.set') return { what: `command ${m.name} from the wall`, ok: false, codes: ['forbidden'] };
-      return { what: `command ${m.name}`, ok: true, codes: [...ERROR_CODES_FOR_VALID, 'forbidden'] };
+      // a SQL statement may be stopped by the connection's own sql.cancel
+      return { what: `command ${m.name}`, ok: true, codes: [...ERROR_CODES_FOR_VALID, 'forbidden', ...(m.name.startsWith('sql.') ? ['cancelled'] : [])] };
     case 'subscribe':
       if (!own(TOPICS, m.name)) return { what: `topic ${shown(m.name)} is not a topic`, ok: false, codes: ['unknown_name'] };
       return { what: `subscribe ${m.name}`, ok: true, codes: ['bad_request', 'too_many_subscriptions'] };

@@ -1,0 +1,148 @@
+import { join } from 'node:path';
+import { runExport } from '../../analytics/node/cli/exportCommand.js';
+import { defaultEngineConfig, startEngine } from '../../analytics/node/engine.js';
+import { verifyBundle } from '../../analytics/node/export/verifyBundle.js';
+import { connectNats } from '../../analytics/node/feeds/natsConnect.js';
+import { NatsServerProcess } from '../../analytics/node/feeds/natsServerProcess.js';
+import { BundleEngine } from '../../analytics/node/replay/bundleEngine.js';
+import { tempDir, waitFor } from '../testing/harness.js';
+import { generateCity } from './exportBench.js';
+import { fillStream } from './ingestBench.js';
+import { addRollupsAndAlarms } from './replayBench.js';
+import { percentile, round } from './stats.js';
+
+/** The analyst's typical question: one asset's readings over the 7 days, per minute. */
+const typicalSql = (asset: string): string => `SELECT time_bucket(INTERVAL 1 MINUTE, ts) AS minute, metric, count(*) AS n, avg(value) AS mean, min(value) AS lo, max(value) AS hi
+FROM readings WHERE asset = '${asset}' GROUP BY ALL ORDER BY minute`;
+/** The same from the minute rollup (what the data model recommends). */
+const rollupSql = (asset: string): string => `SELECT bucket AS minute, metric, n, avg, min, max FROM rollup_1m_v WHERE asset = '${asset}' ORDER BY minute`;
+/** A heavy analyst statement: every series of the whole table, aggregated and ranked with window functions. */
+export const HEAVY_SQL = `SELECT asset, metric, count(*) AS n, avg(value) AS mean, max(value) - min(value) AS spread,
+  avg(avg(value)) OVER (PARTITION BY metric) AS metric_mean,
+  rank() OVER (PARTITION BY metric ORDER BY avg(value) DESC) AS rnk,
+  quantile_cont(value, 0.95) AS p95
+FROM readings GROUP BY asset, metric ORDER BY rnk, asset LIMIT 1000`;
+
+export interface SqlBenchResult {
+  readings: number;
+  typical: { runs: number; rowsPerRun: number; p50Ms: number; p95Ms: number; maxMs: number };
+  typicalRollup: { runs: number; p50Ms: number; p95Ms: number };
+  heavyOnBundleS: number;
+  ingest: Record<string, unknown>;
+}
+
+/**
+ * (a) The SQL console over the 10-million-reading bundle: the typical question (one asset, 7 days
+ * per minute) on `runs` different assets through the console (guard included), p50/p95; (b) the
+ * engine draining a JetStream backlog alone, while an analyst repeats a heavy statement over the
+ * whole table on the console, and alone again (the machine is shared: the rate alone is taken on
+ * both sides).
+ */
+export async function sqlBench(readings: number, runs: number, backlog: number): Promise<SqlBenchResult> {
+  const tmp = tempDir('cityops-bench-sql-');
+  try {
+    const file = join(tmp.dir, 'city.duckdb');
+    const endMs = Date.now() - 60_000;
+    let t0 = performance.now();
+    const w = await generateCity(file, readings, 10_000, 7, 200_000, endMs);
+    await addRollupsAndAlarms(file, 50_000, w.fromMs, w.toMs);
+    console.log(`generated in ${round((performance.now() - t0) / 1000)} s`);
+    const out = join(tmp.dir, 'bundle');
+    await runExport({ fromMs: w.fromMs, toMs: w.toMs, domains: [], districts: [], force: false, out, csv: false, target: { kind: 'file', db: file } }, 3650);
+    const v = await verifyBundle(out);
+    if (!v.ok) throw new Error(v.problems.join('; '));
+    const bundle = await BundleEngine.open(out, v.manifest);
+    const owner = {};
+    const times: number[] = [];
+    const rollupTimes: number[] = [];
+    let rowsPerRun = 0;
+    let heavyOnBundleS = NaN;
+    try {
+      // one warm-up (the files' metadata read once), then different assets each time
+      await bundle.sql.run(owner, { runId: 'warm', sql: typicalSql('a0'), maxRows: 10_000 });
+      for (let i = 0; i < runs; i++) {
+        const asset = `a${(i * 7919) % 10_000}`;
+        t0 = performance.now();
+        const r = await bundle.sql.run(owner, { runId: `t${i}`, sql: typicalSql(asset), maxRows: 10_000 });
+        times.push(performance.now() - t0);
+        rowsPerRun = Math.max(rowsPerRun, r.rows.length);
+        t0 = performance.now();
+        await bundle.sql.run(owner, { runId: `r${i}`, sql: rollupSql(asset), maxRows: 10_000 });
+        rollupTimes.push(performance.now() - t0);
+      }
+      t0 = performance.now();
+      await bundle.sql.run(owner, { runId: 'heavy', sql: HEAVY_SQL, maxRows: 10_000 });
+      heavyOnBundleS = (performance.now() - t0) / 1000;
+    } finally {
+      await bundle.stop();
+    }
+    const ingest = await ingestDuringSql(file, backlog);
+    return {
+      readings,
+      typical: { runs, rowsPerRun, p50Ms: round(percentile(times, 50)), p95Ms: round(percentile(times, 95)), maxMs: round(Math.max(...times)) },
+      typicalRollup: { runs, p50Ms: round(percentile(rollupTimes, 50)), p95Ms: round(percentile(rollupTimes, 95)) },
+      heavyOnBundleS: round(heavyOnBundleS, 2),
+      ingest,
+    };
+  } finally {
+    tmp.remove();
+  }
+}
+
+/**
+ * The engine (default configuration: 1 DuckDB thread, 1 GB) drains a backlog of `n` readings from
+ * JetStream: the rate over a quarter of it alone, then while an analyst's connection runs HEAVY_SQL
+ * on the SQL console again and again, then alone again; the ratio of the rate during to the mean of
+ * the rates alone.
+ */
+async function ingestDuringSql(file: string, n: number): Promise<Record<string, unknown>> {
+  const server = await NatsServerProcess.start();
+  const nc = await connectNats({ url: server.url });
+  try {
+    await fillStream(nc, n, 100);
+    const engine = await startEngine(defaultEngineConfig({ db: file, nats: { url: server.url }, maintenanceIntervalMs: 3_600_000 }));
+    try {
+      await engine.whenConnected();
+      const received = (): number => engine.health().ingest.received;
+      const rateOver = async (count: number): Promise<number> => {
+        const r0 = received();
+        const t = performance.now();
+        await waitFor(() => received() >= Math.min(n, r0 + count), 'a part of the backlog', 600_000, 5);
+        return (received() - r0) / ((performance.now() - t) / 1000);
+      };
+      await waitFor(() => received() > 0, 'ingest started', 600_000, 5);
+      const before = await rateOver(n / 4);
+      // the analyst: the heavy statement again and again until a third of the backlog went in meanwhile
+      const owner = {};
+      const b0 = received();
+      const t0 = performance.now();
+      const statementS: number[] = [];
+      let failures = 0;
+      while (received() < Math.min(n, b0 + n / 3)) {
+        const t = performance.now();
+        try {
+          await engine.sql.run(owner, { runId: `h${statementS.length}`, sql: HEAVY_SQL, maxRows: 10_000 });
+          statementS.push((performance.now() - t) / 1000);
+        } catch (e) {
+          failures++;
+          console.log(`heavy statement failed: ${e instanceof Error ? e.message : String(e)}`);
+          if (failures > 3) break;
+        }
+      }
+      const during = (Math.min(received(), n) - b0) / ((performance.now() - t0) / 1000);
+      const left = n - received();
+      const after = left > n / 20 ? await rateOver(Math.min(left, n / 4)) : null;
+      await waitFor(() => received() >= n, 'the backlog drained', 600_000, 20);
+      const alone = after === null ? before : (before + after) / 2;
+      return {
+        backlog: n, aloneBeforeReadingsPerS: Math.round(before), duringHeavySqlReadingsPerS: Math.round(during), aloneAfterReadingsPerS: after === null ? null : Math.round(after),
+        ratio: round(during / alone, 2), heavyStatements: statementS.length, heavyStatementP50S: round(percentile(statementS, 50), 2), failures,
+      };
+    } finally {
+      await engine.stop();
+    }
+  } finally {
+    await nc.close();
+    await server.dispose();
+  }
+}

@@ -104,5 +104,9 @@ export const SCHEMA_DESCRIPTIONS: Readonly<Record<string, { description: string;
   "handover_reports": {
     "description": "generated and kept handover report: shift_start, shift_end, generated_at, sha256, report (JSON)",
     "columns": {}
+  },
+  "saved_queries": {
+    "description": "query an analyst saved by name in the SQL console (analysis.md): name (unique), sql, description, saved_at, saved_by (the device)",
+    "columns": {}
   }
 };

@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SqlResult } from '../../common/analysis.js';
+import { Database } from '../store/database.js';
+import { tempDir } from '../../../dev/testing/harness.js';
+import { DbSavedQueries } from './savedQueries.js';
+import { DEFAULT_SQL_LIMITS, SqlWorkbench } from './sqlWorkbench.js';
+
+const tmp = tempDir();
+let db: Database;
+let wb: SqlWorkbench;
+const NOW = Date.now();
+const H = 3_600_000;
+
+/** A populated database: alarms over the shift (a flood in one 10 minutes), acknowledgements, hazards, a silent feed, events, rollups. */
+beforeAll(async () => {
+  db = await Database.open(`${tmp.dir}/ready.duckdb`);
+  const w = db.writer;
+  await w.run(`INSERT INTO alarm_log SELECT make_timestamptz(($now - 2 * 3600000 + i * 20000)::BIGINT * 1000), 'gas/420302/a' || (i % 3) || '#gas.lel', 'gas.lel',
+    CASE WHEN i % 3 = 0 THEN 'critical' ELSE 'high' END, 'gas', '420302', 'a' || (i % 3), 'lel_pct', false, true, 30 FROM range(15) t(i)`, { now: NOW });
+  await w.run(`INSERT INTO asset_versions VALUES (make_timestamptz(($now - 48 * 3600000)::BIGINT * 1000), 'gas', '420302', 'a0', '调压站一号', 'regulator', 32.6, 110.8, '燃气公司', '市城管局', NULL, NULL, 'city.asset.gas.420302.a0', 1, now())`, { now: NOW });
+  const op = (ts: number, id: string, action: Record<string, unknown>): string => `(make_timestamp(${ts * 1000}), '${id}', '${String(action['kind'])}', 'console-1', 'shift_leader', NULL, true, NULL,
+    '${JSON.stringify({ id, ts, device: 'console-1', role: 'shift_leader', action })}', make_timestamp(${ts * 1000}))`;
+  await w.run(`INSERT INTO ops_log VALUES
+    ${op(NOW - H, 'ack0000001', { kind: 'alarm.ack', point: 'gas/420302/a0#gas.lel', raisedAtMs: NOW - 2 * H })},
+    ${op(NOW - 30 * H, 'haz0000001', { kind: 'hazard.raise', hazard: 'HZ-1', grade: 'major', title: '燃气管线腐蚀', domain: 'gas', district: '420302', asset: 'a0', fromAlarm: null, responsible: { owner: null, supervisor: null, approver: null } })},
+    ${op(NOW - 29 * H, 'dis0000001', { kind: 'hazard.dispatch', hazard: 'HZ-1', assignee: '燃气公司', deadlineMs: NOW - 5 * H })},
+    ${op(NOW - 30 * H, 'haz0000002', { kind: 'hazard.raise', hazard: 'HZ-2', grade: 'general', title: '井盖缺失', domain: 'drainage', district: '420303', asset: null, fromAlarm: null, responsible: { owner: null, supervisor: null, approver: null } })},
+    ${op(NOW - 29 * H, 'dis0000002', { kind: 'hazard.dispatch', hazard: 'HZ-2', assignee: '排水公司', deadlineMs: NOW - 5 * H })},
+    ${op(NOW - 6 * H, 'ver0000002', { kind: 'hazard.verify', hazard: 'HZ-2', passed: true, note: '已整改' })}`);
+  await w.run(`INSERT INTO feed_freshness VALUES
+    ('telemetry', 'gas', '420302', make_timestamptz(($now - 600000)::BIGINT * 1000), make_timestamptz(($now - 600000)::BIGINT * 1000), 10000, 100),
+    ('telemetry', 'water', '420302', make_timestamptz(($now - 5000)::BIGINT * 1000), make_timestamptz(($now - 5000)::BIGINT * 1000), 10000, 100)`, { now: NOW });
+  await w.run(`INSERT INTO events SELECT make_timestamptz(($now - i * 3600000)::BIGINT * 1000), 'gas', '42030' || (2 + i % 2), 'ev' || i, 'leak', CASE WHEN i % 2 = 0 THEN 'red' ELSE 'orange' END,
+    '燃气泄漏', NULL, 32.6, 110.8, NULL, 'city.event.gas', NULL, now() FROM range(6) t(i)`, { now: NOW });
+  await w.run(`INSERT INTO rollup_1h SELECT make_timestamptz(((($now - i * 3600000) // 3600000) * 3600000)::BIGINT * 1000), 'gas', '420302', 'a0', 'lel_pct', 360, 3600, 5, 15, NULL, NULL, 2, NULL FROM range(5) t(i)`, { now: NOW });
+  wb = new SqlWorkbench({
+    source: 'live', connect: () => db.connectOwn(), limits: DEFAULT_SQL_LIMITS, nowSql: () => 'now()', allowParquetScan: false, timeZone: 'Asia/Shanghai',
+    saved: new DbSavedQueries((fn) => fn(db.writer), (sql) => db.queryRows(sql)),
+  });
+});
+afterAll(() => {
+  wb?.close();
+  db?.close();
+  tmp.remove();
+});
+
+describe('the ready questions', () => {
+  it('each runs through the guard on a populated database and answers what it says', async () => {
+    const { ready } = await wb.saved();
+    expect(ready.map((q) => q.id)).toEqual(['alarm_kpis_shift', 'worst_assets', 'silent_feeds', 'hazards_overdue', 'readings_per_hour', 'red_events_by_district']);
+    const owner = {};
+    const answers = new Map<string, SqlResult>();
+    for (const q of ready) {
+      expect(q.titleKey).toBe(`sql_ready_${q.id}`);
+      answers.set(q.id, await wb.run(owner, { runId: q.id, sql: q.sql, maxRows: 1000 }));
+    }
+    const obj = (r: SqlResult | undefined, i = 0): Record<string, unknown> => Object.fromEntries((r?.columns ?? []).map((c, j) => [c.name, r?.rows[i]?.[j]]));
+    // 15 raises within 5 minutes: one flood period of 10 minutes, 5 of them critical, one acknowledgement
+    expect(obj(answers.get('alarm_kpis_shift'))).toMatchObject({ alarms_raised: 15, peak_10_min: 15, flood_periods: 1, alarm_points: 3, critical_raised: 5, acknowledged: 1 });
+    const worst = answers.get('worst_assets');
+    expect(worst?.rows).toHaveLength(3);
+    expect(obj(worst)).toMatchObject({ asset: 'a0', name: '调压站一号', alarms_raised: 5 });
+    expect(answers.get('silent_feeds')?.rows.map((r) => r[1])).toEqual(['gas']);
+    const overdue = answers.get('hazards_overdue');
+    expect(overdue?.rows).toHaveLength(1);
+    expect(obj(overdue)).toMatchObject({ hazard: 'HZ-1', title: '燃气管线腐蚀', assignee: '燃气公司', hours_overdue: 5 });
+    expect(answers.get('readings_per_hour')?.rows.length).toBeGreaterThanOrEqual(4);
+    expect(answers.get('red_events_by_district')?.rows).toHaveLength(2);
+  });
+});

@@ -56,6 +56,16 @@ describe('the SQL guard', () => {
     expect(await verdict('SELECT system.main.abs(-1)')).toBe('not_offered');
   });
 
+  it('survives statements nested as deep as 20,000 characters allow (an error, never a crash)', async () => {
+    const parens = `SELECT ${'('.repeat(9000)}1${')'.repeat(9000)}`;
+    expect(typeof (await verdict(parens))).toBe('string');
+    const subqueries = `SELECT * FROM ${'(SELECT * FROM '.repeat(1240)}t${')'.repeat(1240)}`;
+    expect(subqueries.length).toBeLessThanOrEqual(20_000);
+    expect(typeof (await verdict(subqueries))).toBe('string');
+    const lists = `SELECT ${'['.repeat(6000)}1${']'.repeat(6000)}`;
+    expect(typeof (await verdict(lists))).toBe('string');
+  });
+
   it('over a bundle, READ_PARQUET in the plan is the bundle itself; nothing else is', async () => {
     expect(await verdict('SELECT * FROM v', true)).toBe('external');
   });

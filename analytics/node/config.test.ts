@@ -3,6 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { resolveServeSettings, type Flags, type ServeSettings } from './config.js';
 import { DEFAULT_RETENTION } from './store/maintenance.js';
 import { DEFAULT_QUERY_LIMITS } from './queries/queryGate.js';
+import { DEFAULT_SQL_LIMITS } from './analysis/sqlWorkbench.js';
 import { tempDir } from '../../dev/testing/harness.js';
 
 const tmp = tempDir();
@@ -17,6 +18,18 @@ describe('query limits come from configuration', () => {
     expect(fromFile).toEqual({ ...DEFAULT_QUERY_LIMITS, maxInFlight: 3, timeoutMs: 2000 });
     const fromEnv = resolveServeSettings({ config: file }, { CITYOPS_QUERY_TIMEOUT_MS: '500', CITYOPS_QUERY_MAX_PER_CLIENT: '2' }).engine.queries;
     expect(fromEnv).toEqual({ ...DEFAULT_QUERY_LIMITS, maxInFlight: 3, timeoutMs: 500, maxInFlightPerClient: 2 });
+  });
+
+  it('the SQL console\'s limits: defaults, then the config file\'s sql, then CITYOPS_SQL_TIMEOUT_MS', () => {
+    expect(resolveServeSettings({}, {}).engine.sql).toEqual(DEFAULT_SQL_LIMITS);
+    const file = `${tmp.dir}/sql.json`;
+    writeFileSync(file, JSON.stringify({ sql: { timeoutMs: 5000, maxConcurrent: 1, downloadMaxFiles: 3, downloadTtlMs: 60_000 } }));
+    const fromFile = resolveServeSettings({ config: file }, {}).engine.sql;
+    expect(fromFile).toEqual({ ...DEFAULT_SQL_LIMITS, timeoutMs: 5000, maxConcurrent: 1, downloads: { ...DEFAULT_SQL_LIMITS.downloads, maxFiles: 3, ttlMs: 60_000 } });
+    expect(resolveServeSettings({ config: file }, { CITYOPS_SQL_TIMEOUT_MS: '800' }).engine.sql.timeoutMs).toBe(800);
+    expect(() => resolveServeSettings({}, { CITYOPS_SQL_TIMEOUT_MS: '-1' })).toThrow(/CITYOPS_SQL_TIMEOUT_MS/);
+    writeFileSync(file, JSON.stringify({ sql: { maxRows: 1_000_000 } }));
+    expect(() => resolveServeSettings({ config: file }, {})).toThrow(/sql.maxRows/);
   });
 
   it('refuses limits that are not positive integers', () => {

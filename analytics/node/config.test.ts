@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { resolveServeSettings, type Flags, type ServeSettings } from './config.js';
 import { DEFAULT_RETENTION } from './store/maintenance.js';
 import { DEFAULT_QUERY_LIMITS } from './queries/queryGate.js';
-import { DEFAULT_SQL_LIMITS } from './analysis/sqlWorkbench.js';
+import { LIVE_SQL_LIMITS } from './analysis/sqlWorkbench.js';
 import { tempDir } from '../../dev/testing/harness.js';
 
 const tmp = tempDir();
@@ -21,11 +21,11 @@ describe('query limits come from configuration', () => {
   });
 
   it('the SQL console\'s limits: defaults, then the config file\'s sql, then CITYOPS_SQL_TIMEOUT_MS', () => {
-    expect(resolveServeSettings({}, {}).engine.sql).toEqual(DEFAULT_SQL_LIMITS);
+    expect(resolveServeSettings({}, {}).engine.sql).toEqual(LIVE_SQL_LIMITS);
     const file = `${tmp.dir}/sql.json`;
-    writeFileSync(file, JSON.stringify({ sql: { timeoutMs: 5000, maxConcurrent: 1, downloadMaxFiles: 3, downloadTtlMs: 60_000 } }));
+    writeFileSync(file, JSON.stringify({ sql: { timeoutMs: 5000, maxConcurrent: 3, downloadMaxFiles: 3, downloadTtlMs: 60_000 } }));
     const fromFile = resolveServeSettings({ config: file }, {}).engine.sql;
-    expect(fromFile).toEqual({ ...DEFAULT_SQL_LIMITS, timeoutMs: 5000, maxConcurrent: 1, downloads: { ...DEFAULT_SQL_LIMITS.downloads, maxFiles: 3, ttlMs: 60_000 } });
+    expect(fromFile).toEqual({ ...LIVE_SQL_LIMITS, timeoutMs: 5000, maxConcurrent: 3, downloads: { ...LIVE_SQL_LIMITS.downloads, maxFiles: 3, ttlMs: 60_000 } });
     expect(resolveServeSettings({ config: file }, { CITYOPS_SQL_TIMEOUT_MS: '800' }).engine.sql.timeoutMs).toBe(800);
     expect(() => resolveServeSettings({}, { CITYOPS_SQL_TIMEOUT_MS: '-1' })).toThrow(/CITYOPS_SQL_TIMEOUT_MS/);
     writeFileSync(file, JSON.stringify({ sql: { maxRows: 1_000_000 } }));

@@ -34,7 +34,7 @@ import { UnknownNameError, type EngineService } from './engineService.js';
 import { correlate } from './analysis/correlation.js';
 import { correlationMacros } from './analysis/correlationSql.js';
 import { DbSavedQueries } from './analysis/savedQueries.js';
-import { DEFAULT_SQL_LIMITS, SqlWorkbench, type SqlLimits } from './analysis/sqlWorkbench.js';
+import { LIVE_SQL_LIMITS, SqlWorkbench, type SqlLimits } from './analysis/sqlWorkbench.js';
 import type { AlarmRule } from '../common/alarms/alarmRules.js';
 import type { OpsSnapshot } from '../common/ops/controlRoomViews.js';
 import type { HandoverNotes, HandoverReport } from '../common/ops/handoverReport.js';
@@ -103,7 +103,7 @@ export function defaultEngineConfig(over: Partial<EngineConfig> = {}): EngineCon
     opsStream: OPS_STREAM,
     queries: DEFAULT_QUERY_LIMITS,
     replayMaxFacts: 2_000_000,
-    sql: DEFAULT_SQL_LIMITS,
+    sql: LIVE_SQL_LIMITS,
     ...over,
   };
 }

@@ -15,8 +15,10 @@ const H = 3_600_000;
 beforeAll(async () => {
   db = await Database.open(`${tmp.dir}/ready.duckdb`);
   const w = db.writer;
-  await w.run(`INSERT INTO alarm_log SELECT make_timestamptz(($now - 2 * 3600000 + i * 20000)::BIGINT * 1000), 'gas/420302/a' || (i % 3) || '#gas.lel', 'gas.lel',
-    CASE WHEN i % 3 = 0 THEN 'critical' ELSE 'high' END, 'gas', '420302', 'a' || (i % 3), 'lel_pct', false, true, 30 FROM range(15) t(i)`, { now: NOW });
+  // within one 10-minute bucket (aligned, so the flood is one period whatever the clock)
+  const floodStart = Math.floor((NOW - 2 * H) / 600_000) * 600_000 + 1000;
+  await w.run(`INSERT INTO alarm_log SELECT make_timestamptz(($start + i * 20000)::BIGINT * 1000), 'gas/420302/a' || (i % 3) || '#gas.lel', 'gas.lel',
+    CASE WHEN i % 3 = 0 THEN 'critical' ELSE 'high' END, 'gas', '420302', 'a' || (i % 3), 'lel_pct', false, true, 30 FROM range(15) t(i)`, { start: floodStart });
   await w.run(`INSERT INTO asset_versions VALUES (make_timestamptz(($now - 48 * 3600000)::BIGINT * 1000), 'gas', '420302', 'a0', '调压站一号', 'regulator', 32.6, 110.8, '燃气公司', '市城管局', NULL, NULL, 'city.asset.gas.420302.a0', 1, now())`, { now: NOW });
   const op = (ts: number, id: string, action: Record<string, unknown>): string => `(make_timestamp(${ts * 1000}), '${id}', '${String(action['kind'])}', 'console-1', 'shift_leader', NULL, true, NULL,
     '${JSON.stringify({ id, ts, device: 'console-1', role: 'shift_leader', action })}', make_timestamp(${ts * 1000}))`;

@@ -12,7 +12,7 @@ import { BundleEngine } from '../replay/bundleEngine.js';
 import { AccessTokens } from '../server/access.js';
 import { DEFAULT_SERVER, startServer, type RunningServer } from '../server/httpServer.js';
 import { tempDir, waitFor } from '../../../dev/testing/harness.js';
-import { DEFAULT_SQL_LIMITS } from './sqlWorkbench.js';
+import { LIVE_SQL_LIMITS } from './sqlWorkbench.js';
 import { SqlRefused } from './sqlGuard.js';
 
 const ANALYST = 'analyst-token-0123456789abcdef';
@@ -31,7 +31,7 @@ beforeAll(async () => {
   engine = await startEngine(defaultEngineConfig({
     db: `${tmp.dir}/sql.duckdb`, nats: null,
     // a short time limit keeps the timeout test short; nothing here measures time
-    sql: { ...DEFAULT_SQL_LIMITS, timeoutMs: 1500 },
+    sql: { ...LIVE_SQL_LIMITS, timeoutMs: 1500 },
   }), feed);
   const tokens = new AccessTokens();
   tokens.add(ANALYST, 'analyst', 'analyst-1');
@@ -224,7 +224,7 @@ describe('the SQL console on the live engine: guard rails', () => {
     c.ws.close();
   });
 
-  it('cancels by runId on the same connection only, pushes progress on the sql topic, and refuses a second statement while one runs (busy)', async () => {
+  it('cancels by runId on the same connection only, pushes progress on the sql topic, and refuses a second statement while one runs, on this connection or another (busy)', async () => {
     const c = await open(ANALYST);
     const other = await open(ANALYST2);
     expect(outcome(await c.call('command', 'sql.cancel', { runId: 'nothing' }))).toEqual({ ok: true, data: { cancelled: false } });
@@ -236,6 +236,8 @@ describe('the SQL console on the live engine: guard rails', () => {
     expect(p.runId).toBe('heavy');
     expect(typeof p.percentage).toBe('number');
     expect(await run(c, 'SELECT 1')).toMatchObject({ ok: false, code: 'busy' });
+    // the live engine runs one statement at a time in all (ingest keeps the other core)
+    expect(await run(other, 'SELECT 1')).toMatchObject({ ok: false, code: 'busy' });
     // another connection cannot cancel it
     expect(outcome(await other.call('command', 'sql.cancel', { runId: 'heavy' }))).toEqual({ ok: true, data: { cancelled: false } });
     expect(outcome(await c.call('command', 'sql.cancel', { runId: 'heavy' }))).toEqual({ ok: true, data: { cancelled: true } });

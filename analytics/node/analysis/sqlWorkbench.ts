@@ -35,9 +35,16 @@ export interface SqlLimits {
   downloads: DownloadLimits;
 }
 
+/** Over an opened bundle (no ingest to protect): two statements at once. */
 export const DEFAULT_SQL_LIMITS: SqlLimits = {
   timeoutMs: 30_000, exportTimeoutMs: 300_000, maxRows: SQL_MAX_ROWS, maxConcurrent: 2, maxResultBytes: 8 * 1024 * 1024, downloads: DEFAULT_DOWNLOAD_LIMITS,
 };
+/**
+ * On the live engine: one statement at a time in the whole engine. A statement takes a core of its
+ * own (DuckDB runs it on the calling thread), and ingest's decoding and commits need the rest; on a
+ * two-core machine a second heavy statement would halve what ingest has (docs/benchmarks.md).
+ */
+export const LIVE_SQL_LIMITS: SqlLimits = { ...DEFAULT_SQL_LIMITS, maxConcurrent: 1 };
 
 /** Who runs: one engine-API connection (its runs and cancels are its own). */
 export type SqlOwner = object;

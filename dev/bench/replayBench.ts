@@ -81,7 +81,8 @@ export async function replayBench(readings: number, alarms: number, seeks: numbe
     const w = await generateCity(file, readings, 10_000, 7, 200_000, endMs);
     await addRollupsAndAlarms(file, alarms, w.fromMs, w.toMs, Number(process.env['BENCH_REPLAY_ACK_EVERY'] ?? 1));
     console.log(`generated in ${round((performance.now() - t0) / 1000)} s`);
-    const out = join(tmp.dir, 'bundle');
+    // BENCH_REPLAY_KEEP=<folder>: the bundle is written there and kept (for the wall's measure in Chromium: MEASURE_BUNDLE)
+    const out = process.env['BENCH_REPLAY_KEEP'] ?? join(tmp.dir, 'bundle');
     const summary = await runExport({ fromMs: w.fromMs, toMs: w.toMs, domains: [], districts: [], force: false, out, csv: false, target: { kind: 'file', db: file } }, 3650);
     t0 = performance.now();
     const v = await verifyBundle(out);

@@ -1,5 +1,6 @@
 /// <reference lib="dom" />
 import type { Page } from 'playwright-core';
+import { openBundle } from '../../analytics/node/cli/openCommand.js';
 import { runMain } from '../../analytics/node/runMain.js';
 import { launchChromium, openWall } from '../testing/browser.js';
 import { waitFor } from '../testing/harness.js';
@@ -10,6 +11,10 @@ import { startLiveCity } from './liveCity.js';
  * not a test: main-thread work per second and the frame interval's p95 while playing at 60× (and
  * on the live overview for comparison), and how long the wall takes to be fully redrawn after a
  * seek (the clock set, every query answered, two frames drawn). Prints one JSON line per figure.
+ *
+ * With MEASURE_BUNDLE=<folder> the wall is opened over that bundle (`cityops open`, e.g. the 10-million-
+ * reading bundle of `npm run bench -- replay` kept with BENCH_KEEP) instead of the live city, and the
+ * seeks are MEASURE_SEEKS (40) clicks at random places of the timeline (a fixed seed), for a p95.
  */
 const SECONDS = Number(process.env['MEASURE_S'] ?? 20);
 
@@ -97,7 +102,64 @@ async function seekMs(page: Page, key: string): Promise<number> {
   }, key);
 }
 
+/** From a click on the timeline's track at `fraction` of its width to the wall fully redrawn there. */
+async function clickSeekMs(page: Page, fraction: number): Promise<number> {
+  const box = await page.locator('[data-replay-track]').boundingBox();
+  if (!box) throw new Error('no timeline track');
+  const t0 = await page.evaluate(() => performance.now());
+  await page.mouse.click(box.x + 2 + fraction * (box.width - 4), box.y + box.height / 2);
+  return page.evaluate(async (start) => {
+    const g = globalThis as unknown as Hooked;
+    const cursor = (): string | null => document.querySelector('[data-replay-timeline]')?.getAttribute('data-cursor') ?? null;
+    const at = (): string | null => document.querySelector('[data-replay-banner]')?.getAttribute('data-at') ?? null;
+    const frame = (): Promise<number> => new Promise((r) => requestAnimationFrame(r));
+    for (;;) {
+      await frame();
+      if (g.__inflight === 0 && at() === cursor()) break;
+    }
+    await frame();
+    await frame();
+    return Math.round(performance.now() - start);
+  }, t0);
+}
+
+/** The wall over a bundle: seeks to random instants of its window, their p50/p95/max. */
+async function measureBundle(dir: string): Promise<void> {
+  const opened = await openBundle({ dir, host: '127.0.0.1', port: 0, verify: true });
+  const wallDevice = opened.devices.find((d) => d.role === 'wall');
+  if (!wallDevice) throw new Error('no wall device');
+  const browser = await launchChromium();
+  try {
+    const { page, errors } = await openWall(browser, `${opened.server.url}/?screen=overview&debug=1#token=${wallDevice.token}`, 1920, 1080);
+    await page.locator('[data-replay-timeline]').waitFor();
+    await waitFor(async () => (await page.locator('[data-replay-timeline]').getAttribute('data-mode')) || null, 'the timeline');
+    await page.waitForTimeout(8000);
+    await hookClient(page);
+    let seed = 20261127;
+    const random = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const n = Number(process.env['MEASURE_SEEKS'] ?? 40);
+    const seeks: number[] = [];
+    for (let i = 0; i < n; i++) seeks.push(await clickSeekMs(page, random()));
+    const sorted = [...seeks].sort((a, b) => a - b);
+    const q = (p: number): number => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
+    console.log(JSON.stringify({ what: `seek to fully redrawn over the bundle (ms), ${n} random instants`, p50: q(0.5), p95: q(0.95), max: sorted.at(-1), seeks }));
+    await page.locator('[data-replay="speed"]').first().selectOption('60');
+    await page.locator('[data-replay="play"]').first().click();
+    await page.waitForTimeout(1000);
+    console.log(JSON.stringify({ what: 'bundle replay at 60× on the overview', ...(await frames(page, SECONDS)) }));
+    if (errors.length) console.log(`console errors: ${errors.join(' | ')}`);
+  } finally {
+    await browser.close();
+    await opened.stop();
+  }
+}
+
 async function main(): Promise<void> {
+  const bundle = process.env['MEASURE_BUNDLE'];
+  if (bundle) {
+    await measureBundle(bundle);
+    return;
+  }
   const city = await startLiveCity({ rate: 2000, assets: 600, scenarios: ['gas-leak', 'bridge-overload', 'flood', 'sensor-silent'], speed: 3, eventsPerMin: 20 });
   const browser = await launchChromium();
   try {

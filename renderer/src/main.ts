@@ -21,6 +21,13 @@ async function start(): Promise<void> {
     }
     const wsUrl = await engineSocketUrl();
     document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+    if (params.get('view') === 'analysis') {
+      // the analyst's workbench: SQL, charts and correlation over the live engine or an opened bundle
+      document.body.style.overflow = 'auto';
+      const { default: Workbench } = await import('./analysis/Workbench.svelte');
+      mount(Workbench, { target, props: { wsUrl, initialLang: lang } });
+      return;
+    }
     if (params.get('view') === 'console') {
       // the shift leader's workstation: a normal window, not a wall
       document.body.style.overflow = 'hidden';

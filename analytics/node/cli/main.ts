@@ -154,7 +154,8 @@ export async function main(argv: string[]): Promise<void> {
       const w = o.manifest.window;
       console.log(`cityops replay of ${dir}: ${w.from} – ${w.to}, ${o.manifest.rows} rows${o.verifyMs === null ? ' (not verified)' : `, verified in ${(o.verifyMs / 1000).toFixed(1)} s`}`);
       for (const d of o.devices) {
-        console.log(`  ${d.role === 'wall' ? 'wall:   ' : d.role === 'analyst' ? 'analyst:' : 'console:'} ${o.server.url}/${d.role === 'wall' ? '' : '?view=console'}#token=${d.token}`);
+        // the analyst's device opens the workbench over the bundle (SQL, charts, correlation)
+        console.log(`  ${d.role === 'wall' ? 'wall:     ' : d.role === 'analyst' ? 'workbench:' : 'console:  '} ${o.server.url}/${d.role === 'wall' ? '' : d.role === 'analyst' ? '?view=analysis' : '?view=console'}#token=${d.token}`);
       }
       onShutdown(() => o.stop());
       return;

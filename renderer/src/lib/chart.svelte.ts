@@ -21,6 +21,8 @@ export interface ChartOptions {
   /** The display's scale (real pixels per design pixel), so canvases stay sharp when scaled. */
   scale?: number;
   onClick?: (params: { name?: string; data?: unknown; seriesType?: string }) => void;
+  /** The instance while the chart lives (null once removed): for a picture of it (getDataURL). */
+  onInstance?: (instance: echarts.ECharts | null) => void;
 }
 
 /**
@@ -38,6 +40,7 @@ export function chart(getOption: () => ChartOption | null, opts: ChartOptions = 
     chartCount.created++;
     chartCount.instances.add(instance);
     if (opts.onClick) instance.on('click', (p) => opts.onClick?.(p as { name?: string; data?: unknown }));
+    opts.onInstance?.(instance);
     const ro = new ResizeObserver(() => instance.resize());
     ro.observe(node);
     $effect(() => {
@@ -52,6 +55,7 @@ export function chart(getOption: () => ChartOption | null, opts: ChartOptions = 
     });
     return () => {
       ro.disconnect();
+      opts.onInstance?.(null);
       instance.dispose();
       chartCount.instances.delete(instance);
       chartCount.live--;

@@ -4,13 +4,13 @@ import type { DesktopApi } from '../../../analytics/common/desktopApi';
 const SHARED_KEY = 'cityops.token';
 
 /**
- * Each kind of page (wall, console) keeps its own token: a page that read whatever token was stored
+ * Each kind of page (wall, console, analysis) keeps its own token: a page that read whatever token was stored
  * last took the role of the last page opened in that browser (a console became 管理员 after the
  * wall was opened with the administrator's address). A page's role comes only from its own address.
  */
 function tokenKey(): string {
   const view = new URLSearchParams(location.search).get('view');
-  return `cityops.token.${view === 'console' ? 'console' : 'wall'}`;
+  return `cityops.token.${view === 'console' || view === 'analysis' ? view : 'wall'}`;
 }
 
 /** The token comes once in the URL fragment (never sent to the server in a request line) and is kept locally. */

@@ -73,7 +73,13 @@ export function markerSize(m: Pick<AssetMarker, 'level' | 'alarm' | 'major'>): n
  * Shiyan's districts in the four risk colours, their names at fixed points (apart from each other),
  * asset markers on top; stale data is drawn grey. Roams (zoom and pan) from `view`.
  */
-export function buildDistrictMapOption(districts: DistrictRisk[], assets: AssetMarker[], stale: boolean, view: MapView = CITY_VIEW): ChartOption {
+/** Correlated incidents forming now (the 关联事件 card's members), drawn over the assets. */
+export interface CorrelatedOnMap {
+  points: { lon: number; lat: number; label: string }[];
+  lines: [number, number][][];
+}
+
+export function buildDistrictMapOption(districts: DistrictRisk[], assets: AssetMarker[], stale: boolean, view: MapView = CITY_VIEW, correlated: CorrelatedOnMap = { points: [], lines: [] }): ChartOption {
   const color = (l: RiskLevel): string => (stale ? THEME.stale : RISK_COLORS[l]);
   const geoOpts = { map: 'shiyan', roam: true, scaleLimit: { min: 1, max: 12 }, zoom: view.zoom, center: view.center, nameProperty: 'name', layoutCenter: ['44%', '52%'], layoutSize: '96%' };
   return {
@@ -106,6 +112,16 @@ export function buildDistrictMapOption(districts: DistrictRisk[], assets: AssetM
           itemStyle: { color: a.level === 'none' ? '#9fd3ff' : color(a.level), borderColor: a.alarm ? '#ffffff' : '#000', borderWidth: a.major ? 3 : a.alarm ? 2 : a.level === 'red' || a.level === 'orange' ? 1 : 0.5 },
         })),
         zlevel: 1,
+      },
+      {
+        id: 'correlated', type: 'scatter', coordinateSystem: 'geo', symbol: 'diamond', symbolSize: 16, zlevel: 3,
+        itemStyle: { color: 'transparent', borderColor: '#ff5cf0', borderWidth: 3 },
+        data: correlated.points.map((p) => ({ name: p.label, value: [p.lon, p.lat], label: p.label })),
+      },
+      {
+        id: 'correlated-links', type: 'lines', coordinateSystem: 'geo', silent: true, zlevel: 3,
+        lineStyle: { color: '#ff5cf0', width: 2, opacity: 0.8, type: 'dashed' },
+        data: correlated.lines.map((coords) => ({ coords })),
       },
     ],
   };

@@ -32,6 +32,7 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   replay: async () => console.log(JSON.stringify(await replayBench(Number(process.env['BENCH_REPLAY_READINGS'] ?? 10_000_000), Number(process.env['BENCH_REPLAY_ALARMS'] ?? 50_000), Number(process.env['BENCH_REPLAY_SEEKS'] ?? 200)))),
   alarms: async () => console.log(JSON.stringify(evaluationBench(2_000_000)), JSON.stringify(await alarmBench(Number(process.env['BENCH_RATE'] ?? 20_000), Number(process.env['BENCH_SECONDS'] ?? 30)))),
   sql: async () => console.log(JSON.stringify(await (await import('./sqlBench.js')).sqlBench(Number(process.env['BENCH_SQL_READINGS'] ?? 10_000_000), Number(process.env['BENCH_SQL_RUNS'] ?? 30), Number(process.env['BENCH_SQL_INGEST'] ?? 2_000_000)))),
+  decode: async () => console.log(JSON.stringify((await import('./decodeBench.js')).decodeBench(Number(process.env['BENCH_DECODE_READINGS'] ?? 200_000), Number(process.env['BENCH_DECODE_ROUNDS'] ?? 7)))),
 };
 
 async function main(): Promise<void> {

@@ -34,8 +34,9 @@ export class BundleRefused extends Error {
 /**
  * `cityops open BUNDLE`: checks every file against the manifest (a changed, missing or extra file is
  * refused by name), then serves the same wall and console over it, read-only and replayed within the
- * bundle's window. Nothing is written into the bundle: the screens' tokens are made for this run and
- * the audit log goes to the temporary folder.
+ * bundle's window. Nothing of the export's is written: the screens' tokens are made for this run and
+ * the audit log goes to the temporary folder (queries saved in the SQL console go to the bundle's
+ * `analysis/` folder, which verification leaves aside).
  */
 export async function openBundle(o: OpenOptions): Promise<Opened> {
   const dir = resolve(o.dir);

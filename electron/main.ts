@@ -144,6 +144,8 @@ function setupTray(mode: DesktopMode, engine: RunningEngine, windows: Windows): 
     tray.setContextMenu(Menu.buildFromTemplate([
       { label: `Engine: ${state}`, enabled: false },
       { label: 'Console', click: () => openWindow('?view=console', CONSOLE_SIZE, false) },
+      // the analyst's workbench (SQL, charts, correlation) over this engine
+      { label: 'Analysis workbench', click: () => openWindow('?view=analysis', CONSOLE_SIZE, false) },
       { label: 'Settings…', click: () => openWindow('?view=settings', { width: 720, height: 640 }, false) },
       { type: 'separator' },
       { label: 'Quit', role: 'quit' },

@@ -129,3 +129,18 @@ describe('an answer over time per category', () => {
     expect(o.series.map((s) => [s.name, s.data, s.stack])).toEqual([['red', [1, null], 'groups'], ['orange', [3, 2], 'groups']]);
   });
 });
+
+describe('category values named in the page\'s language', () => {
+  it('names domains, priorities and colours in a chart, and leaves other values as they are', async () => {
+    const { valueLabel } = await import('./valueLabel');
+    expect(valueLabel('zh', 'domain', 'water')).toBe('供水');
+    expect(valueLabel('en', 'a_domain', 'road')).toBe('Roads');
+    expect(valueLabel('zh', 'priority', 'critical')).toBe('紧急');
+    expect(valueLabel('zh', 'severity', 'red')).toBe('重大');
+    expect(valueLabel('zh', 'asset', 'water')).toBe('water');
+    expect(valueLabel('zh', 'domain', '__proto__')).toBe('__proto__');
+    const o = buildResultOption({ columns: [{ name: 'domain', type: 'VARCHAR' }, { name: 'n', type: 'BIGINT' }], rows: [['gas', 1]] },
+      { kind: 'bar', x: 'domain', ys: ['n'], lat: null, lon: null, label: null }, { label: (c, v) => valueLabel('zh', c, v) }) as { xAxis: { data: string[] } };
+    expect(o.xAxis.data).toEqual(['燃气']);
+  });
+});

@@ -102,7 +102,8 @@ const PALETTE = [THEME.accent, THEME.accent2, RISK_COLORS.orange, RISK_COLORS.ye
  * The ECharts option of an answer drawn as `p` (null for the table). Axis names are the columns';
  * times on a time axis; rows whose cells are not numbers are left out of the chart (the table shows them).
  */
-export function buildResultOption(r: Pick<SqlResult, 'columns' | 'rows'>, p: ChartPick, o: { title?: string; background?: string } = {}): ChartOption | null {
+export function buildResultOption(r: Pick<SqlResult, 'columns' | 'rows'>, p: ChartPick, o: { title?: string; background?: string; label?: (column: string, value: string) => string } = {}): ChartOption | null {
+  const named = (column: string | null | undefined, v: unknown): string => (o.label && column ? o.label(column, String(v ?? '')) : String(v ?? ''));
   if (p.kind === 'table' || pickProblem(r.columns, p) !== null) return null;
   const idx = (n: string | null): number => (n === null ? -1 : r.columns.findIndex((c) => c.name === n));
   const common = {
@@ -147,7 +148,7 @@ export function buildResultOption(r: Pick<SqlResult, 'columns' | 'rows'>, p: Cha
       ...common, grid: { left: 110, right: 24, top: o.title ? 48 : 24, bottom: 80 },
       tooltip: { position: 'top' },
       xAxis: { type: 'category', data: xs.map((x) => (isT ? cellText(x, xCol) : String(x))), axisLabel: { color: THEME.textDim }, splitArea: { show: true } },
-      yAxis: { type: 'category', data: gs, axisLabel: { color: THEME.textDim }, splitArea: { show: true } },
+      yAxis: { type: 'category', data: gs.map((g) => named(p.group, g)), axisLabel: { color: THEME.textDim }, splitArea: { show: true } },
       visualMap: { min: values.length ? Math.min(...values) : 0, max: values.length ? Math.max(...values) : 1, calculable: true, orient: 'horizontal', left: 'center', bottom: 8, textStyle: { color: THEME.text },
         inRange: { color: ['#2a0d10', RISK_COLORS.orange, THEME.accent2] } },
       series: [{ type: 'heatmap', name: p.ys[0] ?? '', data }],
@@ -192,9 +193,9 @@ export function buildResultOption(r: Pick<SqlResult, 'columns' | 'rows'>, p: Cha
     };
     return {
       ...common, grid, legend,
-      xAxis: { type: 'category', data: cats, name: p.x ?? '', ...axisStyle, axisLabel: { color: THEME.textDim, rotate: cats.length > 12 ? 40 : 0 } },
+      xAxis: { type: 'category', data: cats.map((c) => named(p.x, c)), name: p.x ?? '', ...axisStyle, axisLabel: { color: THEME.textDim, rotate: cats.length > 12 ? 40 : 0 } },
       yAxis: { type: 'value', ...axisStyle },
-      series: groups.flatMap((g) => p.ys.map((y) => ({ type: 'bar', name: g.name ?? y, stack: g.name === null ? undefined : 'groups', data: at(g.rows, idx(y)) }))),
+      series: groups.flatMap((g) => p.ys.map((y) => ({ type: 'bar', name: g.name === null ? y : named(p.group, g.name), stack: g.name === null ? undefined : 'groups', data: at(g.rows, idx(y)) }))),
     };
   }
   // a line: over time when x is a time, else over x as it comes
@@ -213,7 +214,7 @@ export function buildResultOption(r: Pick<SqlResult, 'columns' | 'rows'>, p: Cha
     ...common, grid, legend,
     xAxis: { type: timeAxis ? 'time' : 'value', name: p.x ?? '', scale: true, ...axisStyle },
     yAxis: { type: 'value', scale: true, ...axisStyle },
-    series: groups.flatMap((g) => p.ys.map((y) => ({ type: 'line', name: g.name ?? y, data: points(y, g.rows), showSymbol: g.rows.length <= 1, connectNulls: false }))),
+    series: groups.flatMap((g) => p.ys.map((y) => ({ type: 'line', name: g.name === null ? y : named(p.group, g.name), data: points(y, g.rows), showSymbol: g.rows.length <= 1, connectNulls: false }))),
   };
 }
 

@@ -36,6 +36,8 @@ const BUILT: Record<string, string> = {
   ke_: 'a key event kind of the handover: HandoverReportView.svelte, handoverHtml.ts',
   msg_: 'a message code from the engine (refusals): messageText in i18n.ts',
   hist_: 'a case history code from the engine: messageText in i18n.ts',
+  sql_refused_: 'a refused SQL statement\'s code from the engine: refusalText in renderer/src/analysis/sqlRefusal.ts',
+  sql_ready_: 'a ready question\'s title: titleKey in analytics/node/analysis/readyQuestions.ts',
 };
 const builds = (prefix: string): boolean => [TEXT, TABLE_CODE].some((s) => s.includes(`\`${prefix}\${`) || s.includes(`'${prefix}'`));
 const named = (key: string): boolean => [`'${key}'`, `"${key}"`, `\`${key}\``].some((q) => TEXT.includes(q) || TABLE_CODE.includes(q));

@@ -56,82 +56,107 @@ export interface PointFilters {
  */
 export function pointsSql(a: Pick<PairSqlArgs, 'from' | 'to'>, detail: boolean, only: PointFilters = {}): string {
   const win = (col: string): string => `(${a.from} IS NULL OR ${col} >= ${a.from}) AND (${a.to} IS NULL OR ${col} <= ${a.to})`;
-  const evCols = (lat: string, lon: string): string => detail
-    ? `e.rowid * 2 AS gid, epoch_us(e.ts) AS us, e.domain, ${lat} AS lat, ${lon} AS lon, 'event' AS kind, e.msg_id AS id, e.ts,
-       e.district, e.asset, e.severity AS level, e.title AS what`
-    : `e.rowid * 2 AS gid, epoch_us(e.ts) AS us, e.domain, ${lat} AS lat, ${lon} AS lon`;
-  const alCols = detail
-    ? `a.rowid * 2 + 1 AS gid, epoch_us(a.ts) AS us, a.domain, v.lat, v.lon, 'alarm' AS kind, a.point AS id, a.ts,
-       a.district, a.asset, a.priority AS level, a.rule AS what`
-    : 'a.rowid * 2 + 1 AS gid, epoch_us(a.ts) AS us, a.domain, v.lat, v.lon';
   const and = (s: string | undefined): string => (s ? ` AND (${s})` : '');
-  return `pts_raw AS (
-  SELECT ${evCols('e.lat', 'e.lon')} FROM events e
-  WHERE ${win('e.ts')} AND e.lat IS NOT NULL AND e.lon IS NOT NULL${and(only.events)}
-  UNION ALL
-  SELECT ${evCols('v.lat', 'v.lon')} FROM events e
-  ASOF JOIN asset_versions v ON v.domain = e.domain AND v.district = e.district AND v.asset = e.asset AND e.ts >= v.ts
-  WHERE ${win('e.ts')} AND (e.lat IS NULL OR e.lon IS NULL)${and(only.events)}
-  UNION ALL
-  SELECT ${alCols} FROM alarm_log a
-  ASOF JOIN asset_versions v ON v.domain = a.domain AND v.district = a.district AND v.asset = a.asset AND a.ts >= v.ts
-  WHERE a.active AND ${win('a.ts')}${and(only.alarms)}
+  const more = (kind: string, id: string, level: string, what: string, t: string): string => detail
+    ? `, '${kind}' AS kind, ${t}.${id} AS id, ${t}.ts, ${t}.district, ${t}.asset, ${t}.${level} AS level, ${t}.${what} AS what` : '';
+  const carried = detail ? ', n.kind, n.id, n.ts, n.district, n.asset, n.level, n.what' : '';
+  // The asset's place as of a time: an ASOF join partitioned on a 64-bit hash of (domain, district, asset) — three
+  // VARCHAR partition keys make DuckDB's ASOF several times slower — then the strings compared: a hash collision
+  // could only leave a point out (its place taken from another asset's record is refused), never misplace it.
+  return `pts_own AS (
+  SELECT e.rowid * 2 AS gid, epoch_us(e.ts) AS us, e.domain, e.lat, e.lon${more('event', 'msg_id', 'severity', 'title', 'e')}
+  FROM events e WHERE ${win('e.ts')} AND e.lat IS NOT NULL AND e.lon IS NOT NULL${and(only.events)}
 ),
-pts AS (SELECT * FROM pts_raw WHERE lat BETWEEN -90 AND 90 AND lon BETWEEN -180 AND 180)`;
+pts_need AS (
+  SELECT e.rowid * 2 AS gid, e.ts AS t, e.domain AS dm, e.district AS ds, e.asset AS at, hash(e.domain, e.district, e.asset) AS h${more('event', 'msg_id', 'severity', 'title', 'e')}
+  FROM events e WHERE ${win('e.ts')} AND (e.lat IS NULL OR e.lon IS NULL) AND e.asset IS NOT NULL${and(only.events)}
+  UNION ALL
+  SELECT a.rowid * 2 + 1, a.ts, a.domain, a.district, a.asset, hash(a.domain, a.district, a.asset)${more('alarm', 'point', 'priority', 'rule', 'a')}
+  FROM alarm_log a WHERE a.active AND ${win('a.ts')}${and(only.alarms)}
+),
+pts_ver AS (
+  SELECT hash(domain, district, asset) AS h, ts AS t, domain AS dm, district AS ds, asset AS at, lat, lon FROM asset_versions
+  WHERE (${a.to} IS NULL OR ts <= ${a.to})
+),
+pts_placed AS (
+  SELECT n.gid, epoch_us(n.t) AS us, n.dm AS domain, v.lat, v.lon${carried}
+  FROM pts_need n ASOF JOIN pts_ver v ON v.h = n.h AND n.t >= v.t
+  WHERE v.dm = n.dm AND v.ds = n.ds AND v.at = n.at
+),
+pts AS (
+  SELECT * FROM (SELECT * FROM pts_own UNION ALL BY NAME SELECT * FROM pts_placed)
+  WHERE lat BETWEEN -90 AND 90 AND lon BETWEEN -180 AND 180
+)`;
+}
+
+/** Δt in whole microseconds (at least 1), as a SQL expression. */
+export function windowUsSql(windowS: string): string {
+  return `greatest(CAST(round(CAST(${windowS} AS DOUBLE) * 1e6) AS BIGINT), 1)`;
 }
 
 /**
- * The CTEs of the pair finder, after {@link pointsSql}: `prm` (r metres, wu Δt in µs), `grid`
- * (cell size in degrees), `cells` (each point with its cell `cx`, `cy`, bucket `tb`, radians and
- * cos of its latitude), `pairs` (`ag`, `bg`: the two gids, each unordered pair once; `dus`: b's time
- * minus a's in µs; `distance_m`).
+ * The CTEs of the pair finder, after {@link pointsSql}: `grid` (cell size `dlat`, `dlon` in degrees,
+ * bucket width `wb` in µs, the origin and the strides of the packed key), `doms` (each domain's
+ * small integer code `dc`, in name order), `cells` (each point with `dc`, its cell `cx`, `cy`,
+ * bucket `tb`, packed key `k`, radians and cos of its latitude), `pairs` (`ag`, `bg`: the two gids,
+ * each unordered pair once; `dus`: b's time minus a's in µs; `distance_m`).
  *
  * The cell is R (plus 1 cm) tall in latitude and, in longitude, as wide as the largest longitude
  * difference a pair within R can have at the most poleward latitude of the window:
  * 2·asin(sin(R/2E)/cos φmax) — from the haversine, cos φ1·cos φ2·sin²(Δλ/2) ≤ sin²(d/2E). So a pair
  * within R always lies in the same or neighbouring cells, at any latitude below the pole (near it,
- * one cell spans the globe: slower, still exact). Longitudes do not wrap at ±180°. Buckets are
- * floor(µs / Δt): a pair within Δt lies in the same or neighbouring buckets. Each point is expanded
- * only to the half of its 27 neighbouring keys that come lexicographically after its own (13 keys),
- * plus its own key where the other point's gid is larger, so each pair is met exactly once.
+ * one cell spans the globe: slower, still exact). Longitudes do not wrap at ±180°. Buckets are Δt
+ * wide from the window's first point: a pair within Δt lies in the same or neighbouring buckets.
+ * (cell, bucket) is packed into one BIGINT, with a free row on every side so that a neighbour never
+ * wraps; should the window's extent not fit in 61 bits (a world-wide window at a small R), cells
+ * and buckets are made larger, which only adds candidates. Each point looks up only the half of its
+ * 26 neighbouring keys that come after its own (13 keys), and its own key for points of a larger
+ * gid, so each pair is met exactly once.
  */
 export function pairsSql(a: PairSqlArgs): string {
   const E = EARTH_RADIUS_M;
-  return `prm AS (
-  SELECT CAST(${a.radiusM} AS DOUBLE) AS r,
-         greatest(CAST(round(CAST(${a.windowS} AS DOUBLE) * 1e6) AS BIGINT), 1) AS wu
+  const rr = `(CAST(${a.radiusM} AS DOUBLE) + ${CELL_MARGIN_M})`;
+  const wu = windowUsSql(a.windowS);
+  // d ≤ R + tol ⟺ the haversine's h ≤ sin²((R + tol) / 2E): d = 2E·asin(√h) grows with h, so no asin or √ per candidate
+  const hmax = `pow(sin((CAST(${a.radiusM} AS DOUBLE) + ${DISTANCE_TOLERANCE_M}) / ${2 * E}), 2)`;
+  return `grid0 AS (
+  SELECT e.*, degrees(${rr} / ${E}) AS dlat0,
+         CASE WHEN sin(${rr} / ${2 * E}) >= cos(radians(least(e.maxlat + 1e-6, 90.0))) THEN 360.0
+              ELSE least(360.0, degrees(2 * asin(sin(${rr} / ${2 * E}) / cos(radians(least(e.maxlat + 1e-6, 90.0)))))) END AS dlon0,
+         ${wu} * greatest(1, CAST(ceil(e.usspan / ${wu} / 2.0 ^ 40) AS BIGINT)) AS wb
+  FROM (SELECT min(lat) AS lat0, max(lat) - min(lat) AS latspan, min(lon) AS lon0, max(lon) - min(lon) AS lonspan,
+               min(us) AS us0, max(us) - min(us) AS usspan, max(abs(lat)) AS maxlat FROM pts) e
 ),
 grid AS (
-  SELECT prm.r, prm.wu,
-         degrees((prm.r + ${CELL_MARGIN_M}) / ${E}) AS dlat,
-         CASE WHEN m.maxlat IS NULL THEN 1.0
-              WHEN sin((prm.r + ${CELL_MARGIN_M}) / ${2 * E}) >= cos(radians(least(m.maxlat + 1e-6, 90.0))) THEN 360.0
-              ELSE least(360.0, degrees(2 * asin(sin((prm.r + ${CELL_MARGIN_M}) / ${2 * E}) / cos(radians(least(m.maxlat + 1e-6, 90.0)))))) END AS dlon
-  FROM prm, (SELECT max(abs(lat)) AS maxlat FROM pts) m
+  SELECT lat0, lon0, us0, wb, usspan // wb + 3 AS nt, dlat0 * s AS dlat, least(360.0, dlon0 * s) AS dlon,
+         CAST(floor(latspan / (dlat0 * s)) AS BIGINT) + 3 AS ny
+  FROM (SELECT *, greatest(1.0, ceil(sqrt((lonspan / dlon0 + 3) * (latspan / dlat0 + 3) * (usspan // wb + 3) / 2.0 ^ 61))) AS s FROM grid0)
 ),
+doms AS (SELECT domain, CAST(row_number() OVER (ORDER BY domain) AS INTEGER) AS dc FROM (SELECT DISTINCT domain FROM pts)),
 cells AS (
-  SELECT p.gid, p.us, p.domain, p.lat, p.lon,
-         radians(p.lat) AS phi, radians(p.lon) AS lam, cos(radians(p.lat)) AS cphi,
-         CAST(floor(p.lon / g.dlon) AS BIGINT) AS cx, CAST(floor(p.lat / g.dlat) AS BIGINT) AS cy,
-         (p.us - ((p.us % g.wu) + g.wu) % g.wu) // g.wu AS tb
-  FROM pts p, grid g
+  SELECT x.*, (x.cx * g.ny + x.cy) * g.nt + x.tb AS k
+  FROM (
+    SELECT p.gid, p.us, d.dc, radians(p.lat) AS phi, radians(p.lon) AS lam, cos(radians(p.lat)) AS cphi,
+           CAST(floor((p.lon - g.lon0) / g.dlon) AS BIGINT) + 1 AS cx, CAST(floor((p.lat - g.lat0) / g.dlat) AS BIGINT) + 1 AS cy,
+           (p.us - g.us0) // g.wb + 1 AS tb
+    FROM pts p JOIN doms d ON d.domain = p.domain, grid g
+  ) x, grid g
 ),
 offsets AS (
-  SELECT * FROM (VALUES (0, 0, 0), (0, 0, 1), (0, 1, -1), (0, 1, 0), (0, 1, 1), (1, -1, -1), (1, -1, 0), (1, -1, 1),
-                        (1, 0, -1), (1, 0, 0), (1, 0, 1), (1, 1, -1), (1, 1, 0), (1, 1, 1)) o(dx, dy, dt)
+  SELECT (o.dx * g.ny + o.dy) * g.nt + o.dt AS d
+  FROM (VALUES (0, 0, 0), (0, 0, 1), (0, 1, -1), (0, 1, 0), (0, 1, 1), (1, -1, -1), (1, -1, 0), (1, -1, 1),
+               (1, 0, -1), (1, 0, 0), (1, 0, 1), (1, 1, -1), (1, 1, 0), (1, 1, 1)) o(dx, dy, dt), grid g
 ),
 probe AS (
-  SELECT c.gid, c.us, c.domain, c.phi, c.lam, c.cphi, c.cx + o.dx AS nx, c.cy + o.dy AS ny, c.tb + o.dt AS nt,
-         (o.dx = 0 AND o.dy = 0 AND o.dt = 0) AS own
-  FROM cells c, offsets o
+  SELECT c.gid, c.us, c.dc, c.phi, c.lam, c.cphi, c.k + o.d AS nk, o.d = 0 AS own FROM cells c, offsets o
 ),
 near AS (
   SELECT p.gid AS ag, b.gid AS bg, b.us - p.us AS dus,
-         ${2 * E} * asin(sqrt(least(1.0, pow(sin((b.phi - p.phi) / 2), 2) + p.cphi * b.cphi * pow(sin((b.lam - p.lam) / 2), 2)))) AS distance_m
-  FROM probe p JOIN cells b ON b.cx = p.nx AND b.cy = p.ny AND b.tb = p.nt
-  WHERE (NOT p.own OR p.gid < b.gid) AND p.domain <> b.domain AND abs(b.us - p.us) <= (SELECT wu FROM prm)
+         pow(sin((b.phi - p.phi) / 2), 2) + p.cphi * b.cphi * pow(sin((b.lam - p.lam) / 2), 2) AS h
+  FROM probe p JOIN cells b ON b.k = p.nk AND p.dc <> b.dc
+  WHERE (NOT p.own OR p.gid < b.gid) AND abs(b.us - p.us) <= ${wu} AND abs(b.phi - p.phi) <= ${rr} / ${E}
 ),
-pairs AS (SELECT * FROM near WHERE distance_m <= (SELECT r FROM prm) + ${DISTANCE_TOLERANCE_M})`;
+pairs AS (SELECT ag, bg, dus, ${2 * E} * asin(sqrt(least(1.0, h))) AS distance_m FROM near WHERE h <= ${hmax})`;
 }
 
 /**

@@ -38,6 +38,8 @@ beforeAll(async () => {
   wb = new SqlWorkbench({
     source: 'live', connect: () => db.connectOwn(), limits: DEFAULT_SQL_LIMITS, nowSql: () => 'now()', allowParquetScan: false, timeZone: 'Asia/Shanghai',
     saved: new DbSavedQueries((fn) => fn(db.writer), (sql) => db.queryRows(sql)),
+    // a table macro made on each of the console's connections, as the correlation's correlated_pairs is
+    setup: () => Promise.resolve(['CREATE OR REPLACE TEMP MACRO alarms_of(asset_id, since_h := 24) AS TABLE SELECT * FROM alarm_log WHERE asset = asset_id AND ts >= now() - to_hours(since_h)']),
   });
 });
 afterAll(() => {
@@ -68,5 +70,14 @@ describe('the ready questions', () => {
     expect(obj(overdue)).toMatchObject({ hazard: 'HZ-1', title: '燃气管线腐蚀', assignee: '燃气公司', hours_overdue: 5 });
     expect(answers.get('readings_per_hour')?.rows.length).toBeGreaterThanOrEqual(4);
     expect(answers.get('red_events_by_district')?.rows).toHaveLength(2);
+  });
+
+  it('offers the table macros made on its connections: listed with their parameters, callable, nothing else', async () => {
+    const schema = await wb.schema();
+    expect(schema.find((e) => e.name === 'alarms_of')).toMatchObject({ kind: 'macro', columns: [{ name: 'asset_id' }, { name: 'since_h' }] });
+    expect(schema.find((e) => e.name === 'alarm_log')?.description).toContain('alarm transition');
+    const r = await wb.run({}, { runId: 'm', sql: "SELECT count(*) FROM alarms_of('a0', since_h := 48)", maxRows: 10 });
+    expect(r.rows).toEqual([[5]]);
+    await expect(wb.run({}, { runId: 'm2', sql: "SELECT * FROM no_macro('a0')", maxRows: 10 })).rejects.toMatchObject({ code: 'not_offered' });
   });
 });

@@ -1,7 +1,7 @@
 import type { CityEvent } from '../../common/feedSchemas.js';
 import type { SimAsset } from './city.js';
 
-export const SCENARIOS = ['gas-leak', 'bridge-overload', 'flood', 'sensor-silent', 'malformed'] as const;
+export const SCENARIOS = ['gas-leak', 'bridge-overload', 'flood', 'sensor-silent', 'malformed', 'water-main-burst'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export function isScenario(s: string): s is ScenarioName {
@@ -35,6 +35,17 @@ function set(fx: ScenarioEffect, asset: string, metric: string, v: number): void
   let m = fx.overrides.get(asset);
   if (!m) fx.overrides.set(asset, (m = new Map()));
   m.set(metric, v);
+}
+
+/** A place `north`, `east` metres from another (a local flat approximation: plenty at 100 m). */
+export function placeNear(p: { lat: number; lon: number }, north: number, east: number): { lat: number; lon: number } {
+  const m = (6_371_008.8 * Math.PI) / 180;
+  return { lat: Math.round((p.lat + north / m) * 1e6) / 1e6, lon: Math.round((p.lon + east / (m * Math.cos((p.lat * Math.PI) / 180))) * 1e6) / 1e6 };
+}
+
+function nearest(assets: SimAsset[], kind: string, to: SimAsset): SimAsset | undefined {
+  const d = (a: SimAsset): number => (a.record.lat - to.record.lat) ** 2 + ((a.record.lon - to.record.lon) * Math.cos((to.record.lat * Math.PI) / 180)) ** 2;
+  return assets.filter((a) => a.profile.kind === kind).sort((x, y) => d(x) - d(y))[0];
 }
 
 function pick(assets: SimAsset[], kind: string, district?: string): SimAsset | undefined {
@@ -103,5 +114,32 @@ export function scenarioStep(name: ScenarioName, assets: SimAsset[]): Step {
       return (t, prev, fx) => {
         if (Math.floor(t / 5) !== Math.floor(prev / 5)) fx.malformedBurst = true;
       };
+    case 'water-main-burst': {
+      // A water main bursts beside a gas regulator station: the water escapes under the road, the road settles a few
+      // minutes later, and the gas main under it leaks (its %LEL crosses the first alarm level, 25 %LEL). The water and
+      // road events carry the place of the burst (within ~100 m of the station), whatever their assets' own places:
+      // the cross-lifeline correlation (docs/analysis.md) is what should link them.
+      const gas = pick(assets, 'regulator_station', '420302');
+      const water = gas && nearest(assets, 'pipe_monitor', gas);
+      const road = gas && nearest(assets, 'road_segment', gas);
+      return (t, prev, fx) => {
+        if (!gas || !water || !road) return;
+        const burst = placeNear(gas.record, 40, 0);
+        const sunk = placeNear(gas.record, -30, 60);
+        set(fx, water.id, 'pressure_mpa', Math.round(ramp(t, 10, 40, 0.36, 0.08) * 1000) / 1000);
+        set(fx, water.id, 'flow_m3h', Math.round(ramp(t, 10, 40, 420, 1650) * 10) / 10);
+        set(fx, road.id, 'settlement_mm', Math.round(ramp(t, 120, 240, 1.2, 38) * 100) / 100);
+        set(fx, gas.id, 'lel_pct', Math.round(ramp(t, 150, 270, 1.2, 34) * 10) / 10);
+        if (crossed(t, prev, 10)) {
+          fx.events.push({ asset: water, event: { type: 'pipe_burst', severity: 'red', title: `${water.record.name} 供水主管爆管，路面冒水`, asset: water.id, ...burst } });
+        }
+        if (crossed(t, prev, 200)) {
+          fx.events.push({ asset: road, event: { type: 'road_settlement', severity: 'orange', title: `${road.record.name} 爆管处路面沉降`, asset: road.id, ...sunk } });
+        }
+        if (crossed(t, prev, 150 + (120 * (25 - 1.2)) / (34 - 1.2))) {
+          fx.events.push({ asset: gas, event: { type: 'gas_leak', severity: 'orange', title: `${gas.record.name} 可燃气体一级报警（≥25%LEL）`, asset: gas.id, lat: gas.record.lat, lon: gas.record.lon } });
+        }
+      };
+    }
   }
 }

@@ -104,4 +104,42 @@ describe('the simulated city of Shiyan', () => {
     expect(times).toBeGreaterThan(0);
     expect(times).toBeLessThanOrEqual(31);
   });
+
+  it('drives the water-main-burst scenario: a burst, a road settlement and a gas alarm level within ~100 m, minutes apart', async () => {
+    const rec = new Recorder();
+    const city = buildCity(200, 9);
+    const sim = new CitySimulator(city, rec, { ...DEFAULT_SIM, rate: 400, scenarios: ['water-main-burst'], speed: 10, eventsPerMin: 0, inspectionsPerMin: 0 });
+    const t0 = Date.UTC(2026, 5, 13, 8, 0, 0);
+    for (let i = 1; i <= 30; i++) await sim.tick(t0 + i * 1000, 1000);
+    const events = rec.messages.filter((m) => m.subject.startsWith('city.event.'))
+      .map((m) => ({ subject: m.subject, ...(JSON.parse(new TextDecoder().decode(m.data)) as { ts: string; type: string; severity: string; asset: string; lat: number; lon: number }) }));
+    for (const m of rec.messages.filter((x) => x.subject.startsWith('city.event.'))) expect(decodeMessage(m.subject, m.data, Date.now()).kind).not.toBe('rejected');
+    const burst = events.find((e) => e.type === 'pipe_burst');
+    const road = events.find((e) => e.type === 'road_settlement');
+    const gasEvent = events.find((e) => e.type === 'gas_leak');
+    if (!burst || !road || !gasEvent) throw new Error(`missing events: ${events.map((e) => e.type).join()}`);
+    expect(burst.subject).toMatch(/^city\.event\.water\./);
+    expect(burst.severity).toBe('red');
+    expect(road.subject).toMatch(/^city\.event\.road\./);
+    expect(gasEvent.subject).toMatch(/^city\.event\.gas\./);
+    const station = city.assets.find((a) => a.id === gasEvent.asset);
+    if (!station) throw new Error('no gas asset');
+    const metres = (a: { lat: number; lon: number }, b: { lat: number; lon: number }): number => {
+      const rad = Math.PI / 180;
+      const h = Math.sin(((b.lat - a.lat) * rad) / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(((b.lon - a.lon) * rad) / 2) ** 2;
+      return 2 * 6_371_008.8 * Math.asin(Math.sqrt(h));
+    };
+    for (const e of [burst, road]) expect(metres(e, station.record)).toBeLessThan(100);
+    expect(metres(burst, road)).toBeLessThan(100);
+    // minutes apart, in that order (scenario time ×10: 10 s, 200 s and ~237 s)
+    const at = (e: { ts: string }): number => Date.parse(e.ts);
+    expect(at(road) - at(burst)).toBeGreaterThanOrEqual(3 * 60_000 / 10);
+    expect(at(gasEvent)).toBeGreaterThan(at(road));
+    // the gas readings cross the first alarm level (25 %LEL) at the station itself
+    const lel = rec.messages.filter((m) => m.subject === `city.telemetry.gas.${station.district}.${station.id}`).flatMap((m) => {
+      const d = decodeMessage(m.subject, m.data, Date.now());
+      return d.kind === 'telemetry' ? d.readings.filter((r) => r.metric === 'lel_pct').map((r) => r.value) : [];
+    });
+    expect(Math.max(...lel)).toBeGreaterThanOrEqual(25);
+  });
 });

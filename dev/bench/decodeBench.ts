@@ -1,5 +1,7 @@
 import { loadavg, uptime } from 'node:os';
 import { decodeMessage } from '../../analytics/common/decode.js';
+import { ReadingSchema } from '../../analytics/common/feedSchemas.js';
+import { READING_FAST_PATH } from '../../analytics/common/readingFastPath.js';
 
 /**
  * The decoder alone, with and without the reading fast path (`npm run bench -- decode`): the same
@@ -23,7 +25,7 @@ export interface DecodeBenchRow {
   fastUsPerMessage: number;
   zodUsPerReading: number;
   fastUsPerReading: number;
-  /** zod alone / with the fast path: how many times faster the decode is with it. */
+  /** zod alone / with the fast path, the median of the rounds' ratios (each round runs both, back to back). */
   speedup: number;
   /** Every round of each mode, µs per message, in run order. */
   zodRounds: number[];
@@ -34,7 +36,21 @@ export interface DecodeBenchResult {
   uptimeMin: number;
   loadBefore: number[];
   loadAfter: number[];
+  /** The validation alone, on readings already parsed: `ReadingSchema.safeParse` against the fast path, µs per reading. */
+  validation: { zodUs: number; fastUs: number; speedup: number };
   rows: DecodeBenchRow[];
+}
+
+/** One pass of a validator over parsed readings; µs per reading. Throws unless every one passed. */
+function validate(readings: unknown[], fast: boolean): number {
+  let ok = 0;
+  const parse = READING_FAST_PATH.parse;
+  const t0 = performance.now();
+  if (fast) for (const r of readings) ok += parse(r) === undefined ? 0 : 1;
+  else for (const r of readings) ok += ReadingSchema.safeParse(r).success ? 1 : 0;
+  const us = ((performance.now() - t0) * 1000) / readings.length;
+  if (ok !== readings.length) throw new Error(`${readings.length - ok} readings refused`);
+  return us;
 }
 
 /** Messages as ingestBench publishes them (arrays of `perMessage` readings over 2,000 assets). */
@@ -78,6 +94,17 @@ export function decodeBench(readings: number, rounds: number): DecodeBenchResult
   const base = Date.now() - 3_600_000;
   const now = base + 2 * 3_600_000;
   const rows: DecodeBenchRow[] = [];
+  const parsed = messages(readings, 1, base, false).map((m) => JSON.parse(new TextDecoder().decode(m.data)) as unknown);
+  validate(parsed, false);
+  validate(parsed, true);
+  const vz: number[] = [];
+  const vf: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    vz.push(validate(parsed, false));
+    vf.push(validate(parsed, true));
+  }
+  const validation = { zodUs: round(median(vz), 4), fastUs: round(median(vf), 4), speedup: round(median(vz.map((z, i) => z / (vf[i] ?? NaN))), 1) };
+  console.log(`validation alone, ${readings} parsed readings: zod ${validation.zodUs} µs, fast path ${validation.fastUs} µs per reading: ${validation.speedup}×`);
   const shapes: [number, boolean][] = [[1, false], [10, false], [100, false], [1, true]];
   for (const [perMessage, isoTs] of shapes) {
     const msgs = messages(readings, perMessage, base, isoTs);
@@ -98,12 +125,12 @@ export function decodeBench(readings: number, rounds: number): DecodeBenchResult
       perMessage, ts: isoTs ? 'RFC 3339' : 'epoch ms', messages: msgs.length,
       zodUsPerMessage: round(zod, 3), fastUsPerMessage: round(fast, 3),
       zodUsPerReading: round(zod / perMessage, 3), fastUsPerReading: round(fast / perMessage, 3),
-      speedup: round(zod / fast, 3),
+      speedup: round(median(zodRounds.map((z, i) => z / (fastRounds[i] ?? NaN))), 3),
       zodRounds: zodRounds.map((x) => round(x, 3)), fastRounds: fastRounds.map((x) => round(x, 3)),
     };
     rows.push(row);
     console.log(`decode ${perMessage} per message (ts ${row.ts}), ${msgs.length} messages: zod ${row.zodUsPerMessage} µs/msg (${row.zodUsPerReading} µs/reading), `
       + `fast path ${row.fastUsPerMessage} µs/msg (${row.fastUsPerReading} µs/reading): ${row.speedup}× (load ${loadavg().map((x) => x.toFixed(2)).join(' ')})`);
   }
-  return { uptimeMin: Math.round(uptime() / 60), loadBefore, loadAfter: loadavg().map((x) => round(x, 2)), rows };
+  return { uptimeMin: Math.round(uptime() / 60), loadBefore, loadAfter: loadavg().map((x) => round(x, 2)), validation, rows };
 }

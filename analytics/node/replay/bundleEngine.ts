@@ -42,13 +42,18 @@ export async function openBundleDatabase(dir: string, manifest: BundleManifest):
   // bounded like the engine's own (views over the files: the memory is DuckDB's working memory, not the data)
   const db = await Database.open(':memory:', { threads: 2, memoryLimit: process.env['CITYOPS_DUCKDB_MEMORY'] ?? '1GB', readers: DEFAULT_QUERY_LIMITS.maxInFlight + 2 });
   try {
+    // the files never change under an open bundle (verified, read-only): their footers are parsed once, not at every query
+    await db.writer.run('SET parquet_metadata_cache = true');
     const parquet = new Map<string, string>(manifest.files.filter((f) => f.format === 'parquet').map((f) => [f.table, join(dir, f.path)]));
     for (const table of BUNDLE_TABLES) {
       if (table.startsWith('initial_')) continue;
       const files = [parquet.get(table), parquet.get(STATE_OF[table] ?? '')].filter((f): f is string => f !== undefined);
       if (files.length === 0) continue; // an older bundle without it: the table stays, empty
       await db.writer.run(`DROP TABLE ${table}`);
-      await db.writer.run(`CREATE VIEW ${table} AS SELECT * FROM read_parquet([${files.map(sqlString).join(', ')}], union_by_name = true)`);
+      // one file needs no union of schemas (union_by_name reads every file's schema at each query's bind)
+      await db.writer.run(files.length === 1
+        ? `CREATE VIEW ${table} AS SELECT * FROM read_parquet(${sqlString(files[0] ?? '')})`
+        : `CREATE VIEW ${table} AS SELECT * FROM read_parquet([${files.map(sqlString).join(', ')}], union_by_name = true)`);
     }
     return db;
   } catch (e) {

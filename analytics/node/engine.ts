@@ -375,8 +375,9 @@ export class Engine implements EngineService {
     for (const t of this.timers) clearInterval(t);
     // running queries are interrupted, new ones refused: a stop never waits for a client's query
     this.queries.close();
-    this.sql.close();
+    const sqlClosed = this.sql.close();
     await this.queries.drained(2_000);
+    await sqlClosed;
     await this.controlRoom.stop().catch(() => undefined);
     await this.ingestor.stop();
     await this.rollUp().catch(() => undefined);

@@ -42,8 +42,8 @@ beforeAll(async () => {
     setup: () => Promise.resolve(['CREATE OR REPLACE TEMP MACRO alarms_of(asset_id, since_h := 24) AS TABLE SELECT * FROM alarm_log WHERE asset = asset_id AND ts >= now() - to_hours(since_h)']),
   });
 });
-afterAll(() => {
-  wb?.close();
+afterAll(async () => {
+  await wb?.close();
   db?.close();
   tmp.remove();
 });

@@ -19,8 +19,8 @@ beforeAll(async () => {
     saved: new DbSavedQueries((fn) => fn(db.writer), (sql) => db.queryRows(sql)),
   });
 });
-afterAll(() => {
-  wb?.close();
+afterAll(async () => {
+  await wb?.close();
   db?.close();
   tmp.remove();
 });

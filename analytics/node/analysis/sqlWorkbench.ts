@@ -63,6 +63,8 @@ interface Run {
   runId: string;
   conn: DuckDBConnection | null;
   reason: StopReason | null;
+  /** Interrupts again until the run's work ends (an interrupt that falls between two statements is forgotten by DuckDB). */
+  nagging: NodeJS.Timeout | null;
   stop(reason: StopReason): void;
 }
 
@@ -165,11 +167,13 @@ export class SqlWorkbench {
     if (mine) throw new QueryRefused('busy', `this connection runs ${mine.runId} already: one statement at a time (cancel it or wait for it)`);
     if (this.runs.size >= this.o.limits.maxConcurrent) throw new QueryRefused('busy', `${this.runs.size} SQL statements are running in the engine (at most ${this.o.limits.maxConcurrent}): try again shortly`);
     const run: Run = {
-      runId, conn: null, reason: null,
+      runId, conn: null, reason: null, nagging: null,
       stop(reason) {
         if (run.reason !== null) return;
         run.reason = reason;
         run.conn?.interrupt();
+        run.nagging = setInterval(() => run.conn?.interrupt(), 50);
+        run.nagging.unref();
       },
     };
     this.runs.set(owner, run);
@@ -215,8 +219,8 @@ export class SqlWorkbench {
     try {
       const c = await this.acquire();
       run.conn = c;
-      if (run.reason !== null) c.interrupt();
       try {
+        if (run.reason !== null) throw new Error('stopped');
         if (onProgress) {
           ticker = setInterval(() => {
             const p = c.progress;
@@ -233,12 +237,16 @@ export class SqlWorkbench {
         if (e instanceof SqlRefused || e instanceof SqlQueryError || e instanceof QueryRefused) throw e;
         throw new SqlQueryError(e instanceof Error ? e.message : String(e));
       } finally {
+        // the work has ended: no more interrupts, or the rollback itself would be interrupted
+        if (run.nagging) clearInterval(run.nagging);
+        run.nagging = null;
         // a streamed result left unread ends with its transaction
         await c.run('ROLLBACK').catch(() => undefined);
         this.release(c);
       }
     } finally {
       clearTimeout(timer);
+      if (run.nagging) clearInterval(run.nagging);
       if (ticker) clearInterval(ticker);
       signal?.removeEventListener('abort', left);
       this.runs.delete(owner);
@@ -403,11 +411,19 @@ export class SqlWorkbench {
     return this.o.saved.remove(name);
   }
 
-  /** Interrupts every run, closes the console's connections and removes the download folder. */
-  close(): void {
+  /**
+   * Interrupts every run, waits (at most `limitMs`) for their work to end, then closes the console's
+   * connections and removes the download folder. A connection is never closed under a running
+   * statement.
+   */
+  async close(limitMs = 2_000): Promise<void> {
     this.closed = true;
     for (const run of this.runs.values()) run.stop('left');
+    const end = Date.now() + limitMs;
+    while (this.runs.size > 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+    const busy = new Set([...this.runs.values()].map((r) => r.conn));
     for (const c of this.all) {
+      if (busy.has(c)) continue;
       try {
         c.interrupt();
         c.closeSync();

@@ -221,9 +221,8 @@ export class BundleEngine implements EngineService {
     return () => undefined;
   }
 
-  stop(): Promise<void> {
-    this.sql.close();
+  async stop(): Promise<void> {
+    await this.sql.close();
     this.db.close();
-    return Promise.resolve();
   }
 }

@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SqlResult } from '../../common/analysis.js';
 import { Database } from '../store/database.js';
@@ -79,5 +80,30 @@ describe('the ready questions', () => {
     const r = await wb.run({}, { runId: 'm', sql: "SELECT count(*) FROM alarms_of('a0', since_h := 48)", maxRows: 10 });
     expect(r.rows).toEqual([[5]]);
     await expect(wb.run({}, { runId: 'm2', sql: "SELECT * FROM no_macro('a0')", maxRows: 10 })).rejects.toMatchObject({ code: 'not_offered' });
+  });
+
+  it('bounds the files waiting for download: their count, and their bytes (an export past them is stopped and leaves nothing)', async () => {
+    const small = new SqlWorkbench({
+      source: 'live', connect: () => db.connectOwn(), nowSql: () => 'now()', allowParquetScan: false, timeZone: 'UTC',
+      limits: { ...DEFAULT_SQL_LIMITS, downloads: { maxFiles: 1, maxBytes: 200_000, ttlMs: 60_000 } },
+      saved: new DbSavedQueries((fn) => fn(db.writer), (sql) => db.queryRows(sql)),
+    });
+    try {
+      await expect(small.exportQuery({}, { runId: 'big', sql: 'SELECT range AS i, md5(range::VARCHAR) AS h FROM range(100000)', format: 'csv' }, 'analyst-1'))
+        .rejects.toMatchObject({ code: 'too_large' });
+      expect(readdirSync(small.downloads.dir)).toEqual([]);
+      const one = await small.exportQuery({}, { runId: 'one', sql: 'SELECT 1 AS x', format: 'csv' }, 'analyst-1');
+      expect(one.rows).toBe(1);
+      await expect(small.exportQuery({}, { runId: 'two', sql: 'SELECT 2 AS x', format: 'csv' }, 'analyst-1')).rejects.toMatchObject({ code: 'busy' });
+      expect(small.downloads.take(one.downloadId, 'analyst-2')).toBe('forbidden');
+      const got = small.downloads.take(one.downloadId, 'analyst-1');
+      expect(typeof got).toBe('object');
+      if (typeof got === 'object') small.downloads.discard(got);
+      expect(small.downloads.take(one.downloadId, 'analyst-1')).toBe('missing');
+      // the place is free again
+      expect((await small.exportQuery({}, { runId: 'three', sql: 'SELECT 3 AS x', format: 'parquet' }, 'analyst-1')).rows).toBe(1);
+    } finally {
+      await small.close();
+    }
   });
 });

@@ -351,6 +351,8 @@ export class SqlWorkbench {
         await c.run('BEGIN TRANSACTION READ ONLY');
         const r = await c.runAndReadAll(copy);
         const rows = Number(r.getRows()[0]?.[0] ?? 0);
+        // a file written faster than the watch looks is measured once more here
+        if (statSize(slot) > slot.budget) run.stop('too_large');
         if (run.reason !== null) throw new Error('stopped');
         const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
         const done: Download = this.downloads.complete(slot, {

@@ -49,7 +49,7 @@ afterAll(async () => {
   tmp.remove();
 });
 
-describe('the ready questions', () => {
+describe('the SQL console on a populated database: ready questions, macros, downloads', () => {
   it('each runs through the guard on a populated database and answers what it says', async () => {
     const { ready } = await wb.saved();
     expect(ready.map((q) => q.id)).toEqual(['alarm_kpis_shift', 'worst_assets', 'silent_feeds', 'hazards_overdue', 'readings_per_hour', 'red_events_by_district']);

@@ -4,7 +4,7 @@ import type { ReadyQuestion } from '../../common/analysis.js';
  * The SQL console's ready questions (docs/analysis.md): plain SELECTs over the data model that the
  * analyst runs as they are or edits. `now` is the SQL of the instant they look back from: `now()` on
  * the live engine, the window's end over a bundle (its data is in the past). Each one's title is the
- * i18n key `sql_ready_<id>`; each is run on a populated database by readyQuestions.test.ts.
+ * i18n key `sql_ready_<id>`; each is run on a populated database by sqlWorkbench.test.ts.
  */
 export function readyQuestions(now: string): ReadyQuestion[] {
   const q = (id: string, chart: ReadyQuestion['chart'], sql: string): ReadyQuestion => ({ id, titleKey: `sql_ready_${id}`, chart, sql: sql.trim() });

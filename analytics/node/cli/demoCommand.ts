@@ -43,7 +43,7 @@ async function demoOn(nats: NatsServerProcess | null, flags: Flags): Promise<voi
   const city = buildCity(Number(flags['assets'] ?? 400), seed);
   const sim = new CitySimulator(city, publisher, {
     ...DEFAULT_SIM, seed, rate: Number(flags['rate'] ?? 500),
-    scenarios: scenariosOf(flags['scenario'] ?? ['gas-leak,bridge-overload,flood,sensor-silent,malformed']),
+    scenarios: scenariosOf(flags['scenario'] ?? ['gas-leak,bridge-overload,flood,sensor-silent,water-main-burst,malformed']),
   });
   await sim.publishRegistry(Date.now());
   sim.start();
@@ -57,6 +57,7 @@ async function demoOn(nats: NatsServerProcess | null, flags: Flags): Promise<voi
   for (const d of served.devices.filter((x) => x.role === 'shift_leader').slice(0, 1)) console.log(`  console:    ${url}/?view=console#token=${d.token}   (${d.device}, shift leader)`);
   // the analyst takes the data home: an export of the last hour, opened anywhere with `cityops open`
   for (const d of served.devices.filter((x) => x.role === 'analyst').slice(0, 1)) {
+    console.log(`  workbench:  ${url}/?view=analysis#token=${d.token}   (${d.device}, analyst: SQL, charts, correlation)`);
     console.log(`  export:     node dist/analytics/node/cli/main.js export --url ${url} --token ${d.token} --from <ISO> --to <ISO> --out <folder>   (${d.device}, analyst)`);
   }
   console.log(`  health:     ${url}/api/health`);

@@ -144,3 +144,11 @@ describe('category values named in the page\'s language', () => {
     expect(o.xAxis.data).toEqual(['燃气']);
   });
 });
+
+describe('a question best read as a table', () => {
+  it('stays a table when its ready question says so (a row of KPIs is no scatter)', () => {
+    const cols = [{ name: 'alarms_raised', type: 'BIGINT' }, { name: 'avg_per_10_min', type: 'DOUBLE' }];
+    expect(defaultPick(cols).kind).toBe('scatter');
+    expect(defaultPick(cols, 'table').kind).toBe('table');
+  });
+});

@@ -48,6 +48,8 @@ export function defaultPick(cols: SqlColumn[], hint?: ChartKind): ChartPick {
   const label = text?.name ?? null;
   const base: ChartPick = { kind: 'table', x: null, ys: [], lat: place?.lat ?? null, lon: place?.lon ?? null, label };
   const measures = nums.filter((c) => c.name !== place?.lat && c.name !== place?.lon);
+  // a question best read as a table (a row of KPIs) stays one; the analyst can still draw it
+  if (hint === 'table') return base;
   const want = hint && hint !== 'table' ? hint : null;
   if ((want === 'map' || (!want && place)) && place) return { ...base, kind: 'map', ys: measures.slice(0, 1).map((c) => c.name) };
   // over time per category (alarms per 10 minutes per priority, readings per district): one series per value

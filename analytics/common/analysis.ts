@@ -73,7 +73,7 @@ export interface ReadyQuestion {
   titleKey: string;
   sql: string;
   /** The chart it is best seen as. */
-  chart: 'table' | 'line' | 'bar' | 'scatter' | 'map';
+  chart: 'table' | 'line' | 'bar' | 'scatter' | 'map' | 'heatmap';
 }
 
 /** One table, view or macro of the schema browser, with the data model's descriptions. */

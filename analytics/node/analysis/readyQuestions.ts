@@ -71,5 +71,58 @@ SELECT district, count(*) FILTER (WHERE severity = 'red') AS red, count(*) FILTE
 FROM events
 WHERE severity IN ('red', 'orange') AND ts >= ${now} - INTERVAL 7 DAY AND ts <= ${now}
 GROUP BY district ORDER BY red DESC, orange DESC`),
+    // the pictures the analyst expects of a window: the alarm system's health, silent feeds, hazards, risk colours
+    q('alarms_per_10min', 'line', `
+-- Alarms raised per 10 minutes by priority over the last 24 hours (ISA-18.2: more than 10 in 10 minutes is a flood)
+SELECT time_bucket(INTERVAL 10 MINUTE, ts) AS bucket, priority, count(*) AS alarms
+FROM alarm_log
+WHERE active AND ts >= ${now} - INTERVAL 24 HOUR AND ts <= ${now}
+GROUP BY ALL ORDER BY ALL`),
+    q('chattering_top10', 'bar', `
+-- The ten alarm points that chattered most over the last 7 days: raised again within 60 s of their previous raise
+WITH raises AS (
+  SELECT point, ts, ts - lag(ts) OVER (PARTITION BY point ORDER BY ts) AS gap
+  FROM alarm_log WHERE active AND ts >= ${now} - INTERVAL 7 DAY AND ts <= ${now})
+SELECT point, count(*) FILTER (WHERE gap <= INTERVAL 60 SECOND) AS chattering, count(*) AS raised
+FROM raises GROUP BY point
+HAVING count(*) FILTER (WHERE gap <= INTERVAL 60 SECOND) > 0
+ORDER BY chattering DESC, raised DESC, point
+LIMIT 10`),
+    q('feed_silence', 'heatmap', `
+-- Which feed went silent when: readings per feed (domain/district) and hour over the last 24 hours; 0 is an hour with nothing
+WITH hours AS (SELECT unnest(generate_series(date_trunc('hour', ${now} - INTERVAL 23 HOUR), date_trunc('hour', ${now}), INTERVAL 1 HOUR)) AS hour),
+feeds AS (SELECT DISTINCT domain, district FROM rollup_1h WHERE bucket >= ${now} - INTERVAL 7 DAY AND bucket <= ${now}),
+counts AS (
+  SELECT bucket AS hour, domain, district, sum(n + n_bad) AS readings
+  FROM rollup_1h WHERE bucket >= ${now} - INTERVAL 24 HOUR AND bucket <= ${now} GROUP BY ALL)
+SELECT h.hour, f.domain || '/' || f.district AS feed, coalesce(c.readings, 0) AS readings
+FROM hours h CROSS JOIN feeds f
+LEFT JOIN counts c ON c.hour = h.hour AND c.domain = f.domain AND c.district = f.district
+ORDER BY feed, h.hour`),
+    q('hazards_by_stage', 'bar', `
+-- Hazard cases by stage, and against their deadlines, as the operator actions left them
+WITH acts AS (
+  SELECT json_extract_string(payload, '$.action.hazard') AS hazard, kind, ts,
+         json_extract(payload, '$.action.passed')::BOOLEAN AS passed, json_extract(payload, '$.action.deadlineMs')::DOUBLE AS deadline_ms
+  FROM ops_log
+  WHERE ok AND kind IN ('hazard.raise', 'hazard.dispatch', 'hazard.start', 'hazard.report', 'hazard.verify') AND ts <= ${now}),
+cases AS (
+  SELECT hazard, arg_max(kind, ts) AS last_kind, arg_max(passed, ts) FILTER (WHERE kind = 'hazard.verify') AS passed,
+         arg_max(deadline_ms, ts) FILTER (WHERE kind = 'hazard.dispatch') AS deadline_ms
+  FROM acts GROUP BY hazard)
+SELECT CASE last_kind WHEN 'hazard.raise' THEN 'found' WHEN 'hazard.dispatch' THEN 'dispatched' WHEN 'hazard.start' THEN 'rectifying'
+         WHEN 'hazard.report' THEN 'verifying' ELSE CASE WHEN passed THEN 'closed' ELSE 'rectifying' END END AS stage,
+       CASE WHEN last_kind = 'hazard.verify' AND passed THEN 'closed'
+            WHEN deadline_ms IS NULL THEN 'no_deadline'
+            WHEN make_timestamptz((deadline_ms * 1000)::BIGINT) < ${now} THEN 'overdue' ELSE 'in_time' END AS deadline,
+       count(*) AS hazards
+FROM cases GROUP BY ALL ORDER BY ALL`),
+    q('district_risk_over_time', 'line', `
+-- The risk colour of each district at every change over the last 7 days (4 red, 3 orange, 2 yellow, 1 blue)
+SELECT ts, split_part(key, '/', 2) AS district,
+       CASE to_colour WHEN 'red' THEN 4 WHEN 'orange' THEN 3 WHEN 'yellow' THEN 2 ELSE 1 END AS level
+FROM risk_changes
+WHERE key LIKE 'district/%' AND ts >= ${now} - INTERVAL 7 DAY AND ts <= ${now}
+ORDER BY ts`),
   ];
 }

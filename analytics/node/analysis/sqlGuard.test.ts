@@ -45,6 +45,12 @@ describe('the SQL guard', () => {
     expect(await verdict('SELECT list_transform([1, 2], x -> x + 1), [a, 2], {k: b} FROM t')).toBe('ok');
   });
 
+  it('takes unnest as the parser\'s built-in it is (not in the function catalog), and a made-up function still not', async () => {
+    expect(await verdict("SELECT unnest(generate_series(now() - INTERVAL 2 HOUR, now(), INTERVAL 1 HOUR)) AS hour")).toBe('ok');
+    expect(await verdict('SELECT unlist([1, 2]) AS x')).toBe('ok');
+    expect(await verdict('SELECT unnest_files(1) AS x')).toBe('not_offered');
+  });
+
   it('refuses a file name even when a CTE bears it, and qualified names other than main', async () => {
     // a quoted name that is a CTE's is the CTE; one that looks like a file is refused even when a CTE bears it
     expect(await verdict("WITH x AS (SELECT 1) SELECT * FROM 'x'")).toBe('ok');

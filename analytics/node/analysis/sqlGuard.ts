@@ -41,6 +41,8 @@ export interface Offered {
 
 /** Table functions any query may use: they make rows out of their arguments and read nothing. */
 export const ALLOWED_TABLE_FUNCTIONS: ReadonlySet<string> = new Set(['range', 'generate_series', 'unnest']);
+/** Functions the parser knows that the function catalog does not list. */
+const BUILT_IN_SCALARS: ReadonlySet<string> = new Set(['unnest', 'unlist']);
 /** Scalar functions refused although they exist: they only hold a thread (the time limit would end them, but why start). */
 const REFUSED_SCALARS: ReadonlySet<string> = new Set(['sleep_ms', 'pg_sleep']);
 /** Table functions that read files, URLs or other databases. */
@@ -167,7 +169,8 @@ function walk(node: Json, offered: Offered, ctes: ReadonlySet<string>): SqlRefus
     const schema = text(node['schema']).toLowerCase();
     if ((schema !== '' && schema !== 'main') || text(node['catalog']) !== '') return new SqlRefused('not_offered', `${name}: functions of other schemas are not offered`);
     if (REFUSED_SCALARS.has(name)) return new SqlRefused('not_offered', `${name}() only waits: not offered`);
-    if (!offered.functions.has(name) && !offered.macros.has(name)) return new SqlRefused('not_offered', `${name.slice(0, 100)}(): no such function here (none is loaded on demand)`);
+    // unnest (and unlist) are parser built-ins, not in the function catalog: a list's elements as rows
+    if (!offered.functions.has(name) && !offered.macros.has(name) && !BUILT_IN_SCALARS.has(name)) return new SqlRefused('not_offered', `${name.slice(0, 100)}(): no such function here (none is loaded on demand)`);
   }
   for (const v of Object.values(node)) {
     const r = walk(v, offered, ctes);

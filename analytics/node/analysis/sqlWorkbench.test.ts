@@ -36,6 +36,11 @@ beforeAll(async () => {
   await w.run(`INSERT INTO events SELECT make_timestamptz(($now - i * 3600000)::BIGINT * 1000), 'gas', '42030' || (2 + i % 2), 'ev' || i, 'leak', CASE WHEN i % 2 = 0 THEN 'red' ELSE 'orange' END,
     '燃气泄漏', NULL, 32.6, 110.8, NULL, 'city.event.gas', NULL, now() FROM range(6) t(i)`, { now: NOW });
   await w.run(`INSERT INTO rollup_1h SELECT make_timestamptz(((($now - i * 3600000) // 3600000) * 3600000)::BIGINT * 1000), 'gas', '420302', 'a0', 'lel_pct', 360, 3600, 5, 15, NULL, NULL, 2, NULL FROM range(5) t(i)`, { now: NOW });
+  await w.run(`INSERT INTO risk_changes VALUES
+    (make_timestamptz(($now - 5 * 3600000)::BIGINT * 1000), 'district/420302', 'yellow', 'orange', 'x'),
+    (make_timestamptz(($now - 4 * 3600000)::BIGINT * 1000), 'district/420302', 'orange', 'red', 'x'),
+    (make_timestamptz(($now - 3 * 3600000)::BIGINT * 1000), 'district/420303', 'blue', 'yellow', 'x'),
+    (make_timestamptz(($now - 2 * 3600000)::BIGINT * 1000), 'gas/420302/a0', 'blue', 'red', 'not a district')`, { now: NOW });
   wb = new SqlWorkbench({
     source: 'live', connect: () => db.connectOwn(), limits: DEFAULT_SQL_LIMITS, nowSql: () => 'now()', allowParquetScan: false, timeZone: 'Asia/Shanghai',
     saved: new DbSavedQueries((fn) => fn(db.writer), (sql) => db.queryRows(sql)),
@@ -52,7 +57,8 @@ afterAll(async () => {
 describe('the SQL console on a populated database: ready questions, macros, downloads', () => {
   it('each runs through the guard on a populated database and answers what it says', async () => {
     const { ready } = await wb.saved();
-    expect(ready.map((q) => q.id)).toEqual(['alarm_kpis_shift', 'worst_assets', 'silent_feeds', 'hazards_overdue', 'readings_per_hour', 'red_events_by_district']);
+    expect(ready.map((q) => q.id)).toEqual(['alarm_kpis_shift', 'worst_assets', 'silent_feeds', 'hazards_overdue', 'readings_per_hour', 'red_events_by_district',
+      'alarms_per_10min', 'chattering_top10', 'feed_silence', 'hazards_by_stage', 'district_risk_over_time']);
     const owner = {};
     const answers = new Map<string, SqlResult>();
     for (const q of ready) {
@@ -71,6 +77,20 @@ describe('the SQL console on a populated database: ready questions, macros, down
     expect(obj(overdue)).toMatchObject({ hazard: 'HZ-1', title: '燃气管线腐蚀', assignee: '燃气公司', hours_overdue: 5 });
     expect(answers.get('readings_per_hour')?.rows.length).toBeGreaterThanOrEqual(4);
     expect(answers.get('red_events_by_district')?.rows).toHaveLength(2);
+    // the pictures: the flood's 15 raises in one or two 10-minute buckets per priority (5 critical, 10 high)
+    const per10 = answers.get('alarms_per_10min')?.rows ?? [];
+    expect(per10.filter((r) => r[1] === 'critical').reduce((n, r) => n + Number(r[2]), 0)).toBe(5);
+    expect(per10.filter((r) => r[1] === 'high').reduce((n, r) => n + Number(r[2]), 0)).toBe(10);
+    // each of the 3 points raised every 60 s: 4 of its 5 raises within 60 s of the previous
+    expect(answers.get('chattering_top10')?.rows.map((r) => [r[1], r[2]])).toEqual([[4, 5], [4, 5], [4, 5]]);
+    // one feed (gas/420302) over 24 hours: 24 cells, five hours with readings (360 good + 2 bad each), the rest silent
+    const silence = answers.get('feed_silence')?.rows ?? [];
+    expect(silence).toHaveLength(24);
+    expect(silence.filter((r) => Number(r[2]) === 362)).toHaveLength(5);
+    expect(new Set(silence.map((r) => r[1]))).toEqual(new Set(['gas/420302']));
+    // HZ-1 dispatched and past its deadline, HZ-2 verified and closed
+    expect(answers.get('hazards_by_stage')?.rows).toEqual([['closed', 'closed', 1], ['dispatched', 'overdue', 1]]);
+    expect(answers.get('district_risk_over_time')?.rows.map((r) => [r[1], r[2]])).toEqual([['420302', 3], ['420302', 4], ['420303', 2]]);
   });
 
   it('offers the table macros made on its connections: listed with their parameters, callable, nothing else', async () => {

@@ -121,6 +121,11 @@ describe('an answer over time per category', () => {
     expect(pickProblem(perPriority.columns, { ...p, group: null })).toBe('wb_chart_needs_group');
   });
 
+  it('stacks bars by a second category (hazards by stage, split by deadline)', () => {
+    const cols = [{ name: 'stage', type: 'VARCHAR' }, { name: 'deadline', type: 'VARCHAR' }, { name: 'hazards', type: 'BIGINT' }];
+    expect(defaultPick(cols, 'bar')).toMatchObject({ kind: 'bar', x: 'stage', group: 'deadline', ys: ['hazards'] });
+  });
+
   it('stacks grouped bars on the same categories', () => {
     const cols = [{ name: 'district', type: 'VARCHAR' }, { name: 'colour', type: 'VARCHAR' }, { name: 'n', type: 'BIGINT' }];
     const rows = [['茅箭区', 'red', 1], ['张湾区', 'orange', 2], ['茅箭区', 'orange', 3]];
@@ -139,6 +144,11 @@ describe('category values named in the page\'s language', () => {
     expect(valueLabel('zh', 'severity', 'red')).toBe('重大');
     expect(valueLabel('zh', 'asset', 'water')).toBe('water');
     expect(valueLabel('zh', 'domain', '__proto__')).toBe('__proto__');
+    expect(valueLabel('zh', 'stage', 'dispatched')).toBe('已派发');
+    expect(valueLabel('zh', 'deadline', 'overdue')).toBe('已逾期');
+    expect(valueLabel('zh', 'district', '420302')).toBe('茅箭区');
+    expect(valueLabel('zh', 'feed', 'gas/420303')).toBe('燃气·张湾区');
+    expect(valueLabel('zh', 'feed', 'gas/4203')).toBe('gas/4203');
     const o = buildResultOption({ columns: [{ name: 'domain', type: 'VARCHAR' }, { name: 'n', type: 'BIGINT' }], rows: [['gas', 1]] },
       { kind: 'bar', x: 'domain', ys: ['n'], lat: null, lon: null, label: null }, { label: (c, v) => valueLabel('zh', c, v) }) as { xAxis: { data: string[] } };
     expect(o.xAxis.data).toEqual(['燃气']);

@@ -59,7 +59,11 @@ export function defaultPick(cols: SqlColumn[], hint?: ChartKind): ChartPick {
   if (time && measures.length > 0 && (!want || want === 'line')) {
     return { ...base, kind: 'line', x: time.name, ys: measures.slice(0, text ? 1 : 4).map((c) => c.name), group: text?.name ?? null };
   }
-  if (text && measures.length > 0 && (!want || want === 'bar')) return { ...base, kind: 'bar', x: text.name, ys: measures.slice(0, 4).map((c) => c.name) };
+  if (text && measures.length > 0 && (!want || want === 'bar')) {
+    // a second category stacks the bars (hazards by stage, split by their deadline)
+    const second = cols.find((c) => c !== text && !isNumeric(c) && !isTime(c));
+    return { ...base, kind: 'bar', x: text.name, ys: measures.slice(0, second ? 1 : 4).map((c) => c.name), group: second?.name ?? null };
+  }
   if (measures.length >= 2 && (!want || want === 'scatter')) return { ...base, kind: 'scatter', x: measures[0]?.name ?? null, ys: [measures[1]?.name ?? ''] };
   if (want && want !== 'map') {
     // the kind asked for, with the best columns there are

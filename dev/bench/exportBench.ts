@@ -5,13 +5,10 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import type { BundleSummary, ExportProgress } from '../../analytics/common/bundle.js';
 import { DOMAINS } from '../../analytics/common/city.js';
 import { runExport } from '../../analytics/node/cli/exportCommand.js';
-import { defaultEngineConfig, startEngine } from '../../analytics/node/engine.js';
 import { verifyBundle } from '../../analytics/node/export/verifyBundle.js';
-import { connectNats } from '../../analytics/node/feeds/natsConnect.js';
-import { NatsServerProcess } from '../../analytics/node/feeds/natsServerProcess.js';
 import { Database } from '../../analytics/node/store/database.js';
-import { tempDir, waitFor } from '../testing/harness.js';
-import { fillStream } from './ingestBench.js';
+import { tempDir } from '../testing/harness.js';
+import { ingestUnderLoad } from './ingestUnderLoad.js';
 import { round } from './stats.js';
 
 const DAY_MS = 86_400_000;
@@ -187,44 +184,13 @@ export async function exportBench(readings: number, series: number, events: numb
  * is taken on both sides of the export).
  */
 async function ingestDuringExport(file: string, w: { fromMs: number; toMs: number }, n: number, out: string): Promise<Record<string, unknown>> {
-  const server = await NatsServerProcess.start();
-  const nc = await connectNats({ url: server.url });
-  try {
-    await fillStream(nc, n, 100);
-    const engine = await startEngine(defaultEngineConfig({ db: file, nats: { url: server.url }, maintenanceIntervalMs: 3_600_000 }));
-    try {
-      await engine.whenConnected();
-      const received = (): number => engine.health().ingest.received;
-      const rateOver = async (count: number): Promise<number> => {
-        const r0 = received();
-        const t0 = performance.now();
-        await waitFor(() => received() >= Math.min(n, r0 + count), 'a part of the backlog', 600_000, 5);
-        return (received() - r0) / ((performance.now() - t0) / 1000);
-      };
-      await waitFor(() => received() > 0, 'ingest started', 600_000, 5);
-      const before = await rateOver(n / 4);
-      const b0 = received();
-      const t0 = performance.now();
-      let drainedAtMs: number | null = null;
-      const watch = setInterval(() => { if (drainedAtMs === null && received() >= n) drainedAtMs = performance.now(); }, 5);
-      const summary = await engine.exportBundle({ fromMs: w.fromMs, toMs: w.toMs, domains: [], districts: [], out, csv: false, force: false });
-      const exportS = (performance.now() - t0) / 1000;
-      clearInterval(watch);
-      const end: number = drainedAtMs ?? performance.now();
-      const during = (Math.min(received(), n) - b0) / ((end - t0) / 1000);
-      const left = n - received();
-      const after = left > n / 20 ? await rateOver(Math.min(left, n / 4)) : null;
-      await waitFor(() => received() >= n, 'the backlog drained', 600_000, 20);
-      const alone = after === null ? before : (before + after) / 2;
-      return {
-        backlog: n, aloneBeforeReadingsPerS: Math.round(before), duringExportReadingsPerS: Math.round(during), aloneAfterReadingsPerS: after === null ? null : Math.round(after),
-        ratio: round(during / alone, 2), engineExportS: round(exportS, 2), engineExportRowsPerS: Math.round(summary.rows / exportS), backlogRanOutDuringExport: drainedAtMs !== null,
-      };
-    } finally {
-      await engine.stop();
-    }
-  } finally {
-    await nc.close();
-    await server.dispose();
-  }
+  return ingestUnderLoad(file, n, 'Export', async (engine, received) => {
+    const t0 = performance.now();
+    let drainedAtMs: number | null = null;
+    const watch = setInterval(() => { if (drainedAtMs === null && received() >= n) drainedAtMs = performance.now(); }, 5);
+    const summary = await engine.exportBundle({ fromMs: w.fromMs, toMs: w.toMs, domains: [], districts: [], out, csv: false, force: false });
+    const exportS = (performance.now() - t0) / 1000;
+    clearInterval(watch);
+    return { drainedAtMs, extra: { engineExportS: round(exportS, 2), engineExportRowsPerS: Math.round(summary.rows / exportS), backlogRanOutDuringExport: drainedAtMs !== null } };
+  });
 }

@@ -1,13 +1,10 @@
 import { join } from 'node:path';
 import { runExport } from '../../analytics/node/cli/exportCommand.js';
-import { defaultEngineConfig, startEngine } from '../../analytics/node/engine.js';
 import { verifyBundle } from '../../analytics/node/export/verifyBundle.js';
-import { connectNats } from '../../analytics/node/feeds/natsConnect.js';
-import { NatsServerProcess } from '../../analytics/node/feeds/natsServerProcess.js';
 import { BundleEngine } from '../../analytics/node/replay/bundleEngine.js';
-import { tempDir, waitFor } from '../testing/harness.js';
+import { tempDir } from '../testing/harness.js';
 import { generateCity } from './exportBench.js';
-import { fillStream } from './ingestBench.js';
+import { ingestUnderLoad } from './ingestUnderLoad.js';
 import { addRollupsAndAlarms } from './replayBench.js';
 import { percentile, round } from './stats.js';
 
@@ -96,53 +93,22 @@ export async function sqlBench(readings: number, runs: number, backlog: number):
  * the rates alone.
  */
 async function ingestDuringSql(file: string, n: number): Promise<Record<string, unknown>> {
-  const server = await NatsServerProcess.start();
-  const nc = await connectNats({ url: server.url });
-  try {
-    await fillStream(nc, n, 100);
-    const engine = await startEngine(defaultEngineConfig({ db: file, nats: { url: server.url }, maintenanceIntervalMs: 3_600_000 }));
-    try {
-      await engine.whenConnected();
-      const received = (): number => engine.health().ingest.received;
-      const rateOver = async (count: number): Promise<number> => {
-        const r0 = received();
-        const t = performance.now();
-        await waitFor(() => received() >= Math.min(n, r0 + count), 'a part of the backlog', 600_000, 5);
-        return (received() - r0) / ((performance.now() - t) / 1000);
-      };
-      await waitFor(() => received() > 0, 'ingest started', 600_000, 5);
-      const before = await rateOver(n / 4);
-      // the analyst: the heavy statement again and again until a third of the backlog went in meanwhile
-      const owner = {};
-      const b0 = received();
-      const t0 = performance.now();
-      const statementS: number[] = [];
-      let failures = 0;
-      while (received() < Math.min(n, b0 + n / 3)) {
-        const t = performance.now();
-        try {
-          await engine.sql.run(owner, { runId: `h${statementS.length}`, sql: HEAVY_SQL, maxRows: 10_000 });
-          statementS.push((performance.now() - t) / 1000);
-        } catch (e) {
-          failures++;
-          console.log(`heavy statement failed: ${e instanceof Error ? e.message : String(e)}`);
-          if (failures > 3) break;
-        }
+  return ingestUnderLoad(file, n, 'HeavySql', async (engine, received, until) => {
+    // the analyst: the heavy statement again and again until a third of the backlog went in meanwhile
+    const owner = {};
+    const statementS: number[] = [];
+    let failures = 0;
+    while (received() < until) {
+      const t = performance.now();
+      try {
+        await engine.sql.run(owner, { runId: `h${statementS.length}`, sql: HEAVY_SQL, maxRows: 10_000 });
+        statementS.push((performance.now() - t) / 1000);
+      } catch (e) {
+        failures++;
+        console.log(`heavy statement failed: ${e instanceof Error ? e.message : String(e)}`);
+        if (failures > 3) break;
       }
-      const during = (Math.min(received(), n) - b0) / ((performance.now() - t0) / 1000);
-      const left = n - received();
-      const after = left > n / 20 ? await rateOver(Math.min(left, n / 4)) : null;
-      await waitFor(() => received() >= n, 'the backlog drained', 600_000, 20);
-      const alone = after === null ? before : (before + after) / 2;
-      return {
-        backlog: n, aloneBeforeReadingsPerS: Math.round(before), duringHeavySqlReadingsPerS: Math.round(during), aloneAfterReadingsPerS: after === null ? null : Math.round(after),
-        ratio: round(during / alone, 2), heavyStatements: statementS.length, heavyStatementP50S: round(percentile(statementS, 50), 2), failures,
-      };
-    } finally {
-      await engine.stop();
     }
-  } finally {
-    await nc.close();
-    await server.dispose();
-  }
+    return { extra: { heavyStatements: statementS.length, heavyStatementP50S: round(percentile(statementS, 50), 2), failures } };
+  });
 }

@@ -83,12 +83,10 @@ async function frames(page: Page, seconds: number): Promise<Record<string, numbe
   };
 }
 
-/** From a key press to the wall fully redrawn: the banner as of the cursor, no query on its way, two frames drawn. */
-async function seekMs(page: Page, key: string): Promise<number> {
-  return page.evaluate(async (k) => {
+/** From `start` (the page's clock) to the wall fully redrawn: the banner as of the cursor, no query on its way, two frames drawn. */
+async function redrawnSince(page: Page, start: number): Promise<number> {
+  return page.evaluate(async (s) => {
     const g = globalThis as unknown as Hooked;
-    const t0 = performance.now();
-    document.body.dispatchEvent(new KeyboardEvent('keydown', { key: k, shiftKey: k === 'ArrowRight', bubbles: true }));
     const cursor = (): string | null => document.querySelector('[data-replay-timeline]')?.getAttribute('data-cursor') ?? null;
     const at = (): string | null => document.querySelector('[data-replay-banner]')?.getAttribute('data-at') ?? null;
     const frame = (): Promise<number> => new Promise((r) => requestAnimationFrame(r));
@@ -98,8 +96,18 @@ async function seekMs(page: Page, key: string): Promise<number> {
     }
     await frame();
     await frame();
-    return Math.round(performance.now() - t0);
+    return Math.round(performance.now() - s);
+  }, start);
+}
+
+/** From a key press to the wall fully redrawn. */
+async function seekMs(page: Page, key: string): Promise<number> {
+  const t0 = await page.evaluate((k) => {
+    const t = performance.now();
+    document.body.dispatchEvent(new KeyboardEvent('keydown', { key: k, shiftKey: k === 'ArrowRight', bubbles: true }));
+    return t;
   }, key);
+  return redrawnSince(page, t0);
 }
 
 /** From a click on the timeline's track at `fraction` of its width to the wall fully redrawn there. */
@@ -108,19 +116,7 @@ async function clickSeekMs(page: Page, fraction: number): Promise<number> {
   if (!box) throw new Error('no timeline track');
   const t0 = await page.evaluate(() => performance.now());
   await page.mouse.click(box.x + 2 + fraction * (box.width - 4), box.y + box.height / 2);
-  return page.evaluate(async (start) => {
-    const g = globalThis as unknown as Hooked;
-    const cursor = (): string | null => document.querySelector('[data-replay-timeline]')?.getAttribute('data-cursor') ?? null;
-    const at = (): string | null => document.querySelector('[data-replay-banner]')?.getAttribute('data-at') ?? null;
-    const frame = (): Promise<number> => new Promise((r) => requestAnimationFrame(r));
-    for (;;) {
-      await frame();
-      if (g.__inflight === 0 && at() === cursor()) break;
-    }
-    await frame();
-    await frame();
-    return Math.round(performance.now() - start);
-  }, t0);
+  return redrawnSince(page, t0);
 }
 
 /** The wall over a bundle: seeks to random instants of its window, their p50/p95/max. */

@@ -283,6 +283,18 @@ describe('correlation across lifelines', () => {
       }), { numRuns: 40, seed: 5 });
   });
 
+  it('refuses, as too large, a place crowded past the bound (a broken or hostile feed), and answers under it', async () => {
+    await clear(db);
+    // 60 events of two domains on one spot within an hour: 900 cross-domain pairs
+    const evs: Ev[] = Array.from({ length: 60 }, (_, i) => ({ id: `crowd${i}`, us: (T0 + i * 60_000) * 1000, domain: i % 2 === 0 ? 'water' : 'gas', lat: 32.6, lon: 110.8 }));
+    await insertEvents(db, evs);
+    const p = { ...DEFAULTS, fromMs: T0, toMs: T0 + DAY };
+    await expect(correlate(db, p, T0 + DAY, undefined, 899)).rejects.toMatchObject({ code: 'too_large' });
+    const r = await correlate(db, p, T0 + DAY, undefined, 900);
+    expect(r.clusters).toHaveLength(1);
+    expect(r.clusters[0]?.pairs).toBe(900);
+  });
+
   it('the Poisson tail', () => {
     expect(poissonTail(0, 3)).toBe(1);
     expect(poissonTail(1, 0.5)).toBeCloseTo(1 - Math.exp(-0.5), 12);

@@ -1,5 +1,6 @@
 import type { CorrelationCluster, CorrelationMember, CorrelationResult } from '../../common/analysis.js';
 import type { Database } from '../store/database.js';
+import { QueryRefused } from '../queries/queryGate.js';
 import { EARTH_RADIUS_M, pairsSql, pointsSql, windowUsSql, type PairSqlArgs } from './correlationSql.js';
 
 /**
@@ -44,7 +45,7 @@ const DAY_MS = 24 * 3_600_000;
  * tail P(X ≥ pairs | expectedPairs). It is a screening score, computed per cluster: among many
  * clusters some small values come by chance.
  */
-export async function correlate(db: Database, p: CorrelationParams, nowMs: number, signal?: AbortSignal): Promise<CorrelationResult> {
+export async function correlate(db: Database, p: CorrelationParams, nowMs: number, signal?: AbortSignal, maxPairs = MAX_PAIRS): Promise<CorrelationResult> {
   const started = performance.now();
   for (const [k, v] of Object.entries({ radiusM: p.radiusM, windowS: p.windowS }) as [string, number][]) {
     if (!Number.isFinite(v) || v <= 0) throw new RangeError(`${k} must be a positive number, got ${v}`);
@@ -63,7 +64,7 @@ export async function correlate(db: Database, p: CorrelationParams, nowMs: numbe
   });
   if (fromMs > toMs) return empty(0);
 
-  const r = await readPairs(db, pairQuery(args), signal);
+  const r = await readPairs(db, pairQuery(args), signal, maxPairs);
   const n = r.mu.length;
   // union-find over the paired points (indices 0..n-1 given by the query)
   const parent = new Int32Array(n);
@@ -210,7 +211,10 @@ interface PairResult {
  * statement with its materialized CTEs did not finish in minutes at 250,000 points (DuckDB 1.5.5).
  * An abort interrupts the query and stops the reading.
  */
-async function readPairs(db: Database, sql: string, signal: AbortSignal | undefined): Promise<PairResult> {
+/** The most pairs one correlation reads (3 numbers each): beyond, the answer is refused as too large. */
+export const MAX_PAIRS = 2_000_000;
+
+async function readPairs(db: Database, sql: string, signal: AbortSignal | undefined, maxPairs: number): Promise<PairResult> {
   return db.readers.run(async (c) => {
     const result = await c.run(sql);
     const pa: number[] = [];
@@ -227,6 +231,8 @@ async function readPairs(db: Database, sql: string, signal: AbortSignal | undefi
       for (let i = 0; i < chunk.rowCount; i++) {
         const kind = t.getItem(i);
         if (kind === 0) {
+          // a place crowded by hostile or broken feeds must not grow this without bound: say so instead
+          if (pa.length >= maxPairs) throw new QueryRefused('too_large', `more than ${maxPairs} pairs of events and alarms close in place and time: narrow the distance, the time apart or the window`);
           pa.push(x.getItem(i) as number);
           pb.push(y.getItem(i) as number);
         } else if (kind === 1) {

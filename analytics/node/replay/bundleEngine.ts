@@ -33,6 +33,14 @@ const STATE_OF: Partial<Record<string, string>> = {
 const sqlString = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 
 /**
+ * Tables loaded into memory rather than read through a view, up to MAX_LOADED_ROWS rows (about 300
+ * bytes each): the events and alarms every seek and the correlation read. Bigger ones stay views
+ * (the correlation then says it cannot number their rows).
+ */
+const LOADED: ReadonlySet<string> = new Set(['events', 'alarm_log']);
+const MAX_LOADED_ROWS = 2_000_000;
+
+/**
  * Opens a verified bundle as a database: an in-memory DuckDB whose tables are views over the
  * bundle's Parquet files, named as the live tables, so the engine's own SQL runs over it unchanged.
  * The state files join their tables (the latest reading of every series before the window joins the
@@ -49,6 +57,12 @@ export async function openBundleDatabase(dir: string, manifest: BundleManifest):
       if (table.startsWith('initial_')) continue;
       const files = [parquet.get(table), parquet.get(STATE_OF[table] ?? '')].filter((f): f is string => f !== undefined);
       if (files.length === 0) continue; // an older bundle without it: the table stays, empty
+      const rows = manifest.files.filter((f) => f.format === 'parquet' && (f.table === table || f.table === STATE_OF[table])).reduce((n, f) => n + f.rows, 0);
+      if (LOADED.has(table) && rows <= MAX_LOADED_ROWS) {
+        // held in memory as the live table is: a row id of its own (the correlation's points are numbered by it), no Parquet decoding per seek
+        await db.writer.run(`INSERT INTO ${table} BY NAME SELECT * FROM read_parquet([${files.map(sqlString).join(', ')}], union_by_name = true)`);
+        continue;
+      }
       await db.writer.run(`DROP TABLE ${table}`);
       // one file needs no union of schemas (union_by_name reads every file's schema at each query's bind)
       await db.writer.run(files.length === 1

@@ -50,7 +50,7 @@ export function defaultPick(cols: SqlColumn[], hint?: ChartKind): ChartPick {
   const measures = nums.filter((c) => c.name !== place?.lat && c.name !== place?.lon);
   // a question best read as a table (a row of KPIs) stays one; the analyst can still draw it
   if (hint === 'table') return base;
-  const want = hint && hint !== 'table' ? hint : null;
+  const want = hint ?? null;
   if ((want === 'map' || (!want && place)) && place) return { ...base, kind: 'map', ys: measures.slice(0, 1).map((c) => c.name) };
   // over time per category (alarms per 10 minutes per priority, readings per district): one series per value
   if (time && text && measures.length > 0 && want === 'heatmap') {

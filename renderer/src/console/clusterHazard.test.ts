@@ -16,19 +16,19 @@ const c: CorrelationCluster = {
 
 describe('one hazard case for a cluster of correlated incidents', () => {
   it('is placed at the member that started it, major when a red event is among them, and lists every member', () => {
-    const h = hazardFromCluster(c, 'zh');
+    const h = hazardFromCluster(c, 'zh', (r) => (r === 'gas.lel.level1' ? '可燃气体一级报警' : r));
     if (!h) throw new Error('expected a case');
     expect(OpsActionSchema.safeParse(h.raise).success).toBe(true);
     expect(OpsActionSchema.safeParse(h.comment).success).toBe(true);
     expect(h.raise).toMatchObject({ kind: 'hazard.raise', hazard: clusterHazardId(c.id), grade: 'major', domain: 'water', asset: 'w1', title: '关联事件：供水、道路、燃气（3）' });
     const text = h.comment.kind === 'hazard.comment' ? h.comment.text : '';
-    expect(text.split('\n').map((l) => l.split(' ').slice(1, 3).join(' '))).toEqual(['供水 供水主管爆管', '道路 路面沉降', '燃气 gas.lel.level1']);
+    expect(text.split('\n').map((l) => l.split(' ').slice(1, 3).join(' '))).toEqual(['供水 供水主管爆管', '道路 路面沉降', '燃气 可燃气体一级报警']);
   });
 
   it('is general without a red event or critical alarm, and the same case id at every console', () => {
     const calm = { ...c, members: c.members.map((m) => ({ ...m, level: 'orange' })) };
-    expect(hazardFromCluster(calm, 'en')?.raise).toMatchObject({ grade: 'general' });
+    expect(hazardFromCluster(calm, 'en', (r) => r)?.raise).toMatchObject({ grade: 'general' });
     expect(clusterHazardId('event:x/y')).toBe('cl-event:x_y');
-    expect(hazardFromCluster({ ...c, members: [] }, 'zh')).toBeNull();
+    expect(hazardFromCluster({ ...c, members: [] }, 'zh', (r) => r)).toBeNull();
   });
 });

@@ -1,4 +1,9 @@
-import type { CorrelationCluster, CorrelationResult } from '../../../../analytics/common/analysis';
+import type { CorrelationCluster, CorrelationMember, CorrelationResult } from '../../../../analytics/common/analysis';
+
+/** What a member is, as a reader is told: an event by its title, an alarm by its rule's title (never the rule's id). */
+export function memberWhat(m: CorrelationMember, ruleTitle: (rule: string) => string): string {
+  return m.kind === 'alarm' ? ruleTitle(m.what) : m.what;
+}
 
 /**
  * The clusters forming now, for the wall: those whose newest member is within the correlation's

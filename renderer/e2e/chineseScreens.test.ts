@@ -75,12 +75,19 @@ const REGISTRY_TEXTS = [
 const TYPED_TEXTS = ['临时维护，稍后恢复', '夜班交接说明'];
 async function chineseOutsideData(page: Page, selector = 'body'): Promise<string[]> {
   const text = await page.locator(selector).first().evaluate((el) => `${(el as HTMLElement).innerText}\n${[...el.querySelectorAll('[title]')].map((x) => x.getAttribute('title')).join('\n')}`);
-  const live = await page.evaluate(() => {
-    type Hook = { city: { assets: { name: string }[]; events: { title: string }[] }; ops: { snapshot: { openHazards: { title: string; assignee: string | null }[]; alarms: { shelved: { reason: string } | null }[] } | null } };
+  const live = await page.evaluate(async () => {
+    type Hook = {
+      city: { assets: { name: string }[]; events: { title: string }[] };
+      ops: { snapshot: { openHazards: { title: string; assignee: string | null }[]; alarms: { shelved: { reason: string } | null }[] } | null };
+      client: { query: (name: string, params: unknown) => Promise<unknown> };
+    };
     const h = (globalThis as unknown as { __cityops: Hook }).__cityops;
+    // every case, not only the 30 open ones the picture carries: a report (the handover) lists closed and older ones too
+    const cases = (await h.client.query('hazards', { limit: 5000 }).catch(() => [])) as { title: string; assignee: string | null }[];
     return [
       ...h.city.assets.map((a) => a.name), ...h.city.events.map((e) => e.title),
       ...(h.ops.snapshot?.openHazards ?? []).flatMap((x) => [x.title, x.assignee ?? '']),
+      ...cases.flatMap((x) => [x.title, x.assignee ?? '']),
       ...(h.ops.snapshot?.alarms ?? []).map((a) => a.shelved?.reason ?? ''),
     ];
   });

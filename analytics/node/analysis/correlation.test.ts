@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../../../dev/testing/harness.js';
 import { Database } from '../store/database.js';
-import { correlate, poissonTail, type CorrelationParams } from './correlation.js';
+import { correlate, CorrelationPointsCache, poissonTail, type CorrelationParams } from './correlation.js';
 import { correlationMacros, DEFAULT_RADIUS_M, DEFAULT_WINDOW_S, DISTANCE_TOLERANCE_M, EARTH_RADIUS_M } from './correlationSql.js';
 
 const tmp = tempDir('cityops-correlation-');
@@ -61,6 +61,24 @@ async function macroPairs(db: Database, radiusM: number, windowS: number, extra 
   for (const s of correlationMacros()) await db.writer.run(s);
   const r = await db.writer.runAndReadAll(`SELECT a_id, b_id FROM correlated_pairs(radius_m := ${radiusM}, window_s := ${windowS}${extra})`);
   return r.getRowObjects().map((row) => [String(row['a_id']), String(row['b_id'])].sort().join('|')).sort();
+}
+
+/** The connected components of these pairs ("a|b" ids) as sorted, comma-joined member ids, sorted. */
+function components(evs: Ev[], pairs: string[]): string[] {
+  const parent = new Map<string, string>(evs.map((e) => [e.id, e.id]));
+  const find = (x: string): string => {
+    while (parent.get(x) !== x) x = parent.get(x) as string;
+    return x;
+  };
+  const paired = new Set<string>();
+  for (const p of pairs) {
+    const [x, y] = p.split('|') as [string, string];
+    paired.add(x).add(y);
+    parent.set(find(x), find(y));
+  }
+  const groups = new Map<string, string[]>();
+  for (const id of paired) groups.set(find(id), [...(groups.get(find(id)) ?? []), id]);
+  return [...groups.values()].map((g) => g.sort().join(',')).sort();
 }
 
 /** Brute force: every pair of different domains with h ≤ sin²((R + tol)/2E) and |dt| ≤ Δt (µs), O(n²). */
@@ -283,14 +301,57 @@ describe('correlation across lifelines', () => {
       }), { numRuns: 40, seed: 5 });
   });
 
+  it('the engine\'s sweep finds the brute force\'s pairs and clusters, with and without the points kept, in any window (random small sets)', async () => {
+    const point = fc.record({
+      north: fc.integer({ min: -40_000, max: 40_000 }).map((cm) => cm / 100), east: fc.integer({ min: -40_000, max: 40_000 }).map((cm) => cm / 100),
+      s: fc.integer({ min: 0, max: 6 * 3600 }), domain: fc.constantFrom('water', 'gas', 'road', 'not-a-domain'),
+    });
+    await fc.assert(fc.asyncProperty(fc.array(point, { minLength: 2, maxLength: 40 }), fc.integer({ min: 30, max: 600 }), fc.integer({ min: 60, max: 7200 }),
+      fc.constantFrom(CENTRE, { lat: 60.1, lon: 24.9 }, { lat: -33.9, lon: 151.2 }), fc.integer({ min: 0, max: 6 * 3600 }), fc.integer({ min: 0, max: 6 * 3600 }),
+      async (pts, R, W, base, a, b) => {
+        await clear(db);
+        const evs: Ev[] = pts.map((p, i) => ({ id: `p${i}`, us: (T0 + p.s * 1000) * 1000, domain: p.domain, ...offset(base, p.north, p.east) }));
+        await insertEvents(db, evs);
+        // a window whose ends may fall exactly on points' times: both ends are in
+        const fromMs = T0 + Math.min(a, b) * 1000;
+        const toMs = T0 + Math.max(a, b) * 1000;
+        const inWindow = evs.filter((e) => e.us >= fromMs * 1000 && e.us <= toMs * 1000);
+        const brute = brutePairs(inWindow, R, W);
+        const want = components(inWindow, brute);
+        const params = { radiusM: R, windowS: W, minDomains: 2, limit: 1_000_000, fromMs, toMs };
+        const got = (r: Awaited<ReturnType<typeof correlate>>): string[] => r.clusters.map((c) => c.members.map((m) => m.id).sort().join(',')).sort();
+        const plain = await correlate(db, params, T0 + DAY);
+        expect(got(plain)).toEqual(want);
+        // every pair counted once: the clusters' pairs add up to the brute force's
+        expect(plain.clusters.reduce((n, c) => n + c.pairs, 0)).toBe(brute.length);
+        expect(plain.considered).toBe(inWindow.length);
+        // kept points (as over a bundle), and a cache too small to keep them (each correlation reads its window)
+        expect(got(await correlate(db, params, T0 + DAY, undefined, { cache: new CorrelationPointsCache() }))).toEqual(want);
+        expect(got(await correlate(db, params, T0 + DAY, undefined, { cache: new CorrelationPointsCache(1) }))).toEqual(want);
+      }), { numRuns: 40, seed: 9 });
+  });
+
+  it('a kept set of points answers every later window alike, and a load that was interrupted is not kept', async () => {
+    await seed(null);
+    const cache = new CorrelationPointsCache();
+    const aborted = new AbortController();
+    aborted.abort(new Error('left'));
+    await expect(correlate(db, { ...DEFAULTS, fromMs: T0, toMs: T0 + DAY }, T0 + DAY, aborted.signal, { cache })).rejects.toThrow();
+    for (const [from, to] of [[T0, T0 + DAY], [T0 + 10 * HOUR, T0 + 11 * HOUR], [T0 + 10 * HOUR + 12 * 60_000, T0 + 10 * HOUR + 40 * 60_000], [T0 + 20 * HOUR, T0 + DAY]] as const) {
+      const p = { ...DEFAULTS, fromMs: from, toMs: to };
+      const strip = (r: Awaited<ReturnType<typeof correlate>>): unknown => ({ ...r, elapsedMs: 0 });
+      expect(strip(await correlate(db, p, T0 + DAY, undefined, { cache }))).toEqual(strip(await correlate(db, p, T0 + DAY)));
+    }
+  });
+
   it('refuses, as too large, a place crowded past the bound (a broken or hostile feed), and answers under it', async () => {
     await clear(db);
     // 60 events of two domains on one spot within an hour: 900 cross-domain pairs
     const evs: Ev[] = Array.from({ length: 60 }, (_, i) => ({ id: `crowd${i}`, us: (T0 + i * 60_000) * 1000, domain: i % 2 === 0 ? 'water' : 'gas', lat: 32.6, lon: 110.8 }));
     await insertEvents(db, evs);
     const p = { ...DEFAULTS, fromMs: T0, toMs: T0 + DAY };
-    await expect(correlate(db, p, T0 + DAY, undefined, 899)).rejects.toMatchObject({ code: 'too_large' });
-    const r = await correlate(db, p, T0 + DAY, undefined, 900);
+    await expect(correlate(db, p, T0 + DAY, undefined, { maxPairs: 899 })).rejects.toMatchObject({ code: 'too_large' });
+    const r = await correlate(db, p, T0 + DAY, undefined, { maxPairs: 900 });
     expect(r.clusters).toHaveLength(1);
     expect(r.clusters[0]?.pairs).toBe(900);
   });

@@ -1,7 +1,10 @@
 import type { CorrelationCluster, CorrelationMember, CorrelationResult } from '../../common/analysis.js';
+import type { DuckDBConnection, DuckDBVector } from '@duckdb/node-api';
 import type { Database } from '../store/database.js';
 import { QueryRefused } from '../queries/queryGate.js';
-import { EARTH_RADIUS_M, pairsSql, pointsSql, windowUsSql, type PairSqlArgs } from './correlationSql.js';
+import { DOMAINS } from '../../common/city.js';
+import { findPairs, timeOrder, type Points } from './correlationPairs.js';
+import { placedPointsSql, pointsSql, type PairSqlArgs } from './correlationSql.js';
 
 /**
  * The correlation of events and alarms across lifelines (docs/analysis.md#correlation-across-lifelines):
@@ -45,7 +48,16 @@ const DAY_MS = 24 * 3_600_000;
  * tail P(X ≥ pairs | expectedPairs). It is a screening score, computed per cluster: among many
  * clusters some small values come by chance.
  */
-export async function correlate(db: Database, p: CorrelationParams, nowMs: number, signal?: AbortSignal, maxPairs = MAX_PAIRS): Promise<CorrelationResult> {
+export interface CorrelateOptions {
+  /** The points of a source that never changes (an opened bundle), kept between correlations. */
+  cache?: CorrelationPointsCache;
+  maxPairs?: number;
+  maxCandidates?: number;
+}
+
+export async function correlate(db: Database, p: CorrelationParams, nowMs: number, signal?: AbortSignal, o: CorrelateOptions = {}): Promise<CorrelationResult> {
+  const maxPairs = o.maxPairs ?? MAX_PAIRS;
+  const maxCandidates = o.maxCandidates ?? MAX_CANDIDATES;
   const started = performance.now();
   for (const [k, v] of Object.entries({ radiusM: p.radiusM, windowS: p.windowS }) as [string, number][]) {
     if (!Number.isFinite(v) || v <= 0) throw new RangeError(`${k} must be a positive number, got ${v}`);
@@ -64,9 +76,27 @@ export async function correlate(db: Database, p: CorrelationParams, nowMs: numbe
   });
   if (fromMs > toMs) return empty(0);
 
-  const r = await readPairs(db, pairQuery(args), signal, maxPairs);
-  const n = r.mu.length;
-  // union-find over the paired points (indices 0..n-1 given by the query)
+  // one connection and one snapshot for the points and their members: gids are rowids, which hold within one snapshot
+  return db.readers.run(async (c) => {
+    await c.run('BEGIN TRANSACTION');
+    try {
+      const pts = (await o.cache?.window(c, Math.ceil(fromMs * 1000), Math.floor(toMs * 1000), signal)) ?? await readPoints(c, args, signal);
+      return await correlateOn(c, pts, p, fromMs, toMs, started, signal, maxPairs, maxCandidates);
+    } finally {
+      // ends the snapshot; after an interrupted statement the transaction is already over, which is not an error here
+      await c.run('ROLLBACK').catch(() => undefined);
+    }
+  }, signal);
+}
+
+async function correlateOn(c: DuckDBConnection, pts: WindowPoints, p: CorrelationParams, fromMs: number, toMs: number, started: number,
+  signal: AbortSignal | undefined, maxPairs: number, maxCandidates: number): Promise<CorrelationResult> {
+  const empty = (considered: number): CorrelationResult => ({
+    radiusM: p.radiusM, windowS: p.windowS, fromMs, toMs, considered, clusters: [], elapsedMs: performance.now() - started,
+  });
+  const f = findPairs(pts, p.radiusM, p.windowS, maxPairs, maxCandidates, signal);
+  const n = pts.n;
+  // union-find over the points
   const parent = new Int32Array(n);
   for (let i = 0; i < n; i++) parent[i] = i;
   const find = (i: number): number => {
@@ -79,43 +109,81 @@ export async function correlate(db: Database, p: CorrelationParams, nowMs: numbe
     }
     return root;
   };
-  for (let k = 0; k < r.pa.length; k++) {
-    const ri = find(r.pa[k] as number);
-    const rj = find(r.pb[k] as number);
+  for (let k = 0; k < f.pa.length; k++) {
+    const ri = find(f.pa[k] as number);
+    const rj = find(f.pb[k] as number);
     if (ri !== rj) parent[Math.max(ri, rj)] = Math.min(ri, rj);
   }
-
-  interface Component { members: number[]; domains: Set<number>; pairs: number; mu: number; minGid: number }
-  const comps = new Map<number, Component>();
-  for (let i = 0; i < n; i++) {
+  // the components of the paired points, in typed arrays (a busy week has 10,000s of them)
+  const compOf = new Int32Array(n).fill(-1);
+  const rootComp = new Int32Array(n).fill(-1);
+  let nc = 0;
+  const mark = (i: number): void => {
+    if (compOf[i] !== -1) return;
     const root = find(i);
-    let c = comps.get(root);
-    if (!c) comps.set(root, (c = { members: [], domains: new Set(), pairs: 0, mu: 0, minGid: Infinity }));
-    c.members.push(i);
-    c.domains.add(r.dc[i] as number);
-    c.mu += r.mu[i] as number;
-    c.minGid = Math.min(c.minGid, r.gid[i] as number);
+    let c = rootComp[root] as number;
+    if (c === -1) rootComp[root] = c = nc++;
+    compOf[i] = c;
+  };
+  for (let k = 0; k < f.pa.length; k++) {
+    mark(f.pa[k] as number);
+    mark(f.pb[k] as number);
   }
-  for (let k = 0; k < r.pa.length; k++) (comps.get(find(r.pa[k] as number)) as Component).pairs++;
-  const considered = r.considered;
-  const gids = r.gid;
+  const size = new Int32Array(nc);
+  const pairs = new Int32Array(nc);
+  const muSum = new Float64Array(nc);
+  const minGid = new Float64Array(nc).fill(Infinity);
+  for (let i = 0; i < n; i++) {
+    const c = compOf[i] as number;
+    if (c === -1) continue;
+    (size[c] as number)++;
+    muSum[c] = (muSum[c] as number) + (f.mu[i] as number);
+    if ((pts.gid[i] as number) < (minGid[c] as number)) minGid[c] = pts.gid[i] as number;
+  }
+  for (let k = 0; k < f.pa.length; k++) (pairs[compOf[f.pa[k] as number] as number] as number)++;
+  // members grouped by component (a counting sort), then each component's distinct domains
+  const start = new Int32Array(nc + 1);
+  for (let c = 0; c < nc; c++) start[c + 1] = (start[c] as number) + (size[c] as number);
+  const fill = start.slice(0, nc);
+  const member = new Int32Array(start[nc] as number);
+  for (let i = 0; i < n; i++) {
+    const c = compOf[i] as number;
+    if (c !== -1) member[(fill[c] as number)++] = i;
+  }
+  const membersOf = (c: number): number[] => Array.from(member.subarray(start[c] as number, start[c + 1] as number));
+  let dcMax = 0;
+  for (let i = 0; i < n; i++) if ((pts.dc[i] as number) > dcMax) dcMax = pts.dc[i] as number;
+  const seen = new Int32Array(dcMax + 1).fill(-1);
+  const considered = n;
+  const gids = pts.gid;
 
-  const scored = [...comps.values()].filter((c) => c.domains.size >= p.minDomains).map((c) => {
-    const expectedPairs = c.mu / 2;
-    return { c, expectedPairs, pValue: poissonTail(c.pairs, expectedPairs) };
-  });
-  const byScore = (x: { pValue: number; size: number; pairs: number }, y: { pValue: number; size: number; pairs: number }): number =>
-    x.pValue - y.pValue || y.size - x.size || y.pairs - x.pairs;
-  scored.sort((x, y) => byScore({ pValue: x.pValue, size: x.c.members.length, pairs: x.c.pairs }, { pValue: y.pValue, size: y.c.members.length, pairs: y.c.pairs }) || x.c.minGid - y.c.minGid);
+  const scored: { c: number; expectedPairs: number; pValue: number }[] = [];
+  for (let c = 0; c < nc; c++) {
+    let domains = 0;
+    for (let k = start[c] as number; k < (start[c + 1] as number); k++) {
+      const d = pts.dc[member[k] as number] as number;
+      if (seen[d] !== c) {
+        seen[d] = c;
+        domains++;
+      }
+    }
+    if (domains < p.minDomains) continue;
+    const expectedPairs = (muSum[c] as number) / 2;
+    scored.push({ c, expectedPairs, pValue: poissonTail(pairs[c] as number, expectedPairs) });
+  }
+  scored.sort((x, y) => x.pValue - y.pValue || (size[y.c] as number) - (size[x.c] as number) || (pairs[y.c] as number) - (pairs[x.c] as number)
+    || (minGid[x.c] as number) - (minGid[y.c] as number));
   const chosen = scored.slice(0, p.limit);
   if (chosen.length === 0) return empty(considered);
+  const byScore = (x: { pValue: number; size: number; pairs: number }, y: { pValue: number; size: number; pairs: number }): number =>
+    x.pValue - y.pValue || y.size - x.size || y.pairs - x.pairs;
 
   // the chosen clusters' members, read back in full
-  const wanted = chosen.flatMap((s) => s.c.members.map((i) => gids[i] as number));
-  const members = await readMembers(db, args, wanted, signal);
+  const wanted = chosen.flatMap((s) => membersOf(s.c));
+  const members = await readMembers(c, pts, wanted, signal);
   const clusters: CorrelationCluster[] = [];
   for (const s of chosen) {
-    const list = s.c.members.map((i) => members.get(gids[i] as number)).filter((m): m is CorrelationMember => m !== undefined)
+    const list = membersOf(s.c).map((i) => members.get(gids[i] as number)).filter((m): m is CorrelationMember => m !== undefined)
       .sort((x, y) => x.tsMs - y.tsMs || x.kind.localeCompare(y.kind) || x.id.localeCompare(y.id));
     const first = list[0];
     if (!first) continue;
@@ -127,7 +195,7 @@ export async function correlate(db: Database, p: CorrelationParams, nowMs: numbe
       firstMs: first.tsMs,
       lastMs: list.reduce((t, m) => Math.max(t, m.tsMs), first.tsMs),
       members: list,
-      pairs: s.c.pairs,
+      pairs: pairs[s.c] as number,
       expectedPairs: s.expectedPairs,
       pValue: s.pValue,
       centroid: { lat: mean(list.map((m) => m.lat)), lon: mean(list.map((m) => m.lon)) },
@@ -138,142 +206,185 @@ export async function correlate(db: Database, p: CorrelationParams, nowMs: numbe
   return { radiusM: p.radiusM, windowS: p.windowS, fromMs, toMs, considered, clusters, elapsedMs: performance.now() - started };
 }
 
-/**
- * One statement, one result of four kinds of rows (`t`): 0, a pair (`x`, `y`: its two points'
- * indices); 1, a paired point (`x` its index 0..n-1, `y` its domain's code, `g` its gid, `m` its μ);
- * 2, a domain's code `y` and name `s` (unused here, kept for reading a result by hand); 3, the number
- * of points considered (`g`). Numbers only on the hot path: the result of a busy week is 100,000s
- * of rows.
- *
- * μ's counts come from small aggregates joined back, not from a second pass over neighbours:
- * T(x) from the counts of the bucket of x and of its two neighbours, the neighbours' counts taken
- * in proportion to the part of them within Δt of x (times uniform within a bucket); S(x) from the
- * counts of x's block of 3 × 3 cells (places uniform within a block).
- */
-export function pairQuery(args: PairSqlArgs): string {
-  const wu = windowUsSql(args.windowS);
-  return `WITH ${pointsSql(args, false)},
-${pairsSql(args)},
-inv AS MATERIALIZED (SELECT gid, CAST(row_number() OVER () - 1 AS INTEGER) AS ix FROM (SELECT ag AS gid FROM pairs UNION SELECT bg FROM pairs)),
-tcount AS (SELECT tb, dc, count(*) AS n FROM cells GROUP BY ALL),
-tall AS (SELECT tb, sum(n) AS n FROM tcount GROUP BY tb),
-dtot AS (SELECT dc, sum(n) AS n FROM tcount GROUP BY dc),
-tn AS (
-  SELECT k.tb, k.dc, d.n AS n_own, (SELECT count(*) FROM cells) AS n_all,
-         coalesce(am.n, 0) - coalesce(om.n, 0) AS oth_m, a0.n - k.n AS oth_0, coalesce(ap.n, 0) - coalesce(op.n, 0) AS oth_p
-  FROM tcount k JOIN dtot d ON d.dc = k.dc JOIN tall a0 ON a0.tb = k.tb
-  LEFT JOIN tall am ON am.tb = k.tb - 1 LEFT JOIN tall ap ON ap.tb = k.tb + 1
-  LEFT JOIN tcount om ON om.tb = k.tb - 1 AND om.dc = k.dc LEFT JOIN tcount op ON op.tb = k.tb + 1 AND op.dc = k.dc
-),
-ccount AS (SELECT cx, cy, count(*) AS n FROM cells GROUP BY ALL),
-c9 AS (
-  SELECT e.cx, e.cy, sum(o.n) AS n
-  FROM (SELECT c.cx, c.cy, c.cx + d.dx AS nx, c.cy + d.dy AS ny
-        FROM ccount c, (VALUES (-1, -1), (-1, 0), (-1, 1), (0, -1), (0, 0), (0, 1), (1, -1), (1, 0), (1, 1)) d(dx, dy)) e
-  JOIN ccount o ON o.cx = e.nx AND o.cy = e.ny
-  GROUP BY e.cx, e.cy
-),
-mu AS (
-  SELECT i.ix, c.gid, c.dc,
-         (s.n - 1) * pi() * pow(CAST(${args.radiusM} AS DOUBLE), 2)
-           / (9 * radians(g.dlat) * radians(g.dlon) * ${EARTH_RADIUS_M ** 2} * c.cphi)
-         * (t.oth_0 * (least(g.wb, c.off + ${wu}) - greatest(0, c.off - ${wu}))
-            + t.oth_m * greatest(0, ${wu} - c.off) + t.oth_p * greatest(0, c.off + ${wu} - g.wb)) / g.wb
-         / nullif(t.n_all - t.n_own, 0) AS mu
-  FROM (SELECT cells.*, (cells.us - grid.us0) % grid.wb AS off FROM cells, grid) c
-  JOIN inv i ON i.gid = c.gid
-  CROSS JOIN grid g
-  JOIN tn t ON t.tb = c.tb AND t.dc = c.dc
-  JOIN c9 s ON s.cx = c.cx AND s.cy = c.cy
-)
-SELECT 0 AS t, a.ix AS x, b.ix AS y, NULL::DOUBLE AS g, NULL::DOUBLE AS m, NULL::VARCHAR AS s
-FROM pairs p JOIN inv a ON a.gid = p.ag JOIN inv b ON b.gid = p.bg
-UNION ALL SELECT 1, ix, dc, CAST(gid AS DOUBLE), mu, NULL FROM mu
-UNION ALL SELECT 2, NULL, dc, NULL, NULL, domain FROM doms
-UNION ALL SELECT 3, NULL, NULL, CAST(count(*) AS DOUBLE), NULL, NULL FROM cells`;
-}
-
-/** The pair query's result as typed arrays (see {@link pairQuery}). */
-interface PairResult {
-  pa: Int32Array;
-  pb: Int32Array;
-  gid: Float64Array;
-  dc: Int32Array;
-  mu: Float64Array;
-  domains: Map<number, string>;
-  considered: number;
-}
-
-/**
- * Reads the pair query on a connection of the read pool, vector by vector: the generic conversion
- * of `queryColumns` (a JS value per cell, then made JSON-safe) costs more than the whole query for
- * a busy week's 100,000s of rows. The result is materialized (`run`), not streamed: streamed, this
- * statement with its materialized CTEs did not finish in minutes at 250,000 points (DuckDB 1.5.5).
- * An abort interrupts the query and stops the reading.
- */
-/** The most pairs one correlation reads (3 numbers each): beyond, the answer is refused as too large. */
+/** The most pairs one correlation reads: beyond, the answer is refused as too large. */
 export const MAX_PAIRS = 2_000_000;
+/** The most candidate pairs one correlation tests exactly (a crowded or world-wide spread of points). */
+export const MAX_CANDIDATES = 200_000_000;
+/** The most points one correlation considers (5 numbers each in memory). */
+export const MAX_POINTS = 5_000_000;
 
-async function readPairs(db: Database, sql: string, signal: AbortSignal | undefined, maxPairs: number): Promise<PairResult> {
-  return db.readers.run(async (c) => {
+/** The most points a {@link CorrelationPointsCache} keeps (5 numbers each: 40 bytes): beyond, each correlation reads its window. */
+export const MAX_CACHED_POINTS = 2_000_000;
+
+/**
+ * Every point of a source that never changes (an opened bundle: verified, read-only), placed and
+ * ordered by time once, then sliced by each correlation's window: the analyst moving R, Δt or the
+ * window pays the placement (the ASOF joins with the registry) once. Gids are rowids of tables that
+ * are never written after the bundle is opened, so they hold across snapshots. A source past
+ * {@link MAX_CACHED_POINTS} is not kept (each correlation reads its own window, as on a live engine).
+ */
+export class CorrelationPointsCache {
+  private all: Promise<WindowPoints | null> | null = null;
+
+  constructor(private readonly maxPoints = MAX_CACHED_POINTS) {}
+
+  /**
+   * Places the points now, in the background (a bundle just opened: the analyst's first correlation
+   * then finds them ready). A failure is not kept: the first correlation loads again and says why.
+   */
+  preload(db: Database): void {
+    if (this.all) return;
+    const load = db.readers.run(async (c) => {
+      await c.run('BEGIN TRANSACTION');
+      try {
+        return await this.load(c, undefined);
+      } finally {
+        await c.run('ROLLBACK').catch(() => undefined);
+      }
+    });
+    this.all = load;
+    load.catch(() => {
+      if (this.all === load) this.all = null;
+    });
+  }
+
+  /** The points with `fromUs` ≤ us ≤ `toUs`, or null when the source is too big to keep. */
+  async window(c: DuckDBConnection, fromUs: number, toUs: number, signal: AbortSignal | undefined): Promise<WindowPoints | null> {
+    let all: WindowPoints | null;
+    try {
+      this.all ??= this.load(c, signal);
+      all = await this.all;
+    } catch (e) {
+      // a load that failed (its query interrupted, its reader aborted) is not kept: the next correlation loads again
+      this.all = null;
+      throw e;
+    }
+    if (!all) return null;
+    const first = lowerBound(all.us, fromUs);
+    const end = lowerBound(all.us, toUs + 1);
+    const part = <T extends Float64Array | Int32Array>(a: T): T => a.subarray(first, Math.max(first, end)) as T;
+    return { n: Math.max(0, end - first), gid: part(all.gid), us: part(all.us), dc: part(all.dc), lat: part(all.lat), lon: part(all.lon) };
+  }
+
+  private async load(c: DuckDBConnection, signal: AbortSignal | undefined): Promise<WindowPoints | null> {
+    try {
+      return await readPoints(c, { radiusM: '0', windowS: '0', from: 'CAST(NULL AS TIMESTAMPTZ)', to: 'CAST(NULL AS TIMESTAMPTZ)' }, signal, this.maxPoints);
+    } catch (e) {
+      if (e instanceof QueryRefused && e.code === 'too_large') return null;
+      throw e;
+    }
+  }
+}
+
+/** The first index whose value is ≥ x in an ascending array (its length when none is). */
+function lowerBound(a: Float64Array, x: number): number {
+  let lo = 0, hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((a[mid] as number) < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The window's points, ordered by time, with their gids. */
+interface WindowPoints extends Points {
+  gid: Float64Array;
+}
+
+/**
+ * The window's points (pointsSql), ordered by time, read on a connection of the read pool vector by
+ * vector into typed arrays: numbers only (the domain as its code, in name order), no JS value per
+ * cell. An abort interrupts the query and stops the reading; past {@link MAX_POINTS} the answer is
+ * refused as too large.
+ */
+async function readPoints(c: DuckDBConnection, args: PairSqlArgs, signal: AbortSignal | undefined, maxPoints = MAX_POINTS): Promise<WindowPoints> {
+  // the domain as its place in the contract's list (name order); should a domain outside it appear (an old or a hostile
+  // bundle), the statement is run again naming every domain of the window in name order instead
+  const fast = await readPointRows(c, placedPointsSql(args, [...DOMAINS].sort()), signal, maxPoints);
+  const r = !fast.dc.includes(0) ? fast : await readPointRows(c, `WITH ${pointsSql(args, false)},
+doms AS (SELECT domain, CAST(row_number() OVER (ORDER BY domain) AS INTEGER) AS dc FROM (SELECT DISTINCT domain FROM pts))
+SELECT CAST(p.gid AS DOUBLE), CAST(p.us AS DOUBLE), d.dc, p.lat, p.lon FROM pts p JOIN doms d ON d.domain = p.domain`, signal, maxPoints);
+  // in time order (the sweep's)
+  const order = timeOrder(r.us);
+  const n = r.n;
+  const f64 = (a: Float64Array): Float64Array => {
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) out[i] = a[order[i] as number] as number;
+    return out;
+  };
+  const dc = new Int32Array(n);
+  for (let i = 0; i < n; i++) dc[i] = r.dc[order[i] as number] as number;
+  return { n, gid: f64(r.gid), us: f64(r.us), dc, lat: f64(r.lat), lon: f64(r.lon) };
+}
+
+/**
+ * Copies a column of numbers without NULLs into `out` at `at`: the vector's own typed array when it
+ * exposes one of the same kind (DuckDB's DOUBLE and INTEGER vectors hold their values in one), item
+ * by item otherwise.
+ */
+function copyColumn(v: DuckDBVector, out: Float64Array | Int32Array, at: number, rows: number): void {
+  const items = (v as unknown as { items?: unknown }).items;
+  if ((items instanceof Float64Array || items instanceof Int32Array) && items.constructor === out.constructor && items.length === rows) {
+    out.set(items, at);
+    return;
+  }
+  for (let i = 0; i < rows; i++) out[at + i] = Number(v.getItem(i));
+}
+
+/** Reads (gid, us, dc, lat, lon) rows, none NULL, into typed arrays, vector by vector. */
+async function readPointRows(c: DuckDBConnection, sql: string, signal: AbortSignal | undefined, maxPoints: number): Promise<WindowPoints> {
+  {
     const result = await c.run(sql);
-    const pa: number[] = [];
-    const pb: number[] = [];
-    const points: { x: number; y: number; g: number; m: number }[] = [];
-    const domains = new Map<number, string>();
-    let considered = 0;
+    let cap = 1 << 16;
+    let gid = new Float64Array(cap), us = new Float64Array(cap), dc = new Int32Array(cap), lat = new Float64Array(cap), lon = new Float64Array(cap);
+    let n = 0;
     for (;;) {
       signal?.throwIfAborted();
       const chunk = await result.fetchChunk();
       if (!chunk || chunk.rowCount === 0) break;
-      const [t, x, y, g, m, s] = [0, 1, 2, 3, 4, 5].map((i) => chunk.getColumnVector(i));
-      if (!t || !x || !y || !g || !m || !s) throw new Error('correlation: unexpected result shape');
-      for (let i = 0; i < chunk.rowCount; i++) {
-        const kind = t.getItem(i);
-        if (kind === 0) {
-          // a place crowded by hostile or broken feeds must not grow this without bound: say so instead
-          if (pa.length >= maxPairs) throw new QueryRefused('too_large', `more than ${maxPairs} pairs of events and alarms close in place and time: narrow the distance, the time apart or the window`);
-          pa.push(x.getItem(i) as number);
-          pb.push(y.getItem(i) as number);
-        } else if (kind === 1) {
-          const mu = m.getItem(i);
-          points.push({ x: x.getItem(i) as number, y: y.getItem(i) as number, g: g.getItem(i) as number, m: typeof mu === 'number' && Number.isFinite(mu) ? mu : 0 });
-        } else if (kind === 2) {
-          domains.set(y.getItem(i) as number, String(s.getItem(i)));
-        } else {
-          considered = g.getItem(i) as number;
-        }
+      const rows = chunk.rowCount;
+      if (n + rows > maxPoints) throw new QueryRefused('too_large', `more than ${maxPoints} events and alarms with a place in the window: narrow the window`);
+      if (n + rows > cap) {
+        cap = Math.min(Math.max(cap * 4, n + rows), maxPoints);
+        const grow = <T extends Float64Array | Int32Array>(a: T, b: T): T => { b.set(a); return b; };
+        gid = grow(gid, new Float64Array(cap)); us = grow(us, new Float64Array(cap)); dc = grow(dc, new Int32Array(cap));
+        lat = grow(lat, new Float64Array(cap)); lon = grow(lon, new Float64Array(cap));
       }
+      const [vg, vu, vd, va, vo] = [0, 1, 2, 3, 4].map((i) => chunk.getColumnVector(i));
+      if (!vg || !vu || !vd || !va || !vo) throw new Error('correlation: unexpected result shape');
+      copyColumn(vg, gid, n, rows);
+      copyColumn(vu, us, n, rows);
+      copyColumn(vd, dc, n, rows);
+      copyColumn(va, lat, n, rows);
+      copyColumn(vo, lon, n, rows);
+      n += rows;
     }
-    const n = points.length;
-    // the indices are one materialized numbering: a pair naming an index no point has would be a broken result
-    for (let k = 0; k < pa.length; k++) if (!((pa[k] as number) < n && (pb[k] as number) < n)) throw new Error('correlation: a pair names an unknown point');
-    const gid = new Float64Array(n);
-    const dc = new Int32Array(n);
-    const mu = new Float64Array(n);
-    for (const p of points) {
-      gid[p.x] = p.g;
-      dc[p.x] = p.y;
-      mu[p.x] = p.m;
-    }
-    return { pa: Int32Array.from(pa), pb: Int32Array.from(pb), gid, dc, mu, domains, considered };
-  }, signal);
+    return { n, gid: gid.subarray(0, n), us: us.subarray(0, n), dc: dc.subarray(0, n), lat: lat.subarray(0, n), lon: lon.subarray(0, n) };
+  }
 }
 
 /** The members with these gids, in full (their kind, id, time, place, level and what). */
-async function readMembers(db: Database, args: PairSqlArgs, gids: number[], signal: AbortSignal | undefined): Promise<Map<number, CorrelationMember>> {
+async function readMembers(c: DuckDBConnection, pts: WindowPoints, idx: number[], signal: AbortSignal | undefined): Promise<Map<number, CorrelationMember>> {
+  signal?.throwIfAborted();
+  const at = new Map<number, number>(idx.map((i) => [pts.gid[i] as number, i]));
+  const gids = [...at.keys()];
   const events = gids.filter((g) => g % 2 === 0).map((g) => g / 2);
   const alarms = gids.filter((g) => g % 2 === 1).map((g) => (g - 1) / 2);
   // a semi join on a list, not `IN (1, 2, …)`: thousands of constants would be planned as a chain of comparisons
-  const inList = (col: string, ids: number[]): string => (ids.length === 0 ? 'false' : `${col} IN (SELECT unnest([${ids.join(', ')}]::BIGINT[]))`);
-  const rows = await db.queryRows(`WITH ${pointsSql(args, true, { events: inList('e.rowid', events), alarms: inList('a.rowid', alarms) })}
-    SELECT gid, kind, id, epoch_ms(ts) AS ts_ms, domain, district, asset, lat, lon, level, what FROM pts`, {}, signal ? { signal } : {});
+  const inList = (ids: number[]): string => (ids.length === 0 ? 'false' : `rowid IN (SELECT unnest([${ids.join(', ')}]::BIGINT[]))`);
+  const r = await c.runAndReadAll(`SELECT CAST(rowid * 2 AS DOUBLE) AS gid, 'event' AS kind, msg_id AS id, CAST(epoch_ms(ts) AS DOUBLE) AS ts_ms, domain, district, asset,
+      severity AS level, title AS what FROM events WHERE ${inList(events)}
+    UNION ALL SELECT CAST(rowid * 2 + 1 AS DOUBLE), 'alarm', point, CAST(epoch_ms(ts) AS DOUBLE), domain, district, asset, priority, rule FROM alarm_log WHERE ${inList(alarms)}`);
   const out = new Map<number, CorrelationMember>();
-  for (const r of rows) {
-    out.set(Number(r['gid']), {
-      kind: r['kind'] === 'alarm' ? 'alarm' : 'event', id: String(r['id']), tsMs: Number(r['ts_ms']),
-      domain: String(r['domain']), district: String(r['district']), asset: r['asset'] === null ? null : String(r['asset']),
-      lat: Number(r['lat']), lon: Number(r['lon']), level: String(r['level']), what: String(r['what']),
+  for (const row of r.getRowObjects()) {
+    const gid = Number(row['gid']);
+    const i = at.get(gid);
+    if (i === undefined) continue;
+    out.set(gid, {
+      kind: row['kind'] === 'alarm' ? 'alarm' : 'event', id: String(row['id']), tsMs: Number(row['ts_ms']),
+      domain: String(row['domain']), district: String(row['district']), asset: row['asset'] === null ? null : String(row['asset']),
+      lat: pts.lat[i] as number, lon: pts.lon[i] as number, level: String(row['level']), what: String(row['what']),
     });
   }
   return out;

@@ -89,6 +89,40 @@ pts AS (
 )`;
 }
 
+/**
+ * The same points as {@link pointsSql} without detail, as fixed-width columns only — `gid`, `us`
+ * (DOUBLE), `dc` (INTEGER: the domain's 1-based place in `domains`, 0 for a domain not in it),
+ * `lat`, `lon` — for the engine's correlation, which reads them into typed arrays. The ASOF join with
+ * the registry carries no strings: its partition key is a 64-bit hash of (domain, district, asset)
+ * and a second, independent hash is compared after it, so a point is placed by another asset's record
+ * only if two assets agreed on both 64-bit hashes.
+ */
+export function placedPointsSql(a: Pick<PairSqlArgs, 'from' | 'to'>, domains: readonly string[]): string {
+  const win = (col: string): string => `(${a.from} IS NULL OR ${col} >= ${a.from}) AND (${a.to} IS NULL OR ${col} <= ${a.to})`;
+  const list = `[${domains.map((d) => `'${d.replace(/'/g, "''")}'`).join(', ')}]`;
+  const dc = (t: string): string => `CAST(coalesce(list_position(${list}, ${t}.domain), 0) AS INTEGER)`;
+  const h2 = (t: string): string => `hash(${t}asset, ${t}district, ${t}domain, 'place')`;
+  return `WITH own AS (
+  SELECT CAST(e.rowid * 2 AS DOUBLE) AS gid, CAST(epoch_us(e.ts) AS DOUBLE) AS us, ${dc('e')} AS dc, e.lat, e.lon
+  FROM events e WHERE ${win('e.ts')} AND e.lat IS NOT NULL AND e.lon IS NOT NULL
+),
+need AS (
+  SELECT e.rowid * 2 AS gid, e.ts AS t, ${dc('e')} AS dc, hash(e.domain, e.district, e.asset) AS h, ${h2('e.')} AS h2
+  FROM events e WHERE ${win('e.ts')} AND (e.lat IS NULL OR e.lon IS NULL) AND e.asset IS NOT NULL
+  UNION ALL
+  SELECT a.rowid * 2 + 1, a.ts, ${dc('a')}, hash(a.domain, a.district, a.asset), ${h2('a.')}
+  FROM alarm_log a WHERE a.active AND ${win('a.ts')}
+),
+ver AS (
+  SELECT hash(domain, district, asset) AS h, ${h2('')} AS h2, ts AS t, lat, lon FROM asset_versions WHERE (${a.to} IS NULL OR ts <= ${a.to})
+),
+placed AS (
+  SELECT CAST(n.gid AS DOUBLE) AS gid, CAST(epoch_us(n.t) AS DOUBLE) AS us, n.dc, v.lat, v.lon
+  FROM need n ASOF JOIN ver v ON v.h = n.h AND n.t >= v.t WHERE v.h2 = n.h2
+)
+SELECT gid, us, dc, lat, lon FROM (SELECT * FROM own UNION ALL SELECT * FROM placed) WHERE lat BETWEEN -90 AND 90 AND lon BETWEEN -180 AND 180`;
+}
+
 /** Δt in whole microseconds (at least 1), as a SQL expression. */
 export function windowUsSql(windowS: string): string {
   return `greatest(CAST(round(CAST(${windowS} AS DOUBLE) * 1e6) AS BIGINT), 1)`;

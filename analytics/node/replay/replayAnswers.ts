@@ -10,7 +10,7 @@ import { checklistProgress } from '../queries/checklistProgress.js';
 import { runNamedQuery } from '../queries/query.js';
 import type { Database } from '../store/database.js';
 import { OperationalHistory } from './operationalHistory.js';
-import { correlate } from '../analysis/correlation.js';
+import { correlate, CorrelationPointsCache } from '../analysis/correlation.js';
 import type { SuppressionProfile } from '../../common/ops/controlRoomState.js';
 
 type AnswerAt<N extends QueryName> = (p: QueryParamsOf<N>, atMs: number, signal: AbortSignal) => Promise<QueryResults[N]> | QueryResults[N];
@@ -52,11 +52,15 @@ const COLOUR_ORDER = { red: 0, orange: 1, yellow: 2, blue: 3 };
  */
 export class ReplayAnswers {
   readonly history: OperationalHistory;
+  /** A bundle's correlation points, placed once (a bundle never changes while open). */
+  private readonly points = new CorrelationPointsCache();
 
   constructor(private readonly src: ReplaySource, private readonly live: LiveOnly) {
     this.history = new OperationalHistory(src.db, {
       profiles: src.profiles, horizon: src.horizon, ...(src.oldest !== undefined ? { oldest: src.oldest } : {}), ...(src.maxFacts !== undefined ? { maxFacts: src.maxFacts } : {}),
     });
+    // a bundle never changes: its correlation points are placed once, now, before the analyst asks
+    if (src.mode === 'bundle') this.points.preload(src.db);
   }
 
   async answer<N extends QueryName>(name: N, p: QueryParamsOf<N>, atMs: number, signal: AbortSignal): Promise<QueryResults[N]> {
@@ -116,7 +120,7 @@ export class ReplayAnswers {
     },
     timeline: (p) => this.timeline(p),
     // clusters as of the cursor: nothing after it counts
-    correlation: (p, t, s) => correlate(this.src.db, p, t, s),
+    correlation: (p, t, s) => correlate(this.src.db, p, t, s, this.src.mode === 'bundle' ? { cache: this.points } : {}),
     sqlSchema: () => this.live.sqlSchema?.() ?? [],
     sqlSaved: () => this.live.sqlSaved?.() ?? { saved: [], ready: [] },
     series: (p, t, s) => runNamedQuery(this.src.db, SQL_QUERIES.series, p, t, s, true),

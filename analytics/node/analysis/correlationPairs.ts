@@ -1,0 +1,247 @@
+import { QueryRefused } from '../queries/queryGate.js';
+import { DISTANCE_TOLERANCE_M, EARTH_RADIUS_M } from './correlationSql.js';
+
+/**
+ * The pair finder of the engine's correlation, in typed arrays: the same pairs as the SQL grid join
+ * of correlationSql.ts (the `correlated_pairs` macro; the tests hold the two and a brute force to
+ * the same answer), without a join. The points arrive ordered by time; a sweep keeps, per grid cell,
+ * the points of the last Δt in time order, and each point meets the points of its own and its 8
+ * neighbouring cells that are still within Δt of it: every candidate is already within Δt, and each
+ * pair is met once (by its later point). The exact tests are the SQL's: the difference of the times
+ * in whole microseconds ≤ Δt, and the haversine's h ≤ sin²((R + 1 mm)/2E).
+ *
+ * Cells are R (plus 1 cm) tall and as wide, in longitude, as the largest longitude difference a pair
+ * within R can have at the window's most poleward latitude (see pairsSql); should the window's
+ * extent need more than {@link MAX_CELLS} cells, they are made larger, which only adds candidates.
+ */
+
+/** The points of one window, ordered by `us` (ascending). */
+export interface Points {
+  n: number;
+  /** Epoch microseconds (whole). */
+  us: Float64Array;
+  /** Degrees. */
+  lat: Float64Array;
+  lon: Float64Array;
+  /** The domain's code: equal codes, same domain. */
+  dc: Int32Array;
+}
+
+export interface PairFinding {
+  /** The pairs, as indices into the points (`pa` earlier or equal in time). */
+  pa: Int32Array;
+  pb: Int32Array;
+  /** Every point's expected number of chance partners μ (see correlation.ts). */
+  mu: Float64Array;
+  /** Candidates tested exactly. */
+  candidates: number;
+}
+
+/** The most grid cells one sweep allocates (two Int32 each, plus a count). */
+export const MAX_CELLS = 2_000_000;
+/** The most time buckets of the baseline's counts per domain. */
+const MAX_BUCKETS = 1_000_000;
+/** Added to R for the cell size, so that rounding never puts a pair within R two cells apart. */
+const CELL_MARGIN_M = 0.01;
+
+/**
+ * Every pair of points of different domains within `radiusM` metres and `windowS` seconds, and each
+ * point's μ. Refuses (`too_large`) past `maxPairs` pairs or `maxCandidates` candidates (a place
+ * crowded by a broken or hostile feed); checks `signal` as it goes.
+ */
+export function findPairs(p: Points, radiusM: number, windowS: number, maxPairs: number, maxCandidates: number, signal?: AbortSignal): PairFinding {
+  const { n, us, lat, lon, dc } = p;
+  const E = EARTH_RADIUS_M;
+  const wu = Math.max(Math.round(windowS * 1e6), 1);
+  const hmax = Math.sin((radiusM + DISTANCE_TOLERANCE_M) / (2 * E)) ** 2;
+  const mu = new Float64Array(n);
+  if (n === 0) return { pa: new Int32Array(0), pb: new Int32Array(0), mu, candidates: 0 };
+
+  let lat0 = Infinity, lat1 = -Infinity, lon0 = Infinity, lon1 = -Infinity, maxAbsLat = 0, dcMax = 0;
+  for (let i = 0; i < n; i++) {
+    const a = lat[i] as number, o = lon[i] as number;
+    if (a < lat0) lat0 = a;
+    if (a > lat1) lat1 = a;
+    if (o < lon0) lon0 = o;
+    if (o > lon1) lon1 = o;
+    if (Math.abs(a) > maxAbsLat) maxAbsLat = Math.abs(a);
+    if ((dc[i] as number) > dcMax) dcMax = dc[i] as number;
+  }
+  const rr = radiusM + CELL_MARGIN_M;
+  const dlat0 = (rr / E) * (180 / Math.PI);
+  const sHalf = Math.sin(rr / (2 * E));
+  const cMax = Math.cos((Math.min(maxAbsLat + 1e-6, 90) * Math.PI) / 180);
+  const dlon0 = sHalf >= cMax ? 360 : Math.min(360, 2 * Math.asin(sHalf / cMax) * (180 / Math.PI));
+  const scale = Math.max(1, Math.ceil(Math.sqrt(((lon1 - lon0) / dlon0 + 3) * ((lat1 - lat0) / dlat0 + 3) / MAX_CELLS)));
+  const dlat = dlat0 * scale;
+  const dlon = Math.min(360, dlon0 * scale);
+  const nx = Math.floor((lon1 - lon0) / dlon) + 3;
+  const ny = Math.floor((lat1 - lat0) / dlat) + 3;
+
+  // each point's cell (a free row and column on every side), radians and cos of its latitude
+  const cell = new Int32Array(n);
+  const phi = new Float64Array(n);
+  const lam = new Float64Array(n);
+  const cphi = new Float64Array(n);
+  const perCell = new Int32Array(nx * ny);
+  for (let i = 0; i < n; i++) {
+    const cx = Math.floor(((lon[i] as number) - lon0) / dlon) + 1;
+    const cy = Math.floor(((lat[i] as number) - lat0) / dlat) + 1;
+    const c = cx * ny + cy;
+    cell[i] = c;
+    (perCell[c] as number)++;
+    const f = ((lat[i] as number) * Math.PI) / 180;
+    phi[i] = f;
+    lam[i] = ((lon[i] as number) * Math.PI) / 180;
+    cphi[i] = Math.cos(f);
+  }
+
+  // the sweep. The points are laid out again cell by cell, in time order within a cell (a stable counting sort of the
+  // time-ordered points), so that each cell's points of the last Δt are one contiguous run [lo, hi): hi moves on as the
+  // cell's points are reached, lo as they fall more than Δt behind (they are then behind every later point too).
+  const cells = nx * ny;
+  const lo = new Int32Array(cells);
+  for (let k = 1; k < cells; k++) lo[k] = (lo[k - 1] as number) + (perCell[k - 1] as number);
+  const hi = lo.slice();
+  const at = lo.slice();
+  const cus = new Float64Array(n), cphi2 = new Float64Array(n), clam = new Float64Array(n), ccos = new Float64Array(n);
+  const cdc = new Int32Array(n), cix = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const q = (at[cell[i] as number] as number);
+    at[cell[i] as number] = q + 1;
+    cus[q] = us[i] as number;
+    cphi2[q] = phi[i] as number;
+    clam[q] = lam[i] as number;
+    ccos[q] = cphi[i] as number;
+    cdc[q] = dc[i] as number;
+    cix[q] = i;
+  }
+  let pa = new Int32Array(1024);
+  let pb = new Int32Array(1024);
+  let pairs = 0;
+  let candidates = 0;
+  const maxDphi = rr / E;
+  const tooMany = (): QueryRefused => new QueryRefused('too_large', `more than ${maxPairs} pairs of events and alarms close in place and time: narrow the distance, the time apart or the window`);
+  for (let i = 0; i < n; i++) {
+    if ((i & 0x3fff) === 0) signal?.throwIfAborted();
+    const ui = us[i] as number, di = dc[i] as number, fi = phi[i] as number, li = lam[i] as number, ci = cphi[i] as number;
+    const c = cell[i] as number;
+    for (let dx = -ny; dx <= ny; dx += ny) {
+      for (let k = c + dx - 1; k <= c + dx + 1; k++) {
+        let m = lo[k] as number;
+        const end = hi[k] as number;
+        while (m < end && ui - (cus[m] as number) > wu) m++;
+        lo[k] = m;
+        for (; m < end; m++) {
+          if ((cdc[m] as number) === di) continue;
+          candidates++;
+          const fj = cphi2[m] as number;
+          if (Math.abs(fi - fj) > maxDphi) continue;
+          const s1 = Math.sin((fi - fj) / 2);
+          const s2 = Math.sin((li - (clam[m] as number)) / 2);
+          if (s1 * s1 + (ccos[m] as number) * ci * s2 * s2 > hmax) continue;
+          if (pairs === pa.length) {
+            if (pairs >= maxPairs) throw tooMany();
+            const grow = Math.min(pairs * 2, maxPairs + 1);
+            const na = new Int32Array(grow);
+            na.set(pa);
+            pa = na;
+            const nb = new Int32Array(grow);
+            nb.set(pb);
+            pb = nb;
+          }
+          pa[pairs] = cix[m] as number;
+          pb[pairs] = i;
+          pairs++;
+        }
+      }
+    }
+    if (candidates > maxCandidates) {
+      throw new QueryRefused('too_large', `more than ${maxCandidates} candidate pairs to test: the points are too crowded or too widely spread for this distance and time apart; narrow the window`);
+    }
+    if (pairs > maxPairs) throw tooMany();
+    hi[c] = (hi[c] as number) + 1;
+  }
+
+  baseline(p, { wu, radiusM, dlat, dlon, ny, cell, perCell, cphi, dcMax }, mu);
+  return { pa: pa.slice(0, pairs), pb: pb.slice(0, pairs), mu, candidates };
+}
+
+/**
+ * μ(x) = S(x) · T(x) / N (docs/analysis.md#the-score): N the window's points of domains other than
+ * x's; T(x) of them within Δt of x, from the counts of x's time bucket (Δt wide from the first
+ * point) and of its two neighbours, the neighbours' in proportion to their part within Δt of x (times
+ * uniform within a bucket); S(x) the expected number of them within R of x, from the count of x's
+ * block of 3 × 3 cells (places uniform within a block) times πR² over the block's area.
+ */
+function baseline(p: Points, g: { wu: number; radiusM: number; dlat: number; dlon: number; ny: number; cell: Int32Array; perCell: Int32Array; cphi: Float64Array; dcMax: number }, mu: Float64Array): void {
+  const { n, us, dc } = p;
+  const us0 = us[0] as number;
+  const span = (us[n - 1] as number) - us0;
+  const wb = g.wu * Math.max(1, Math.ceil((span / g.wu + 3) / MAX_BUCKETS));
+  const nt = Math.floor(span / wb) + 3;
+  const nd = g.dcMax + 1;
+  const perBucketDomain = new Int32Array(nt * nd);
+  const perBucket = new Int32Array(nt);
+  const perDomain = new Int32Array(nd);
+  const bucket = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const b = Math.floor(((us[i] as number) - us0) / wb) + 1;
+    bucket[i] = b;
+    (perBucketDomain[b * nd + (dc[i] as number)] as number)++;
+    (perBucket[b] as number)++;
+    (perDomain[dc[i] as number] as number)++;
+  }
+  const rad = Math.PI / 180;
+  const area = 9 * g.dlat * rad * g.dlon * rad * EARTH_RADIUS_M ** 2;
+  const disc = Math.PI * g.radiusM ** 2;
+  const { ny, cell, perCell, cphi, wu } = g;
+  for (let i = 0; i < n; i++) {
+    const c = cell[i] as number;
+    let block = 0;
+    for (let dx = -ny; dx <= ny; dx += ny) block += (perCell[c + dx - 1] as number) + (perCell[c + dx] as number) + (perCell[c + dx + 1] as number);
+    const d = dc[i] as number, b = bucket[i] as number;
+    const others = n - (perDomain[d] as number);
+    if (others === 0) continue;
+    const oth0 = (perBucket[b] as number) - (perBucketDomain[b * nd + d] as number);
+    const othM = (perBucket[b - 1] as number) - (perBucketDomain[(b - 1) * nd + d] as number);
+    const othP = (perBucket[b + 1] as number) - (perBucketDomain[(b + 1) * nd + d] as number);
+    const off = ((us[i] as number) - us0) % wb;
+    const near = (oth0 * (Math.min(wb, off + wu) - Math.max(0, off - wu)) + othM * Math.max(0, wu - off) + othP * Math.max(0, off + wu - wb)) / wb;
+    mu[i] = ((block - 1) * disc) / (area * (cphi[i] as number)) * near / others;
+  }
+}
+
+/**
+ * The permutation that orders `us` (whole numbers, any range up to 2⁵³ wide) ascending, stable: an
+ * LSD radix sort on 14-bit digits of the offset from the smallest, skipping digits all points share.
+ */
+export function timeOrder(us: Float64Array): Int32Array {
+  const n = us.length;
+  let lo = Infinity;
+  for (let i = 0; i < n; i++) if ((us[i] as number) < lo) lo = us[i] as number;
+  const low = new Int32Array(n);
+  const high = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const rel = (us[i] as number) - lo;
+    low[i] = rel % 0x10000000;
+    high[i] = Math.floor(rel / 0x10000000);
+  }
+  let order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  let spare = new Int32Array(n);
+  const count = new Int32Array(0x4000 + 1);
+  const digits: [Int32Array, number][] = [[low, 0], [low, 14], [high, 0], [high, 14]];
+  for (const [word, shift] of digits) {
+    count.fill(0);
+    for (let i = 0; i < n; i++) (count[(((word[i] as number) >>> shift) & 0x3fff) + 1] as number)++;
+    if (count[((((word[0] ?? 0) as number) >>> shift) & 0x3fff) + 1] === n) continue;
+    for (let d = 0; d < 0x4000; d++) count[d + 1] = (count[d + 1] as number) + (count[d] as number);
+    for (let i = 0; i < n; i++) {
+      const j = order[i] as number;
+      spare[(count[((word[j] as number) >>> shift) & 0x3fff] as number)++] = j;
+    }
+    [order, spare] = [spare, order];
+  }
+  return order;
+}

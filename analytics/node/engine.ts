@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { DEFAULT_STREAM } from '../common/subjects.js';
 import { isQueryName, type CommandArgsOf, type FeedFreshness, type Health, type QueryName, type QueryParamsOf, type QueryResults } from '../common/engineApi.js';
 import type { BundleSummary, ExportProgress } from '../common/bundle.js';
+import type { CorrelationResult } from '../common/analysis.js';
 import { QUERY_PARAMS } from '../common/engineApi.js';
 import { CoreSubscriptionSource } from './feeds/coreSource.js';
 import type { FeedSource } from './feeds/feedSource.js';
@@ -31,7 +32,8 @@ import { ReplayAnswers } from './replay/replayAnswers.js';
 import { ControlRoom } from './ops/controlRoom.js';
 import { BoundaryErrors } from './boundaryErrors.js';
 import { UnknownNameError, type EngineService } from './engineService.js';
-import { correlate } from './analysis/correlation.js';
+import { correlate, type CorrelationParams } from './analysis/correlation.js';
+import { SharedAnswers } from './analysis/sharedAnswer.js';
 import { correlationMacros } from './analysis/correlationSql.js';
 import { DbSavedQueries } from './analysis/savedQueries.js';
 import { LIVE_SQL_LIMITS, SqlWorkbench, type SqlLimits } from './analysis/sqlWorkbench.js';
@@ -113,6 +115,8 @@ export class Engine implements EngineService {
   private timers: NodeJS.Timeout[] = [];
   private readonly compacted = new Map<string, number>();
   private readonly startedAtMs = Date.now();
+  /** The live correlation (the last 24 h up to now) that every wall and console polls: one computation per 10 s for all of them. */
+  private readonly liveCorrelation = new SharedAnswers<CorrelationParams, CorrelationResult>((p, s) => correlate(this.db, p, Date.now(), s), 10_000);
   maintenanceError: string | null = null;
   /** Failures caught in the server's handlers: counted here so health shows them. */
   readonly boundary = new BoundaryErrors();
@@ -270,7 +274,7 @@ export class Engine implements EngineService {
     }),
     handover: (p) => this.controlRoom.handover(p.fromMs, p.toMs, false),
     timeline: (p) => this.replay.timeline(p),
-    correlation: (p, s) => correlate(this.db, p, Date.now(), s),
+    correlation: (p, s) => (p.fromMs === undefined && p.toMs === undefined ? this.liveCorrelation.get(p, s) : correlate(this.db, p, Date.now(), s)),
     sqlSchema: () => this.sql.schema(),
     sqlSaved: () => this.sql.saved(),
     series: (p, s) => runNamedQuery(this.db, SQL_QUERIES.series, p, Date.now(), s),

@@ -188,6 +188,19 @@ describe('the read connections', () => {
 });
 
 describe('answers follow the contract whatever the client sent', () => {
+  it('shares the live correlation among the screens that poll it: one answer within 10 s, a question with its own window computed apart', async () => {
+    const a = await engine.query('correlation', { limit: 50 });
+    await new Promise((r) => setTimeout(r, 5));
+    const b = await engine.query('correlation', { limit: 50 });
+    // the same computation: the same instant and the same measured time
+    expect(b.toMs).toBe(a.toMs);
+    expect(b.elapsedMs).toBe(a.elapsedMs);
+    const other = await engine.query('correlation', { limit: 10 });
+    expect(other.toMs).toBeGreaterThan(a.toMs);
+    const own = await engine.query('correlation', { limit: 50, toMs: Date.now() });
+    expect(own.toMs).toBeGreaterThan(a.toMs);
+  });
+
   it('echoes an id only when the contract allows it', async () => {
     const ws = new WebSocket(`${server.url.replace('http', 'ws')}/api/ws?token=${WALL}`);
     const raw: unknown[] = [];

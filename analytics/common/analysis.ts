@@ -56,6 +56,8 @@ export interface SqlProgress {
   rowsProcessed: number;
   totalRows: number;
   elapsedMs: number;
+  /** The statement waits while the live engine's ingest catches up a backlog (it runs after, at the latest after `sql.yieldToIngestMs`). */
+  waitingForIngest?: boolean;
 }
 
 /** A query kept by name (in the engine's database, or in an opened bundle's folder). */

@@ -403,6 +403,7 @@ const T = {
   wb_sql_label: { zh: 'SQL 查询（只读，Ctrl+Enter 运行）', en: 'SQL query (read-only, Ctrl+Enter runs it)' },
   wb_run: { zh: '运行', en: 'Run' },
   wb_running: { zh: '运行中…', en: 'Running…' },
+  wb_waiting_ingest: { zh: '数据接入正在追赶积压，查询稍候运行…', en: 'Ingest is catching up a backlog: the query runs shortly…' },
   wb_cancel: { zh: '取消', en: 'Cancel' },
   wb_save: { zh: '保存查询…', en: 'Save query…' },
   wb_save_name: { zh: '名称', en: 'Name' },

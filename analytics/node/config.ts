@@ -43,6 +43,7 @@ export const FileConfigSchema = z.object({
     maxResultBytes: z.number().int().min(1024).max(256 * 1024 ** 2),
     downloadMaxFiles: z.number().int().min(1).max(1000), downloadMaxBytes: z.number().int().min(1024).max(1024 ** 4),
     downloadTtlMs: z.number().int().min(1000).max(7 * 86_400_000),
+    yieldToIngestMs: z.number().int().min(0).max(600_000), ingestBehindMs: z.number().int().min(0).max(3_600_000),
   }).partial().strict().optional(),
 }).strict();
 export type FileConfig = z.infer<typeof FileConfigSchema>;
@@ -106,6 +107,7 @@ function sqlLimits(base: SqlLimits, file: FileConfig['sql'], env: NodeJS.Process
     downloads: {
       maxFiles: f.downloadMaxFiles ?? base.downloads.maxFiles, maxBytes: f.downloadMaxBytes ?? base.downloads.maxBytes, ttlMs: f.downloadTtlMs ?? base.downloads.ttlMs,
     },
+    yieldToIngestMs: f.yieldToIngestMs ?? base.yieldToIngestMs, ingestBehindMs: f.ingestBehindMs ?? base.ingestBehindMs,
   };
 }
 

@@ -138,6 +138,7 @@ export class Engine implements EngineService {
       source: 'live', connect: () => db.connectOwn(), limits: config.sql, nowSql: () => 'now()', allowParquetScan: false, timeZone: localTimeZone(),
       saved: new DbSavedQueries((fn) => writer.exclusive(fn), (sql) => db.queryRows(sql)),
       setup: () => Promise.resolve(correlationMacros()),
+      ingestLagMs: () => source.lagMs?.(Date.now()) ?? 0,
     });
     this.replay = new ReplayAnswers({
       db, rules: controlRoom.rules, checklists: controlRoom.checklists, profiles: loadSuppressionProfiles(config.suppressionProfiles), mode: 'live', horizon: () => Date.now(),

@@ -127,3 +127,61 @@ describe('the SQL console on a populated database: ready questions, macros, down
     }
   });
 });
+
+describe('ingest first on the live engine', () => {
+  it('holds a statement back while ingest is behind its stream, says so, runs it once ingest caught up; a cancel ends the wait', async () => {
+    let lag = 60_000;
+    const held = new SqlWorkbench({
+      source: 'live', connect: () => db.connectOwn(), limits: { ...DEFAULT_SQL_LIMITS, yieldToIngestMs: 600_000, ingestBehindMs: 2_000 }, nowSql: () => 'now()',
+      allowParquetScan: false, timeZone: 'Asia/Shanghai', saved: new DbSavedQueries((fn) => fn(db.writer), (sql) => db.queryRows(sql)), ingestLagMs: () => lag,
+    });
+    try {
+      const progress: boolean[] = [];
+      let done = false;
+      const run = held.run({}, { runId: 'r1', sql: 'SELECT count(*) AS n FROM alarm_log', maxRows: 10 }, (p) => progress.push(p.waitingForIngest === true)).then((r) => {
+        done = true;
+        return r;
+      });
+      await waitUntil(() => progress.filter(Boolean).length >= 3);
+      expect(done).toBe(false);
+      // ingest caught up: the statement runs
+      lag = 1_999;
+      const r = await run;
+      expect(r.rows).toEqual([[15]]);
+
+      // a cancel while it waits ends the wait, and nothing ran
+      lag = 60_000;
+      const owner = {};
+      const waiting: boolean[] = [];
+      const cancelled = held.run(owner, { runId: 'r2', sql: 'SELECT 1', maxRows: 10 }, (p) => waiting.push(p.waitingForIngest === true));
+      await waitUntil(() => waiting.length > 0);
+      expect(held.cancel(owner, 'r2')).toBe(true);
+      await expect(cancelled).rejects.toThrow('cancelled');
+      expect(held.running).toBe(0);
+    } finally {
+      await held.close();
+    }
+  });
+
+  it('waits at most yieldToIngestMs, then runs whatever the lag; never waits without a lag to read (a bundle)', async () => {
+    const impatient = new SqlWorkbench({
+      source: 'live', connect: () => db.connectOwn(), limits: { ...DEFAULT_SQL_LIMITS, yieldToIngestMs: 300, ingestBehindMs: 2_000 }, nowSql: () => 'now()',
+      allowParquetScan: false, timeZone: 'Asia/Shanghai', saved: new DbSavedQueries((fn) => fn(db.writer), (sql) => db.queryRows(sql)), ingestLagMs: () => 3_600_000,
+    });
+    try {
+      const waits: boolean[] = [];
+      const r = await impatient.run({}, { runId: 'r3', sql: 'SELECT 42 AS x', maxRows: 10 }, (p) => waits.push(p.waitingForIngest === true));
+      expect(r.rows).toEqual([[42]]);
+      expect(waits.some(Boolean)).toBe(true);
+    } finally {
+      await impatient.close();
+    }
+    const seen: boolean[] = [];
+    expect((await wb.run({}, { runId: 'r4', sql: 'SELECT 7 AS x', maxRows: 10 }, (p) => seen.push(p.waitingForIngest === true))).rows).toEqual([[7]]);
+    expect(seen.some(Boolean)).toBe(false);
+  });
+});
+
+async function waitUntil(ok: () => boolean): Promise<void> {
+  while (!ok()) await new Promise((r) => setTimeout(r, 20));
+}

@@ -33,18 +33,26 @@ export interface SqlLimits {
   maxResultBytes: number;
   /** Files waiting for download: count, bytes, lifetime. */
   downloads: DownloadLimits;
+  /**
+   * Ingest first: while ingest is more than `ingestBehindMs` behind its stream (catching up a
+   * backlog), a statement waits for it, at most this long, before it runs (0: never waits). The
+   * wait does not count against `timeoutMs`; a cancel or the client's leaving ends it.
+   */
+  yieldToIngestMs: number;
+  ingestBehindMs: number;
 }
 
 /** Over an opened bundle (no ingest to protect): two statements at once. */
 export const DEFAULT_SQL_LIMITS: SqlLimits = {
   timeoutMs: 30_000, exportTimeoutMs: 300_000, maxRows: SQL_MAX_ROWS, maxConcurrent: 2, maxResultBytes: 8 * 1024 * 1024, downloads: DEFAULT_DOWNLOAD_LIMITS,
+  yieldToIngestMs: 0, ingestBehindMs: 2_000,
 };
 /**
  * On the live engine: one statement at a time in the whole engine. A statement takes a core of its
  * own (DuckDB runs it on the calling thread), and ingest's decoding and commits need the rest; on a
  * two-core machine a second heavy statement would halve what ingest has (docs/benchmarks.md).
  */
-export const LIVE_SQL_LIMITS: SqlLimits = { ...DEFAULT_SQL_LIMITS, maxConcurrent: 1 };
+export const LIVE_SQL_LIMITS: SqlLimits = { ...DEFAULT_SQL_LIMITS, maxConcurrent: 1, yieldToIngestMs: 10_000 };
 
 /** Who runs: one engine-API connection (its runs and cancels are its own). */
 export type SqlOwner = object;
@@ -87,6 +95,8 @@ export interface WorkbenchOptions {
    * engine-built, never client text.
    */
   setup?: () => Promise<string[]>;
+  /** How far behind its stream ingest is now, ms (the live engine's; none over a bundle). */
+  ingestLagMs?: () => number;
 }
 
 const sqlText = (s: string): string => `'${s.replace(/'/g, "''")}'`;
@@ -207,16 +217,36 @@ export class SqlWorkbench {
     return offered;
   }
 
+  /**
+   * Ingest first: while the live engine's ingest is more than `ingestBehindMs` behind its stream, the
+   * statement waits (at most `yieldToIngestMs`; its progress says so), then runs whatever the lag.
+   */
+  private async yieldToIngest(run: Run, onProgress: ((p: SqlProgress) => void) | undefined): Promise<void> {
+    const lag = this.o.ingestLagMs;
+    const most = this.o.limits.yieldToIngestMs;
+    if (!lag || most <= 0) return;
+    const t0 = performance.now();
+    while (run.reason === null && performance.now() - t0 < most && lag() > this.o.limits.ingestBehindMs) {
+      onProgress?.({ runId: run.runId, percentage: -1, rowsProcessed: 0, totalRows: 0, elapsedMs: Math.round(performance.now() - t0), waitingForIngest: true });
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
   /** Guards then runs, with the time limit, the cancel and the client's leaving wired to an interrupt of this run's connection. */
   private async withRun<T>(owner: SqlOwner, runId: string, timeoutMs: number, signal: AbortSignal | undefined, onProgress: ((p: SqlProgress) => void) | undefined,
     work: (c: DuckDBConnection, run: Run) => Promise<T>): Promise<T> {
     const run = this.admit(owner, runId);
-    const t0 = performance.now();
-    const timer = setTimeout(() => run.stop('timeout'), timeoutMs);
     const left = (): void => run.stop('left');
     signal?.addEventListener('abort', left, { once: true });
+    let timer: NodeJS.Timeout | undefined;
     let ticker: NodeJS.Timeout | null = null;
     try {
+      await this.yieldToIngest(run, onProgress);
+      const why: StopReason | null = run.reason;
+      if (why === 'cancel') throw new SqlCancelled(runId);
+      if (why === 'left') throw signal?.reason ?? new Error('the client left');
+      const t0 = performance.now();
+      timer = setTimeout(() => run.stop('timeout'), timeoutMs);
       const c = await this.acquire();
       run.conn = c;
       try {

@@ -30,5 +30,10 @@ export interface FeedSource {
   messages(afterSeq: number): AsyncIterable<FeedMessage>;
   /** Everything up to and including `seq` is committed; the source may forget it. */
   ack(seq: number | null): void;
+  /**
+   * How far behind the stream ingest is: the age of the message taken last while more wait after it
+   * in the stream, 0 when none waits; undefined for sources that cannot tell (no stream).
+   */
+  lagMs?(nowMs: number): number;
   close(): Promise<void>;
 }

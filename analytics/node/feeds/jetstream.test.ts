@@ -8,6 +8,8 @@ import { AckedPublisher, readingMessages } from '../../../dev/testing/jsPublishe
 import { NatsServerProcess } from './natsServerProcess.js';
 import { malformedSamples } from '../../common/malformedSamples.js';
 import { connectNats } from './natsConnect.js';
+import { JetStreamSource } from './jetstreamSource.js';
+import { NatsLink } from './natsLink.js';
 
 const suite = engineSuite();
 const config = (over: Partial<EngineConfig> = {}): EngineConfig => suite.config(over);
@@ -45,6 +47,31 @@ describe('JetStream ingest', () => {
     expect(e.health().nats).toMatchObject({ connected: true, mode: 'jetstream', gapsPossible: false, stream: 'CITY' });
     await suite.stopEngine(e);
     expect(await storedCounts(cfg.db)).toEqual({ n: 5000, distinct: 5000 });
+  });
+
+  it('tells how far behind the stream its reader is: the age of the message taken while more wait, 0 once none waits', async () => {
+    await resetStream();
+    await new AckedPublisher(suite.nc).publishAll(readingMessages('lag', 40, 1));
+    const link = await NatsLink.open({ url: suite.server.url });
+    const source = await JetStreamSource.open(link, { stream: 'CITY', consumer: 'lag-test', create: false });
+    try {
+      expect(source.lagMs(Date.now())).toBe(0);
+      const it = source.messages(0)[Symbol.asyncIterator]();
+      const first = await it.next();
+      expect(first.done).toBe(false);
+      // 39 wait after it: the lag is its age, which grows with the clock
+      const now = Date.now();
+      const lag = source.lagMs(now);
+      expect(lag).toBeGreaterThanOrEqual(0);
+      expect(source.lagMs(now + 60_000)).toBeCloseTo(lag + 60_000, -1);
+      for (let i = 1; i < 40; i++) expect((await it.next()).done).toBe(false);
+      // the last one taken: nothing waits, however old it is
+      expect(source.lagMs(Date.now() + 60_000)).toBe(0);
+      await it.return?.();
+    } finally {
+      await source.close();
+      await link.nc.close();
+    }
   });
 
   it('rebuilds a lost database from the stream', async () => {

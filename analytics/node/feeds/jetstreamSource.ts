@@ -1,4 +1,4 @@
-import { DeliverPolicy, jetstream, jetstreamManager, JetStreamApiCodes, JetStreamApiError, type JetStreamManager, type ConsumerMessages } from '@nats-io/jetstream';
+import { DeliverPolicy, jetstream, jetstreamManager, JetStreamApiCodes, JetStreamApiError, type JetStreamManager, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import { CITY_SUBJECT_ALL } from '../../common/subjects.js';
 import type { FeedMessage, FeedSource, FeedStatus } from './feedSource.js';
 import type { NatsLink } from './natsLink.js';
@@ -42,6 +42,8 @@ export class JetStreamSource implements FeedSource {
   private closed = false;
   private current: ConsumerMessages | null = null;
   private gapNote: string | null = null;
+  /** The message taken last (its metadata is parsed only when the lag is asked, not per message). */
+  private last: JsMsg | null = null;
 
   constructor(private readonly link: NatsLink, private readonly o: StreamOptions) {}
 
@@ -72,6 +74,7 @@ export class JetStreamSource implements FeedSource {
         for await (const m of iter) {
           if (m.seq <= last) continue;
           last = m.seq;
+          this.last = m;
           yield { subject: m.subject, data: m.data, seq: m.seq };
         }
       } catch (e) {
@@ -102,6 +105,13 @@ export class JetStreamSource implements FeedSource {
       this.gapNote = `messages ${last + 1}..${first - 1} expired from stream ${this.o.stream} before they were ingested`;
     }
     return last;
+  }
+
+  lagMs(nowMs: number): number {
+    const m = this.last;
+    if (!m) return 0;
+    const info = m.info;
+    return info.pending > 0 ? Math.max(0, nowMs - info.timestampNanos / 1e6) : 0;
   }
 
   ack(): void {

@@ -1,4 +1,4 @@
-import { defaultEngineConfig, startEngine, type Engine } from '../../analytics/node/engine.js';
+import { defaultEngineConfig, startEngine, type Engine, type EngineConfig } from '../../analytics/node/engine.js';
 import { connectNats } from '../../analytics/node/feeds/natsConnect.js';
 import { NatsServerProcess } from '../../analytics/node/feeds/natsServerProcess.js';
 import { waitFor } from '../testing/harness.js';
@@ -18,12 +18,12 @@ export interface LoadOutcome {
  * the load in the answer (`during<Label>ReadingsPerS`); the ratio is the rate during to the mean alone.
  */
 export async function ingestUnderLoad(file: string, n: number, label: string,
-  load: (engine: Engine, received: () => number, until: number) => Promise<LoadOutcome>): Promise<Record<string, unknown>> {
+  load: (engine: Engine, received: () => number, until: number) => Promise<LoadOutcome>, over: Partial<EngineConfig> = {}): Promise<Record<string, unknown>> {
   const server = await NatsServerProcess.start();
   const nc = await connectNats({ url: server.url });
   try {
     await fillStream(nc, n, 100);
-    const engine = await startEngine(defaultEngineConfig({ db: file, nats: { url: server.url }, maintenanceIntervalMs: 3_600_000 }));
+    const engine = await startEngine(defaultEngineConfig({ db: file, nats: { url: server.url }, maintenanceIntervalMs: 3_600_000, ...over }));
     try {
       await engine.whenConnected();
       const received = (): number => engine.health().ingest.received;

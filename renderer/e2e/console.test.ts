@@ -296,6 +296,9 @@ describe('the console as a shift leader uses it, in Chromium', () => {
     const hash = await report.getAttribute('data-report');
     expect(await report.textContent()).toContain('本班燃气报警多发，已处置。');
     expect(await report.textContent()).toContain('分段说明测试隐患待复查。');
+    // the shift's pictures as in the printed report: alarms per 10 minutes, cases by stage, risks turned red
+    expect(await report.locator('figure[data-picture] svg').count()).toBe(3);
+    expect(await report.locator('[data-picture="alarms"] figcaption').textContent()).toBe('每10分钟报警数（按优先级）');
     await page.locator('input[name="signer"]').fill('张三');
     await page.locator('[data-act="sign-outgoing"]').click();
     await report.locator('[data-signature="outgoing"]').waitFor({ timeout: 0 });

@@ -72,24 +72,41 @@ export function findPairs(p: Points, radiusM: number, windowS: number, maxPairs:
   const sHalf = Math.sin(rr / (2 * E));
   const cMax = Math.cos((Math.min(maxAbsLat + 1e-6, 90) * Math.PI) / 180);
   const dlon0 = sHalf >= cMax ? 360 : Math.min(360, 2 * Math.asin(sHalf / cMax) * (180 / Math.PI));
+  // the baseline's grid: cells R (+1 cm) tall and as wide as the longitude a pair within R can span (see pairsSql)
   const scale = Math.max(1, Math.ceil(Math.sqrt(((lon1 - lon0) / dlon0 + 3) * ((lat1 - lat0) / dlat0 + 3) / MAX_CELLS)));
   const dlat = dlat0 * scale;
   const dlon = Math.min(360, dlon0 * scale);
-  const nx = Math.floor((lon1 - lon0) / dlon) + 3;
   const ny = Math.floor((lat1 - lat0) / dlat) + 3;
+  const nx = Math.floor((lon1 - lon0) / dlon) + 3;
+  // the sweep's grid: cells twice as large on both axes, so that the disc of R round a point meets at most 2 × 2 of them —
+  // the point's own cell and, on each axis, the neighbour on the side of the cell's middle it lies (the far edge is then more
+  // than half a cell, more than R, away)
+  const sy = Math.min(180, 2 * dlat);
+  const sx = Math.min(360, 2 * dlon);
+  const my = Math.floor((lat1 - lat0) / sy) + 3;
+  const mx = Math.floor((lon1 - lon0) / sx) + 3;
 
-  // each point's cell (a free row and column on every side), radians and cos of its latitude
+  // each point's cells (a free row and column on every side), radians and cos of its latitude
   const cell = new Int32Array(n);
+  const home = new Int32Array(n);
+  const side = new Int32Array(n);
   const phi = new Float64Array(n);
   const lam = new Float64Array(n);
   const cphi = new Float64Array(n);
   const perCell = new Int32Array(nx * ny);
+  const perHome = new Int32Array(mx * my);
   for (let i = 0; i < n; i++) {
-    const cx = Math.floor(((lon[i] as number) - lon0) / dlon) + 1;
-    const cy = Math.floor(((lat[i] as number) - lat0) / dlat) + 1;
-    const c = cx * ny + cy;
+    const x = (lon[i] as number) - lon0, y = (lat[i] as number) - lat0;
+    const c = (Math.floor(x / dlon) + 1) * ny + Math.floor(y / dlat) + 1;
     cell[i] = c;
     (perCell[c] as number)++;
+    const fx = x / sx, fy = y / sy;
+    const hx = Math.floor(fx), hy = Math.floor(fy);
+    const h = (hx + 1) * my + hy + 1;
+    home[i] = h;
+    (perHome[h] as number)++;
+    // the neighbours to visit: -1 or +1 on each axis, packed (bit 0: x, bit 1: y; set means +1)
+    side[i] = (fx - hx < 0.5 ? 0 : 1) | (fy - hy < 0.5 ? 0 : 2);
     const f = ((lat[i] as number) * Math.PI) / 180;
     phi[i] = f;
     lam[i] = ((lon[i] as number) * Math.PI) / 180;
@@ -99,16 +116,16 @@ export function findPairs(p: Points, radiusM: number, windowS: number, maxPairs:
   // the sweep. The points are laid out again cell by cell, in time order within a cell (a stable counting sort of the
   // time-ordered points), so that each cell's points of the last Δt are one contiguous run [lo, hi): hi moves on as the
   // cell's points are reached, lo as they fall more than Δt behind (they are then behind every later point too).
-  const cells = nx * ny;
+  const cells = mx * my;
   const lo = new Int32Array(cells);
-  for (let k = 1; k < cells; k++) lo[k] = (lo[k - 1] as number) + (perCell[k - 1] as number);
+  for (let k = 1; k < cells; k++) lo[k] = (lo[k - 1] as number) + (perHome[k - 1] as number);
   const hi = lo.slice();
   const at = lo.slice();
   const cus = new Float64Array(n), cphi2 = new Float64Array(n), clam = new Float64Array(n), ccos = new Float64Array(n);
   const cdc = new Int32Array(n), cix = new Int32Array(n);
   for (let i = 0; i < n; i++) {
-    const q = (at[cell[i] as number] as number);
-    at[cell[i] as number] = q + 1;
+    const q = (at[home[i] as number] as number);
+    at[home[i] as number] = q + 1;
     cus[q] = us[i] as number;
     cphi2[q] = phi[i] as number;
     clam[q] = lam[i] as number;
@@ -125,35 +142,41 @@ export function findPairs(p: Points, radiusM: number, windowS: number, maxPairs:
   for (let i = 0; i < n; i++) {
     if ((i & 0x3fff) === 0) signal?.throwIfAborted();
     const ui = us[i] as number, di = dc[i] as number, fi = phi[i] as number, li = lam[i] as number, ci = cphi[i] as number;
-    const c = cell[i] as number;
-    for (let dx = -ny; dx <= ny; dx += ny) {
-      for (let k = c + dx - 1; k <= c + dx + 1; k++) {
-        let m = lo[k] as number;
-        const end = hi[k] as number;
-        while (m < end && ui - (cus[m] as number) > wu) m++;
-        lo[k] = m;
-        for (; m < end; m++) {
-          if ((cdc[m] as number) === di) continue;
-          candidates++;
-          const fj = cphi2[m] as number;
-          if (Math.abs(fi - fj) > maxDphi) continue;
-          const s1 = Math.sin((fi - fj) / 2);
-          const s2 = Math.sin((li - (clam[m] as number)) / 2);
-          if (s1 * s1 + (ccos[m] as number) * ci * s2 * s2 > hmax) continue;
-          if (pairs === pa.length) {
-            if (pairs >= maxPairs) throw tooMany();
-            const grow = Math.min(pairs * 2, maxPairs + 1);
-            const na = new Int32Array(grow);
-            na.set(pa);
-            pa = na;
-            const nb = new Int32Array(grow);
-            nb.set(pb);
-            pb = nb;
-          }
-          pa[pairs] = cix[m] as number;
-          pb[pairs] = i;
-          pairs++;
+    const c = home[i] as number;
+    const sd = side[i] as number;
+    const ox = (sd & 1) === 0 ? -my : my;
+    const oy = (sd & 2) === 0 ? -1 : 1;
+    for (let v = 0; v < 4; v++) {
+      const k = c + ((v & 1) === 0 ? 0 : ox) + ((v & 2) === 0 ? 0 : oy);
+      let m = lo[k] as number;
+      const end = hi[k] as number;
+      while (m < end && ui - (cus[m] as number) > wu) m++;
+      lo[k] = m;
+      for (; m < end; m++) {
+        if ((cdc[m] as number) === di) continue;
+        candidates++;
+        const dy = fi - (cphi2[m] as number);
+        if (Math.abs(dy) > maxDphi) continue;
+        const dl = li - (clam[m] as number);
+        const cc = (ccos[m] as number) * ci;
+        // a cheap bound first: for |x| < 1e-3, sin²(x/2) ≥ 0.999999·x²/4, so a candidate whose bound is past hmax is out
+        if (Math.abs(dl) < 1e-3 && 0.249_999_75 * (dy * dy + cc * dl * dl) > hmax) continue;
+        const s1 = Math.sin(dy / 2);
+        const s2 = Math.sin(dl / 2);
+        if (s1 * s1 + cc * s2 * s2 > hmax) continue;
+        if (pairs === pa.length) {
+          if (pairs >= maxPairs) throw tooMany();
+          const grow = Math.min(pairs * 2, maxPairs + 1);
+          const na = new Int32Array(grow);
+          na.set(pa);
+          pa = na;
+          const nb = new Int32Array(grow);
+          nb.set(pb);
+          pb = nb;
         }
+        pa[pairs] = cix[m] as number;
+        pb[pairs] = i;
+        pairs++;
       }
     }
     if (candidates > maxCandidates) {

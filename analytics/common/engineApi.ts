@@ -52,6 +52,8 @@ export const HealthSchema = z.object({
     reconnects: z.number(),
     disconnectedForMs: z.number().nullable(),
     lastError: z.string().nullable(),
+    /** Consumers the feed watchdog recreated after a stall (the node serving one died) since the engine started. */
+    consumerRecreated: z.number(),
   }),
   ingest: z.object({
     received: z.number(),

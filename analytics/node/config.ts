@@ -20,6 +20,8 @@ export const FileConfigSchema = z.object({
   stream: z.string().optional(),
   consumer: z.string().optional(),
   createStream: z.boolean().optional(),
+  /** The feed watchdog (docs/reliability.md): ms without a message, while the stream holds more, before the consumer is recreated. */
+  feedStallMs: z.number().int().min(500).max(600_000).optional(),
   fallbackToCore: z.boolean().optional(),
   host: z.string().optional(),
   port: z.number().int().min(0).max(65535).optional(),
@@ -137,6 +139,7 @@ export function resolveServeSettings(flags: Flags, env: NodeJS.ProcessEnv = proc
     createStream: flags['no-create-stream'] === true ? false : env['CITYOPS_CREATE_STREAM'] === '0' ? false
       : env['CITYOPS_CREATE_STREAM'] === '1' ? true : file.createStream ?? true,
     fallbackToCore: flags['no-core-fallback'] === true ? false : file.fallbackToCore ?? true,
+    feedStallMs: file.feedStallMs ?? base.feedStallMs,
     retention: { ...base.retention, ...file.retention },
     queries: { ...base.queries, ...file.queries, ...queryLimitsFromEnv(env) },
     replayMaxFacts: file.replay?.maxFacts ?? base.replayMaxFacts,

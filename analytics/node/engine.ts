@@ -6,7 +6,7 @@ import type { CorrelationResult } from '../common/analysis.js';
 import { QUERY_PARAMS } from '../common/engineApi.js';
 import { CoreSubscriptionSource } from './feeds/coreSource.js';
 import type { FeedSource } from './feeds/feedSource.js';
-import { JetStreamSource, StreamMissingError } from './feeds/jetstreamSource.js';
+import { DEFAULT_STALL_MS, JetStreamSource, StreamMissingError } from './feeds/jetstreamSource.js';
 import type { NatsOptions } from './feeds/natsConnect.js';
 import type { NatsLink } from './feeds/natsLink.js';
 import { ConnectingSource } from './feeds/connectingSource.js';
@@ -49,6 +49,8 @@ export interface EngineConfig {
   stream: string;
   consumer: string;
   createStream: boolean;
+  /** The feed watchdog: no message for this long while the stream holds more → the consumer is recreated from the position taken. */
+  feedStallMs: number;
   /** With no stream and no permission to create one, read plain subscriptions (gaps possible). */
   fallbackToCore: boolean;
   ingest: IngestOptions;
@@ -89,6 +91,7 @@ export function defaultEngineConfig(over: Partial<EngineConfig> = {}): EngineCon
     stream: DEFAULT_STREAM,
     consumer: `cityops-${hostname().toLowerCase().replace(/[^a-z0-9_-]/g, '-')}`,
     createStream: true,
+    feedStallMs: DEFAULT_STALL_MS,
     fallbackToCore: true,
     ingest: DEFAULT_INGEST,
     retention: DEFAULT_RETENTION,
@@ -223,6 +226,7 @@ export class Engine implements EngineService {
         connected: s.connected, mode: s.mode, url: s.url, stream: s.stream, consumer: s.consumer,
         gapsPossible: s.gapsPossible, reconnects: s.reconnects,
         disconnectedForMs: s.disconnectedSinceMs === null ? null : now - s.disconnectedSinceMs, lastError: s.lastError,
+        consumerRecreated: s.recreated ?? 0,
       },
       ingest: {
         ...st.totals, committedSeq: st.committedSeq, batches: st.batches,
@@ -400,7 +404,7 @@ export { ActionRefused, UnknownNameError };
 
 async function openSource(cfg: EngineConfig, link: NatsLink): Promise<FeedSource> {
   try {
-    return await JetStreamSource.open(link, { stream: cfg.stream, consumer: cfg.consumer, create: cfg.createStream });
+    return await JetStreamSource.open(link, { stream: cfg.stream, consumer: cfg.consumer, create: cfg.createStream, stallMs: cfg.feedStallMs });
   } catch (e) {
     const jsMissing = e instanceof StreamMissingError || (e instanceof Error && /jetstream not (enabled|available)|503/i.test(e.message));
     if (!jsMissing || !cfg.fallbackToCore) throw e;

@@ -18,6 +18,8 @@ export interface FeedStatus {
   reconnects: number;
   disconnectedSinceMs: number | null;
   lastError: string | null;
+  /** Consumers the watchdog recreated after a stall (JetStream only). */
+  recreated?: number;
 }
 
 /**

@@ -10,7 +10,16 @@ export interface StreamOptions {
   /** Create the stream when it is missing. */
   create: boolean;
   maxAgeS?: number;
+  /**
+   * The watchdog: no message for this long while the stream holds messages after the last one taken
+   * (the node serving the consumer died, its connection to the client still up) → the consumer is
+   * recreated from the position taken last, on a node that lives. Default {@link DEFAULT_STALL_MS}.
+   */
+  stallMs?: number;
 }
+
+/** The feed watchdog's default: a stall longer than this recreates the consumer. */
+export const DEFAULT_STALL_MS = 6_000;
 
 export class StreamMissingError extends Error {}
 
@@ -44,6 +53,13 @@ export class JetStreamSource implements FeedSource {
   private gapNote: string | null = null;
   /** The message taken last (its metadata is parsed only when the lag is asked, not per message). */
   private last: JsMsg | null = null;
+  /** Messages taken since the consumer was made (the watchdog's sign of life), and how many of them ingest has asked past. */
+  private taken = 0;
+  private asked = 0;
+  /** Set while the watchdog finds the feed stalled, until a message comes again. */
+  private stallNote: string | null = null;
+  /** Consumers the watchdog recreated since the engine started. */
+  recreated = 0;
 
   constructor(private readonly link: NatsLink, private readonly o: StreamOptions) {}
 
@@ -56,13 +72,14 @@ export class JetStreamSource implements FeedSource {
     return {
       mode: 'jetstream', connected: this.link.connected, url: this.link.url, stream: this.o.stream,
       consumer: this.o.consumer, gapsPossible: false, reconnects: this.link.reconnects,
-      disconnectedSinceMs: this.link.disconnectedSinceMs, lastError: this.gapNote ?? this.link.lastError,
+      disconnectedSinceMs: this.link.disconnectedSinceMs, lastError: this.stallNote ?? this.gapNote ?? this.link.lastError, recreated: this.recreated,
     };
   }
 
   async *messages(afterSeq: number): AsyncIterable<FeedMessage> {
     let last = afterSeq;
     while (!this.closed) {
+      let watchdog: NodeJS.Timeout | undefined;
       try {
         last = await this.noteExpired(last);
         const js = jetstream(this.link.nc);
@@ -71,20 +88,72 @@ export class JetStreamSource implements FeedSource {
           : { deliver_policy: DeliverPolicy.All });
         const iter = await consumer.consume({ max_messages: 4096, threshold_messages: 1024 });
         this.current = iter;
+        this.taken = 0;
+        this.asked = 0;
+        watchdog = this.watch(iter, () => last);
         for await (const m of iter) {
           if (m.seq <= last) continue;
           last = m.seq;
           this.last = m;
+          this.taken++;
           yield { subject: m.subject, data: m.data, seq: m.seq };
+          // ingest asks for the next: from here on, waiting is the feed's, not ingest's (a commit being retried is no stall)
+          this.asked = this.taken;
         }
       } catch (e) {
         if (this.closed) break;
         this.link.lastError = e instanceof Error ? e.message : String(e);
       } finally {
+        clearInterval(watchdog);
         this.current = null;
       }
       if (!this.closed) await sleep(RETRY_MS);
     }
+  }
+
+  /**
+   * Every third of `stallMs`: when no message came for `stallMs` while ingest was asking for one (a
+   * busy or retrying ingest that has not asked is no stall) and the stream holds messages after
+   * the last one taken, the consumer is stalled (its node died while the client's connection lives
+   * on, or it was lost): it is closed, and `messages` makes a new one from the position taken last.
+   * A quiet stream (nothing after the last one taken) is not a stall. One check at a time; a check
+   * that cannot reach the stream (no leader yet) is tried again at the next tick.
+   */
+  private watch(iter: ConsumerMessages, last: () => number): NodeJS.Timeout {
+    const stallMs = this.o.stallMs ?? DEFAULT_STALL_MS;
+    let seen = -1;
+    let quietSince = Date.now();
+    let checking = false;
+    const t = setInterval(() => {
+      if (this.taken !== seen || this.asked !== this.taken) {
+        seen = this.taken;
+        quietSince = Date.now();
+        if (this.taken > 0) this.stallNote = null;
+        return;
+      }
+      if (checking || Date.now() - quietSince < stallMs) return;
+      checking = true;
+      void (async () => {
+        try {
+          const jsm = await jetstreamManager(this.link.nc, { timeout: Math.max(1_000, stallMs / 2) });
+          const info = await jsm.streams.info(this.o.stream);
+          if (info.state.last_seq <= last()) {
+            quietSince = Date.now();
+            return;
+          }
+          this.stallNote = `feed stalled: no message for ${Math.round((Date.now() - quietSince) / 1000)} s while ${info.state.last_seq - last()} wait in stream ${this.o.stream}; recreating the consumer from ${last() + 1}`;
+          this.recreated++;
+          // not awaited: a close that must reach a dead node may take its time, the loop ends at once
+          void iter.close().catch(() => undefined);
+        } catch {
+          // the stream cannot be asked now (a leader being elected): the next tick asks again
+        } finally {
+          checking = false;
+        }
+      })();
+    }, Math.max(50, Math.floor(stallMs / 3)));
+    t.unref();
+    return t;
   }
 
   /** Messages that expired from the stream before we read them are a gap the operator must see. */

@@ -56,6 +56,51 @@ async function overviewAt(ask: <N extends QueryName>(name: N, p: unknown) => Pro
   ]);
 }
 
+type Ask = <N extends QueryName>(name: N, p: unknown, at: number) => Promise<unknown>;
+interface SeekFigures { p50Ms: number; p95Ms: number; maxMs: number; firstMs: number }
+
+/** The instants of the seeks: spread over the window, in a scattered order (each seek jumps). */
+function seekInstants(w: { fromMs: number; toMs: number }, seeks: number): number[] {
+  return Array.from({ length: seeks }, (_, i) => w.fromMs + Math.floor(((i * 7919) % seeks + 0.5) / seeks * (w.toMs - w.fromMs)));
+}
+
+/** The overview's data at each instant, one seek after another: p50, p95, max and the first (the history's facts read then). */
+async function measureSeeks(instants: number[], ask: Ask, snap: (at: number) => Promise<unknown>): Promise<SeekFigures> {
+  const times: number[] = [];
+  for (const at of instants) {
+    const t = performance.now();
+    await overviewAt((n, p) => ask(n, p, at), () => snap(at), at);
+    times.push(performance.now() - t);
+  }
+  return { p50Ms: round(pct(times, 50), 1), p95Ms: round(pct(times, 95), 1), maxMs: round(Math.max(...times), 1), firstMs: round(times[0] ?? NaN, 1) };
+}
+
+export interface KeptBundleResult {
+  bundle: string;
+  seeks: number;
+  /** One entry per round over the same instants (the first round reads the history's facts). */
+  rounds: SeekFigures[];
+}
+
+/** The seeks over a bundle kept by an earlier run: opened (verified) once, then `rounds` rounds of seeks. */
+async function seeksOverKeptBundle(dir: string, seeks: number, rounds: number): Promise<KeptBundleResult> {
+  const v = await verifyBundle(dir);
+  if (!v.ok) throw new Error(v.problems.join('; '));
+  const bundle = await BundleEngine.open(dir, v.manifest);
+  try {
+    const out: SeekFigures[] = [];
+    for (let r = 0; r < rounds; r++) {
+      // each round at other instants (37 s on): nothing kept for an instant of an earlier round is asked again
+      const instants = seekInstants(bundle.window, seeks).map((t) => Math.min(bundle.window.toMs, t + r * 37_000));
+      out.push(await measureSeeks(instants, (n, p, at) => bundle.query(n, p, undefined, at), (at) => bundle.snapshotAt(at)));
+      console.log(JSON.stringify({ round: r + 1, ...out[out.length - 1] }));
+    }
+    return { bundle: dir, seeks, rounds: out };
+  } finally {
+    await bundle.stop();
+  }
+}
+
 export interface ReplayBenchResult {
   readings: number;
   alarmTransitions: number;
@@ -72,7 +117,10 @@ export interface ReplayBenchResult {
  * events, `alarms` alarm transitions with acknowledgements): the overview's data as of each instant,
  * over an export bundle (`cityops open`) and over the engine's own file (a shift leader looking back).
  */
-export async function replayBench(readings: number, alarms: number, seeks: number): Promise<ReplayBenchResult> {
+export async function replayBench(readings: number, alarms: number, seeks: number): Promise<ReplayBenchResult | KeptBundleResult> {
+  // BENCH_REPLAY_BUNDLE=<folder>: the seeks only, over a bundle kept by an earlier run (BENCH_REPLAY_KEEP), nothing generated
+  const kept = process.env['BENCH_REPLAY_BUNDLE'];
+  if (kept) return seeksOverKeptBundle(kept, seeks, Number(process.env['BENCH_REPLAY_ROUNDS'] ?? 1));
   const tmp = tempDir('cityops-bench-replay-');
   try {
     const file = join(tmp.dir, 'city.duckdb');
@@ -88,17 +136,8 @@ export async function replayBench(readings: number, alarms: number, seeks: numbe
     const v = await verifyBundle(out);
     if (!v.ok) throw new Error(v.problems.join('; '));
     const openVerifyS = (performance.now() - t0) / 1000;
-    const instants = Array.from({ length: seeks }, (_, i) => w.fromMs + Math.floor(((i * 7919) % seeks + 0.5) / seeks * (w.toMs - w.fromMs)));
-
-    const measure = async (ask: <N extends QueryName>(name: N, p: unknown, at: number) => Promise<unknown>, snap: (at: number) => Promise<unknown>): Promise<{ p50Ms: number; p95Ms: number; maxMs: number; firstMs: number }> => {
-      const times: number[] = [];
-      for (const at of instants) {
-        const t = performance.now();
-        await overviewAt((n, p) => ask(n, p, at), () => snap(at), at);
-        times.push(performance.now() - t);
-      }
-      return { p50Ms: round(pct(times, 50), 1), p95Ms: round(pct(times, 95), 1), maxMs: round(Math.max(...times), 1), firstMs: round(times[0] ?? NaN, 1) };
-    };
+    const instants = seekInstants(w, seeks);
+    const measure = (ask: Ask, snap: (at: number) => Promise<unknown>): Promise<SeekFigures> => measureSeeks(instants, ask, snap);
 
     const bundle = await BundleEngine.open(out, v.manifest);
     let bundleTimes;

@@ -1,5 +1,5 @@
 /// <reference lib="dom" />
-import type { Page } from 'playwright-core';
+import type { CDPSession, Page } from 'playwright-core';
 import { openBundle } from '../../analytics/node/cli/openCommand.js';
 import { runMain } from '../../analytics/node/runMain.js';
 import { launchChromium, openWall } from '../testing/browser.js';
@@ -20,8 +20,11 @@ const SECONDS = Number(process.env['MEASURE_S'] ?? 20);
 
 interface Hooked {
   __cityops: { client: { query: (...a: unknown[]) => Promise<unknown>; setClock: (...a: unknown[]) => Promise<unknown> } };
+  __charts: { updateMs: number[] };
   __inflight: number;
   __sets: number;
+  /** When the last answer on its way came (the page's clock). */
+  __answeredAt: number;
 }
 
 /** Counts queries and clock.set commands on their way (the page's one client, through the debug hook). */
@@ -36,7 +39,10 @@ async function hookClient(page: Page): Promise<void> {
       c[name] = (...a: unknown[]) => {
         g.__inflight++;
         if (name === 'setClock') g.__sets++;
-        return f(...a).finally(() => g.__inflight--);
+        return f(...a).finally(() => {
+          g.__inflight--;
+          g.__answeredAt = performance.now();
+        });
       };
     };
     wrap('query');
@@ -110,13 +116,26 @@ async function seekMs(page: Page, key: string): Promise<number> {
   return redrawnSince(page, t0);
 }
 
+/** One seek: to the wall fully redrawn, to the last answer, the charts' setOption time and the main thread's work meanwhile. */
+interface Seek { ms: number; answeredMs: number; chartMs: number; taskMs: number; scriptMs: number }
+
 /** From a click on the timeline's track at `fraction` of its width to the wall fully redrawn there. */
-async function clickSeekMs(page: Page, fraction: number): Promise<number> {
+async function clickSeek(page: Page, cdp: CDPSession, fraction: number): Promise<Seek> {
   const box = await page.locator('[data-replay-track]').boundingBox();
   if (!box) throw new Error('no timeline track');
-  const t0 = await page.evaluate(() => performance.now());
+  const metric = async (): Promise<Record<string, number>> => Object.fromEntries(((await cdp.send('Performance.getMetrics')).metrics).map((m) => [m.name, m.value]));
+  const before = await metric();
+  const { t0, charts0 } = await page.evaluate(() => ({ t0: performance.now(), charts0: (globalThis as unknown as Hooked).__charts.updateMs.length }));
   await page.mouse.click(box.x + 2 + fraction * (box.width - 4), box.y + box.height / 2);
-  return redrawnSince(page, t0);
+  const ms = await redrawnSince(page, t0);
+  const after = await metric();
+  const { answeredMs, chartMs } = await page.evaluate(({ t, c }) => {
+    const g = globalThis as unknown as Hooked;
+    // the timings array keeps the newest 2,000: fewer than that are drawn in a seek
+    return { answeredMs: Math.round(g.__answeredAt - t), chartMs: Math.round(g.__charts.updateMs.slice(Math.min(c, g.__charts.updateMs.length)).reduce((a, b) => a + b, 0)) };
+  }, { t: t0, c: charts0 });
+  const d = (k: string): number => Math.round(((after[k] ?? 0) - (before[k] ?? 0)) * 1000);
+  return { ms, answeredMs, chartMs, taskMs: d('TaskDuration'), scriptMs: d('ScriptDuration') };
 }
 
 /** The wall over a bundle: seeks to random instants of its window, their p50/p95/max. */
@@ -134,11 +153,22 @@ async function measureBundle(dir: string): Promise<void> {
     let seed = 20261127;
     const random = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
     const n = Number(process.env['MEASURE_SEEKS'] ?? 40);
-    const seeks: number[] = [];
-    for (let i = 0; i < n; i++) seeks.push(await clickSeekMs(page, random()));
-    const sorted = [...seeks].sort((a, b) => a - b);
-    const q = (p: number): number => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
-    console.log(JSON.stringify({ what: `seek to fully redrawn over the bundle (ms), ${n} random instants`, p50: q(0.5), p95: q(0.95), max: sorted.at(-1), seeks }));
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const all: Seek[] = [];
+    for (let i = 0; i < n; i++) all.push(await clickSeek(page, cdp, random()));
+    const quantiles = (xs: number[]): { p50: number; p95: number; max: number } => {
+      const sorted = [...xs].sort((a, b) => a - b);
+      const q = (p: number): number => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
+      return { p50: q(0.5), p95: q(0.95), max: sorted.at(-1) ?? NaN };
+    };
+    const seeks = all.map((s) => s.ms);
+    console.log(JSON.stringify({ what: `seek to fully redrawn over the bundle (ms), ${n} random instants`, ...quantiles(seeks), seeks }));
+    // where a seek's time goes: waiting for the answers, the charts' setOption, the main thread's work in all
+    console.log(JSON.stringify({
+      what: 'per seek (ms, p50/p95/max): the last answer, charts setOption, main-thread task, script',
+      answered: quantiles(all.map((s) => s.answeredMs)), charts: quantiles(all.map((s) => s.chartMs)), task: quantiles(all.map((s) => s.taskMs)), script: quantiles(all.map((s) => s.scriptMs)),
+    }));
     await page.locator('[data-replay="speed"]').first().selectOption('60');
     await page.locator('[data-replay="play"]').first().click();
     await page.waitForTimeout(1000);

@@ -47,9 +47,24 @@ export function opsPicture(state: ControlRoomState, nowMs: number, alarms: Alarm
       assignee: h.assignee, deadlineMs: h.deadlineMs, overdue: h.overdue, createdAtMs: h.createdAtMs,
     })),
     districts: risk.districts,
-    assetRisk: Object.fromEntries(risk.assets.filter((r) => r.colour !== 'blue').map((r) => [assetKey(r.domain, r.district, r.asset), r.colour as 'red' | 'orange' | 'yellow'])),
+    assetRisk: colouredAssets(risk.assets),
     eventAcks: state.events.recent(EVENT_ACKS),
     pending,
-    recent: [...state.applied.values()].slice(-RECENT_OUTCOMES),
+    recent: lastOf(state.applied.values(), state.applied.size, RECENT_OUTCOMES),
   };
+}
+
+/** The assets not blue, by key, with their colour (one pass over tens of thousands, no list in between). */
+function colouredAssets(assets: readonly AssetRisk[]): OpsSnapshot['assetRisk'] {
+  const out: OpsSnapshot['assetRisk'] = {};
+  for (const r of assets) if (r.colour !== 'blue') out[assetKey(r.domain, r.district, r.asset)] = r.colour;
+  return out;
+}
+
+/** The last `n` of `size` values, in their order (the actions applied since the start: tens of thousands, 50 kept). */
+function lastOf<T>(values: Iterable<T>, size: number, n: number): T[] {
+  const out: T[] = [];
+  let i = 0;
+  for (const v of values) if (i++ >= size - n) out.push(v);
+  return out;
 }

@@ -34,10 +34,11 @@ const sqlString = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 
 /**
  * Tables loaded into memory rather than read through a view, up to MAX_LOADED_ROWS rows (about 300
- * bytes each): the events and alarms every seek and the correlation read. Bigger ones stay views
- * (the correlation then says it cannot number their rows).
+ * bytes each): the events and alarms every seek and the correlation read, the asset versions (the
+ * KPIs' count and the registry as of an instant) and the inspections (the risk register's evidence
+ * at every seek). Bigger ones stay views (the correlation then says it cannot number their rows).
  */
-const LOADED: ReadonlySet<string> = new Set(['events', 'alarm_log']);
+const LOADED: ReadonlySet<string> = new Set(['events', 'alarm_log', 'asset_versions', 'inspections']);
 const MAX_LOADED_ROWS = 2_000_000;
 
 /**
@@ -60,8 +61,14 @@ export async function openBundleDatabase(dir: string, manifest: BundleManifest):
       const rows = manifest.files.filter((f) => f.format === 'parquet' && (f.table === table || f.table === STATE_OF[table])).reduce((n, f) => n + f.rows, 0);
       if (LOADED.has(table) && rows <= MAX_LOADED_ROWS) {
         // held in memory as the live table is: a row id of its own (the correlation's points are numbered by it), no Parquet decoding per seek
-        await db.writer.run(`INSERT INTO ${table} BY NAME SELECT * FROM read_parquet([${files.map(sqlString).join(', ')}], union_by_name = true)`);
-        continue;
+        try {
+          await db.writer.run(`INSERT INTO ${table} BY NAME SELECT * FROM read_parquet([${files.map(sqlString).join(', ')}], union_by_name = true)`);
+          continue;
+        } catch (e) {
+          // rows the live table's constraints refuse (a bundle of another version): read through a view, as before
+          if (table === 'events' || table === 'alarm_log') throw e;
+          await db.writer.run(`DELETE FROM ${table}`);
+        }
       }
       await db.writer.run(`DROP TABLE ${table}`);
       // one file needs no union of schemas (union_by_name reads every file's schema at each query's bind)

@@ -284,9 +284,42 @@ export class OperationalHistory {
   }
 
   private assess(s: ControlRoomState, atMs: number, alarms: AlarmView[], inspections: Map<string, InspectionCounts>): { assets: AssetRisk[]; districts: DistrictRisk[] } {
-    const assets = assessAll([...this.registryAt(atMs).values()], alarms, s.hazardList(atMs), inspections);
+    const hazards = s.hazardList(atMs);
+    const quiet = this.quietRisks(this.registryAt(atMs));
+    // only the assets with evidence (a standing alarm, an open case, an inspection) are assessed again: every
+    // other one's colour is its baseline's, the same at every instant of this registry (the same pure assessment)
+    const evidence = new Set<string>();
+    for (const a of alarms) if (a.active) evidence.add(assetKey(a.domain, a.district, a.asset));
+    for (const h of hazards) if (h.stage !== 'closed' && h.asset !== null) evidence.add(assetKey(h.domain, h.district, h.asset));
+    for (const k of inspections.keys()) evidence.add(k);
+    const at: number[] = [];
+    const some: RegisterAsset[] = [];
+    for (const k of evidence) {
+      const i = quiet.index.get(k);
+      if (i === undefined) continue;
+      at.push(i);
+      some.push(quiet.list[i] as RegisterAsset);
+    }
+    const assets = quiet.risks.slice();
+    const assessed = assessAll(some, alarms, hazards, inspections);
+    for (let j = 0; j < at.length; j++) assets[at[j] as number] = assessed[j] as AssetRisk;
     return { assets, districts: districtRisks(assets) };
   }
+
+  /** Every asset of a registry assessed with no evidence (kept for the registry last asked: it changes only with a new asset version). */
+  private quietRisks(registry: Map<string, AssetVersion>): { list: AssetVersion[]; index: Map<string, number>; risks: readonly AssetRisk[] } {
+    if (this.quiet?.registry === registry) return this.quiet;
+    const list = [...registry.values()];
+    const index = new Map<string, number>();
+    for (let i = 0; i < list.length; i++) {
+      const v = list[i] as AssetVersion;
+      index.set(assetKey(v.domain, v.district, v.asset), i);
+    }
+    this.quiet = { registry, list, index, risks: assessAll(list, [], [], new Map()) };
+    return this.quiet;
+  }
+
+  private quiet: { registry: Map<string, AssetVersion>; list: AssetVersion[]; index: Map<string, number>; risks: readonly AssetRisk[] } | null = null;
 }
 
 /** How many items of a list ordered by time are at or before `atMs` (a binary search). */

@@ -42,9 +42,11 @@ export class ReplayClock {
   constructor(private readonly client: EngineClient, private readonly refresh: () => Promise<void>) {
     this.seeks = new NewestWins(async (atMs) => {
       await client.setClock(atMs);
-      // the live queries ask again as the version moved; the city's events are reloaded as of the instant
+      // the live queries ask again as the version moved; the city's events are reloaded as of the instant, asked at
+      // once with them (not after the panels have redrawn for the new instant: the engine answers them together)
+      const refreshed = this.refresh();
       await tick();
-      await this.refresh();
+      await refreshed;
       this.error = null;
     }, (e) => (this.error = e instanceof Error ? e.message : String(e)), () => (this.playing ? PLAY_REFRESH_MS : 0));
     // a bundle has no live: it replays from its window's start as soon as the engine says so

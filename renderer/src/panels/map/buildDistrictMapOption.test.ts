@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RISK_COLORS, THEME } from '../theme';
-import { buildDistrictMapOption, CITY_VIEW, keptView, levelFromCounts, type MapView } from './buildDistrictMapOption';
+import { ASSET_SERIES_IDS, buildDistrictMapOption, CITY_VIEW, keptView, levelFromCounts, type MapView } from './buildDistrictMapOption';
 
 describe('buildDistrictMapOption', () => {
   const districts = [
@@ -22,13 +22,23 @@ describe('buildDistrictMapOption', () => {
       { name: 'b', lon: 110.9, lat: 32.6, key: 'gas/420302/b', level: 'yellow' as const },
       { name: 'c', lon: 110.7, lat: 32.6, key: 'gas/420302/c', level: 'none' as const },
     ];
-    const m = buildDistrictMapOption(districts, markers, false) as unknown as { series: { id: string; data: { key: string; alarm: boolean; itemStyle: { color: string; borderColor: string } }[]; symbolSize: (v: unknown, p: { data: unknown }) => number }[] };
-    const s = m.series.find((x) => x.id === 'assets');
-    expect(s?.data.map((d) => [d.key, d.itemStyle.color, d.itemStyle.borderColor])).toEqual([
-      ['gas/420302/a', RISK_COLORS.red, '#ffffff'], ['gas/420302/d', RISK_COLORS.orange, '#ffffff'], ['gas/420302/b', RISK_COLORS.yellow, '#000'], ['gas/420302/c', '#9fd3ff', '#000'],
-    ]);
+    type AssetSeries = { id: string; large: boolean; symbolSize: number; itemStyle: { color: string; borderColor: string }; data: { key: string }[] };
+    const m = buildDistrictMapOption(districts, markers, false) as unknown as { series: AssetSeries[] };
+    const assetSeries = m.series.filter((x) => ASSET_SERIES_IDS.includes(x.id));
+    expect(assetSeries.map((x) => x.id)).toEqual([...ASSET_SERIES_IDS]);
+    // each marker is in the series of its look; every series draws as one path
+    const look = (key: string): [string, string, string, number] | null => {
+      const s = assetSeries.find((x) => x.data.some((d) => d.key === key));
+      return s ? [s.id, s.itemStyle.color, s.itemStyle.borderColor, s.symbolSize] : null;
+    };
     // a critical or high alarm is the largest thing on the map; a routine colour stays small
-    expect(s?.data.map((d) => s.symbolSize(null, { data: d }))).toEqual([18, 12, 5, 4]);
+    expect(markers.map((x) => look(x.key))).toEqual([
+      ['assets-major-red', RISK_COLORS.red, '#ffffff', 18], ['assets-alarm-orange', RISK_COLORS.orange, '#ffffff', 12],
+      ['assets-plain-yellow', RISK_COLORS.yellow, '#000', 5], ['assets-plain-none', '#9fd3ff', '#000', 4],
+    ]);
+    expect(assetSeries.every((x) => x.large)).toBe(true);
+    // the gravest drawn last, on top
+    expect(ASSET_SERIES_IDS.indexOf('assets-major-red')).toBeGreaterThan(ASSET_SERIES_IDS.indexOf('assets-plain-red'));
   });
 
   it('writes the districts’ names at their own points, roams, and leaves the map’s own labels off', () => {
@@ -40,7 +50,7 @@ describe('buildDistrictMapOption', () => {
   it('draws everything grey when the data is stale, and works with no assets', () => {
     const m = buildDistrictMapOption(districts, [], true) as unknown as MapOpt;
     expect(m.geo.regions.every((r) => r.itemStyle.areaColor === THEME.stale)).toBe(true);
-    expect(m.series.find((s) => s.id === 'assets')?.data).toEqual([]);
+    expect(m.series.filter((s) => ASSET_SERIES_IDS.includes(s.id)).every((s) => s.data.length === 0)).toBe(true);
   });
 
   it('keeps where the operator roamed to when a district changes colour, and goes where a button says when one was pressed', () => {

@@ -69,6 +69,46 @@ export function markerSize(m: Pick<AssetMarker, 'level' | 'alarm' | 'major'>): n
   return m.level === 'red' || m.level === 'orange' ? 8 : m.level === 'yellow' ? 5 : 4;
 }
 
+/** How a marker is ringed: nothing, a standing alarm, a critical or high one. */
+type Ring = 'plain' | 'alarm' | 'major';
+const RINGS: readonly Ring[] = ['plain', 'alarm', 'major'];
+const LEVELS: readonly RiskLevel[] = ['none', 'blue', 'yellow', 'orange', 'red'];
+/** The asset series' ids, drawn in this order (the gravest on top): one per ring and colour. */
+export const ASSET_SERIES_IDS: readonly string[] = RINGS.flatMap((r) => LEVELS.map((l) => `assets-${r}-${l}`));
+
+const ringOf = (a: Pick<AssetMarker, 'alarm' | 'major'>): Ring => (a.major ? 'major' : a.alarm ? 'alarm' : 'plain');
+
+/**
+ * The asset markers, one series per ring and colour: every marker of a series looks the same, so
+ * ECharts draws a series of thousands as one path (`large`, in one frame) instead of an element per
+ * marker with a style of its own. A marker's look is that of its series: its colour, ring and size.
+ */
+function assetSeries(assets: readonly AssetMarker[], color: (l: RiskLevel) => string): Record<string, unknown>[] {
+  const groups = new Map<string, Record<string, unknown>[]>(ASSET_SERIES_IDS.map((id) => [id, []]));
+  for (const a of assets) {
+    groups.get(`assets-${ringOf(a)}-${a.level}`)?.push({ name: a.name, value: [a.lon, a.lat], level: a.level, key: a.key, alarm: a.alarm === true, major: a.major === true, detail: a.detail ?? '' });
+  }
+  return RINGS.flatMap((ring) => LEVELS.map((level) => {
+    const look = { level, alarm: ring !== 'plain', major: ring === 'major' };
+    return {
+      id: `assets-${ring}-${level}`, type: 'scatter', coordinateSystem: 'geo', zlevel: 1,
+      // thousands of markers as one path, drawn at once rather than a few hundred a frame
+      large: true, largeThreshold: 500, progressive: 0,
+      symbolSize: markerSize(look),
+      itemStyle: markerStyle(look, color),
+      data: groups.get(`assets-${ring}-${level}`) ?? [],
+    };
+  }));
+}
+
+/** A marker's colour and ring: its risk colour (light blue while unknown), white around a standing alarm. */
+export function markerStyle(m: Pick<AssetMarker, 'level' | 'alarm' | 'major'>, color: (l: RiskLevel) => string): { color: string; borderColor: string; borderWidth: number } {
+  return {
+    color: m.level === 'none' ? '#9fd3ff' : color(m.level), borderColor: m.alarm ? '#ffffff' : '#000',
+    borderWidth: m.major ? 3 : m.alarm ? 2 : m.level === 'red' || m.level === 'orange' ? 1 : 0.5,
+  };
+}
+
 /**
  * Shiyan's districts in the four risk colours, their names at fixed points (apart from each other),
  * asset markers on top; stale data is drawn grey. Roams (zoom and pan) from `view`.
@@ -104,15 +144,7 @@ export function buildDistrictMapOption(districts: DistrictRisk[], assets: AssetM
         label: { show: true, position: 'inside', formatter: (p: { data: { label: string } }) => p.data.label, color: '#ffffff', fontSize: 18, fontFamily: THEME.font, textBorderColor: '#000', textBorderWidth: 3 },
         data: districts.map((d) => ({ name: d.name, label: d.label, value: d.at })),
       },
-      {
-        id: 'assets', type: 'scatter', coordinateSystem: 'geo',
-        symbolSize: (_v: unknown, p: { data: AssetMarker }) => markerSize(p.data),
-        data: assets.map((a) => ({
-          name: a.name, value: [a.lon, a.lat], level: a.level, key: a.key, alarm: a.alarm === true, major: a.major === true, detail: a.detail ?? '',
-          itemStyle: { color: a.level === 'none' ? '#9fd3ff' : color(a.level), borderColor: a.alarm ? '#ffffff' : '#000', borderWidth: a.major ? 3 : a.alarm ? 2 : a.level === 'red' || a.level === 'orange' ? 1 : 0.5 },
-        })),
-        zlevel: 1,
-      },
+      ...assetSeries(assets, color),
       {
         id: 'correlated', type: 'scatter', coordinateSystem: 'geo', symbol: 'diamond', symbolSize: 16, zlevel: 3,
         itemStyle: { color: 'transparent', borderColor: '#ff5cf0', borderWidth: 3 },

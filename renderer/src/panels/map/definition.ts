@@ -44,7 +44,9 @@ export function markerLevelsKey(snap: OpsSnapshot | null): string {
     alarmed.add(keyOf(a));
     if (a.priority === 'critical' || a.priority === 'high') major.add(keyOf(a));
   }
-  return JSON.stringify([Object.entries(snap?.assetRisk ?? {}).sort(), [...alarmed].sort(), snap !== null, [...major].sort()]);
+  // sorted by key alone (thousands of entries: the default sort would make a string of every pair at every comparison)
+  const byKey = (a: [string, unknown], b: [string, unknown]): number => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+  return JSON.stringify([Object.entries(snap?.assetRisk ?? {}).sort(byKey), [...alarmed].sort(), snap !== null, [...major].sort()]);
 }
 
 /** The registry's assets as markers in their risk colour, ringed when an alarm stands on them. */

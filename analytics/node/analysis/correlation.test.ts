@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../../../dev/testing/harness.js';
 import { Database } from '../store/database.js';
 import { correlate, CorrelationPointsCache, poissonTail, type CorrelationParams } from './correlation.js';
+import { findPairs, timeOrder } from './correlationPairs.js';
 import { correlationMacros, DEFAULT_RADIUS_M, DEFAULT_WINDOW_S, DISTANCE_TOLERANCE_M, EARTH_RADIUS_M } from './correlationSql.js';
 
 const tmp = tempDir('cityops-correlation-');
@@ -331,17 +332,35 @@ describe('correlation across lifelines', () => {
       }), { numRuns: 40, seed: 9 });
   });
 
-  it('a kept set of points answers every later window alike, and a load that was interrupted is not kept', async () => {
+  it('a kept set of points answers every later window alike; a caller that leaves during the load does not stop it for another', async () => {
     await seed(null);
     const cache = new CorrelationPointsCache();
-    const aborted = new AbortController();
-    aborted.abort(new Error('left'));
-    await expect(correlate(db, { ...DEFAULTS, fromMs: T0, toMs: T0 + DAY }, T0 + DAY, aborted.signal, { cache })).rejects.toThrow();
+    const leaver = new AbortController();
+    const p0 = { ...DEFAULTS, fromMs: T0, toMs: T0 + DAY };
+    const left = correlate(db, p0, T0 + DAY, leaver.signal, { cache });
+    const stayed = correlate(db, p0, T0 + DAY, undefined, { cache });
+    await Promise.resolve();
+    leaver.abort(new Error('left'));
+    await expect(left).rejects.toThrow();
+    const strip = (r: Awaited<ReturnType<typeof correlate>>): unknown => ({ ...r, elapsedMs: 0 });
+    expect(strip(await stayed)).toEqual(strip(await correlate(db, p0, T0 + DAY)));
     for (const [from, to] of [[T0, T0 + DAY], [T0 + 10 * HOUR, T0 + 11 * HOUR], [T0 + 10 * HOUR + 12 * 60_000, T0 + 10 * HOUR + 40 * 60_000], [T0 + 20 * HOUR, T0 + DAY]] as const) {
       const p = { ...DEFAULTS, fromMs: from, toMs: to };
-      const strip = (r: Awaited<ReturnType<typeof correlate>>): unknown => ({ ...r, elapsedMs: 0 });
       expect(strip(await correlate(db, p, T0 + DAY, undefined, { cache }))).toEqual(strip(await correlate(db, p, T0 + DAY)));
     }
+  });
+
+  it('an abort during a correlation leaves its reader connection usable (the ROLLBACK is never interrupted)', async () => {
+    await seed(null);
+    for (let i = 0; i < 30; i++) {
+      const stop = new AbortController();
+      const run = correlate(db, { ...DEFAULTS, fromMs: T0, toMs: T0 + DAY }, T0 + DAY, stop.signal);
+      setTimeout(() => stop.abort(new Error('left')), i % 6);
+      await run.catch(() => undefined);
+    }
+    // every pooled reader answers a plain query (none left in an aborted transaction)
+    const answers = await Promise.all(Array.from({ length: 8 }, () => db.queryRows('SELECT count(*)::INTEGER AS n FROM events')));
+    expect(answers.every((r) => typeof r[0]?.['n'] === 'number')).toBe(true);
   });
 
   it('refuses, as too large, a place crowded past the bound (a broken or hostile feed), and answers under it', async () => {
@@ -363,5 +382,25 @@ describe('correlation across lifelines', () => {
     expect(poissonTail(3, 0.001)).toBeCloseTo(1.6658e-10, 13);
     expect(poissonTail(5, 20)).toBeCloseTo(1 - Math.exp(-20) * (1 + 20 + 200 + 8000 / 6 + 160000 / 24), 12);
     expect(poissonTail(1, 0)).toBe(0);
+  });
+});
+
+describe('the sweep\'s parts on hostile input', () => {
+  it('orders times of any span, equal times kept in their order', () => {
+    const cases = [[], [5], [3, 3, 1, 3], [0, 2 ** 60, 1, 2 ** 55, -(2 ** 62), 2 ** 62, 7, 7], [1.7e15, 1.7e15 + 1, 1.7e15 - 1, -6.2e18, 6.2e18]];
+    for (const xs of cases) {
+      const us = Float64Array.from(xs);
+      const order = Array.from(timeOrder(us));
+      const want = xs.map((x, i) => ({ x, i })).sort((a, b) => a.x - b.x || a.i - b.i).map((e) => e.i);
+      expect(order).toEqual(want);
+    }
+  });
+
+  it('refuses a crowd of one domain at one place as too large instead of working through it', () => {
+    const n = 20_000;
+    const pts = { n, us: Float64Array.from({ length: n }, (_, i) => 1.7e15 + i), lat: new Float64Array(n).fill(32.6), lon: new Float64Array(n).fill(110.8), dc: new Int32Array(n).fill(1) };
+    expect(() => findPairs(pts, 200, 7200, 1_000_000, 1_000_000)).toThrow(/too large|candidate/);
+    // under the bound it answers: no pair within one domain
+    expect(findPairs({ ...pts, n: 1000, us: pts.us.subarray(0, 1000), lat: pts.lat.subarray(0, 1000), lon: pts.lon.subarray(0, 1000), dc: pts.dc.subarray(0, 1000) }, 200, 7200, 1_000_000, 1_000_000).pa).toHaveLength(0);
   });
 });

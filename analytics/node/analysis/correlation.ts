@@ -77,16 +77,34 @@ export async function correlate(db: Database, p: CorrelationParams, nowMs: numbe
   if (fromMs > toMs) return empty(0);
 
   // one connection and one snapshot for the points and their members: gids are rowids, which hold within one snapshot
+  const points = o.cache ? await o.cache.window(db, Math.ceil(fromMs * 1000), Math.floor(toMs * 1000), signal) : null;
+  return inSnapshot(db, signal, async (c) => correlateOn(c, points ?? await readPoints(c, args, signal), p, fromMs, toMs, started, signal, maxPairs, maxCandidates));
+}
+
+/**
+ * Runs `fn` in a transaction on a reader connection of its own. An abort of `signal` interrupts the
+ * work, never the ROLLBACK that ends it: an interrupted ROLLBACK would leave the connection in an
+ * aborted transaction and hand it back to the pool so; should the ROLLBACK still fail, it is tried
+ * again once.
+ */
+async function inSnapshot<T>(db: Database, signal: AbortSignal | undefined, fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
+  signal?.throwIfAborted();
   return db.readers.run(async (c) => {
-    await c.run('BEGIN TRANSACTION');
+    let working = true;
+    const stop = (): void => {
+      if (working) c.interrupt();
+    };
+    signal?.addEventListener('abort', stop, { once: true });
     try {
-      const pts = (await o.cache?.window(c, Math.ceil(fromMs * 1000), Math.floor(toMs * 1000), signal)) ?? await readPoints(c, args, signal);
-      return await correlateOn(c, pts, p, fromMs, toMs, started, signal, maxPairs, maxCandidates);
+      await c.run('BEGIN TRANSACTION');
+      signal?.throwIfAborted();
+      return await fn(c);
     } finally {
-      // ends the snapshot; after an interrupted statement the transaction is already over, which is not an error here
-      await c.run('ROLLBACK').catch(() => undefined);
+      working = false;
+      signal?.removeEventListener('abort', stop);
+      await c.run('ROLLBACK').catch(() => c.run('ROLLBACK')).catch(() => undefined);
     }
-  }, signal);
+  });
 }
 
 async function correlateOn(c: DuckDBConnection, pts: WindowPoints, p: CorrelationParams, fromMs: number, toMs: number, started: number,
@@ -208,8 +226,8 @@ async function correlateOn(c: DuckDBConnection, pts: WindowPoints, p: Correlatio
 
 /** The most pairs one correlation reads: beyond, the answer is refused as too large. */
 export const MAX_PAIRS = 2_000_000;
-/** The most candidate pairs one correlation tests exactly (a crowded or world-wide spread of points). */
-export const MAX_CANDIDATES = 200_000_000;
+/** The most points the sweep meets in one correlation (a crowded or world-wide spread of points): bounds its CPU time. */
+export const MAX_CANDIDATES = 50_000_000;
 /** The most points one correlation considers (5 numbers each in memory). */
 export const MAX_POINTS = 5_000_000;
 
@@ -233,37 +251,40 @@ export class CorrelationPointsCache {
    * then finds them ready). A failure is not kept: the first correlation loads again and says why.
    */
   preload(db: Database): void {
-    if (this.all) return;
-    const load = db.readers.run(async (c) => {
-      await c.run('BEGIN TRANSACTION');
-      try {
-        return await this.load(c, undefined);
-      } finally {
-        await c.run('ROLLBACK').catch(() => undefined);
-      }
-    });
-    this.all = load;
-    load.catch(() => {
-      if (this.all === load) this.all = null;
-    });
+    void this.loading(db).catch(() => undefined);
   }
 
-  /** The points with `fromUs` ≤ us ≤ `toUs`, or null when the source is too big to keep. */
-  async window(c: DuckDBConnection, fromUs: number, toUs: number, signal: AbortSignal | undefined): Promise<WindowPoints | null> {
-    let all: WindowPoints | null;
-    try {
-      this.all ??= this.load(c, signal);
-      all = await this.all;
-    } catch (e) {
-      // a load that failed (its query interrupted, its reader aborted) is not kept: the next correlation loads again
-      this.all = null;
-      throw e;
-    }
+  /**
+   * The points with `fromUs` ≤ us ≤ `toUs`, or null when the source is too big to keep. The load is
+   * shared by every caller and tied to none: it runs on a connection of its own, and a caller that
+   * leaves stops waiting for it without stopping it for the others.
+   */
+  async window(db: Database, fromUs: number, toUs: number, signal: AbortSignal | undefined): Promise<WindowPoints | null> {
+    signal?.throwIfAborted();
+    const load = this.loading(db);
+    const all = signal
+      ? await new Promise<WindowPoints | null>((resolve, reject) => {
+        const left = (): void => reject(signal.reason);
+        signal.addEventListener('abort', left, { once: true });
+        load.then(resolve, reject).finally(() => signal.removeEventListener('abort', left));
+      })
+      : await load;
     if (!all) return null;
     const first = lowerBound(all.us, fromUs);
     const end = lowerBound(all.us, toUs + 1);
     const part = <T extends Float64Array | Int32Array>(a: T): T => a.subarray(first, Math.max(first, end)) as T;
     return { n: Math.max(0, end - first), gid: part(all.gid), us: part(all.us), dc: part(all.dc), lat: part(all.lat), lon: part(all.lon) };
+  }
+
+  /** The shared load, made when none is kept; a load that failed is not kept (the next caller loads again). */
+  private loading(db: Database): Promise<WindowPoints | null> {
+    if (this.all) return this.all;
+    const load = inSnapshot(db, undefined, (c) => this.load(c, undefined));
+    this.all = load;
+    load.catch(() => {
+      if (this.all === load) this.all = null;
+    });
+    return load;
   }
 
   private async load(c: DuckDBConnection, signal: AbortSignal | undefined): Promise<WindowPoints | null> {

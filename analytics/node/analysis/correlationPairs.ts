@@ -33,7 +33,7 @@ export interface PairFinding {
   pb: Int32Array;
   /** Every point's expected number of chance partners μ (see correlation.ts). */
   mu: Float64Array;
-  /** Candidates tested exactly. */
+  /** Points met by the sweep (each within Δt before another in a neighbouring cell): what the bound counts. */
   candidates: number;
 }
 
@@ -152,9 +152,10 @@ export function findPairs(p: Points, radiusM: number, windowS: number, maxPairs:
       const end = hi[k] as number;
       while (m < end && ui - (cus[m] as number) > wu) m++;
       lo[k] = m;
+      // every point met counts against the bound, of its own domain too (a crowd of one domain at one place is work as well)
+      candidates += end - m;
       for (; m < end; m++) {
         if ((cdc[m] as number) === di) continue;
-        candidates++;
         const dy = fi - (cphi2[m] as number);
         if (Math.abs(dy) > maxDphi) continue;
         const dl = li - (clam[m] as number);
@@ -201,9 +202,10 @@ function baseline(p: Points, g: { wu: number; radiusM: number; dlat: number; dlo
   const { n, us, dc } = p;
   const us0 = us[0] as number;
   const span = (us[n - 1] as number) - us0;
-  const wb = g.wu * Math.max(1, Math.ceil((span / g.wu + 3) / MAX_BUCKETS));
-  const nt = Math.floor(span / wb) + 3;
   const nd = g.dcMax + 1;
+  // buckets × domains bounded (a bundle may name thousands of domains over a long span): wider buckets beyond
+  const wb = g.wu * Math.max(1, Math.ceil((span / g.wu + 3) / Math.max(1, Math.floor(MAX_BUCKETS / nd))));
+  const nt = Math.floor(span / wb) + 3;
   const perBucketDomain = new Int32Array(nt * nd);
   const perBucket = new Int32Array(nt);
   const perDomain = new Int32Array(nd);
@@ -236,33 +238,39 @@ function baseline(p: Points, g: { wu: number; radiusM: number; dlat: number; dlo
 }
 
 /**
- * The permutation that orders `us` (whole numbers, any range up to 2⁵³ wide) ascending, stable: an
- * LSD radix sort on 14-bit digits of the offset from the smallest, skipping digits all points share.
+ * The permutation that orders `us` ascending, stable, exactly for any finite doubles: an LSD radix
+ * sort on four 16-bit digits of each value's IEEE 754 bits made to sort as unsigned integers (the
+ * sign bit flipped for a positive value, every bit for a negative one), skipping digits all share.
  */
 export function timeOrder(us: Float64Array): Int32Array {
   const n = us.length;
-  let lo = Infinity;
-  for (let i = 0; i < n; i++) if ((us[i] as number) < lo) lo = us[i] as number;
-  const low = new Int32Array(n);
-  const high = new Int32Array(n);
+  const bits = new Uint32Array(Float64Array.from(us).buffer);
+  const lo = new Uint32Array(n);
+  const hi = new Uint32Array(n);
+  // little- or big-endian: the word holding the sign is the high one
+  const h = new Uint32Array(new Float64Array([-0]).buffer)[0] === 0 ? 1 : 0;
   for (let i = 0; i < n; i++) {
-    const rel = (us[i] as number) - lo;
-    low[i] = rel % 0x10000000;
-    high[i] = Math.floor(rel / 0x10000000);
+    const a = bits[2 * i + 1 - h] as number, b = bits[2 * i + h] as number;
+    const negative = (b & 0x8000_0000) !== 0;
+    lo[i] = negative ? ~a >>> 0 : a;
+    hi[i] = negative ? ~b >>> 0 : (b | 0x8000_0000) >>> 0;
   }
   let order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   let spare = new Int32Array(n);
-  const count = new Int32Array(0x4000 + 1);
-  const digits: [Int32Array, number][] = [[low, 0], [low, 14], [high, 0], [high, 14]];
-  for (const [word, shift] of digits) {
+  const count = new Int32Array(0x10000 + 1);
+  const digit = new Int32Array(n);
+  for (let pass = 0; pass < 4; pass++) {
+    const word = pass < 2 ? lo : hi;
+    const shift = (pass % 2) * 16;
+    for (let i = 0; i < n; i++) digit[i] = ((word[i] as number) >>> shift) & 0xffff;
     count.fill(0);
-    for (let i = 0; i < n; i++) (count[(((word[i] as number) >>> shift) & 0x3fff) + 1] as number)++;
-    if (count[((((word[0] ?? 0) as number) >>> shift) & 0x3fff) + 1] === n) continue;
-    for (let d = 0; d < 0x4000; d++) count[d + 1] = (count[d + 1] as number) + (count[d] as number);
+    for (let i = 0; i < n; i++) (count[(digit[i] as number) + 1] as number)++;
+    if (count[((digit[0] ?? 0) as number) + 1] === n) continue;
+    for (let d = 0; d < 0x10000; d++) count[d + 1] = (count[d + 1] as number) + (count[d] as number);
     for (let i = 0; i < n; i++) {
       const j = order[i] as number;
-      spare[(count[((word[j] as number) >>> shift) & 0x3fff] as number)++] = j;
+      spare[(count[digit[j] as number] as number)++] = j;
     }
     [order, spare] = [spare, order];
   }

@@ -52,7 +52,8 @@ export interface PointFilters {
  * An event's place is its own lat/lon when both are given, otherwise its asset's place as of the
  * event (the latest `asset_versions` row of its (domain, district, asset) at or before its time);
  * an alarm's place is its asset's place as of the raise (`alarm_log` rows with `active`: the
- * raises; clears are not occurrences). Without either, the point has no place and is left out.
+ * raises; clears are not occurrences). Without either, the point has no place and is left out; so is
+ * one at an infinite instant.
  */
 export function pointsSql(a: Pick<PairSqlArgs, 'from' | 'to'>, detail: boolean, only: PointFilters = {}): string {
   const win = (col: string): string => `(${a.from} IS NULL OR ${col} >= ${a.from}) AND (${a.to} IS NULL OR ${col} <= ${a.to})`;
@@ -65,14 +66,14 @@ export function pointsSql(a: Pick<PairSqlArgs, 'from' | 'to'>, detail: boolean, 
   // could only leave a point out (its place taken from another asset's record is refused), never misplace it.
   return `pts_own AS (
   SELECT e.rowid * 2 AS gid, epoch_us(e.ts) AS us, e.domain, e.lat, e.lon${more('event', 'msg_id', 'severity', 'title', 'e')}
-  FROM events e WHERE ${win('e.ts')} AND e.lat IS NOT NULL AND e.lon IS NOT NULL${and(only.events)}
+  FROM events e WHERE isfinite(e.ts) AND ${win('e.ts')} AND e.lat IS NOT NULL AND e.lon IS NOT NULL${and(only.events)}
 ),
 pts_need AS (
   SELECT e.rowid * 2 AS gid, e.ts AS t, e.domain AS dm, e.district AS ds, e.asset AS at, hash(e.domain, e.district, e.asset) AS h${more('event', 'msg_id', 'severity', 'title', 'e')}
-  FROM events e WHERE ${win('e.ts')} AND (e.lat IS NULL OR e.lon IS NULL) AND e.asset IS NOT NULL${and(only.events)}
+  FROM events e WHERE isfinite(e.ts) AND ${win('e.ts')} AND (e.lat IS NULL OR e.lon IS NULL) AND e.asset IS NOT NULL${and(only.events)}
   UNION ALL
   SELECT a.rowid * 2 + 1, a.ts, a.domain, a.district, a.asset, hash(a.domain, a.district, a.asset)${more('alarm', 'point', 'priority', 'rule', 'a')}
-  FROM alarm_log a WHERE a.active AND ${win('a.ts')}${and(only.alarms)}
+  FROM alarm_log a WHERE a.active AND isfinite(a.ts) AND ${win('a.ts')}${and(only.alarms)}
 ),
 pts_ver AS (
   SELECT hash(domain, district, asset) AS h, ts AS t, domain AS dm, district AS ds, asset AS at, lat, lon FROM asset_versions
@@ -104,14 +105,14 @@ export function placedPointsSql(a: Pick<PairSqlArgs, 'from' | 'to'>, domains: re
   const h2 = (t: string): string => `hash(${t}asset, ${t}district, ${t}domain, 'place')`;
   return `WITH own AS (
   SELECT CAST(e.rowid * 2 AS DOUBLE) AS gid, CAST(epoch_us(e.ts) AS DOUBLE) AS us, ${dc('e')} AS dc, e.lat, e.lon
-  FROM events e WHERE ${win('e.ts')} AND e.lat IS NOT NULL AND e.lon IS NOT NULL
+  FROM events e WHERE isfinite(e.ts) AND ${win('e.ts')} AND e.lat IS NOT NULL AND e.lon IS NOT NULL
 ),
 need AS (
   SELECT e.rowid * 2 AS gid, e.ts AS t, ${dc('e')} AS dc, hash(e.domain, e.district, e.asset) AS h, ${h2('e.')} AS h2
-  FROM events e WHERE ${win('e.ts')} AND (e.lat IS NULL OR e.lon IS NULL) AND e.asset IS NOT NULL
+  FROM events e WHERE isfinite(e.ts) AND ${win('e.ts')} AND (e.lat IS NULL OR e.lon IS NULL) AND e.asset IS NOT NULL
   UNION ALL
   SELECT a.rowid * 2 + 1, a.ts, ${dc('a')}, hash(a.domain, a.district, a.asset), ${h2('a.')}
-  FROM alarm_log a WHERE a.active AND ${win('a.ts')}
+  FROM alarm_log a WHERE a.active AND isfinite(a.ts) AND ${win('a.ts')}
 ),
 ver AS (
   SELECT hash(domain, district, asset) AS h, ${h2('')} AS h2, ts AS t, lat, lon FROM asset_versions WHERE (${a.to} IS NULL OR ts <= ${a.to})

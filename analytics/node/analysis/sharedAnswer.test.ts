@@ -75,3 +75,17 @@ describe('SharedAnswers', () => {
     expect(h.started).toHaveLength(0);
   });
 });
+
+describe('SharedAnswers, failures', () => {
+  it('gives a real failure to every caller who joined it, once computed', async () => {
+    let computed = 0;
+    const shared = new SharedAnswers<{ k: number }, string>(async () => {
+      computed++;
+      await new Promise((r) => setTimeout(r, 5));
+      throw new Error('too large');
+    }, 10_000);
+    const all = await Promise.allSettled(Array.from({ length: 10 }, () => shared.get({ k: 1 })));
+    expect(all.every((r) => r.status === 'rejected')).toBe(true);
+    expect(computed).toBe(1);
+  });
+});

@@ -235,6 +235,8 @@ export class SqlWorkbench {
   /** Guards then runs, with the time limit, the cancel and the client's leaving wired to an interrupt of this run's connection. */
   private async withRun<T>(owner: SqlOwner, runId: string, timeoutMs: number, signal: AbortSignal | undefined, onProgress: ((p: SqlProgress) => void) | undefined,
     work: (c: DuckDBConnection, run: Run) => Promise<T>): Promise<T> {
+    // a client that already left is not waited for (an abort listener added now would never fire)
+    signal?.throwIfAborted();
     const run = this.admit(owner, runId);
     const left = (): void => run.stop('left');
     signal?.addEventListener('abort', left, { once: true });

@@ -55,6 +55,10 @@ export class ConnectingSource implements FeedSource {
     yield* inner.messages(afterSeq);
   }
 
+  lagMs(nowMs: number): number {
+    return this.inner?.lagMs?.(nowMs) ?? 0;
+  }
+
   ack(seq: number | null): void {
     this.inner?.ack(seq);
   }

@@ -72,7 +72,7 @@ export class JetStreamSource implements FeedSource {
     return {
       mode: 'jetstream', connected: this.link.connected, url: this.link.url, stream: this.o.stream,
       consumer: this.o.consumer, gapsPossible: false, reconnects: this.link.reconnects,
-      disconnectedSinceMs: this.link.disconnectedSinceMs, lastError: this.stallNote ?? this.gapNote ?? this.link.lastError, recreated: this.recreated,
+      disconnectedSinceMs: this.link.disconnectedSinceMs, lastError: [this.stallNote, this.gapNote, this.link.lastError].filter((x) => x !== null).join('; ') || null, recreated: this.recreated,
     };
   }
 
@@ -137,7 +137,8 @@ export class JetStreamSource implements FeedSource {
         try {
           const jsm = await jetstreamManager(this.link.nc, { timeout: Math.max(1_000, stallMs / 2) });
           const info = await jsm.streams.info(this.o.stream);
-          if (info.state.last_seq <= last()) {
+          // messages wait only if the stream still holds some after the position (expired or deleted ones are a gap, not a stall)
+          if (info.state.messages === 0 || info.state.last_seq < Math.max(last() + 1, info.state.first_seq)) {
             quietSince = Date.now();
             return;
           }
@@ -178,7 +179,8 @@ export class JetStreamSource implements FeedSource {
 
   lagMs(nowMs: number): number {
     const m = this.last;
-    if (!m) return 0;
+    // no live consumer (the link down, a consumer being made again): ingest is not behind, it waits for the feed
+    if (!m || !this.current || !this.link.connected) return 0;
     const info = m.info;
     return info.pending > 0 ? Math.max(0, nowMs - info.timestampNanos / 1e6) : 0;
   }

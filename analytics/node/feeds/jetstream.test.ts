@@ -10,6 +10,7 @@ import { malformedSamples } from '../../common/malformedSamples.js';
 import { connectNats } from './natsConnect.js';
 import { JetStreamSource } from './jetstreamSource.js';
 import { NatsLink } from './natsLink.js';
+import { ConnectingSource } from './connectingSource.js';
 
 const suite = engineSuite();
 const config = (over: Partial<EngineConfig> = {}): EngineConfig => suite.config(over);
@@ -71,6 +72,21 @@ describe('JetStream ingest', () => {
     } finally {
       await source.close();
       await link.nc.close();
+    }
+  });
+
+  it('the engine\'s connecting source passes the lag on (the SQL console reads it there)', async () => {
+    await resetStream();
+    await new AckedPublisher(suite.nc).publishAll(readingMessages('lag2', 10, 1));
+    const cs = new ConnectingSource({ url: suite.server.url }, (link) => JetStreamSource.open(link, { stream: 'CITY', consumer: 'lag-test-2', create: false }));
+    try {
+      await cs.whenReady();
+      const it = cs.messages(0)[Symbol.asyncIterator]();
+      expect((await it.next()).done).toBe(false);
+      expect(cs.lagMs(Date.now() + 60_000)).toBeGreaterThanOrEqual(60_000);
+      await it.return?.();
+    } finally {
+      await cs.close();
     }
   });
 

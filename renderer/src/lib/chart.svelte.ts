@@ -20,7 +20,7 @@ const MAX_TIMINGS = 2000;
 export interface ChartOptions {
   /** The display's scale (real pixels per design pixel), so canvases stay sharp when scaled. */
   scale?: number;
-  onClick?: (params: { name?: string; data?: unknown; seriesType?: string }) => void;
+  onClick?: (params: { name?: string; data?: unknown; seriesType?: string; seriesId?: string; dataIndex?: number }) => void;
   /** The instance while the chart lives (null once removed): for a picture of it (getDataURL). */
   onInstance?: (instance: echarts.ECharts | null) => void;
 }
@@ -39,7 +39,7 @@ export function chart(getOption: () => ChartOption | null, opts: ChartOptions = 
     chartCount.live++;
     chartCount.created++;
     chartCount.instances.add(instance);
-    if (opts.onClick) instance.on('click', (p) => opts.onClick?.(p as { name?: string; data?: unknown }));
+    if (opts.onClick) instance.on('click', (p) => opts.onClick?.(p as { name?: string; data?: unknown; seriesId?: string; dataIndex?: number }));
     opts.onInstance?.(instance);
     const ro = new ResizeObserver(() => instance.resize());
     ro.observe(node);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RISK_COLORS, THEME } from '../theme';
-import { ASSET_SERIES_IDS, buildDistrictMapOption, CITY_VIEW, keptView, levelFromCounts, type MapView } from './buildDistrictMapOption';
+import { ASSET_SERIES_IDS, buildDistrictMapOption, CITY_VIEW, groupAssetMarkers, keptView, levelFromCounts, markerAt, type MapView } from './buildDistrictMapOption';
 
 describe('buildDistrictMapOption', () => {
   const districts = [
@@ -22,20 +22,27 @@ describe('buildDistrictMapOption', () => {
       { name: 'b', lon: 110.9, lat: 32.6, key: 'gas/420302/b', level: 'yellow' as const },
       { name: 'c', lon: 110.7, lat: 32.6, key: 'gas/420302/c', level: 'none' as const },
     ];
-    type AssetSeries = { id: string; large: boolean; symbolSize: number; itemStyle: { color: string; borderColor: string }; data: { key: string }[] };
-    const m = buildDistrictMapOption(districts, markers, false) as unknown as { series: AssetSeries[] };
+    type AssetSeries = { id: string; large: boolean; symbolSize: number; itemStyle: { color: string; borderColor: string }; data: Float64Array };
+    const m = buildDistrictMapOption(districts, markers, false) as unknown as { series: AssetSeries[]; tooltip: { formatter: (p: unknown) => string } };
     const assetSeries = m.series.filter((x) => ASSET_SERIES_IDS.includes(x.id));
     expect(assetSeries.map((x) => x.id)).toEqual([...ASSET_SERIES_IDS]);
-    // each marker is in the series of its look; every series draws as one path
-    const look = (key: string): [string, string, string, number] | null => {
-      const s = assetSeries.find((x) => x.data.some((d) => d.key === key));
-      return s ? [s.id, s.itemStyle.color, s.itemStyle.borderColor, s.symbolSize] : null;
+    // each marker is in the series of its look, at its place (lon, lat: two numbers a marker), found again by its index
+    const groups = groupAssetMarkers(markers);
+    const look = (key: string): [string, string, string, number, number[]] | null => {
+      for (const s of assetSeries) {
+        const i = (groups.get(s.id) ?? []).findIndex((x) => x.key === key);
+        if (i >= 0 && markerAt(groups, { seriesId: s.id, dataIndex: i })?.key === key) return [s.id, s.itemStyle.color, s.itemStyle.borderColor, s.symbolSize, [...s.data.subarray(2 * i, 2 * i + 2)]];
+      }
+      return null;
     };
     // a critical or high alarm is the largest thing on the map; a routine colour stays small
     expect(markers.map((x) => look(x.key))).toEqual([
-      ['assets-major-red', RISK_COLORS.red, '#ffffff', 18], ['assets-alarm-orange', RISK_COLORS.orange, '#ffffff', 12],
-      ['assets-plain-yellow', RISK_COLORS.yellow, '#000', 5], ['assets-plain-none', '#9fd3ff', '#000', 4],
+      ['assets-major-red', RISK_COLORS.red, '#ffffff', 18, [110.8, 32.6]], ['assets-alarm-orange', RISK_COLORS.orange, '#ffffff', 12, [110.8, 32.7]],
+      ['assets-plain-yellow', RISK_COLORS.yellow, '#000', 5, [110.9, 32.6]], ['assets-plain-none', '#9fd3ff', '#000', 4, [110.7, 32.6]],
     ]);
+    // the tooltip names the marker under the pointer, by its series and index
+    expect(m.tooltip.formatter({ name: '', seriesId: 'assets-plain-yellow', dataIndex: 0 })).toBe('b');
+    expect(markerAt(groups, { seriesId: 'districts', dataIndex: 0 })).toBeNull();
     expect(assetSeries.every((x) => x.large)).toBe(true);
     // the gravest drawn last, on top
     expect(ASSET_SERIES_IDS.indexOf('assets-major-red')).toBeGreaterThan(ASSET_SERIES_IDS.indexOf('assets-plain-red'));
@@ -50,7 +57,7 @@ describe('buildDistrictMapOption', () => {
   it('draws everything grey when the data is stale, and works with no assets', () => {
     const m = buildDistrictMapOption(districts, [], true) as unknown as MapOpt;
     expect(m.geo.regions.every((r) => r.itemStyle.areaColor === THEME.stale)).toBe(true);
-    expect(m.series.filter((s) => ASSET_SERIES_IDS.includes(s.id)).every((s) => s.data.length === 0)).toBe(true);
+    expect(m.series.filter((s) => ASSET_SERIES_IDS.includes(s.id)).every((s) => (s.data as unknown as Float64Array).length === 0)).toBe(true);
   });
 
   it('keeps where the operator roamed to when a district changes colour, and goes where a button says when one was pressed', () => {

@@ -78,25 +78,42 @@ export const ASSET_SERIES_IDS: readonly string[] = RINGS.flatMap((r) => LEVELS.m
 
 const ringOf = (a: Pick<AssetMarker, 'alarm' | 'major'>): Ring => (a.major ? 'major' : a.alarm ? 'alarm' : 'plain');
 
+/** The markers of each asset series, by its id (in `ASSET_SERIES_IDS` order): a marker is the series' item of its index. */
+export function groupAssetMarkers(assets: readonly AssetMarker[]): Map<string, AssetMarker[]> {
+  const groups = new Map<string, AssetMarker[]>(ASSET_SERIES_IDS.map((id) => [id, []]));
+  for (const a of assets) groups.get(`assets-${ringOf(a)}-${a.level}`)?.push(a);
+  return groups;
+}
+
+/** The marker a click or a tooltip on an asset series is about (null on any other series). */
+export function markerAt(groups: ReadonlyMap<string, readonly AssetMarker[]>, p: { seriesId?: string | undefined; dataIndex?: number | undefined }): AssetMarker | null {
+  return (p.seriesId !== undefined && p.dataIndex !== undefined ? groups.get(p.seriesId)?.[p.dataIndex] : undefined) ?? null;
+}
+
 /**
  * The asset markers, one series per ring and colour: every marker of a series looks the same, so
  * ECharts draws a series of thousands as one path (`large`, in one frame) instead of an element per
  * marker with a style of its own. A marker's look is that of its series: its colour, ring and size.
+ * Its place is the series' data, two numbers a marker in one typed array (ECharts copies an option
+ * it is given: one array, not thousands of objects); the rest is found by the item's index.
  */
-function assetSeries(assets: readonly AssetMarker[], color: (l: RiskLevel) => string): Record<string, unknown>[] {
-  const groups = new Map<string, Record<string, unknown>[]>(ASSET_SERIES_IDS.map((id) => [id, []]));
-  for (const a of assets) {
-    groups.get(`assets-${ringOf(a)}-${a.level}`)?.push({ name: a.name, value: [a.lon, a.lat], level: a.level, key: a.key, alarm: a.alarm === true, major: a.major === true, detail: a.detail ?? '' });
-  }
+function assetSeries(groups: ReadonlyMap<string, readonly AssetMarker[]>, color: (l: RiskLevel) => string): Record<string, unknown>[] {
   return RINGS.flatMap((ring) => LEVELS.map((level) => {
+    const id = `assets-${ring}-${level}`;
     const look = { level, alarm: ring !== 'plain', major: ring === 'major' };
+    const markers = groups.get(id) ?? [];
+    const data = new Float64Array(markers.length * 2);
+    markers.forEach((m, i) => {
+      data[2 * i] = m.lon;
+      data[2 * i + 1] = m.lat;
+    });
     return {
-      id: `assets-${ring}-${level}`, type: 'scatter', coordinateSystem: 'geo', zlevel: 1,
+      id, type: 'scatter', coordinateSystem: 'geo', zlevel: 1, dimensions: ['lng', 'lat'],
       // thousands of markers as one path, drawn at once rather than a few hundred a frame
       large: true, largeThreshold: 500, progressive: 0,
       symbolSize: markerSize(look),
       itemStyle: markerStyle(look, color),
-      data: groups.get(`assets-${ring}-${level}`) ?? [],
+      data,
     };
   }));
 }
@@ -119,13 +136,20 @@ export interface CorrelatedOnMap {
   lines: [number, number][][];
 }
 
-export function buildDistrictMapOption(districts: DistrictRisk[], assets: AssetMarker[], stale: boolean, view: MapView = CITY_VIEW, correlated: CorrelatedOnMap = { points: [], lines: [] }): ChartOption {
+export function buildDistrictMapOption(districts: DistrictRisk[], assets: AssetMarker[] | ReadonlyMap<string, readonly AssetMarker[]>, stale: boolean, view: MapView = CITY_VIEW, correlated: CorrelatedOnMap = { points: [], lines: [] }): ChartOption {
+  const groups = assets instanceof Map ? assets : groupAssetMarkers(assets as AssetMarker[]);
   const color = (l: RiskLevel): string => (stale ? THEME.stale : RISK_COLORS[l]);
   const geoOpts = { map: 'shiyan', roam: true, scaleLimit: { min: 1, max: 12 }, zoom: view.zoom, center: view.center, nameProperty: 'name', layoutCenter: ['44%', '52%'], layoutSize: '96%' };
   return {
     backgroundColor: 'transparent',
     animation: false,
-    tooltip: { trigger: 'item', formatter: (p: { name: string; data?: { label?: string; detail?: string } }) => `${p.data?.label ?? p.name}${p.data?.detail ? `<br/>${p.data.detail}` : ''}` },
+    tooltip: {
+      trigger: 'item', formatter: (p: { name: string; seriesId?: string; dataIndex?: number; data?: { label?: string; detail?: string } }) => {
+        const m = markerAt(groups, p);
+        const said = m ? { label: m.name, detail: m.detail } : p.data;
+        return `${said?.label ?? p.name}${said?.detail ? `<br/>${said.detail}` : ''}`;
+      },
+    },
     geo: {
       ...geoOpts,
       // names come from the 'labels' series, at points chosen so that they do not overlap
@@ -144,7 +168,7 @@ export function buildDistrictMapOption(districts: DistrictRisk[], assets: AssetM
         label: { show: true, position: 'inside', formatter: (p: { data: { label: string } }) => p.data.label, color: '#ffffff', fontSize: 18, fontFamily: THEME.font, textBorderColor: '#000', textBorderWidth: 3 },
         data: districts.map((d) => ({ name: d.name, label: d.label, value: d.at })),
       },
-      ...assetSeries(assets, color),
+      ...assetSeries(groups, color),
       {
         id: 'correlated', type: 'scatter', coordinateSystem: 'geo', symbol: 'diamond', symbolSize: 16, zlevel: 3,
         itemStyle: { color: 'transparent', borderColor: '#ff5cf0', borderWidth: 3 },

@@ -404,3 +404,31 @@ describe('the sweep\'s parts on hostile input', () => {
     expect(findPairs({ ...pts, n: 1000, us: pts.us.subarray(0, 1000), lat: pts.lat.subarray(0, 1000), lon: pts.lon.subarray(0, 1000), dc: pts.dc.subarray(0, 1000) }, 200, 7200, 1_000_000, 1_000_000).pa).toHaveLength(0);
   });
 });
+
+describe('a point far from the rest (a device reporting 0°, 0°)', () => {
+  const tmp2 = tempDir('cityops-correlation-outlier-');
+  afterAll(() => tmp2.remove());
+  it('changes neither the clusters nor, beyond its own count, their scores', async () => {
+    const db = await Database.open(join(tmp2.dir, 'o.duckdb'));
+    try {
+      const r = rng(3);
+      const evs: Ev[] = Array.from({ length: 3000 }, (_, i) => ({
+        id: `o${i}`, us: (T0 + Math.floor(r() * DAY)) * 1000, domain: ['water', 'gas', 'road', 'power'][i % 4] as string,
+        ...offset(CENTRE, (r() - 0.5) * 4000, (r() - 0.5) * 4000),
+      }));
+      await insertEvents(db, evs);
+      const p = { ...DEFAULTS, fromMs: T0, toMs: T0 + DAY, limit: 1_000_000 };
+      const before = await correlate(db, p, T0 + DAY);
+      await insertEvents(db, [{ id: 'zero', us: (T0 + 1000) * 1000, domain: 'heat', lat: 0, lon: 0 }]);
+      const after = await correlate(db, p, T0 + DAY);
+      const key = (c: { members: { id: string }[] }): string => c.members.map((m) => m.id).sort().join(',');
+      expect(after.clusters.map(key).sort()).toEqual(before.clusters.map(key).sort());
+      expect(before.clusters.length).toBeGreaterThan(10);
+      const was = new Map(before.clusters.map((c) => [key(c), c.expectedPairs]));
+      // one more point among 3,001 of other domains: the expectation moves by about that much, not by the extent
+      for (const c of after.clusters) expect(Math.abs(c.expectedPairs / (was.get(key(c)) ?? NaN) - 1)).toBeLessThan(0.01);
+    } finally {
+      db.close();
+    }
+  });
+});

@@ -12,7 +12,7 @@ import { DISTANCE_TOLERANCE_M, EARTH_RADIUS_M } from './correlationSql.js';
  *
  * Cells are R (plus 1 cm) tall and as wide, in longitude, as the largest longitude difference a pair
  * within R can have at the window's most poleward latitude (see pairsSql); should the window's
- * extent need more than {@link MAX_CELLS} cells, they are made larger, which only adds candidates.
+ * extent need more than {@link MAX_CELLS} cells, only the occupied ones are numbered (see grid).
  */
 
 /** The points of one window, ordered by `us` (ascending). */
@@ -72,51 +72,77 @@ export function findPairs(p: Points, radiusM: number, windowS: number, maxPairs:
   const sHalf = Math.sin(rr / (2 * E));
   const cMax = Math.cos((Math.min(maxAbsLat + 1e-6, 90) * Math.PI) / 180);
   const dlon0 = sHalf >= cMax ? 360 : Math.min(360, 2 * Math.asin(sHalf / cMax) * (180 / Math.PI));
-  // the baseline's grid: cells R (+1 cm) tall and as wide as the longitude a pair within R can span (see pairsSql)
-  const scale = Math.max(1, Math.ceil(Math.sqrt(((lon1 - lon0) / dlon0 + 3) * ((lat1 - lat0) / dlat0 + 3) / MAX_CELLS)));
-  const dlat = dlat0 * scale;
-  const dlon = Math.min(360, dlon0 * scale);
-  const ny = Math.floor((lat1 - lat0) / dlat) + 3;
-  const nx = Math.floor((lon1 - lon0) / dlon) + 3;
-  // the sweep's grid: cells twice as large on both axes, so that the disc of R round a point meets at most 2 × 2 of them —
-  // the point's own cell and, on each axis, the neighbour on the side of the cell's middle it lies (the far edge is then more
-  // than half a cell, more than R, away)
+  // the baseline's grid: cells R (+1 cm) tall and as wide as the longitude a pair within R can span (see pairsSql); the
+  // sweep's grid: cells twice as large on both axes, so that the disc of R round a point meets at most 2 × 2 of them — the
+  // point's own cell and, on each axis, the neighbour on the side of the cell's middle it lies (the far edge is then more
+  // than half a cell, more than R, away). Each grid is a dense array when the window's extent needs at most MAX_CELLS
+  // cells, otherwise (a point far from the others: a device reporting 0°, 0°) only its occupied cells, numbered in a map.
+  const dlat = dlat0;
+  const dlon = Math.min(360, dlon0);
   const sy = Math.min(180, 2 * dlat);
   const sx = Math.min(360, 2 * dlon);
-  const my = Math.floor((lat1 - lat0) / sy) + 3;
-  const mx = Math.floor((lon1 - lon0) / sx) + 3;
-
-  // each point's cells (a free row and column on every side), radians and cos of its latitude
-  const cell = new Int32Array(n);
-  const home = new Int32Array(n);
-  const side = new Int32Array(n);
   const phi = new Float64Array(n);
   const lam = new Float64Array(n);
   const cphi = new Float64Array(n);
-  const perCell = new Int32Array(nx * ny);
-  const perHome = new Int32Array(mx * my);
-  for (let i = 0; i < n; i++) {
-    const x = (lon[i] as number) - lon0, y = (lat[i] as number) - lat0;
-    const c = (Math.floor(x / dlon) + 1) * ny + Math.floor(y / dlat) + 1;
-    cell[i] = c;
-    (perCell[c] as number)++;
-    const fx = x / sx, fy = y / sy;
-    const hx = Math.floor(fx), hy = Math.floor(fy);
-    const h = (hx + 1) * my + hy + 1;
-    home[i] = h;
-    (perHome[h] as number)++;
-    // the neighbours to visit: -1 or +1 on each axis, packed (bit 0: x, bit 1: y; set means +1)
-    side[i] = (fx - hx < 0.5 ? 0 : 1) | (fy - hy < 0.5 ? 0 : 2);
-    const f = ((lat[i] as number) * Math.PI) / 180;
-    phi[i] = f;
-    lam[i] = ((lon[i] as number) * Math.PI) / 180;
-    cphi[i] = Math.cos(f);
+  const block = new Int32Array(n);
+  const home = new Int32Array(n);
+  const near = new Int32Array(4 * n);
+  let homeCells = 0;
+  {
+    // cells aligned on the globe (from 180° W, 90° S), not on the window's corner: a point added far away moves no cell
+    const rx = new Int32Array(n), ry = new Int32Array(n), hx = new Int32Array(n), hy = new Int32Array(n);
+    const rx0 = Math.floor((lon0 + 180) / dlon) - 1, ry0 = Math.floor((lat0 + 90) / dlat) - 1;
+    const hx0 = Math.floor((lon0 + 180) / sx) - 1, hy0 = Math.floor((lat0 + 90) / sy) - 1;
+    for (let i = 0; i < n; i++) {
+      const x = (lon[i] as number) + 180, y = (lat[i] as number) + 90;
+      rx[i] = Math.floor(x / dlon) - rx0;
+      ry[i] = Math.floor(y / dlat) - ry0;
+      const fx = x / sx, fy = y / sy;
+      const gx = Math.floor(fx), gy = Math.floor(fy);
+      hx[i] = gx - hx0;
+      hy[i] = gy - hy0;
+      // the neighbours to visit: -1 or +1 on each axis, packed (bit 0: x, bit 1: y; set means +1)
+      home[i] = (fx - gx < 0.5 ? 0 : 1) | (fy - gy < 0.5 ? 0 : 2);
+      const f = ((lat[i] as number) * Math.PI) / 180;
+      phi[i] = f;
+      lam[i] = ((lon[i] as number) * Math.PI) / 180;
+      cphi[i] = Math.cos(f);
+    }
+    // the baseline's count of the 3 × 3 cells round each point
+    const cells = grid(rx, ry, Math.floor((lon1 + 180) / dlon) - rx0 + 2, Math.floor((lat1 + 90) / dlat) - ry0 + 2);
+    const perCell = new Int32Array(cells.count);
+    for (let i = 0; i < n; i++) (perCell[cells.id[i] as number] as number)++;
+    for (let i = 0; i < n; i++) {
+      let sum = 0;
+      for (let dx = -1; dx <= 1; dx++) {
+        for (let dy = -1; dy <= 1; dy++) {
+          const k = dx === 0 && dy === 0 ? (cells.id[i] as number) : cells.at((rx[i] as number) + dx, (ry[i] as number) + dy);
+          if (k >= 0) sum += perCell[k] as number;
+        }
+      }
+      block[i] = sum;
+    }
+    // the sweep's cells: each point's own, and the 4 it visits (-1: a cell no point is in)
+    const sweep = grid(hx, hy, Math.floor((lon1 + 180) / sx) - hx0 + 2, Math.floor((lat1 + 90) / sy) - hy0 + 2);
+    for (let i = 0; i < n; i++) {
+      const sd = home[i] as number;
+      const ox = (sd & 1) === 0 ? -1 : 1, oy = (sd & 2) === 0 ? -1 : 1;
+      const x = hx[i] as number, y = hy[i] as number;
+      near[4 * i] = sweep.id[i] as number;
+      near[4 * i + 1] = sweep.at(x + ox, y);
+      near[4 * i + 2] = sweep.at(x, y + oy);
+      near[4 * i + 3] = sweep.at(x + ox, y + oy);
+      home[i] = sweep.id[i] as number;
+    }
+    homeCells = sweep.count;
   }
 
   // the sweep. The points are laid out again cell by cell, in time order within a cell (a stable counting sort of the
   // time-ordered points), so that each cell's points of the last Δt are one contiguous run [lo, hi): hi moves on as the
   // cell's points are reached, lo as they fall more than Δt behind (they are then behind every later point too).
-  const cells = mx * my;
+  const cells = homeCells;
+  const perHome = new Int32Array(cells);
+  for (let i = 0; i < n; i++) (perHome[home[i] as number] as number)++;
   const lo = new Int32Array(cells);
   for (let k = 1; k < cells; k++) lo[k] = (lo[k - 1] as number) + (perHome[k - 1] as number);
   const hi = lo.slice();
@@ -143,11 +169,9 @@ export function findPairs(p: Points, radiusM: number, windowS: number, maxPairs:
     if ((i & 0x3fff) === 0) signal?.throwIfAborted();
     const ui = us[i] as number, di = dc[i] as number, fi = phi[i] as number, li = lam[i] as number, ci = cphi[i] as number;
     const c = home[i] as number;
-    const sd = side[i] as number;
-    const ox = (sd & 1) === 0 ? -my : my;
-    const oy = (sd & 2) === 0 ? -1 : 1;
     for (let v = 0; v < 4; v++) {
-      const k = c + ((v & 1) === 0 ? 0 : ox) + ((v & 2) === 0 ? 0 : oy);
+      const k = near[4 * i + v] as number;
+      if (k < 0) continue;
       let m = lo[k] as number;
       const end = hi[k] as number;
       while (m < end && ui - (cus[m] as number) > wu) m++;
@@ -187,7 +211,7 @@ export function findPairs(p: Points, radiusM: number, windowS: number, maxPairs:
     hi[c] = (hi[c] as number) + 1;
   }
 
-  baseline(p, { wu, radiusM, dlat, dlon, ny, cell, perCell, cphi, dcMax }, mu);
+  baseline(p, { wu, radiusM, dlat, dlon, block, cphi, dcMax }, mu);
   return { pa: pa.slice(0, pairs), pb: pb.slice(0, pairs), mu, candidates };
 }
 
@@ -198,20 +222,22 @@ export function findPairs(p: Points, radiusM: number, windowS: number, maxPairs:
  * uniform within a bucket); S(x) the expected number of them within R of x, from the count of x's
  * block of 3 × 3 cells (places uniform within a block) times πR² over the block's area.
  */
-function baseline(p: Points, g: { wu: number; radiusM: number; dlat: number; dlon: number; ny: number; cell: Int32Array; perCell: Int32Array; cphi: Float64Array; dcMax: number }, mu: Float64Array): void {
+function baseline(p: Points, g: { wu: number; radiusM: number; dlat: number; dlon: number; block: Int32Array; cphi: Float64Array; dcMax: number }, mu: Float64Array): void {
   const { n, us, dc } = p;
   const us0 = us[0] as number;
   const span = (us[n - 1] as number) - us0;
   const nd = g.dcMax + 1;
   // buckets × domains bounded (a bundle may name thousands of domains over a long span): wider buckets beyond
   const wb = g.wu * Math.max(1, Math.ceil((span / g.wu + 3) / Math.max(1, Math.floor(MAX_BUCKETS / nd))));
-  const nt = Math.floor(span / wb) + 3;
+  const nt = Math.floor(span / wb) + 4;
   const perBucketDomain = new Int32Array(nt * nd);
   const perBucket = new Int32Array(nt);
   const perDomain = new Int32Array(nd);
   const bucket = new Int32Array(n);
+  // buckets aligned on the epoch, not on the window's first point (a point added earlier moves no bucket)
+  const b0 = Math.floor(us0 / wb) - 1;
   for (let i = 0; i < n; i++) {
-    const b = Math.floor(((us[i] as number) - us0) / wb) + 1;
+    const b = Math.floor((us[i] as number) / wb) - b0;
     bucket[i] = b;
     (perBucketDomain[b * nd + (dc[i] as number)] as number)++;
     (perBucket[b] as number)++;
@@ -220,20 +246,17 @@ function baseline(p: Points, g: { wu: number; radiusM: number; dlat: number; dlo
   const rad = Math.PI / 180;
   const area = 9 * g.dlat * rad * g.dlon * rad * EARTH_RADIUS_M ** 2;
   const disc = Math.PI * g.radiusM ** 2;
-  const { ny, cell, perCell, cphi, wu } = g;
+  const { block, cphi, wu } = g;
   for (let i = 0; i < n; i++) {
-    const c = cell[i] as number;
-    let block = 0;
-    for (let dx = -ny; dx <= ny; dx += ny) block += (perCell[c + dx - 1] as number) + (perCell[c + dx] as number) + (perCell[c + dx + 1] as number);
     const d = dc[i] as number, b = bucket[i] as number;
     const others = n - (perDomain[d] as number);
     if (others === 0) continue;
     const oth0 = (perBucket[b] as number) - (perBucketDomain[b * nd + d] as number);
     const othM = (perBucket[b - 1] as number) - (perBucketDomain[(b - 1) * nd + d] as number);
     const othP = (perBucket[b + 1] as number) - (perBucketDomain[(b + 1) * nd + d] as number);
-    const off = ((us[i] as number) - us0) % wb;
+    const off = (((us[i] as number) % wb) + wb) % wb;
     const near = (oth0 * (Math.min(wb, off + wu) - Math.max(0, off - wu)) + othM * Math.max(0, wu - off) + othP * Math.max(0, off + wu - wb)) / wb;
-    mu[i] = ((block - 1) * disc) / (area * (cphi[i] as number)) * near / others;
+    mu[i] = (((block[i] as number) - 1) * disc) / (area * (cphi[i] as number)) * near / others;
   }
 }
 
@@ -275,4 +298,29 @@ export function timeOrder(us: Float64Array): Int32Array {
     [order, spare] = [spare, order];
   }
   return order;
+}
+
+/**
+ * A grid's cells for points at integer cell coordinates (x, y), 1-based with a free row and column on
+ * every side: `id` each point's cell, `count` the cells numbered, `at(x, y)` a cell's number or -1.
+ * Dense (x · ny + y) when `nx · ny` ≤ MAX_CELLS; otherwise only the occupied cells, numbered through
+ * a map, so that a point far from the rest costs a cell, not the whole rectangle between them.
+ */
+function grid(x: Int32Array, y: Int32Array, nx: number, ny: number): { id: Int32Array; count: number; at: (x: number, y: number) => number } {
+  const n = x.length;
+  const id = new Int32Array(n);
+  if (nx * ny <= MAX_CELLS) {
+    for (let i = 0; i < n; i++) id[i] = (x[i] as number) * ny + (y[i] as number);
+    return { id, count: nx * ny, at: (a, b) => a * ny + b };
+  }
+  const ids = new Map<number, number>();
+  // a key exact in a double: y < 2^26 (180° in cells of at least 1 m: 2·10^7)
+  const key = (a: number, b: number): number => a * 67_108_864 + b;
+  for (let i = 0; i < n; i++) {
+    const k = key(x[i] as number, y[i] as number);
+    let c = ids.get(k);
+    if (c === undefined) ids.set(k, (c = ids.size));
+    id[i] = c;
+  }
+  return { id, count: ids.size, at: (a, b) => ids.get(key(a, b)) ?? -1 };
 }

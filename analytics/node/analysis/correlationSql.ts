@@ -53,7 +53,8 @@ export interface PointFilters {
  * event (the latest `asset_versions` row of its (domain, district, asset) at or before its time);
  * an alarm's place is its asset's place as of the raise (`alarm_log` rows with `active`: the
  * raises; clears are not occurrences). Without either, the point has no place and is left out; so is
- * one at an infinite instant.
+ * one at an infinite instant, and one poleward of 80° (a cell there spans many times its height in
+ * longitude: one such point, a broken feed's, would widen every cell of the window).
  */
 export function pointsSql(a: Pick<PairSqlArgs, 'from' | 'to'>, detail: boolean, only: PointFilters = {}): string {
   const win = (col: string): string => `(${a.from} IS NULL OR ${col} >= ${a.from}) AND (${a.to} IS NULL OR ${col} <= ${a.to})`;
@@ -86,7 +87,7 @@ pts_placed AS (
 ),
 pts AS (
   SELECT * FROM (SELECT * FROM pts_own UNION ALL BY NAME SELECT * FROM pts_placed)
-  WHERE lat BETWEEN -90 AND 90 AND lon BETWEEN -180 AND 180
+  WHERE lat BETWEEN -80 AND 80 AND lon BETWEEN -180 AND 180
 )`;
 }
 
@@ -121,7 +122,7 @@ placed AS (
   SELECT CAST(n.gid AS DOUBLE) AS gid, CAST(epoch_us(n.t) AS DOUBLE) AS us, n.dc, v.lat, v.lon
   FROM need n ASOF JOIN ver v ON v.h = n.h AND n.t >= v.t WHERE v.h2 = n.h2
 )
-SELECT gid, us, dc, lat, lon FROM (SELECT * FROM own UNION ALL SELECT * FROM placed) WHERE lat BETWEEN -90 AND 90 AND lon BETWEEN -180 AND 180`;
+SELECT gid, us, dc, lat, lon FROM (SELECT * FROM own UNION ALL SELECT * FROM placed) WHERE lat BETWEEN -80 AND 80 AND lon BETWEEN -180 AND 180`;
 }
 
 /** Δt in whole microseconds (at least 1), as a SQL expression. */

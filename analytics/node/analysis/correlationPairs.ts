@@ -112,27 +112,41 @@ export function findPairs(p: Points, radiusM: number, windowS: number, maxPairs:
     const cells = grid(rx, ry, Math.floor((lon1 + 180) / dlon) - rx0 + 2, Math.floor((lat1 + 90) / dlat) - ry0 + 2);
     const perCell = new Int32Array(cells.count);
     for (let i = 0; i < n; i++) (perCell[cells.id[i] as number] as number)++;
+    const cny = cells.ny;
     for (let i = 0; i < n; i++) {
       let sum = 0;
-      for (let dx = -1; dx <= 1; dx++) {
-        for (let dy = -1; dy <= 1; dy++) {
-          const k = dx === 0 && dy === 0 ? (cells.id[i] as number) : cells.at((rx[i] as number) + dx, (ry[i] as number) + dy);
-          if (k >= 0) sum += perCell[k] as number;
+      if (cells.ids === null) {
+        const c = cells.id[i] as number;
+        for (let dx = -cny; dx <= cny; dx += cny) sum += (perCell[c + dx - 1] as number) + (perCell[c + dx] as number) + (perCell[c + dx + 1] as number);
+      } else {
+        for (let dx = -1; dx <= 1; dx++) {
+          for (let dy = -1; dy <= 1; dy++) {
+            const k = cells.ids.get(cellKey((rx[i] as number) + dx, (ry[i] as number) + dy));
+            if (k !== undefined) sum += perCell[k] as number;
+          }
         }
       }
       block[i] = sum;
     }
     // the sweep's cells: each point's own, and the 4 it visits (-1: a cell no point is in)
     const sweep = grid(hx, hy, Math.floor((lon1 + 180) / sx) - hx0 + 2, Math.floor((lat1 + 90) / sy) - hy0 + 2);
+    const sny = sweep.ny;
     for (let i = 0; i < n; i++) {
       const sd = home[i] as number;
       const ox = (sd & 1) === 0 ? -1 : 1, oy = (sd & 2) === 0 ? -1 : 1;
-      const x = hx[i] as number, y = hy[i] as number;
-      near[4 * i] = sweep.id[i] as number;
-      near[4 * i + 1] = sweep.at(x + ox, y);
-      near[4 * i + 2] = sweep.at(x, y + oy);
-      near[4 * i + 3] = sweep.at(x + ox, y + oy);
-      home[i] = sweep.id[i] as number;
+      const c = sweep.id[i] as number;
+      near[4 * i] = c;
+      if (sweep.ids === null) {
+        near[4 * i + 1] = c + ox * sny;
+        near[4 * i + 2] = c + oy;
+        near[4 * i + 3] = c + ox * sny + oy;
+      } else {
+        const x = hx[i] as number, y = hy[i] as number;
+        near[4 * i + 1] = sweep.ids.get(cellKey(x + ox, y)) ?? -1;
+        near[4 * i + 2] = sweep.ids.get(cellKey(x, y + oy)) ?? -1;
+        near[4 * i + 3] = sweep.ids.get(cellKey(x + ox, y + oy)) ?? -1;
+      }
+      home[i] = c;
     }
     homeCells = sweep.count;
   }
@@ -300,27 +314,28 @@ export function timeOrder(us: Float64Array): Int32Array {
   return order;
 }
 
+/** A cell's key in a map: exact in a double (y < 2^26: 180° in cells of at least 1 m is 2·10^7). */
+const cellKey = (x: number, y: number): number => x * 67_108_864 + y;
+
 /**
  * A grid's cells for points at integer cell coordinates (x, y), 1-based with a free row and column on
- * every side: `id` each point's cell, `count` the cells numbered, `at(x, y)` a cell's number or -1.
- * Dense (x · ny + y) when `nx · ny` ≤ MAX_CELLS; otherwise only the occupied cells, numbered through
- * a map, so that a point far from the rest costs a cell, not the whole rectangle between them.
+ * every side: `id` each point's cell, `count` the cells numbered. Dense (x · ny + y, `ids` null) when
+ * `nx · ny` ≤ MAX_CELLS; otherwise only the occupied cells, numbered in `ids` by {@link cellKey}, so
+ * that a point far from the rest costs a cell, not the whole rectangle between them.
  */
-function grid(x: Int32Array, y: Int32Array, nx: number, ny: number): { id: Int32Array; count: number; at: (x: number, y: number) => number } {
+function grid(x: Int32Array, y: Int32Array, nx: number, ny: number): { id: Int32Array; count: number; ny: number; ids: Map<number, number> | null } {
   const n = x.length;
   const id = new Int32Array(n);
   if (nx * ny <= MAX_CELLS) {
     for (let i = 0; i < n; i++) id[i] = (x[i] as number) * ny + (y[i] as number);
-    return { id, count: nx * ny, at: (a, b) => a * ny + b };
+    return { id, count: nx * ny, ny, ids: null };
   }
   const ids = new Map<number, number>();
-  // a key exact in a double: y < 2^26 (180° in cells of at least 1 m: 2·10^7)
-  const key = (a: number, b: number): number => a * 67_108_864 + b;
   for (let i = 0; i < n; i++) {
-    const k = key(x[i] as number, y[i] as number);
+    const k = cellKey(x[i] as number, y[i] as number);
     let c = ids.get(k);
     if (c === undefined) ids.set(k, (c = ids.size));
     id[i] = c;
   }
-  return { id, count: ids.size, at: (a, b) => ids.get(key(a, b)) ?? -1 };
+  return { id, count: ids.size, ny, ids };
 }

@@ -6,6 +6,9 @@ import { DOMAINS } from '../../common/city.js';
 import { findPairs, timeOrder, type Points } from './correlationPairs.js';
 import { placedPointsSql, pointsSql, type PairSqlArgs } from './correlationSql.js';
 
+/** The window's ends as SQL TIMESTAMPTZ expressions (NULL: that side open). */
+type WindowSql = Pick<PairSqlArgs, 'from' | 'to'>;
+
 /**
  * The correlation of events and alarms across lifelines (docs/analysis.md#correlation-across-lifelines):
  * events and raised alarms of different domains within `radiusM` metres and `windowS` seconds of
@@ -67,18 +70,12 @@ export async function correlate(db: Database, p: CorrelationParams, nowMs: numbe
   const toMs = Math.min(p.toMs ?? nowMs, nowMs);
   const fromMs = p.fromMs ?? (p.toMs ?? nowMs) - DAY_MS;
   if (!Number.isFinite(toMs) || !Number.isFinite(fromMs)) throw new RangeError('fromMs and toMs must be finite times');
-  const args: PairSqlArgs = {
-    radiusM: literal(p.radiusM), windowS: literal(p.windowS),
-    from: `make_timestamptz(${Math.ceil(fromMs * 1000)}::BIGINT)`, to: `make_timestamptz(${Math.floor(toMs * 1000)}::BIGINT)`,
-  };
-  const empty = (considered: number): CorrelationResult => ({
-    radiusM: p.radiusM, windowS: p.windowS, fromMs, toMs, considered, clusters: [], elapsedMs: performance.now() - started,
-  });
-  if (fromMs > toMs) return empty(0);
+  const window: WindowSql = { from: `make_timestamptz(${Math.ceil(fromMs * 1000)}::BIGINT)`, to: `make_timestamptz(${Math.floor(toMs * 1000)}::BIGINT)` };
+  if (fromMs > toMs) return noClusters(p, fromMs, toMs, 0, started);
 
   // one connection and one snapshot for the points and their members: gids are rowids, which hold within one snapshot
   const points = o.cache ? await o.cache.window(db, Math.ceil(fromMs * 1000), Math.floor(toMs * 1000), signal) : null;
-  return inSnapshot(db, signal, async (c) => correlateOn(c, points ?? await readPoints(c, args, signal), p, fromMs, toMs, started, signal, maxPairs, maxCandidates));
+  return inSnapshot(db, signal, async (c) => correlateOn(c, points ?? await readPoints(c, window, signal), p, fromMs, toMs, started, signal, maxPairs, maxCandidates));
 }
 
 /**
@@ -107,11 +104,13 @@ async function inSnapshot<T>(db: Database, signal: AbortSignal | undefined, fn: 
   });
 }
 
+/** The answer without clusters. */
+function noClusters(p: CorrelationParams, fromMs: number, toMs: number, considered: number, started: number): CorrelationResult {
+  return { radiusM: p.radiusM, windowS: p.windowS, fromMs, toMs, considered, clusters: [], elapsedMs: performance.now() - started };
+}
+
 async function correlateOn(c: DuckDBConnection, pts: WindowPoints, p: CorrelationParams, fromMs: number, toMs: number, started: number,
   signal: AbortSignal | undefined, maxPairs: number, maxCandidates: number): Promise<CorrelationResult> {
-  const empty = (considered: number): CorrelationResult => ({
-    radiusM: p.radiusM, windowS: p.windowS, fromMs, toMs, considered, clusters: [], elapsedMs: performance.now() - started,
-  });
   const f = findPairs(pts, p.radiusM, p.windowS, maxPairs, maxCandidates, signal);
   const n = pts.n;
   // union-find over the points
@@ -192,7 +191,7 @@ async function correlateOn(c: DuckDBConnection, pts: WindowPoints, p: Correlatio
   scored.sort((x, y) => x.pValue - y.pValue || (size[y.c] as number) - (size[x.c] as number) || (pairs[y.c] as number) - (pairs[x.c] as number)
     || (minGid[x.c] as number) - (minGid[y.c] as number));
   const chosen = scored.slice(0, p.limit);
-  if (chosen.length === 0) return empty(considered);
+  if (chosen.length === 0) return noClusters(p, fromMs, toMs, considered, started);
   const byScore = (x: { pValue: number; size: number; pairs: number }, y: { pValue: number; size: number; pairs: number }): number =>
     x.pValue - y.pValue || y.size - x.size || y.pairs - x.pairs;
 
@@ -289,7 +288,7 @@ export class CorrelationPointsCache {
 
   private async load(c: DuckDBConnection, signal: AbortSignal | undefined): Promise<WindowPoints | null> {
     try {
-      return await readPoints(c, { radiusM: '0', windowS: '0', from: 'CAST(NULL AS TIMESTAMPTZ)', to: 'CAST(NULL AS TIMESTAMPTZ)' }, signal, this.maxPoints);
+      return await readPoints(c, { from: 'CAST(NULL AS TIMESTAMPTZ)', to: 'CAST(NULL AS TIMESTAMPTZ)' }, signal, this.maxPoints);
     } catch (e) {
       if (e instanceof QueryRefused && e.code === 'too_large') return null;
       throw e;
@@ -319,7 +318,7 @@ interface WindowPoints extends Points {
  * cell. An abort interrupts the query and stops the reading; past {@link MAX_POINTS} the answer is
  * refused as too large.
  */
-async function readPoints(c: DuckDBConnection, args: PairSqlArgs, signal: AbortSignal | undefined, maxPoints = MAX_POINTS): Promise<WindowPoints> {
+async function readPoints(c: DuckDBConnection, args: WindowSql, signal: AbortSignal | undefined, maxPoints = MAX_POINTS): Promise<WindowPoints> {
   // the domain as its place in the contract's list (name order); should a domain outside it appear (an old or a hostile
   // bundle), the statement is run again naming every domain of the window in name order instead
   const fast = await readPointRows(c, placedPointsSql(args, [...DOMAINS].sort()), signal, maxPoints);
@@ -409,12 +408,6 @@ async function readMembers(c: DuckDBConnection, pts: WindowPoints, idx: number[]
     });
   }
   return out;
-}
-
-/** A validated finite number as a SQL DOUBLE literal. */
-function literal(x: number): string {
-  if (!Number.isFinite(x)) throw new RangeError(`not a finite number: ${x}`);
-  return `CAST(${String(x)} AS DOUBLE)`;
 }
 
 function mean(xs: number[]): number {

@@ -135,7 +135,8 @@ export class JetStreamSource implements FeedSource {
       checking = true;
       void (async () => {
         try {
-          const jsm = await jetstreamManager(this.link.nc, { timeout: Math.max(1_000, stallMs / 2) });
+          // the stream was checked when the source opened: no account request before each look
+          const jsm = await jetstreamManager(this.link.nc, { timeout: Math.max(1_000, stallMs / 2), checkAPI: false });
           const info = await jsm.streams.info(this.o.stream);
           // messages wait only if the stream still holds some after the position (expired or deleted ones are a gap, not a stall)
           if (info.state.messages === 0 || info.state.last_seq < Math.max(last() + 1, info.state.first_seq)) {

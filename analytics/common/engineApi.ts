@@ -71,6 +71,8 @@ export const HealthSchema = z.object({
     retrying: z.boolean(),
     /** Rows the database refused since the start, quarantined as store_rejected (the rest of their batch was stored). */
     storeRejected: z.number(),
+    /** Where messages are decoded: a thread of their own, or ingest's (after the decode thread failed too often); its restarts. */
+    decode: z.object({ thread: z.enum(['worker', 'ingest']), restarts: z.number(), lastError: z.string().nullable() }),
   }),
   db: z.object({ path: z.string() }),
   /** The network boundary: failures caught in HTTP and WebSocket handlers, and the query load. */

@@ -22,6 +22,8 @@ export const FileConfigSchema = z.object({
   createStream: z.boolean().optional(),
   /** The feed watchdog (docs/reliability.md): ms without a message, while the stream holds more, before the consumer is recreated. */
   feedStallMs: z.number().int().min(500).max(600_000).optional(),
+  /** Decode on a thread of its own (default true); false decodes on ingest's thread. */
+  decodeThread: z.boolean().optional(),
   fallbackToCore: z.boolean().optional(),
   host: z.string().optional(),
   port: z.number().int().min(0).max(65535).optional(),
@@ -140,6 +142,7 @@ export function resolveServeSettings(flags: Flags, env: NodeJS.ProcessEnv = proc
       : env['CITYOPS_CREATE_STREAM'] === '1' ? true : file.createStream ?? true,
     fallbackToCore: flags['no-core-fallback'] === true ? false : file.fallbackToCore ?? true,
     feedStallMs: file.feedStallMs ?? base.feedStallMs,
+    decodeThread: file.decodeThread ?? base.decodeThread,
     retention: { ...base.retention, ...file.retention },
     queries: { ...base.queries, ...file.queries, ...queryLimitsFromEnv(env) },
     replayMaxFacts: file.replay?.maxFacts ?? base.replayMaxFacts,

@@ -12,6 +12,7 @@ import type { NatsLink } from './feeds/natsLink.js';
 import { ConnectingSource } from './feeds/connectingSource.js';
 import { DEFAULT_FRESHNESS, FreshnessTracker, type FreshnessPolicy } from './ingest/freshness.js';
 import { IdMemory } from './ingest/idMemory.js';
+import { LocalDecoder, WorkerDecoder } from './ingest/workerDecoder.js';
 import { DEFAULT_INGEST, Ingestor, type CommittedBatch, type IngestOptions } from './ingest/ingestor.js';
 import { SQL_QUERIES } from './queries/catalog.js';
 import { runNamedQuery } from './queries/query.js';
@@ -51,6 +52,8 @@ export interface EngineConfig {
   createStream: boolean;
   /** The feed watchdog: no message for this long while the stream holds more → the consumer is recreated from the position taken. */
   feedStallMs: number;
+  /** Decode messages on a thread of their own: ingest uses both cores (docs/architecture.md#ingest). */
+  decodeThread: boolean;
   /** With no stream and no permission to create one, read plain subscriptions (gaps possible). */
   fallbackToCore: boolean;
   ingest: IngestOptions;
@@ -92,6 +95,7 @@ export function defaultEngineConfig(over: Partial<EngineConfig> = {}): EngineCon
     consumer: `cityops-${hostname().toLowerCase().replace(/[^a-z0-9_-]/g, '-')}`,
     createStream: true,
     feedStallMs: DEFAULT_STALL_MS,
+    decodeThread: true,
     fallbackToCore: true,
     ingest: DEFAULT_INGEST,
     retention: DEFAULT_RETENTION,
@@ -233,6 +237,7 @@ export class Engine implements EngineService {
         lastCommitAt: st.lastCommitMs === null ? null : new Date(st.lastCommitMs).toISOString(),
         lastCommitMs: st.lastCommitMs, idMemory: { size: this.ids.size, capacity: this.ids.capacity },
         running: st.running, lastError, retrying: st.retrying, storeRejected: st.storeRejected,
+        decode: this.ingestor.decoder.status(),
       },
       db: { path: this.db.path },
       server: {
@@ -431,7 +436,9 @@ export async function startEngine(cfg: EngineConfig, memoryFeed?: FeedSource): P
       source = new ConnectingSource({ name: `cityops engine ${cfg.consumer}`, ...cfg.nats }, (link) => openSource(cfg, link));
     }
     // the door refuses what retention would delete: the ingestor judges age by the same rawDays
-    const ingestor = new Ingestor(source, writer, ids, freshness, await loadTotals(db.writer), committedSeq, { ...cfg.ingest, retentionDays: cfg.retention.rawDays });
+    const ingestOptions = { ...cfg.ingest, retentionDays: cfg.retention.rawDays };
+    const decoder = cfg.decodeThread ? new WorkerDecoder(ingestOptions.retentionDays) : new LocalDecoder(ingestOptions.retentionDays);
+    const ingestor = new Ingestor(source, writer, ids, freshness, await loadTotals(db.writer), committedSeq, ingestOptions, decoder);
     const controlRoom = new ControlRoom(loadAlarmRules(cfg.alarmRules), loadSuppressionProfiles(cfg.suppressionProfiles), loadChecklists(cfg.checklists), db, writer,
       { nats: cfg.nats, stream: cfg.opsStream, createStream: cfg.createStream, maxAgeDays: 400 });
     await controlRoom.start();

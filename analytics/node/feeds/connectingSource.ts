@@ -1,5 +1,6 @@
 import { describeNatsUrl, type NatsOptions } from './natsConnect.js';
-import type { FeedMessage, FeedSource, FeedStatus } from './feedSource.js';
+import type { FeedSource, FeedStatus } from './feedSource.js';
+import type { FeedChunk } from './feedChunk.js';
 import { NatsLink } from './natsLink.js';
 import { sleep } from '../../common/vocabulary.js';
 
@@ -45,14 +46,14 @@ export class ConnectingSource implements FeedSource {
     };
   }
 
-  async *messages(afterSeq: number): AsyncIterable<FeedMessage> {
+  async *chunks(afterSeq: number): AsyncIterable<FeedChunk> {
     let inner: FeedSource;
     try {
       inner = await this.ready;
     } catch {
       return;
     }
-    yield* inner.messages(afterSeq);
+    yield* inner.chunks(afterSeq);
   }
 
   lagMs(nowMs: number): number {

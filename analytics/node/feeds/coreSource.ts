@@ -1,6 +1,7 @@
 import type { Subscription } from '@nats-io/nats-core';
 import { CITY_SUBJECT_ALL } from '../../common/subjects.js';
-import type { FeedMessage, FeedSource, FeedStatus } from './feedSource.js';
+import type { FeedSource, FeedStatus } from './feedSource.js';
+import { ChunkQueue, type FeedChunk } from './feedChunk.js';
 import type { NatsLink } from './natsLink.js';
 
 /** At most this many messages wait for ingest; beyond it they are dropped and counted. */
@@ -13,9 +14,7 @@ const MAX_QUEUED = 50_000;
  */
 export class CoreSubscriptionSource implements FeedSource {
   private sub: Subscription | null = null;
-  private queue: FeedMessage[] = [];
-  private head = 0;
-  private wake: (() => void) | null = null;
+  private readonly queue = new ChunkQueue({ highMessages: MAX_QUEUED, highBytes: 64 << 20 });
   private closed = false;
   dropped = 0;
 
@@ -30,30 +29,21 @@ export class CoreSubscriptionSource implements FeedSource {
     };
   }
 
-  async *messages(): AsyncIterable<FeedMessage> {
+  async *chunks(): AsyncIterable<FeedChunk> {
     this.sub = this.link.nc.subscribe(CITY_SUBJECT_ALL, {
       callback: (err, m) => {
         if (err) return;
-        if (this.queue.length - this.head >= MAX_QUEUED) {
+        if (this.queue.full) {
           this.dropped++;
           return;
         }
-        this.queue.push({ subject: m.subject, data: m.data, seq: null });
-        this.wake?.();
+        this.queue.push(m.subject, m.data, null);
       },
     });
     while (!this.closed) {
-      if (this.head < this.queue.length) {
-        const m = this.queue[this.head++];
-        if (this.head > 4096 && this.head * 2 > this.queue.length) {
-          this.queue = this.queue.slice(this.head);
-          this.head = 0;
-        }
-        if (m) yield m;
-        continue;
-      }
-      await new Promise<void>((r) => (this.wake = r));
-      this.wake = null;
+      const c = this.queue.take();
+      if (c) yield c;
+      else await this.queue.wait();
     }
   }
 
@@ -64,6 +54,6 @@ export class CoreSubscriptionSource implements FeedSource {
   async close(): Promise<void> {
     this.closed = true;
     this.sub?.unsubscribe();
-    this.wake?.();
+    this.queue.wake();
   }
 }

@@ -1,3 +1,5 @@
+import type { FeedChunk } from './feedChunk.js';
+
 /** One message taken from a feed. `seq` is the stream sequence when the source has one. */
 export interface FeedMessage {
   subject: string;
@@ -23,13 +25,19 @@ export interface FeedStatus {
 }
 
 /**
- * What ingest knows of a feed: an async iterable of messages and a cumulative acknowledgement.
- * NATS JetStream, plain NATS subscriptions and the in-process demo feed are adapters of it.
+ * What ingest knows of a feed: an async iterable of chunks of messages (one await per chunk, never
+ * one per message) and a cumulative acknowledgement. NATS JetStream, plain NATS subscriptions and
+ * the in-process demo feed are adapters of it. A source holds a bounded number of messages that
+ * ingest has not asked for yet; past it, a stream source stops reading and resumes from where it
+ * stopped once ingest asks again.
  */
 export interface FeedSource {
   status(): FeedStatus;
-  /** Messages after stream sequence `afterSeq` (ignored by sources without sequences). Ends when closed. */
-  messages(afterSeq: number): AsyncIterable<FeedMessage>;
+  /**
+   * Chunks of the messages after stream sequence `afterSeq` (ignored by sources without sequences),
+   * each chunk holding what arrived since the previous one was taken, never empty. Ends when closed.
+   */
+  chunks(afterSeq: number): AsyncIterable<FeedChunk>;
   /** Everything up to and including `seq` is committed; the source may forget it. */
   ack(seq: number | null): void;
   /**

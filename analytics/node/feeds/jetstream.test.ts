@@ -9,6 +9,7 @@ import { NatsServerProcess } from './natsServerProcess.js';
 import { malformedSamples } from '../../common/malformedSamples.js';
 import { connectNats } from './natsConnect.js';
 import { JetStreamSource } from './jetstreamSource.js';
+import { DEFAULT_QUEUE_LIMITS } from './feedChunk.js';
 import { NatsLink } from './natsLink.js';
 import { ConnectingSource } from './connectingSource.js';
 
@@ -54,10 +55,11 @@ describe('JetStream ingest', () => {
     await resetStream();
     await new AckedPublisher(suite.nc).publishAll(readingMessages('lag', 40, 1));
     const link = await NatsLink.open({ url: suite.server.url });
-    const source = await JetStreamSource.open(link, { stream: 'CITY', consumer: 'lag-test', create: false });
+    // chunks of one message: the lag is read after each
+    const source = await JetStreamSource.open(link, { stream: 'CITY', consumer: 'lag-test', create: false, queue: { ...DEFAULT_QUEUE_LIMITS, chunkMessages: 1 } });
     try {
       expect(source.lagMs(Date.now())).toBe(0);
-      const it = source.messages(0)[Symbol.asyncIterator]();
+      const it = source.chunks(0)[Symbol.asyncIterator]();
       const first = await it.next();
       expect(first.done).toBe(false);
       // 39 wait after it: the lag is its age, which grows with the clock
@@ -65,7 +67,7 @@ describe('JetStream ingest', () => {
       const lag = source.lagMs(now);
       expect(lag).toBeGreaterThanOrEqual(0);
       expect(source.lagMs(now + 60_000)).toBeCloseTo(lag + 60_000, -1);
-      for (let i = 1; i < 40; i++) expect((await it.next()).done).toBe(false);
+      for (let i = 1; i < 40; i++) expect((await it.next()).value?.length).toBe(1);
       // the last one taken: nothing waits, however old it is
       expect(source.lagMs(Date.now() + 60_000)).toBe(0);
       await it.return?.();
@@ -78,10 +80,10 @@ describe('JetStream ingest', () => {
   it('the engine\'s connecting source passes the lag on (the SQL console reads it there)', async () => {
     await resetStream();
     await new AckedPublisher(suite.nc).publishAll(readingMessages('lag2', 10, 1));
-    const cs = new ConnectingSource({ url: suite.server.url }, (link) => JetStreamSource.open(link, { stream: 'CITY', consumer: 'lag-test-2', create: false }));
+    const cs = new ConnectingSource({ url: suite.server.url }, (link) => JetStreamSource.open(link, { stream: 'CITY', consumer: 'lag-test-2', create: false, queue: { ...DEFAULT_QUEUE_LIMITS, chunkMessages: 1 } }));
     try {
       await cs.whenReady();
-      const it = cs.messages(0)[Symbol.asyncIterator]();
+      const it = cs.chunks(0)[Symbol.asyncIterator]();
       expect((await it.next()).done).toBe(false);
       expect(cs.lagMs(Date.now() + 60_000)).toBeGreaterThanOrEqual(60_000);
       await it.return?.();

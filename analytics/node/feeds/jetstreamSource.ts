@@ -1,6 +1,7 @@
 import { DeliverPolicy, jetstream, jetstreamManager, JetStreamApiCodes, JetStreamApiError, type JetStreamManager, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import { CITY_SUBJECT_ALL } from '../../common/subjects.js';
-import type { FeedMessage, FeedSource, FeedStatus } from './feedSource.js';
+import type { FeedSource, FeedStatus } from './feedSource.js';
+import { ChunkQueue, DEFAULT_QUEUE_LIMITS, type FeedChunk, type QueueLimits } from './feedChunk.js';
 import type { NatsLink } from './natsLink.js';
 import { sleep } from '../../common/vocabulary.js';
 
@@ -16,6 +17,8 @@ export interface StreamOptions {
    * recreated from the position taken last, on a node that lives. Default {@link DEFAULT_STALL_MS}.
    */
   stallMs?: number;
+  /** How much may wait for ingest before the reader stops (default {@link DEFAULT_QUEUE_LIMITS}). */
+  queue?: QueueLimits;
 }
 
 /** The feed watchdog's default: a stall longer than this recreates the consumer. */
@@ -42,26 +45,40 @@ export async function ensureStream(jsm: JetStreamManager, o: StreamOptions): Pro
 
 const RETRY_MS = 500;
 
+/** Pulls ask for this many messages, again when a quarter is left: what a stop may have to read again. */
+const PULL_MESSAGES = 2048;
+
 /**
  * Reads the stream with an ordered consumer started right after the position committed in DuckDB.
  * The ordered consumer recreates itself on any gap or reconnect, and because the position is
  * committed with the rows, a restart resumes exactly after the last stored message.
+ *
+ * Messages are taken in the client's callback (no promise or iterator step per message) and packed
+ * into chunks. When more wait than the queue's limits (ingest is behind: a backlog drains), the
+ * consumer is closed; once ingest has taken half of them, a new one starts right after the last
+ * message taken. Memory is bounded by the limits whatever the backlog.
  */
 export class JetStreamSource implements FeedSource {
   private closed = false;
   private current: ConsumerMessages | null = null;
   private gapNote: string | null = null;
-  /** The message taken last (its metadata is parsed only when the lag is asked, not per message). */
+  /** The newest message of the chunk ingest took last (its metadata is parsed only when the lag is asked). */
   private last: JsMsg | null = null;
-  /** Messages taken since the consumer was made (the watchdog's sign of life), and how many of them ingest has asked past. */
+  /** Messages taken since the consumer was made (the watchdog's sign of life). */
   private taken = 0;
-  private asked = 0;
+  /** True while ingest waits for a chunk and none is queued: from then on, waiting is the feed's. */
+  private waiting = false;
   /** Set while the watchdog finds the feed stalled, until a message comes again. */
   private stallNote: string | null = null;
+  private readonly queue: ChunkQueue;
   /** Consumers the watchdog recreated since the engine started. */
   recreated = 0;
+  /** Times the reader stopped because ingest was behind by the queue's limits. */
+  pauses = 0;
 
-  constructor(private readonly link: NatsLink, private readonly o: StreamOptions) {}
+  constructor(private readonly link: NatsLink, private readonly o: StreamOptions) {
+    this.queue = new ChunkQueue(o.queue ?? DEFAULT_QUEUE_LIMITS);
+  }
 
   static async open(link: NatsLink, o: StreamOptions): Promise<JetStreamSource> {
     await ensureStream(await jetstreamManager(link.nc), o);
@@ -76,43 +93,86 @@ export class JetStreamSource implements FeedSource {
     };
   }
 
-  async *messages(afterSeq: number): AsyncIterable<FeedMessage> {
+  /** Messages taken and not yet asked for by ingest (bounded by the queue's limits). */
+  get queued(): { messages: number; bytes: number } {
+    return { messages: this.queue.messages, bytes: this.queue.bytes };
+  }
+
+  async *chunks(afterSeq: number): AsyncIterable<FeedChunk> {
+    // the position of the last message queued: a new consumer starts right after it
     let last = afterSeq;
+    const q = this.queue;
     while (!this.closed) {
       let watchdog: NodeJS.Timeout | undefined;
+      let iter: ConsumerMessages | null = null;
+      let ended = false;
+      let paused = false;
       try {
-        last = await this.noteExpired(last);
-        const js = jetstream(this.link.nc);
-        const consumer = await js.consumers.get(this.o.stream, last > 0
-          ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: last + 1 }
-          : { deliver_policy: DeliverPolicy.All });
-        const iter = await consumer.consume({ max_messages: 4096, threshold_messages: 1024 });
-        this.current = iter;
-        this.taken = 0;
-        this.asked = 0;
-        watchdog = this.watch(iter, () => last);
-        for await (const m of iter) {
-          if (m.seq <= last) continue;
-          last = m.seq;
-          this.last = m;
-          this.taken++;
-          yield { subject: m.subject, data: m.data, seq: m.seq };
-          // ingest asks for the next: from here on, waiting is the feed's, not ingest's (a commit being retried is no stall)
-          this.asked = this.taken;
+        if (!q.full) {
+          last = await this.noteExpired(last);
+          const js = jetstream(this.link.nc);
+          const consumer = await js.consumers.get(this.o.stream, last > 0
+            ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: last + 1 }
+            : { deliver_policy: DeliverPolicy.All });
+          this.taken = 0;
+          const started: ConsumerMessages = await consumer.consume({
+            max_messages: PULL_MESSAGES, threshold_messages: PULL_MESSAGES / 4,
+            callback: (m) => {
+              // never throws: a throw here would stop the consumer
+              if (paused || m.seq <= last) return;
+              last = m.seq;
+              this.taken++;
+              q.push(m.subject, m.data, m.seq, m);
+              if (q.full) {
+                // ingest is behind by the queue's limits: stop reading, start again after `last` once it catches up
+                paused = true;
+                this.pauses++;
+                void started.close().catch(() => undefined);
+              }
+            },
+          });
+          iter = started;
+          this.current = started;
+          void started.closed().then((e) => {
+            ended = true;
+            if (e instanceof Error && !paused && !this.closed) this.link.lastError = e.message;
+            q.wake();
+          }, () => {
+            ended = true;
+            q.wake();
+          });
+          watchdog = this.watch(started, () => last);
+        }
+        for (;;) {
+          // a reader stopped for a full queue starts again once half of it is taken, while ingest takes the rest
+          if (paused && q.low) break;
+          const c = q.take();
+          if (c) {
+            this.last = c.newest as JsMsg;
+            yield c;
+            continue;
+          }
+          if (this.closed || ended || iter === null) break;
+          this.waiting = true;
+          await q.wait();
+          this.waiting = false;
         }
       } catch (e) {
         if (this.closed) break;
         this.link.lastError = e instanceof Error ? e.message : String(e);
       } finally {
+        this.waiting = false;
         clearInterval(watchdog);
+        if (iter && !ended) void iter.close().catch(() => undefined);
         this.current = null;
       }
-      if (!this.closed) await sleep(RETRY_MS);
+      // a consumer stopped for a full queue starts again at once (the queue has been taken); one that failed waits
+      if (!this.closed && !paused) await sleep(RETRY_MS);
     }
   }
 
   /**
-   * Every third of `stallMs`: when no message came for `stallMs` while ingest was asking for one (a
+   * Every third of `stallMs`: when no message came for `stallMs` while ingest was waiting for one (a
    * busy or retrying ingest that has not asked is no stall) and the stream holds messages after
    * the last one taken, the consumer is stalled (its node died while the client's connection lives
    * on, or it was lost): it is closed, and `messages` makes a new one from the position taken last.
@@ -125,7 +185,7 @@ export class JetStreamSource implements FeedSource {
     let quietSince = Date.now();
     let checking = false;
     const t = setInterval(() => {
-      if (this.taken !== seen || this.asked !== this.taken) {
+      if (this.taken !== seen || !this.waiting) {
         seen = this.taken;
         quietSince = Date.now();
         if (this.taken > 0) this.stallNote = null;
@@ -158,7 +218,6 @@ export class JetStreamSource implements FeedSource {
     return t;
   }
 
-  /** Messages that expired from the stream before we read them are a gap the operator must see. */
   /**
    * Messages that expired from the stream before we read them are a gap the operator must see; a
    * stream that ends before the stored position was recreated: it is read from its start (repeated
@@ -192,6 +251,7 @@ export class JetStreamSource implements FeedSource {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.queue.wake();
     await this.current?.close();
   }
 }

@@ -1,4 +1,5 @@
-import type { FeedMessage, FeedSource, FeedStatus } from './feedSource.js';
+import type { FeedSource, FeedStatus } from './feedSource.js';
+import { ChunkQueue, type FeedChunk } from './feedChunk.js';
 import type { FeedPublisher } from './feedPublisher.js';
 
 /**
@@ -6,12 +7,13 @@ import type { FeedPublisher } from './feedPublisher.js';
  * when the queue is full, so memory stays flat whatever the rate.
  */
 export class MemoryFeed implements FeedSource, FeedPublisher {
-  private queue: FeedMessage[] = [];
-  private wake: (() => void) | null = null;
+  private readonly queue: ChunkQueue;
   private space: (() => void)[] = [];
   private closed = false;
 
-  constructor(private readonly capacity = 10_000) {}
+  constructor(capacity = 10_000) {
+    this.queue = new ChunkQueue({ highMessages: capacity, highBytes: 64 << 20 });
+  }
 
   status(): FeedStatus {
     return {
@@ -21,26 +23,25 @@ export class MemoryFeed implements FeedSource, FeedPublisher {
   }
 
   async publish(subject: string, data: Uint8Array): Promise<void> {
-    while (this.queue.length >= this.capacity && !this.closed) await new Promise<void>((r) => this.space.push(r));
+    while (this.queue.full && !this.closed) await new Promise<void>((r) => this.space.push(r));
     if (this.closed) return;
-    this.queue.push({ subject, data, seq: null });
-    this.wake?.();
+    this.queue.push(subject, data, null);
   }
 
   async flush(): Promise<void> {
     // in-process: nothing buffered beyond the queue
   }
 
-  async *messages(): AsyncIterable<FeedMessage> {
+  async *chunks(): AsyncIterable<FeedChunk> {
     while (!this.closed) {
-      const m = this.queue.shift();
-      if (m) {
-        if (this.space.length > 0 && this.queue.length < this.capacity) this.space.shift()?.();
-        yield m;
+      const c = this.queue.take();
+      if (c) {
+        // publishers waiting for room go on: the queue has room again
+        for (const s of this.space.splice(0)) s();
+        yield c;
         continue;
       }
-      await new Promise<void>((r) => (this.wake = r));
-      this.wake = null;
+      await this.queue.wait();
     }
   }
 
@@ -50,7 +51,7 @@ export class MemoryFeed implements FeedSource, FeedPublisher {
 
   async close(): Promise<void> {
     this.closed = true;
-    this.wake?.();
+    this.queue.wake();
     for (const s of this.space.splice(0)) s();
   }
 }

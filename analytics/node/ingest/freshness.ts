@@ -45,12 +45,13 @@ export class FreshnessTracker {
 
   constructor(private readonly policy: FreshnessPolicy = DEFAULT_FRESHNESS, private readonly maxFeeds = 10_000) {}
 
-  seen(kind: FeedKind, domain: string, district: string, tsMs: number, nowMs: number): void {
+  /** `count` messages of one feed arrived at `nowMs`, the newest of them from `tsMs`. */
+  seen(kind: FeedKind, domain: string, district: string, tsMs: number, nowMs: number, count = 1): void {
     const key = `${kind}.${domain}.${district}`;
     const f = this.feeds.get(key);
     if (!f) {
       if (this.feeds.size >= this.maxFeeds) return;
-      this.feeds.set(key, { kind, domain, district, lastSeenMs: nowMs, lastTsMs: tsMs, intervalMs: this.policy.defaultIntervalMs, messages: 1, arrivals: 1 });
+      this.feeds.set(key, { kind, domain, district, lastSeenMs: nowMs, lastTsMs: tsMs, intervalMs: this.policy.defaultIntervalMs, messages: count, arrivals: 1 });
       return;
     }
     const gap = nowMs - f.lastSeenMs;
@@ -61,7 +62,7 @@ export class FreshnessTracker {
       f.arrivals++;
     }
     if (tsMs > f.lastTsMs) f.lastTsMs = tsMs;
-    f.messages++;
+    f.messages += count;
   }
 
   restore(rows: Iterable<FeedFreshness>): void {

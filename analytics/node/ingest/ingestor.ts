@@ -1,8 +1,9 @@
-import { decodeMessage, type Decoded } from '../../common/decode.js';
 import type { EventPush } from '../../common/engineApi.js';
 import type { AlarmTransition } from '../../common/ops/alarmTransition.js';
-import type { FeedMessage, FeedSource } from '../feeds/feedSource.js';
-import { Batch, type IngestCounts, type Origin } from '../store/batch.js';
+import type { FeedSource } from '../feeds/feedSource.js';
+import { Batch, type IngestCounts } from '../store/batch.js';
+import { admitChunk, type DecodedChunk } from './chunkDecoder.js';
+import { LocalDecoder, type Decoder } from './workerDecoder.js';
 import type { BatchWriter, CommitResult } from '../store/batchWriter.js';
 import { DEFAULT_RETENTION } from '../store/maintenance.js';
 import { errorMessage, storeErrorClass } from '../store/storeErrors.js';
@@ -27,8 +28,9 @@ export type BeforeCommit = (batch: Batch) => void;
 
 export const DEFAULT_INGEST: IngestOptions = { maxBatch: 20_000, maxDelayMs: 50, retentionDays: DEFAULT_RETENTION.rawDays };
 
-const DAY_MS = 86_400_000;
 const MAX_BACKOFF_MS = 5_000;
+/** Chunks handed to the decoder and not yet taken back: enough to keep a decode thread busy while a batch commits. */
+const DECODE_DEPTH = 4;
 
 export interface CommittedBatch {
   readings: number;
@@ -59,16 +61,20 @@ export interface IngestState {
 const MAX_EVENTS_PER_NOTICE = 200;
 
 /**
- * Takes messages from a feed, decodes and validates each, drops repeated ids, quarantines the bad
- * ones with a reason and commits batches through the single writer. Memory is bounded: at most one
- * batch is being filled while the previous one commits, and the source is not read meanwhile.
+ * Takes chunks of messages from a feed, has them decoded and validated (on a thread of its own when
+ * the engine gives a {@link WorkerDecoder}), drops repeated ids, quarantines the bad ones with a
+ * reason and commits batches through the single writer. Memory is bounded: at most one batch is
+ * being filled while the previous one commits, at most {@link DECODE_DEPTH} chunks are being
+ * decoded, and past that the source is not asked (a stream source stops reading at its own limit).
  */
 export class Ingestor {
   readonly state: IngestState;
   private listeners = new Set<(b: CommittedBatch) => void>();
   private stopping = false;
   private loop: Promise<void> | null = null;
+  private wakeReader: (() => void) | null = null;
   beforeCommit: BeforeCommit | null = null;
+  readonly decoder: Decoder;
 
   constructor(
     private readonly source: FeedSource,
@@ -78,7 +84,9 @@ export class Ingestor {
     totals: IngestCounts,
     committedSeq: number,
     private readonly options: IngestOptions = DEFAULT_INGEST,
+    decoder?: Decoder,
   ) {
+    this.decoder = decoder ?? new LocalDecoder(options.retentionDays ?? DEFAULT_RETENTION.rawDays);
     this.state = { totals: { ...totals }, committedSeq, batches: 0, lastCommitMs: null, running: false, lastError: null, retrying: false, storeRejected: 0 };
   }
 
@@ -94,51 +102,88 @@ export class Ingestor {
     });
   }
 
+  /**
+   * Two loops: the reader takes chunks from the source and hands them to the decoder (at most
+   * {@link DECODE_DEPTH} outstanding: past it, the source is not asked and stops reading), the
+   * batcher takes them back decoded, in order, judges repeated ids and alarms, and commits batches.
+   * While one batch commits the batcher fills the next; only a full batch waits for the writer.
+   */
   private async run(): Promise<void> {
     this.state.running = true;
-    const it = this.source.messages(this.state.committedSeq)[Symbol.asyncIterator]();
-    let pendingNext: Promise<IteratorResult<FeedMessage>> | null = null;
+    const it = this.source.chunks(this.state.committedSeq)[Symbol.asyncIterator]();
+    const decoded: Promise<DecodedChunk>[] = [];
+    let readerDone = false;
+    let signal: (() => void) | null = null;
+    const poke = (): void => {
+      const s = signal;
+      signal = null;
+      s?.();
+    };
+    let space: (() => void) | null = null;
+    const reader = (async () => {
+      try {
+        while (!this.stopping) {
+          while (decoded.length >= DECODE_DEPTH && !this.stopping) await new Promise<void>((r) => (space = r));
+          if (this.stopping) break;
+          const r = await it.next();
+          if (r.done) break;
+          decoded.push(this.decoder.decode(r.value));
+          poke();
+        }
+      } finally {
+        readerDone = true;
+        poke();
+      }
+    })();
+    const freeSpace = (): void => {
+      const s = space;
+      space = null;
+      s?.();
+    };
+    this.wakeReader = freeSpace;
+
     let batch = new Batch();
     let inFlight: Promise<void> = Promise.resolve();
-    // while the previous batch commits, the loop keeps taking (and judging alarms) into the next
-    // batch until that one is full; only a full batch waits for the writer
     let committing = false;
-    let committed: Promise<'committed'> = Promise.resolve('committed');
+    let timer: NodeJS.Timeout | undefined;
     try {
-      // One deadline per batch (not a timer per message): it wakes the loop when a batch has waited
-      // maxDelayMs for more messages that do not come.
-      let deadline: Promise<'timeout'> | null = null;
-      let timer: NodeJS.Timeout | undefined;
-      while (!this.stopping) {
-        pendingNext ??= it.next();
-        if (batch.size > 0 && deadline === null) {
-          const ms = Math.max(0, batch.startedMs + this.options.maxDelayMs - Date.now());
-          deadline = new Promise((r) => (timer = setTimeout(() => r('timeout'), ms)));
-        }
-        const r = deadline === null ? await pendingNext : await Promise.race([pendingNext, committing ? committed : deadline]);
-        if (r !== 'timeout' && r !== 'committed') {
-          pendingNext = null;
-          if (r.done) break;
-          this.take(batch, r.value);
+      for (;;) {
+        const next = decoded.shift();
+        if (next !== undefined) {
+          freeSpace();
+          const d = await next;
+          this.takeChunk(batch, d);
           // alarms are judged as readings arrive, not when their batch closes
           if (batch.readings.length > batch.alarmsJudged) this.prepare(batch);
+        } else if (readerDone) {
+          break;
         }
         const full = batch.size >= this.options.maxBatch;
-        const due = batch.size > 0 && (full || r === 'timeout' || Date.now() - batch.startedMs >= this.options.maxDelayMs);
+        const due = batch.size > 0 && (full || Date.now() - batch.startedMs >= this.options.maxDelayMs);
         if (due && (full || !committing)) {
           clearTimeout(timer);
-          deadline = null;
+          timer = undefined;
           this.prepare(batch);
           await inFlight;
-          inFlight = this.commit(batch);
           committing = true;
-          const settle = (): 'committed' => {
+          inFlight = this.commit(batch).finally(() => {
             committing = false;
-            return 'committed';
-          };
-          committed = inFlight.then(settle, settle);
+            poke();
+          });
           batch = new Batch();
+          continue;
         }
+        if (decoded.length > 0) continue;
+        // nothing decoded waits: sleep until a chunk comes, the batch is due, or the commit in flight lands
+        await new Promise<void>((r) => {
+          signal = r;
+          if (batch.size > 0 && timer === undefined) {
+            timer = setTimeout(() => {
+              timer = undefined;
+              poke();
+            }, Math.max(0, batch.startedMs + this.options.maxDelayMs - Date.now()));
+          }
+        });
       }
       clearTimeout(timer);
       if (batch.size > 0) this.prepare(batch);
@@ -146,7 +191,11 @@ export class Ingestor {
       if (batch.size > 0) await this.commit(batch);
     } finally {
       this.state.running = false;
+      clearTimeout(timer);
+      this.wakeReader = null;
+      freeSpace();
       await it.return?.().catch(() => undefined);
+      await reader.catch(() => undefined);
     }
   }
 
@@ -159,80 +208,11 @@ export class Ingestor {
     }
   }
 
-  /** Decodes one message into the batch. Never throws. */
-  private take(batch: Batch, m: FeedMessage): void {
-    const now = Date.now();
-    if (batch.messages === 0) batch.startedMs = now;
-    batch.messages++;
-    if (m.seq !== null) batch.lastSeq = m.seq;
-    const d = this.decode(m, now);
-    const c = batch.counts;
-    const quarantine = (reason: Parameters<Batch['quarantine']['push']>[0]): void => {
-      batch.quarantine.push(reason);
-      c.received++;
-      c.quarantined++;
-    };
-    if (d.kind === 'rejected') {
-      for (const r of d.rejections) quarantine({ ...r, subject: m.subject, seq: m.seq, receivedMs: now });
-      return;
-    }
-    const origin: Origin = { domain: d.domain, district: d.district, subject: m.subject, seq: m.seq, receivedMs: now };
-    switch (d.kind) {
-      case 'telemetry': {
-        for (const r of d.rejections) quarantine({ ...r, subject: m.subject, seq: m.seq, receivedMs: now });
-        let newest = 0;
-        for (const r of d.readings) {
-          c.received++;
-          if (!this.ids.admit('reading', r.id)) {
-            c.duplicates++;
-            continue;
-          }
-          batch.readings.push(r, d.domain, d.district, d.asset, m.seq);
-          c.stored++;
-          if (r.tsMs > newest) newest = r.tsMs;
-        }
-        if (d.readings.length > 0) this.freshness.seen('telemetry', d.domain, d.district, newest, now);
-        return;
-      }
-      case 'event':
-        c.received++;
-        this.freshness.seen('event', d.domain, d.district, d.tsMs, now);
-        if (!this.ids.admit('event', d.event.id)) {
-          c.duplicates++;
-          return;
-        }
-        batch.events.push({ origin, tsMs: d.tsMs, event: d.event });
-        c.stored++;
-        return;
-      case 'asset':
-        // Every version is kept; the `assets` view picks the newest by ts.
-        c.received++;
-        this.freshness.seen('asset', d.domain, d.district, d.tsMs, now);
-        batch.assets.push({ origin, tsMs: d.tsMs, record: d.record });
-        c.stored++;
-        return;
-      case 'inspection':
-        c.received++;
-        this.freshness.seen('inspection', d.domain, d.district, d.tsMs, now);
-        if (!this.ids.admit('inspection', d.inspection.id)) {
-          c.duplicates++;
-          return;
-        }
-        batch.inspections.push({ origin, tsMs: d.tsMs, inspection: d.inspection });
-        c.stored++;
-        return;
-    }
-  }
-
-  /** The decoder never throws; should it ever, the message is quarantined rather than ingest stopped. */
-  private decode(m: FeedMessage, now: number): Decoded {
-    const days = this.options.retentionDays ?? DEFAULT_RETENTION.rawDays;
-    try {
-      return decodeMessage(m.subject, m.data, now, { oldestMs: now - days * DAY_MS });
-    } catch (e) {
-      const payload = new TextDecoder().decode(m.data.subarray(0, 4096));
-      return { kind: 'rejected', rejections: [{ reason: 'schema', detail: `the decoder failed: ${errorMessage(e)}`, payload }] };
-    }
+  /** Adds a decoded chunk to the batch: repeated ids dropped, freshness noted. Never throws. */
+  private takeChunk(batch: Batch, d: DecodedChunk): void {
+    admitChunk(d, this.ids);
+    batch.add(d);
+    for (const f of d.seen) this.freshness.seen(f.kind, f.domain, f.district, f.tsMs, d.receivedMs, f.count);
   }
 
   /**
@@ -295,7 +275,9 @@ export class Ingestor {
   /** Stops reading, commits what was taken, and returns when the last commit has landed. */
   async stop(): Promise<void> {
     this.stopping = true;
+    this.wakeReader?.();
     await this.source.close();
     await this.loop?.catch(() => undefined);
+    await this.decoder.close();
   }
 }

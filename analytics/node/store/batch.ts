@@ -12,6 +12,32 @@ export interface Series {
   unit: string | null;
 }
 
+/** The readings of one decoded chunk as columns; `seriesIx` points into `series`, `seq` is NaN without a stream. */
+export interface ReadingChunk {
+  length: number;
+  tsMs: Float64Array;
+  value: Float64Array;
+  quality: Uint8Array;
+  seriesIx: Int32Array;
+  seq: Float64Array;
+  msgId: string[];
+  series: Series[];
+}
+
+/** The rows a decoded chunk of messages adds to a batch, its counts and the position it reaches. */
+export interface ChunkRows {
+  messages: number;
+  lastSeq: number | null;
+  /** When the chunk was decoded: the received time of its rows. */
+  receivedMs: number;
+  counts: IngestCounts;
+  readings: ReadingChunk;
+  events: Batch['events'];
+  assets: Batch['assets'];
+  inspections: Batch['inspections'];
+  quarantine: QuarantineRow[];
+}
+
 /**
  * Readings of one batch, kept as columns: that is how they go into DuckDB. The text a series
  * shares is stored once per batch (`series`), each reading points at it by index.
@@ -38,6 +64,21 @@ export class ReadingColumns {
     this.quality.push(QUALITY_CODE[r.quality]);
     this.msgId.push(r.id);
     this.seq.push(seq);
+  }
+
+  /** Appends a decoded chunk's readings (their series joined to the batch's). */
+  appendChunk(c: ReadingChunk): void {
+    const map = c.series.map((s) => this.seriesOf(s.domain, s.district, s.asset, s.metric, s.unit));
+    const { tsMs, seriesIx, value, quality, msgId, seq } = this;
+    for (let i = 0; i < c.length; i++) {
+      tsMs.push(c.tsMs[i] as number);
+      seriesIx.push(map[c.seriesIx[i] as number] as number);
+      value.push(c.value[i] as number);
+      quality.push(c.quality[i] as number);
+      msgId.push(c.msgId[i] as string);
+      const q = c.seq[i] as number;
+      seq.push(Number.isNaN(q) ? null : q);
+    }
   }
 
   /** Appends reading `i` of `from` (splitting a batch whose commit the database refused). */
@@ -113,5 +154,22 @@ export class Batch {
 
   get size(): number {
     return this.counts.received;
+  }
+
+  /** Adds a decoded chunk: its rows, counts and position. */
+  add(d: ChunkRows): void {
+    if (this.messages === 0) this.startedMs = d.receivedMs;
+    this.messages += d.messages;
+    if (d.lastSeq !== null) this.lastSeq = d.lastSeq;
+    const c = this.counts;
+    c.received += d.counts.received;
+    c.stored += d.counts.stored;
+    c.quarantined += d.counts.quarantined;
+    c.duplicates += d.counts.duplicates;
+    this.readings.appendChunk(d.readings);
+    for (const e of d.events) this.events.push(e);
+    for (const a of d.assets) this.assets.push(a);
+    for (const i of d.inspections) this.inspections.push(i);
+    for (const q of d.quarantine) this.quarantine.push(q);
   }
 }

@@ -1,0 +1,240 @@
+import type { Domain } from '../../common/city.js';
+import { decodeMessage, type Decoded, type Rejection } from '../../common/decode.js';
+import type { FeedChunk } from '../feeds/feedChunk.js';
+import type { Batch, ChunkRows, IngestCounts, Origin, QuarantineRow, Series } from '../store/batch.js';
+import { errorMessage } from '../store/storeErrors.js';
+import type { FeedKind } from '../../common/city.js';
+import type { IdMemory } from './idMemory.js';
+
+const DAY_MS = 86_400_000;
+
+/** One feed's messages in a chunk, for the freshness tracker: how many, and the newest data time. */
+export interface FeedSeen {
+  kind: FeedKind;
+  domain: string;
+  district: string;
+  tsMs: number;
+  count: number;
+}
+
+/** What decoding a chunk gives ingest: everything a batch needs but the judgement of repeated ids. */
+export interface DecodedChunk extends ChunkRows {
+  seen: FeedSeen[];
+}
+
+const QUALITY_CODE = { good: 0, suspect: 1, bad: 2 } as const;
+
+/**
+ * Decodes and validates a chunk's messages and sorts them into columns and rows; the bad ones
+ * become quarantine rows with their reason. Never throws, keeps no state: the same code runs in the
+ * decode thread and, without one, on ingest's own thread, and verdicts do not depend on where.
+ * Repeated ids are judged after, on ingest's thread, by {@link admitChunk}.
+ */
+export class ChunkDecoder {
+  constructor(private readonly retentionDays: number) {}
+
+  decode(chunk: FeedChunk, now = Date.now()): DecodedChunk {
+    const n = chunk.length;
+    const out = new ChunkBuilder(n, now);
+    const oldestMs = now - this.retentionDays * DAY_MS;
+    for (let i = 0; i < n; i++) {
+      const subject = chunk.subjects[i] as string;
+      const seq = chunk.seq(i);
+      const d = this.decodeOne(subject, chunk.data(i), now, oldestMs);
+      out.take(d, subject, seq);
+    }
+    out.lastSeq = chunk.lastSeq;
+    return out.finish();
+  }
+
+  /** The decoder never throws; should it ever, the message is quarantined rather than ingest stopped. */
+  private decodeOne(subject: string, data: Uint8Array, now: number, oldestMs: number): Decoded {
+    try {
+      return decodeMessage(subject, data, now, { oldestMs });
+    } catch (e) {
+      const payload = new TextDecoder().decode(data.subarray(0, 4096));
+      return { kind: 'rejected', rejections: [{ reason: 'schema', detail: `the decoder failed: ${errorMessage(e)}`, payload }] };
+    }
+  }
+}
+
+/** Fills one chunk's columns and rows. */
+class ChunkBuilder {
+  private tsMs: Float64Array;
+  private value: Float64Array;
+  private quality: Uint8Array;
+  private seriesIx: Int32Array;
+  private seq: Float64Array;
+  private readonly msgId: string[] = [];
+  private readonly series: Series[] = [];
+  /** subject → metric → unit ('' and null apart) → series index: no key string per reading. */
+  private readonly seriesBySubject = new Map<string, Map<string, Map<string | null, number>>>();
+  private readonly feeds = new Map<string, FeedSeen>();
+  private count = 0;
+  readonly events: Batch['events'] = [];
+  readonly assets: Batch['assets'] = [];
+  readonly inspections: Batch['inspections'] = [];
+  readonly quarantine: QuarantineRow[] = [];
+  readonly counts: IngestCounts = { received: 0, stored: 0, quarantined: 0, duplicates: 0 };
+  lastSeq: number | null = null;
+
+  constructor(private readonly messages: number, private readonly now: number) {
+    const cap = Math.max(16, messages);
+    this.tsMs = new Float64Array(cap);
+    this.value = new Float64Array(cap);
+    this.quality = new Uint8Array(cap);
+    this.seriesIx = new Int32Array(cap);
+    this.seq = new Float64Array(cap);
+  }
+
+  take(d: Decoded, subject: string, seq: number | null): void {
+    const now = this.now;
+    const c = this.counts;
+    if (d.kind === 'rejected') {
+      for (const r of d.rejections) this.reject(r, subject, seq);
+      return;
+    }
+    const origin = (): Origin => ({ domain: d.domain, district: d.district, subject, seq, receivedMs: now });
+    switch (d.kind) {
+      case 'telemetry': {
+        for (const r of d.rejections) this.reject(r, subject, seq);
+        let newest = 0;
+        let units: Map<string, Map<string | null, number>> | undefined;
+        for (const r of d.readings) {
+          c.received++;
+          units ??= this.seriesOf(subject);
+          this.reading(r.tsMs, r.value, QUALITY_CODE[r.quality], this.seriesIndex(units, d.domain, d.district, d.asset, r.metric, r.unit), seq, r.id);
+          c.stored++;
+          if (r.tsMs > newest) newest = r.tsMs;
+        }
+        if (d.readings.length > 0) this.seen('telemetry', d.domain, d.district, newest);
+        return;
+      }
+      case 'event':
+        c.received++;
+        this.seen('event', d.domain, d.district, d.tsMs);
+        c.stored++;
+        this.events.push({ origin: origin(), tsMs: d.tsMs, event: d.event });
+        return;
+      case 'asset':
+        // Every version is kept; the `assets` view picks the newest by ts.
+        c.received++;
+        this.seen('asset', d.domain, d.district, d.tsMs);
+        this.assets.push({ origin: origin(), tsMs: d.tsMs, record: d.record });
+        c.stored++;
+        return;
+      case 'inspection':
+        c.received++;
+        this.seen('inspection', d.domain, d.district, d.tsMs);
+        c.stored++;
+        this.inspections.push({ origin: origin(), tsMs: d.tsMs, inspection: d.inspection });
+        return;
+    }
+  }
+
+  finish(): DecodedChunk {
+    const n = this.count;
+    return {
+      messages: this.messages, lastSeq: this.lastSeq, receivedMs: this.now, counts: this.counts,
+      readings: {
+        length: n, tsMs: this.tsMs.slice(0, n), value: this.value.slice(0, n), quality: this.quality.slice(0, n),
+        seriesIx: this.seriesIx.slice(0, n), seq: this.seq.slice(0, n), msgId: this.msgId, series: this.series,
+      },
+      events: this.events, assets: this.assets, inspections: this.inspections, quarantine: this.quarantine,
+      seen: [...this.feeds.values()],
+    };
+  }
+
+  private reject(r: Rejection, subject: string, seq: number | null): void {
+    this.quarantine.push({ ...r, subject, seq, receivedMs: this.now });
+    this.counts.received++;
+    this.counts.quarantined++;
+  }
+
+  private seen(kind: FeedKind, domain: string, district: string, tsMs: number): void {
+    const key = `${kind}.${domain}.${district}`;
+    const f = this.feeds.get(key);
+    if (!f) this.feeds.set(key, { kind, domain, district, tsMs, count: 1 });
+    else {
+      f.count++;
+      if (tsMs > f.tsMs) f.tsMs = tsMs;
+    }
+  }
+
+  private seriesOf(subject: string): Map<string, Map<string | null, number>> {
+    let m = this.seriesBySubject.get(subject);
+    if (!m) this.seriesBySubject.set(subject, (m = new Map()));
+    return m;
+  }
+
+  private seriesIndex(units: Map<string, Map<string | null, number>>, domain: Domain, district: string, asset: string, metric: string, unit: string | null): number {
+    let byUnit = units.get(metric);
+    if (!byUnit) units.set(metric, (byUnit = new Map()));
+    let ix = byUnit.get(unit);
+    if (ix === undefined) {
+      ix = this.series.length;
+      this.series.push({ domain, district, asset, metric, unit });
+      byUnit.set(unit, ix);
+    }
+    return ix;
+  }
+
+  private reading(tsMs: number, value: number, quality: number, seriesIx: number, seq: number | null, id: string): void {
+    const i = this.count;
+    if (i === this.tsMs.length) this.grow();
+    this.tsMs[i] = tsMs;
+    this.value[i] = value;
+    this.quality[i] = quality;
+    this.seriesIx[i] = seriesIx;
+    this.seq[i] = seq ?? NaN;
+    this.msgId.push(id);
+    this.count++;
+  }
+
+  private grow(): void {
+    const cap = this.tsMs.length * 2;
+    const g = <T extends Float64Array | Uint8Array | Int32Array>(a: T, b: T): T => {
+      b.set(a as never);
+      return b;
+    };
+    this.tsMs = g(this.tsMs, new Float64Array(cap));
+    this.value = g(this.value, new Float64Array(cap));
+    this.quality = g(this.quality, new Uint8Array(cap));
+    this.seriesIx = g(this.seriesIx, new Int32Array(cap));
+    this.seq = g(this.seq, new Float64Array(cap));
+  }
+}
+
+/**
+ * Drops what the id memory has seen (repeats of readings, events, inspections) from a decoded chunk
+ * and counts them; remembers the rest. Runs on ingest's thread, in the order of the stream.
+ */
+export function admitChunk(d: DecodedChunk, ids: IdMemory): void {
+  const r = d.readings;
+  let kept = 0;
+  for (let i = 0; i < r.length; i++) {
+    const id = r.msgId[i] as string;
+    if (!ids.admit('reading', id)) continue;
+    if (kept !== i) {
+      r.tsMs[kept] = r.tsMs[i] as number;
+      r.value[kept] = r.value[i] as number;
+      r.quality[kept] = r.quality[i] as number;
+      r.seriesIx[kept] = r.seriesIx[i] as number;
+      r.seq[kept] = r.seq[i] as number;
+      r.msgId[kept] = id;
+    }
+    kept++;
+  }
+  let dropped = r.length - kept;
+  if (dropped > 0) {
+    r.length = kept;
+    r.msgId.length = kept;
+  }
+  const events = d.events.filter((e) => ids.admit('event', e.event.id));
+  const inspections = d.inspections.filter((x) => ids.admit('inspection', x.inspection.id));
+  dropped += d.events.length - events.length + d.inspections.length - inspections.length;
+  d.events = events;
+  d.inspections = inspections;
+  d.counts.stored -= dropped;
+  d.counts.duplicates += dropped;
+}

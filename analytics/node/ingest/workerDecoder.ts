@@ -1,0 +1,151 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { FeedChunk } from '../feeds/feedChunk.js';
+import { ChunkDecoder, type DecodedChunk } from './chunkDecoder.js';
+
+/** Decodes chunks of messages, on another thread or on the caller's. */
+export interface Decoder {
+  decode(chunk: FeedChunk): Promise<DecodedChunk>;
+  status(): DecoderStatus;
+  close(): Promise<void>;
+}
+
+export interface DecoderStatus {
+  /** Where chunks are decoded now: a thread of its own, or ingest's thread. */
+  thread: 'worker' | 'ingest';
+  /** Decode threads that failed and were started again since the engine started. */
+  restarts: number;
+  lastError: string | null;
+}
+
+/** Decodes on the caller's thread (tests, and an engine told not to use a thread). */
+export class LocalDecoder implements Decoder {
+  private readonly decoder: ChunkDecoder;
+
+  constructor(retentionDays: number) {
+    this.decoder = new ChunkDecoder(retentionDays);
+  }
+
+  decode(chunk: FeedChunk): Promise<DecodedChunk> {
+    return Promise.resolve(this.decoder.decode(chunk));
+  }
+
+  status(): DecoderStatus {
+    return { thread: 'ingest', restarts: 0, lastError: null };
+  }
+
+  async close(): Promise<void> {
+    // nothing held
+  }
+}
+
+/** A decode thread that failed this often within a minute is not started again: ingest decodes itself. */
+const MAX_RESTARTS_PER_MINUTE = 3;
+/** The decode thread's heap: chunks are at most a megabyte, their decoding a few times that. */
+const WORKER_HEAP_MB = 256;
+
+/** The compiled worker script beside this module, or in dist/ when this module runs from its TypeScript source. */
+function workerScript(): string | null {
+  const here = fileURLToPath(new URL('./decodeWorker.js', import.meta.url));
+  if (existsSync(here)) return here;
+  const built = here.replace(/([\\/])analytics([\\/])node([\\/])ingest([\\/])decodeWorker\.js$/, '$1dist$1analytics$2node$3ingest$4decodeWorker.js');
+  return built !== here && existsSync(built) ? built : null;
+}
+
+interface Outstanding {
+  chunk: FeedChunk;
+  resolve: (d: DecodedChunk) => void;
+}
+
+/**
+ * Decodes on a thread of its own, so that the NATS client, alarms and the database's completions
+ * keep ingest's thread and decoding uses the second core. Chunks go out as packed buffers and come
+ * back as columns, in order. The thread keeps no state: when it dies (a bug, its heap limit), what
+ * was outstanding is decoded on ingest's thread at once, nothing is lost, and a new thread starts;
+ * after {@link MAX_RESTARTS_PER_MINUTE} failures in a minute ingest keeps decoding itself, and
+ * health says so.
+ */
+export class WorkerDecoder implements Decoder {
+  private worker: Worker | null = null;
+  private readonly local: ChunkDecoder;
+  private readonly outstanding = new Map<number, Outstanding>();
+  private nextId = 0;
+  private restarts = 0;
+  private readonly failures: number[] = [];
+  private lastError: string | null = null;
+  private closed = false;
+
+  constructor(private readonly retentionDays: number, private readonly script: string | null = workerScript()) {
+    this.local = new ChunkDecoder(retentionDays);
+    if (script === null) this.lastError = 'the decode thread\'s script was not found: decoding on ingest\'s thread';
+    else this.start();
+  }
+
+  decode(chunk: FeedChunk): Promise<DecodedChunk> {
+    const w = this.worker;
+    if (!w) return Promise.resolve(this.local.decode(chunk));
+    const id = ++this.nextId;
+    return new Promise<DecodedChunk>((resolve) => {
+      this.outstanding.set(id, { chunk, resolve });
+      const packed = chunk.pack();
+      w.postMessage({ id, chunk: packed }, FeedChunk.transferables(packed));
+    });
+  }
+
+  status(): DecoderStatus {
+    return { thread: this.worker ? 'worker' : 'ingest', restarts: this.restarts, lastError: this.lastError };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const w = this.worker;
+    this.worker = null;
+    this.drainLocally();
+    await w?.terminate();
+  }
+
+  private start(): void {
+    if (this.script === null) return;
+    const w = new Worker(this.script, { workerData: { retentionDays: this.retentionDays }, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
+    this.worker = w;
+    w.on('message', (m: { id: number; decoded: DecodedChunk }) => {
+      const o = this.outstanding.get(m.id);
+      if (!o) return;
+      this.outstanding.delete(m.id);
+      o.resolve(m.decoded);
+    });
+    w.on('error', (e) => this.failed(w, `the decode thread failed: ${e.message}`));
+    w.on('exit', (code) => this.failed(w, `the decode thread stopped (exit code ${code})`));
+    // the thread must not keep the process alive on its own
+    w.unref();
+  }
+
+  private failed(w: Worker, why: string): void {
+    if (this.worker !== w) return;
+    this.worker = null;
+    void w.terminate().catch(() => undefined);
+    if (this.closed) return;
+    this.lastError = why;
+    this.drainLocally();
+    const now = Date.now();
+    this.failures.push(now);
+    while ((this.failures[0] ?? now) < now - 60_000) this.failures.shift();
+    if (this.failures.length > MAX_RESTARTS_PER_MINUTE) {
+      this.lastError = `${why}; it failed ${this.failures.length} times within a minute: decoding on ingest's thread`;
+      return;
+    }
+    this.restarts++;
+    this.start();
+  }
+
+  /** What the thread had not answered is decoded here, in order. */
+  private drainLocally(): void {
+    const ids = [...this.outstanding.keys()].sort((a, b) => a - b);
+    for (const id of ids) {
+      const o = this.outstanding.get(id);
+      this.outstanding.delete(id);
+      o?.resolve(this.local.decode(o.chunk));
+    }
+  }
+}

@@ -46,7 +46,7 @@ export async function ensureStream(jsm: JetStreamManager, o: StreamOptions): Pro
 const RETRY_MS = 500;
 
 /** Pulls ask for this many messages, again when a quarter is left: what a stop may have to read again. */
-const PULL_MESSAGES = 2048;
+const PULL_MESSAGES = 4096;
 
 /**
  * Reads the stream with an ordered consumer started right after the position committed in DuckDB.

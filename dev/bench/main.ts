@@ -33,6 +33,7 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   alarms: async () => console.log(JSON.stringify(evaluationBench(2_000_000)), JSON.stringify(await alarmBench(Number(process.env['BENCH_RATE'] ?? 20_000), Number(process.env['BENCH_SECONDS'] ?? 30)))),
   correlation: async () => console.log(JSON.stringify(await (await import('./correlationBench.js')).correlationBench(Number(process.env['BENCH_CORRELATION_EVENTS'] ?? 200_000), Number(process.env['BENCH_CORRELATION_ALARMS'] ?? 50_000), Number(process.env['BENCH_CORRELATION_RUNS'] ?? 20)))),
   sql: async () => console.log(JSON.stringify(await (await import('./sqlBench.js')).sqlBench(Number(process.env['BENCH_SQL_READINGS'] ?? 10_000_000), Number(process.env['BENCH_SQL_RUNS'] ?? 30), Number(process.env['BENCH_SQL_INGEST'] ?? 2_000_000)))),
+  commit: async () => console.log(JSON.stringify(await (await import('./commitBench.js')).commitBench((process.env['BENCH_COMMIT_SIZES'] ?? '20000,2000').split(',').map(Number), Number(process.env['BENCH_COMMIT_READINGS'] ?? 2_000_000)))),
   decode: async () => console.log(JSON.stringify((await import('./decodeBench.js')).decodeBench(Number(process.env['BENCH_DECODE_READINGS'] ?? 200_000), Number(process.env['BENCH_DECODE_ROUNDS'] ?? 7)))),
 };
 

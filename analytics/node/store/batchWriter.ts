@@ -1,19 +1,19 @@
 import type { AlarmTransition } from '../../common/ops/alarmTransition.js';
 import {
-  BIGINT, BOOLEAN, DOUBLE, DuckDBDataChunk, INTEGER, UTINYINT, VARCHAR, type DuckDBAppender, type DuckDBConnection, type DuckDBType,
+  BIGINT, BOOLEAN, DOUBLE, DuckDBDataChunk, TIMESTAMPTZ, UBIGINT, VARCHAR, type DuckDBAppender, type DuckDBConnection, type DuckDBType,
   type DuckDBValue,
 } from '@duckdb/node-api';
-import { QUALITIES, type Batch } from './batch.js';
+// The bindings under @duckdb/node-api (installed with it, same pinned version): their raw copy into a
+// chunk's vectors writes a whole column in one call, where the API's VARCHAR vector makes one call per value.
+import duckdb from '@duckdb/node-bindings';
+import { endianness } from 'node:os';
+import { QUALITIES, type Batch, type ReadingColumns } from './batch.js';
 import { findRejectedRows, withoutRejected, type RejectedRow } from './batchSplit.js';
 import type { Database } from './database.js';
 import { storeErrorClass } from './storeErrors.js';
 import { micros } from '../../common/vocabulary.js';
 
 const CHUNK_ROWS = 2048;
-// Staged readings point at their batch's series by index and carry quality as a small integer: only
-// the reading id crosses N-API as a string. The INSERT joins the text back.
-const READING_TYPES = [DOUBLE, INTEGER, DOUBLE, UTINYINT, VARCHAR, DOUBLE];
-const sqlList = (xs: readonly string[]): string => `[${xs.map((x) => `'${x}'`).join(', ')}]`;
 
 /**
  * Rollup levels kept incrementally: each rollup pass appends partial aggregates of the readings
@@ -28,8 +28,6 @@ export const ROLLUPS = [
 ] as const;
 
 const STAGING_DDL = `
-CREATE OR REPLACE TEMP TABLE stage_readings (ts_ms DOUBLE, series_ix INTEGER, value DOUBLE, quality_ix UTINYINT, msg_id VARCHAR, stream_seq DOUBLE);
-CREATE OR REPLACE TEMP TABLE stage_series (series_ix INTEGER, domain VARCHAR, district VARCHAR, asset VARCHAR, metric VARCHAR, unit VARCHAR);
 CREATE OR REPLACE TEMP TABLE stage_events (ts_ms DOUBLE, domain VARCHAR, district VARCHAR, msg_id VARCHAR, type VARCHAR,
   severity VARCHAR, title VARCHAR, asset VARCHAR, lat DOUBLE, lon DOUBLE, detail VARCHAR, subject VARCHAR, stream_seq UBIGINT, received_ms DOUBLE);
 CREATE OR REPLACE TEMP TABLE stage_assets (ts_ms DOUBLE, domain VARCHAR, district VARCHAR, asset VARCHAR, name VARCHAR, kind VARCHAR,
@@ -65,22 +63,23 @@ const rollupFromPass = (table: string, width: string, keys: string): string => t
 
 const ROLLUP_SQL = ROLLUPS.map((r) => rollupFromPass(r.table, r.width, r.keys));
 
-/** Each staging table's insert, run only when the batch has rows of that kind. */
+/**
+ * Each staging table's insert, run only when the batch has rows of that kind (events, asset
+ * versions, inspections and quarantine rows are few; readings go straight into their table).
+ */
 const COMMIT_SQL: { sql: string; has: (b: Batch) => boolean }[] = [
-  { has: (b) => b.readings.length > 0, sql: `INSERT INTO readings
-    SELECT ${ts('r.ts_ms')}, s.domain, s.district, s.asset, s.metric, r.value, s.unit,
-           ${sqlList(QUALITIES)}[r.quality_ix + 1], r.msg_id, r.stream_seq::UBIGINT, make_timestamptz($received::BIGINT), $batch
-    FROM stage_readings r JOIN stage_series s USING (series_ix)` },
   { has: (b) => b.events.length > 0, sql: `INSERT INTO events SELECT ${ts('ts_ms')}, domain, district, msg_id, type, severity, title, asset, lat, lon, detail, subject, stream_seq, ${ts('received_ms')} FROM stage_events` },
   { has: (b) => b.assets.length > 0, sql: `INSERT INTO asset_versions SELECT ${ts('ts_ms')}, domain, district, asset, name, kind, lat, lon, owner, supervisor, approver, attrs::JSON, subject, stream_seq, ${ts('received_ms')} FROM stage_assets` },
   { has: (b) => b.inspections.length > 0, sql: `INSERT INTO inspections SELECT ${ts('ts_ms')}, domain, district, msg_id, asset, item, result, level, note, inspector, subject, stream_seq, ${ts('received_ms')} FROM stage_inspections` },
   { has: (b) => b.quarantine.length > 0, sql: `INSERT INTO quarantine SELECT ${ts('received_ms')}, subject, reason, detail, payload, stream_seq FROM stage_quarantine` },
 ];
 
-
 const MAX_BATCHES_PER_ROLLUP_PASS = 50;
 
-const STAGES = ['stage_readings', 'stage_series', 'stage_events', 'stage_assets', 'stage_inspections', 'stage_quarantine'] as const;
+const STAGES = ['stage_events', 'stage_assets', 'stage_inspections', 'stage_quarantine'] as const;
+
+/** A SQL string literal (the position's stream and consumer names, written into the commit's statements). */
+const sqlString = (s: string): string => `'${s.replaceAll("'", "''")}'`;
 
 export interface Position {
   stream: string;
@@ -95,21 +94,32 @@ export interface CommitResult {
 }
 
 /**
- * The single writer. One `commit` is one DuckDB transaction holding a batch's rows, its rollup
- * partials, its counters and the stream position it reaches: after a crash either all of it is
+ * The single writer. One `commit` is one DuckDB transaction holding a batch's rows, its alarm
+ * transitions, its counters and the stream position it reaches: after a crash either all of it is
  * there or none of it, so resuming from the stored position neither loses nor repeats a reading.
+ *
+ * Readings are appended straight into `readings` while the transaction is open: an appender's
+ * flush runs in its connection's open transaction, so a ROLLBACK (a probe, a failure) takes its rows
+ * back with everything else (batchWriter.test.ts proves it). The appender never holds rows outside a
+ * transaction: everything is appended after BEGIN and flushed before COMMIT, and a failed commit
+ * clears it before anything else runs.
  */
 export class BatchWriter {
   private appenders = new Map<string, DuckDBAppender>();
-  /** A failed commit may leave an appender holding half a row: it is recreated before the next one. */
+  private readingsAppender: DuckDBAppender | null = null;
+  /** A failed commit may leave an appender holding rows: it is cleared and recreated before the next one. */
   private appendersStale = false;
   private lock: Promise<unknown> = Promise.resolve();
   /** The last committed batch number, and the last one whose readings are in the rollups. */
   private lastBatch = 0;
   private rolledBatch = 0;
   lastRollupMs = 0;
+  /** The WHERE of the position's UPDATE, its names quoted once (a commit's statements carry their numbers as literals). */
+  private readonly positionWhere: string;
 
-  private constructor(private readonly conn: DuckDBConnection, private readonly position: Position) {}
+  private constructor(private readonly conn: DuckDBConnection, private readonly position: Position) {
+    this.positionWhere = `WHERE stream = ${sqlString(position.stream)} AND consumer = ${sqlString(position.consumer)}`;
+  }
 
   static async create(db: Database, position: Position): Promise<BatchWriter> {
     const w = new BatchWriter(db.writer, position);
@@ -197,9 +207,10 @@ export class BatchWriter {
 
   private async openAppenders(): Promise<void> {
     this.closeAppenders();
-    // closing flushes whatever complete rows an appender still held: none of them may reach a later commit
+    // staged rows a failed commit left behind (its DELETE may have failed too) must not reach the next one
     for (const t of STAGES) await this.conn.run(`DELETE FROM temp.main.${t}`);
     for (const t of STAGES) this.appenders.set(t, await this.conn.createAppender(t, 'main', 'temp'));
+    this.readingsAppender = await this.conn.createAppender('readings', 'main');
     this.appendersStale = false;
   }
 
@@ -209,80 +220,85 @@ export class BatchWriter {
     return a;
   }
 
+  /** Stages the batch's rows other than readings (outside the transaction: the staging tables are the connection's own). */
   private stage(batch: Batch): void {
-    const r = batch.readings;
-    const ra = this.app('stage_readings');
-    for (let off = 0; off < r.length; off += CHUNK_ROWS) {
-      const end = Math.min(off + CHUNK_ROWS, r.length);
-      const chunk = DuckDBDataChunk.create(READING_TYPES, end - off);
-      chunk.setColumns([
-        r.tsMs.slice(off, end), r.seriesIx.slice(off, end), r.value.slice(off, end), r.quality.slice(off, end),
-        r.msgId.slice(off, end), r.seq.slice(off, end),
-      ]);
-      ra.appendDataChunk(chunk);
+    if (batch.events.length > 0) {
+      const ea = this.app('stage_events');
+      for (const { origin: o, tsMs, event: e } of batch.events) {
+        appendRow(ea, [tsMs, o.domain, o.district, e.id, e.type, e.severity, e.title, e.asset ?? null, e.lat ?? null, e.lon ?? null,
+          e.detail ?? null, o.subject, seqValue(o.seq), o.receivedMs]);
+      }
+      ea.flushSync();
     }
-    ra.flushSync();
-    const sa = this.app('stage_series');
-    r.series.forEach((x, i) => appendRow(sa, [i, x.domain, x.district, x.asset, x.metric, x.unit]));
-    sa.flushSync();
-
-    const ea = this.app('stage_events');
-    for (const { origin: o, tsMs, event: e } of batch.events) {
-      appendRow(ea, [tsMs, o.domain, o.district, e.id, e.type, e.severity, e.title, e.asset ?? null, e.lat ?? null, e.lon ?? null,
-        e.detail ?? null, o.subject, seqValue(o.seq), o.receivedMs]);
+    if (batch.assets.length > 0) {
+      const aa = this.app('stage_assets');
+      for (const { origin: o, tsMs, record: a } of batch.assets) {
+        appendRow(aa, [tsMs, o.domain, o.district, a.id, a.name, a.kind, a.lat, a.lon, a.owner, a.supervisor, a.approver ?? null,
+          a.attrs ? JSON.stringify(a.attrs) : null, o.subject, seqValue(o.seq), o.receivedMs]);
+      }
+      aa.flushSync();
     }
-    ea.flushSync();
-    const aa = this.app('stage_assets');
-    for (const { origin: o, tsMs, record: a } of batch.assets) {
-      appendRow(aa, [tsMs, o.domain, o.district, a.id, a.name, a.kind, a.lat, a.lon, a.owner, a.supervisor, a.approver ?? null,
-        a.attrs ? JSON.stringify(a.attrs) : null, o.subject, seqValue(o.seq), o.receivedMs]);
+    if (batch.inspections.length > 0) {
+      const ia = this.app('stage_inspections');
+      for (const { origin: o, tsMs, inspection: i } of batch.inspections) {
+        appendRow(ia, [tsMs, o.domain, o.district, i.id, i.asset, i.item, i.result, i.level ?? null, i.note ?? null, i.inspector,
+          o.subject, seqValue(o.seq), o.receivedMs]);
+      }
+      ia.flushSync();
     }
-    aa.flushSync();
-    const ia = this.app('stage_inspections');
-    for (const { origin: o, tsMs, inspection: i } of batch.inspections) {
-      appendRow(ia, [tsMs, o.domain, o.district, i.id, i.asset, i.item, i.result, i.level ?? null, i.note ?? null, i.inspector,
-        o.subject, seqValue(o.seq), o.receivedMs]);
+    if (batch.quarantine.length > 0) {
+      const qa = this.app('stage_quarantine');
+      for (const q of batch.quarantine) appendRow(qa, [q.receivedMs, q.subject, q.reason, q.detail, q.payload, seqValue(q.seq)]);
+      qa.flushSync();
     }
-    ia.flushSync();
-    const qa = this.app('stage_quarantine');
-    for (const q of batch.quarantine) {
-      appendRow(qa, [q.receivedMs, q.subject, q.reason, q.detail, q.payload, seqValue(q.seq)]);
-    }
-    qa.flushSync();
   }
 
-  /** One transaction: committed, or (a probe) rolled back after its inserts, to see whether the rows go in. */
+  /**
+   * One transaction: committed, or (a probe) rolled back after its inserts, to see whether the rows
+   * go in. Three round trips to DuckDB for a batch of readings: BEGIN, the appender's flush (on
+   * this thread), and the position, counters and COMMIT in one multi-statement run.
+   */
   private async commitNow(batch: Batch, mode: 'commit' | 'probe'): Promise<void> {
     if (this.appendersStale) await this.openAppenders();
+    const used = [batch.events.length, batch.assets.length, batch.inspections.length, batch.quarantine.length];
     try {
-      this.stage(batch);
-      await this.conn.run('BEGIN TRANSACTION');
+      // every reading is converted (and refused, if the database could not hold it) before anything is appended
       const batchNo = this.lastBatch + 1;
-      for (const { sql, has } of COMMIT_SQL) {
-        if (!has(batch)) continue;
-        await this.conn.run(sql, sql.includes('$batch') ? { batch: BigInt(batchNo), received: micros(batch.startedMs) } : undefined);
+      const chunks = readingChunks(batch.readings, micros(batch.startedMs), batchNo);
+      this.stage(batch);
+      const begin = ['BEGIN TRANSACTION', ...COMMIT_SQL.filter(({ has }) => has(batch)).map(({ sql }) => sql)];
+      await this.conn.run(begin.join(';\n'));
+      if (chunks.length > 0) {
+        const ra = this.readingsAppender;
+        if (!ra) throw new Error('no appender for readings');
+        for (const c of chunks) ra.appendDataChunk(c);
+        ra.flushSync();
       }
       if (mode === 'probe') {
         await this.conn.run('ROLLBACK');
         return;
       }
       await insertAlarms(this.conn, batch.alarms);
-      if (batch.lastSeq !== null) {
-        await this.conn.run('UPDATE consumer_position SET last_seq = $q, updated_at = now() WHERE stream = $s AND consumer = $c',
-          { q: BigInt(batch.lastSeq), s: this.position.stream, c: this.position.consumer });
-      }
       const c = batch.counts;
-      await this.conn.run(
-        'UPDATE ingest_totals SET received = received + $r, stored = stored + $s, quarantined = quarantined + $q, duplicates = duplicates + $d, last_batch = $b',
-        { r: BigInt(c.received), s: BigInt(c.stored), q: BigInt(c.quarantined), d: BigInt(c.duplicates), b: BigInt(batchNo) });
-      await this.conn.run('COMMIT');
+      const end = [
+        `UPDATE ingest_totals SET received = received + ${BigInt(c.received)}, stored = stored + ${BigInt(c.stored)}, `
+          + `quarantined = quarantined + ${BigInt(c.quarantined)}, duplicates = duplicates + ${BigInt(c.duplicates)}, last_batch = ${BigInt(batchNo)}`,
+        'COMMIT',
+      ];
+      if (batch.lastSeq !== null) end.unshift(`UPDATE consumer_position SET last_seq = ${BigInt(batch.lastSeq)}::UBIGINT, updated_at = now() ${this.positionWhere}`);
+      await this.conn.run(end.join(';\n'));
       this.lastBatch = batchNo;
     } catch (e) {
       this.appendersStale = true;
+      try {
+        // rows the appender still holds (its flush failed) must never be flushed later, outside this transaction
+        this.readingsAppender?.clear();
+      } catch {
+        // the appender is cleared again, then closed, before the next commit
+      }
       await this.conn.run('ROLLBACK').catch(() => undefined);
-      throw e;
+      throw appendError(e);
     } finally {
-      const used = [batch.readings.length, batch.readings.length, batch.events.length, batch.assets.length, batch.inspections.length, batch.quarantine.length];
       for (const [i, t] of STAGES.entries()) if (used[i]) await this.conn.run(`DELETE FROM temp.main.${t}`).catch(() => undefined);
     }
   }
@@ -292,15 +308,222 @@ export class BatchWriter {
   }
 
   private closeAppenders(): void {
-    for (const a of this.appenders.values()) {
+    const all = [...this.appenders.values(), ...(this.readingsAppender ? [this.readingsAppender] : [])];
+    for (const a of all) {
       try {
+        // closing flushes: rows a failed commit left must never reach the table outside its transaction
+        a.clear();
         a.closeSync();
       } catch {
         // closing a stale appender after a failed flush must not hide the original error
       }
     }
     this.appenders.clear();
+    this.readingsAppender = null;
   }
+}
+
+/**
+ * An appender's flush fails with "Failed to append: <DuckDB's message>", the message without its
+ * kind ("NOT NULL constraint failed: …", "CHECK constraint failed on table readings …"), where an
+ * INSERT says "Constraint Error: …". A constraint's refusal is given its kind back, so storeErrorClass
+ * blames the data as it did for the INSERT; any other message stays as it is (a full disk or
+ * memory still reads as the environment: "Could not write file", "could not allocate").
+ */
+function appendError(e: unknown): unknown {
+  if (!(e instanceof Error)) return e;
+  const m = /^Failed to append: (.*)$/s.exec(e.message);
+  if (!m) return e;
+  const message = m[1] as string;
+  if (/^[A-Za-z ]{2,40} Error: /.test(message)) return new Error(message, { cause: e });
+  if (/constraint/i.test(message.split('\n', 1)[0] ?? '')) return new Error(`Constraint Error: ${message}`, { cause: e });
+  return e;
+}
+
+// ---- readings as DuckDB data chunks ----
+
+/** The columns of `readings`, in its order. */
+const READINGS_TYPES = [TIMESTAMPTZ, VARCHAR, VARCHAR, VARCHAR, VARCHAR, DOUBLE, VARCHAR, VARCHAR, VARCHAR, UBIGINT, TIMESTAMPTZ, UBIGINT];
+const COL = { ts: 0, domain: 1, district: 2, asset: 3, metric: 4, value: 5, unit: 6, quality: 7, msgId: 8, seq: 9, received: 10, batch: 11 } as const;
+/** The series text columns, in the order a series' cells are kept. */
+const SERIES_COLS = [COL.domain, COL.district, COL.asset, COL.metric, COL.unit] as const;
+const TEXT_COLS = [...SERIES_COLS, COL.quality, COL.msgId] as const;
+/** A duckdb_string_t is 16 bytes: its length, then up to 12 bytes inline (zero-padded) or a prefix and a pointer. */
+const STRING_WORDS = 4;
+const TWO_32 = 4_294_967_296;
+const TWO_63 = 2 ** 63;
+const TWO_64 = 2 ** 64;
+
+if (endianness() !== 'LE') throw new Error('the readings writer lays out DuckDB vectors little-endian');
+
+const utf8 = new TextEncoder();
+const scratchBytes = new Uint8Array(16);
+const scratchWords = new Uint32Array(scratchBytes.buffer);
+
+/**
+ * Writes `s` into `words` at `at` as an inlined duckdb_string_t. False when its UTF-8 is longer than
+ * 12 bytes: such a string must be copied into the vector's own heap (vector_assign_string_element).
+ * The text is UTF-8 as N-API would make it (an unpaired surrogate becomes U+FFFD).
+ */
+function inlineString(s: string, words: Uint32Array, at: number): boolean {
+  const n = s.length;
+  if (n > 12) return false;
+  let w1 = 0;
+  let w2 = 0;
+  let w3 = 0;
+  let k = 0;
+  for (; k < n; k++) {
+    const c = s.charCodeAt(k);
+    if (c > 0x7f) break;
+    const shifted = c << ((k & 3) * 8);
+    if (k < 4) w1 |= shifted;
+    else if (k < 8) w2 |= shifted;
+    else w3 |= shifted;
+  }
+  if (k === n) {
+    words[at] = n;
+    words[at + 1] = w1;
+    words[at + 2] = w2;
+    words[at + 3] = w3;
+    return true;
+  }
+  scratchWords.fill(0);
+  const { read, written } = utf8.encodeInto(s, scratchBytes.subarray(4));
+  if (read < n) return false;
+  scratchWords[0] = written;
+  words.set(scratchWords, at);
+  return true;
+}
+
+/** Round half to even, as DuckDB casts a DOUBLE to an integer. */
+function roundHalfEven(x: number): number {
+  const r = Math.round(x);
+  return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/** A 64-bit integer held exactly by a double, as two little-endian words (two's complement). */
+function put64(words: Uint32Array, i: number, x: number): void {
+  words[2 * i] = x >>> 0;
+  words[2 * i + 1] = Math.floor(x / TWO_32) >>> 0;
+}
+
+/** The text of a batch's series as inlined strings, looked up by series index (null: too long to inline, or NULL). */
+function seriesCells(r: ReadingColumns): { words: Uint32Array; inline: Uint8Array } {
+  const per = SERIES_COLS.length;
+  const words = new Uint32Array(r.series.length * per * STRING_WORDS);
+  const inline = new Uint8Array(r.series.length * per);
+  r.series.forEach((s, ix) => {
+    const text = [s.domain, s.district, s.asset, s.metric, s.unit];
+    for (let k = 0; k < per; k++) {
+      const t = text[k];
+      if (t !== null && t !== undefined) inline[ix * per + k] = inlineString(t, words, (ix * per + k) * STRING_WORDS) ? 1 : 0;
+    }
+  });
+  return { words, inline };
+}
+
+const refused = (kind: string, what: string): Error => new Error(`${kind} Error: ${what}`);
+
+/**
+ * The batch's readings as data chunks of `readings` rows, every column written into the chunk's
+ * vectors in one copy (text of up to 12 bytes inline; longer text through the vector's heap).
+ * Conversions are DuckDB's: ts (ms) × 1000 and the stream sequence round half to even into their
+ * 64-bit integers. A reading the database could not hold (a ts or sequence out of range, a missing
+ * value) throws a data error naming it, before any chunk is appended.
+ */
+function readingChunks(r: ReadingColumns, receivedMicros: bigint, batchNo: number): DuckDBDataChunk[] {
+  const n = r.length;
+  if (n === 0) return [];
+  const cells = seriesCells(r);
+  const qualities = new Uint32Array(QUALITIES.length * STRING_WORDS);
+  QUALITIES.forEach((q, i) => inlineString(q, qualities, i * STRING_WORDS));
+  const received = Number(receivedMicros);
+  const chunks: DuckDBDataChunk[] = [];
+  for (let off = 0; off < n; off += CHUNK_ROWS) {
+    const rows = Math.min(CHUNK_ROWS, n - off);
+    const ts = new Uint32Array(rows * 2);
+    const value = new Float64Array(rows);
+    const seq = new Uint32Array(rows * 2);
+    const receivedCol = new Uint32Array(rows * 2);
+    const batchCol = new Uint32Array(rows * 2);
+    const text = TEXT_COLS.map(() => new Uint32Array(rows * STRING_WORDS));
+    /** Rows whose text is stored through the heap, per text column; rows whose unit or sequence is NULL. */
+    const long: { col: number; row: number; s: string }[] = [];
+    let unitNull: number[] | null = null;
+    let seqNull: number[] | null = null;
+    for (let i = 0; i < rows; i++) {
+      const j = off + i;
+      const micros = roundHalfEven((r.tsMs[j] as number) * 1000);
+      if (!(micros >= -TWO_63 && micros < TWO_63)) throw refused('Conversion', `reading ${r.msgId[j]}: ts ${r.tsMs[j]} ms is out of range for TIMESTAMPTZ`);
+      put64(ts, i, micros);
+      const v = r.value[j];
+      if (v === null || v === undefined) throw refused('Constraint', `NOT NULL constraint failed: readings.value (reading ${r.msgId[j]})`);
+      value[i] = v;
+      const sq = r.seq[j];
+      if (sq === null || sq === undefined) {
+        (seqNull ??= []).push(i);
+      } else {
+        const x = roundHalfEven(sq);
+        if (!(x >= 0 && x < TWO_64)) throw refused('Conversion', `reading ${r.msgId[j]}: stream sequence ${sq} is out of range for UBIGINT`);
+        put64(seq, i, x);
+      }
+      put64(receivedCol, i, received);
+      put64(batchCol, i, batchNo);
+      const ix = r.seriesIx[j] as number;
+      const series = r.series[ix];
+      if (!series) throw refused('Constraint', `NOT NULL constraint failed: readings.domain (reading ${r.msgId[j]} has no series)`);
+      for (let k = 0; k < SERIES_COLS.length; k++) {
+        const cell = ix * SERIES_COLS.length + k;
+        if (cells.inline[cell]) {
+          copyString(text[k] as Uint32Array, i * STRING_WORDS, cells.words, cell * STRING_WORDS);
+          continue;
+        }
+        const s = [series.domain, series.district, series.asset, series.metric, series.unit][k];
+        if (s === null || s === undefined) {
+          if (SERIES_COLS[k] !== COL.unit) throw refused('Constraint', `NOT NULL constraint failed: readings (reading ${r.msgId[j]})`);
+          (unitNull ??= []).push(i);
+        } else {
+          long.push({ col: SERIES_COLS[k] as number, row: i, s });
+        }
+      }
+      const q = r.quality[j] as number;
+      if (!(q >= 0 && q < QUALITIES.length && Number.isInteger(q))) throw refused('Constraint', `NOT NULL constraint failed: readings.quality (reading ${r.msgId[j]})`);
+      copyString(text[5] as Uint32Array, i * STRING_WORDS, qualities, q * STRING_WORDS);
+      const id = r.msgId[j];
+      if (typeof id !== 'string') throw refused('Constraint', `NOT NULL constraint failed: readings.msg_id`);
+      if (!inlineString(id, text[6] as Uint32Array, i * STRING_WORDS)) long.push({ col: COL.msgId, row: i, s: id });
+    }
+    const chunk = DuckDBDataChunk.create(READINGS_TYPES, rows);
+    const vector = (col: number): duckdb.Vector => duckdb.data_chunk_get_vector(chunk.chunk, col);
+    const copy = (col: number, data: Uint32Array | Float64Array): void =>
+      duckdb.copy_data_to_vector(vector(col), 0, data.buffer as ArrayBuffer, data.byteOffset, data.byteLength);
+    copy(COL.ts, ts);
+    copy(COL.value, value);
+    copy(COL.seq, seq);
+    copy(COL.received, receivedCol);
+    copy(COL.batch, batchCol);
+    TEXT_COLS.forEach((col, k) => copy(col, text[k] as Uint32Array));
+    // after the copy: a long string's element points into the vector's heap
+    for (const { col, row, s } of long) duckdb.vector_assign_string_element(vector(col), row, s);
+    if (unitNull) setNull(vector(COL.unit), rows, unitNull);
+    if (seqNull) setNull(vector(COL.seq), rows, seqNull);
+    chunks.push(chunk);
+  }
+  return chunks;
+}
+
+function copyString(to: Uint32Array, at: number, from: Uint32Array, fromAt: number): void {
+  to[at] = from[fromAt] as number;
+  to[at + 1] = from[fromAt + 1] as number;
+  to[at + 2] = from[fromAt + 2] as number;
+  to[at + 3] = from[fromAt + 3] as number;
+}
+
+function setNull(v: duckdb.Vector, rows: number, nullRows: readonly number[]): void {
+  const mask = new Uint32Array(Math.ceil(rows / 64) * 2).fill(0xffffffff);
+  for (const i of nullRows) mask[i >>> 5] = (mask[i >>> 5] as number) & ~(1 << (i & 31));
+  duckdb.vector_ensure_validity_writable(v);
+  duckdb.copy_data_to_vector_validity(v, 0, mask.buffer as ArrayBuffer, mask.byteOffset, mask.byteLength);
 }
 
 /**

@@ -9,9 +9,10 @@ const HOUR = 3_600_000;
 /**
  * Fills a database with `total` readings spread over the last 24 hours (10,000 series across every
  * domain and district), builds the rollups with the engine's own rollup pass, then times the
- * wall's dashboard queries.
+ * wall's dashboard queries, on a quiet engine and, with `withIngest`, again while ingest drains an
+ * in-process feed kept full (messages of 100 readings, new ids) at the engine's full rate.
  */
-export async function queryBench(total: number, runs: number): Promise<Record<string, unknown>> {
+export async function queryBench(total: number, runs: number, withIngest = false): Promise<Record<string, unknown>> {
   const tmp = tempDir('cityops-bench-');
   const feed = new MemoryFeed();
   const engine = await startEngine(defaultEngineConfig({ db: `${tmp.dir}/q.duckdb`, nats: null, maintenanceIntervalMs: 3_600_000, rollupEveryMs: 3_600_000 }), feed);
@@ -37,15 +38,32 @@ export async function queryBench(total: number, runs: number): Promise<Record<st
       'latest values (one domain)': () => engine.query('latest', { domain: 'bridge' }),
     };
     const result: Record<string, unknown> = { readings: Number(counts[0]?.['readings']), rollupRows: counts[0], fillS: round(fillS), rollupS: round(rollupS) };
-    for (const [name, q] of Object.entries(queries)) {
-      for (let i = 0; i < 5; i++) await q();
-      const times: number[] = [];
-      for (let i = 0; i < runs; i++) {
-        const t = performance.now();
-        await q();
-        times.push(performance.now() - t);
+    const timeAll = async (): Promise<Record<string, unknown>> => {
+      const out: Record<string, unknown> = {};
+      for (const [name, q] of Object.entries(queries)) {
+        for (let i = 0; i < 5; i++) await q();
+        const times: number[] = [];
+        for (let i = 0; i < runs; i++) {
+          const t = performance.now();
+          await q();
+          times.push(performance.now() - t);
+        }
+        out[name] = { p50Ms: round(percentile(times, 50), 2), p95Ms: round(percentile(times, 95), 2) };
       }
-      result[name] = { p50Ms: round(percentile(times, 50), 2), p95Ms: round(percentile(times, 95), 2) };
+      return out;
+    };
+    result['quiet'] = await timeAll();
+    if (withIngest) {
+      // the same queries while ingest drains at full rate: a publisher keeps the in-process feed full
+      const load = fullRateLoad(feed);
+      const r0 = engine.health().ingest.received;
+      const t2 = performance.now();
+      // the load reaches its pace before the clock of the queries starts
+      await new Promise((r) => setTimeout(r, 2_000));
+      result['duringIngest'] = await timeAll();
+      const seconds = (performance.now() - t2) / 1000;
+      await load.stop();
+      result['ingestDuringQueriesReadingsPerS'] = Math.round((engine.health().ingest.received - r0) / seconds);
     }
     return result;
   } finally {
@@ -76,4 +94,19 @@ async function fill(engine: Engine, total: number): Promise<void> {
     });
   }
   w.writer.lastBatch = batch;
+}
+
+/** Publishes messages of 100 new readings into the feed as fast as the engine takes them, until stopped. */
+function fullRateLoad(feed: MemoryFeed): { stop: () => Promise<void> } {
+  const enc = new TextEncoder();
+  let stopping = false;
+  const run = (async () => {
+    for (let m = 0; !stopping; m++) {
+      const ts = Date.now() - 1_000;
+      let body = '[';
+      for (let k = 0; k < 100; k++) body += `${k ? ',' : ''}{"id":"load-${m}-${k}","ts":${ts - k},"metric":"m${k % 2}","value":${(m + k) % 100}}`;
+      await feed.publish(`city.telemetry.${DOMAINS[m % DOMAINS.length]}.42030${m % 8}.a${m % 5000}`, enc.encode(`${body}]`));
+    }
+  })();
+  return { stop: async () => { stopping = true; await run; } };
 }

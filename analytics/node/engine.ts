@@ -443,6 +443,8 @@ export async function startEngine(cfg: EngineConfig, memoryFeed?: FeedSource): P
       { nats: cfg.nats, stream: cfg.opsStream, createStream: cfg.createStream, maxAgeDays: 400 });
     await controlRoom.start();
     ingestor.beforeCommit = (b) => controlRoom.beforeCommit(b);
+    // the wall's queries first: while one runs, ingest waits a few ms before each chunk
+    ingestor.giveWayTo = () => engine.queries.whenIdle();
     ingestor.onCommit((b) => controlRoom.committed(b));
     const engine = new Engine(cfg, db, writer, source, ingestor, ids, freshness, controlRoom);
     ingestor.start();

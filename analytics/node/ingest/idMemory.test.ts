@@ -61,4 +61,54 @@ describe('IdMemory', () => {
       }
     }), { numRuns: 500, seed: 20261127 });
   });
+
+  it('keeps the same verdicts when every id collides or only a few hash values exist (probing and backward shift)', () => {
+    const op = fc.record({ kind: fc.constantFrom(...ID_KINDS), n: fc.integer({ min: 0, max: 40 }), forget: fc.integer({ min: 0, max: 4 }) });
+    const hashes: [string, (id: string) => number][] = [
+      ['one value', () => 7],
+      ['four values', (id) => id.length % 4],
+      ['clustered at the table\'s end', (id) => 0xfffffff0 + (id.charCodeAt(id.length - 1) % 16)],
+    ];
+    for (const [, hash] of hashes) {
+      fc.assert(fc.property(fc.integer({ min: 1, max: 12 }), fc.array(op, { maxLength: 120 }), (capacity, ops) => {
+        const m = new IdMemory(capacity, hash);
+        const log: { key: string; live: boolean }[] = [];
+        for (const o of ops) {
+          const id = `i${o.n}`;
+          const key = `${o.kind}\u0000${id}`;
+          const window = log.slice(-capacity);
+          if (o.forget === 0) {
+            for (const e of window) if (e.key === key) e.live = false;
+            m.forget(o.kind, id);
+            continue;
+          }
+          const present = window.some((e) => e.key === key && e.live);
+          expect(m.admit(o.kind, id)).toBe(!present);
+          if (!present) log.push({ key, live: true });
+          expect(m.size).toBe(log.slice(-capacity).filter((e) => e.live).length);
+        }
+      }), { numRuns: 300, seed: 20261128 });
+    }
+  });
+
+  it('agrees with a plain map of the window over 400,000 ids with repeats, past its capacity many times', () => {
+    const capacity = 20_000;
+    const m = new IdMemory(capacity);
+    const order: string[] = [];
+    const live = new Set<string>();
+    let x = 12345;
+    for (let i = 0; i < 400_000; i++) {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      // a repeat of a recent id now and then, or of one long forgotten
+      const id = x % 10 === 0 && order.length > 0 ? (order[order.length - 1 - (x % Math.min(order.length, 30_000))] as string) : `r-${i}`;
+      const fresh = !live.has(id);
+      expect(m.admit('reading', id)).toBe(fresh);
+      if (fresh) {
+        order.push(id);
+        live.add(id);
+        if (order.length > capacity) live.delete(order[order.length - 1 - capacity] as string);
+      }
+    }
+    expect(m.size).toBe(capacity);
+  });
 });

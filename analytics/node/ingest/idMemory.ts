@@ -3,24 +3,56 @@ export const ID_KINDS = ['reading', 'event', 'inspection'] as const;
 export type IdKind = (typeof ID_KINDS)[number];
 const KIND_INDEX: Record<IdKind, number> = { reading: 0, event: 1, inspection: 2 };
 
+/** A string hash: 32-bit FNV-1a over the UTF-16 code units from a per-process random basis, then murmur3's finaliser. */
+export type IdHash = (id: string, kind: number) => number;
+
+const SEED = (Math.random() * 0x1_0000_0000) >>> 0;
+
+function seededHash(id: string, kind: number): number {
+  let h = (0x811c9dc5 ^ SEED ^ Math.imul(kind + 1, 0x9e3779b1)) >>> 0;
+  for (let i = 0; i < id.length; i++) {
+    h ^= id.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
 /**
  * The ids already stored, to drop repeats, kept apart per kind: no publisher of one kind can make
  * another kind's message look like a repeat (an id is compared only with ids of its own kind, as
  * it is, with no prefix to forge). Bounded: past `capacity` ids in all, the oldest is forgotten as
- * each new one arrives (a ring of insertion order beside the maps: O(1) per id). The window's size
- * is reported in /api/health and documented in docs/architecture.md.
+ * each new one arrives (a ring of insertion order). The window's size is reported in /api/health and
+ * documented in docs/architecture.md.
+ *
+ * The lookup is an open-addressing table of ring slots in one typed array (linear probing, at most
+ * half full, deletions by backward shift): no hash map of millions of strings whose rehash would hold
+ * ingest's thread for tens of milliseconds now and then (a JavaScript Map of 2 M ids under eviction
+ * did: 150 ms pauses), and no garbage per id. The hash is seeded per process, so a publisher cannot
+ * choose ids that collide.
  */
 export class IdMemory {
-  /** Per kind: id → its slot in the ring (a slot reused after `forget` must not drop a newer admission). */
-  private readonly byKind: Map<string, number>[] = ID_KINDS.map(() => new Map<string, number>());
   private readonly ringId: (string | undefined)[];
   private readonly ringKind: Uint8Array;
+  private readonly ringHash: Uint32Array;
+  /** Ring slot + 1 per table cell; 0 is empty. */
+  private readonly table: Int32Array;
+  private readonly mask: number;
   private next = 0;
   private count = 0;
 
-  constructor(readonly capacity: number) {
+  constructor(readonly capacity: number, private readonly hash: IdHash = seededHash) {
     this.ringId = new Array<string | undefined>(capacity);
     this.ringKind = new Uint8Array(capacity);
+    this.ringHash = new Uint32Array(capacity);
+    let cells = 16;
+    while (cells < capacity * 2) cells *= 2;
+    this.table = new Int32Array(cells);
+    this.mask = cells - 1;
   }
 
   get size(): number {
@@ -29,9 +61,19 @@ export class IdMemory {
 
   /** True when the id is new for its kind; remembers it. */
   admit(kind: IdKind, id: string): boolean {
-    const ids = this.byKind[KIND_INDEX[kind]] as Map<string, number>;
-    if (ids.has(id)) return false;
-    this.remember(KIND_INDEX[kind], ids, id);
+    const k = KIND_INDEX[kind];
+    const h = this.hash(id, k) >>> 0;
+    if (this.find(k, id, h) >= 0) return false;
+    const slot = this.next;
+    if (this.ringId[slot] !== undefined) this.removeSlot(slot);
+    this.ringId[slot] = id;
+    this.ringKind[slot] = k;
+    this.ringHash[slot] = h;
+    let i = h & this.mask;
+    while (this.table[i] !== 0) i = (i + 1) & this.mask;
+    this.table[i] = slot + 1;
+    this.next = (slot + 1) % this.capacity;
+    this.count++;
     return true;
   }
 
@@ -40,7 +82,13 @@ export class IdMemory {
    * valid copy of that message is then stored instead of being taken for a repeat.
    */
   forget(kind: IdKind, id: string): void {
-    if ((this.byKind[KIND_INDEX[kind]] as Map<string, number>).delete(id)) this.count--;
+    const k = KIND_INDEX[kind];
+    const cell = this.find(k, id, this.hash(id, k) >>> 0);
+    if (cell < 0) return;
+    const slot = (this.table[cell] as number) - 1;
+    this.removeCell(cell);
+    this.ringId[slot] = undefined;
+    this.count--;
   }
 
   /** Remembers ids loaded from the database at start, oldest first. */
@@ -48,17 +96,47 @@ export class IdMemory {
     for (const [kind, id] of ids) this.admit(kind, id);
   }
 
-  private remember(k: number, ids: Map<string, number>, id: string): void {
-    const slot = this.next;
-    const old = this.ringId[slot];
-    if (old !== undefined) {
-      const oldIds = this.byKind[this.ringKind[slot] as number] as Map<string, number>;
-      if (oldIds.get(old) === slot && oldIds.delete(old)) this.count--;
+  /** The table cell holding (kind, id), or -1. */
+  private find(k: number, id: string, h: number): number {
+    const { table, mask, ringHash, ringKind, ringId } = this;
+    for (let i = h & mask; ; i = (i + 1) & mask) {
+      const e = table[i] as number;
+      if (e === 0) return -1;
+      const slot = e - 1;
+      if (ringHash[slot] === h && ringKind[slot] === k && ringId[slot] === id) return i;
     }
-    this.ringId[slot] = id;
-    this.ringKind[slot] = k;
-    this.next = (slot + 1) % this.capacity;
-    ids.set(id, slot);
-    this.count++;
+  }
+
+  /** Drops the id in ring slot `slot` (the oldest, making room). */
+  private removeSlot(slot: number): void {
+    const { table, mask } = this;
+    for (let i = (this.ringHash[slot] as number) & mask; ; i = (i + 1) & mask) {
+      const e = table[i] as number;
+      if (e === 0) break;
+      if (e === slot + 1) {
+        this.removeCell(i);
+        break;
+      }
+    }
+    this.ringId[slot] = undefined;
+    this.count--;
+  }
+
+  /** Empties a cell and shifts back the entries after it whose probe passed over it. */
+  private removeCell(cell: number): void {
+    const { table, mask, ringHash } = this;
+    let hole = cell;
+    for (let j = (cell + 1) & mask; ; j = (j + 1) & mask) {
+      const e = table[j] as number;
+      if (e === 0) break;
+      const home = (ringHash[e - 1] as number) & mask;
+      // the entry at j may move into the hole unless its home lies cyclically in (hole, j]
+      const stays = hole <= j ? home > hole && home <= j : home > hole || home <= j;
+      if (!stays) {
+        table[hole] = e;
+        hole = j;
+      }
+    }
+    table[hole] = 0;
   }
 }

@@ -29,6 +29,12 @@ export type BeforeCommit = (batch: Batch) => void;
 export const DEFAULT_INGEST: IngestOptions = { maxBatch: 20_000, maxDelayMs: 50, retentionDays: DEFAULT_RETENTION.rawDays };
 
 const MAX_BACKOFF_MS = 5_000;
+/**
+ * While the wall's queries run, ingest waits this long at most before each chunk: their answers
+ * (finished on this thread) are not queued behind a drain at full rate, and a flood of queries
+ * cannot stop ingest.
+ */
+const GIVE_WAY_MS = 5;
 /** Chunks handed to the decoder and not yet taken back: enough to keep a decode thread busy while a batch commits. */
 const DECODE_DEPTH = 4;
 
@@ -74,6 +80,8 @@ export class Ingestor {
   private loop: Promise<void> | null = null;
   private wakeReader: (() => void) | null = null;
   beforeCommit: BeforeCommit | null = null;
+  /** Null when nothing waits; otherwise resolves when the queries ingest gives way to have ended. */
+  giveWayTo: (() => Promise<void> | null) | null = null;
   readonly decoder: Decoder;
 
   constructor(
@@ -151,6 +159,8 @@ export class Ingestor {
         const next = decoded.shift();
         if (next !== undefined) {
           freeSpace();
+          const busy = this.giveWayTo?.();
+          if (busy) await Promise.race([busy, sleep(GIVE_WAY_MS)]);
           const d = await next;
           this.takeChunk(batch, d);
           // alarms are judged as readings arrive, not when their batch closes

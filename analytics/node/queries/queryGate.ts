@@ -36,6 +36,7 @@ export class QueryGate {
   timedOut = 0;
   private readonly running = new Set<AbortController>();
   private closed = false;
+  private idleWaiters: (() => void)[] = [];
 
   constructor(readonly limits: QueryLimits) {}
 
@@ -60,6 +61,7 @@ export class QueryGate {
       callerSignal?.removeEventListener('abort', fromCaller);
       this.running.delete(ac);
       this.inFlight--;
+      if (this.inFlight === 0) for (const w of this.idleWaiters.splice(0)) w();
     };
     let started: Promise<T>;
     try {
@@ -79,6 +81,12 @@ export class QueryGate {
       // an interrupted query fails inside DuckDB with its own message: answer with why it was interrupted
       throw ac.signal.aborted ? ac.signal.reason : e;
     });
+  }
+
+  /** Null when no query runs; otherwise resolves when none runs any more (ingest gives way to the wall's queries). */
+  whenIdle(): Promise<void> | null {
+    if (this.inFlight === 0) return null;
+    return new Promise<void>((r) => this.idleWaiters.push(r));
   }
 
   /** Refuses new queries and interrupts the running ones (the engine is stopping). */

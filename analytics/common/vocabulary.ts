@@ -43,3 +43,16 @@ export const micros = (ms: number): bigint => BigInt(Math.round(ms)) * 1000n;
 export function issuesText(error: z.ZodError): string {
   return error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
 }
+
+/**
+ * While the wall's queries run, ingest waits this long at most before each chunk and between the
+ * slices of a commit: their answers (finished on the engine's thread) are not queued behind a drain
+ * at full rate, and a flood of queries cannot stop ingest.
+ */
+export const GIVE_WAY_MS = 25;
+
+/** Waits while what `to` reports (running queries) runs, at most {@link GIVE_WAY_MS}; at once when nothing runs. */
+export async function giveWay(to: (() => Promise<void> | null) | null): Promise<void> {
+  const busy = to?.();
+  if (busy) await Promise.race([busy, sleep(GIVE_WAY_MS)]);
+}

@@ -445,6 +445,7 @@ export async function startEngine(cfg: EngineConfig, memoryFeed?: FeedSource): P
     ingestor.beforeCommit = (b) => controlRoom.beforeCommit(b);
     // the wall's queries first: while one runs, ingest waits a few ms before each chunk
     ingestor.giveWayTo = () => engine.queries.whenIdle();
+    writer.giveWayTo = ingestor.giveWayTo;
     ingestor.onCommit((b) => controlRoom.committed(b));
     const engine = new Engine(cfg, db, writer, source, ingestor, ids, freshness, controlRoom);
     ingestor.start();

@@ -97,7 +97,7 @@ function grow<T extends Float64Array | Uint32Array | Uint8Array>(from: T, to: T)
 
 /** A chunk closes at this many messages or payload bytes: the unit of work handed to decoding. */
 export const CHUNK_MESSAGES = 4096;
-export const CHUNK_BYTES = 1 << 20;
+export const CHUNK_BYTES = 256 << 10;
 
 export interface QueueLimits {
   /** Past this many messages (or bytes) waiting for ingest, a source stops reading... */

@@ -39,7 +39,7 @@ export class IdMemory {
   private readonly ringId: (string | undefined)[];
   private readonly ringKind: Uint8Array;
   private readonly ringHash: Uint32Array;
-  /** Ring slot + 1 per table cell; 0 is empty. */
+  /** Two words per table cell: ring slot + 1 (0: empty) and the id's hash, so a probe reads one cache line. */
   private readonly table: Int32Array;
   private readonly mask: number;
   private next = 0;
@@ -51,7 +51,7 @@ export class IdMemory {
     this.ringHash = new Uint32Array(capacity);
     let cells = 16;
     while (cells < capacity * 2) cells *= 2;
-    this.table = new Int32Array(cells);
+    this.table = new Int32Array(cells * 2);
     this.mask = cells - 1;
   }
 
@@ -70,8 +70,9 @@ export class IdMemory {
     this.ringKind[slot] = k;
     this.ringHash[slot] = h;
     let i = h & this.mask;
-    while (this.table[i] !== 0) i = (i + 1) & this.mask;
-    this.table[i] = slot + 1;
+    while (this.table[2 * i] !== 0) i = (i + 1) & this.mask;
+    this.table[2 * i] = slot + 1;
+    this.table[2 * i + 1] = h | 0;
     this.next = (slot + 1) % this.capacity;
     this.count++;
     return true;
@@ -85,7 +86,7 @@ export class IdMemory {
     const k = KIND_INDEX[kind];
     const cell = this.find(k, id, this.hash(id, k) >>> 0);
     if (cell < 0) return;
-    const slot = (this.table[cell] as number) - 1;
+    const slot = (this.table[2 * cell] as number) - 1;
     this.removeCell(cell);
     this.ringId[slot] = undefined;
     this.count--;
@@ -98,12 +99,12 @@ export class IdMemory {
 
   /** The table cell holding (kind, id), or -1. */
   private find(k: number, id: string, h: number): number {
-    const { table, mask, ringHash, ringKind, ringId } = this;
+    const { table, mask, ringKind, ringId } = this;
+    const hw = h | 0;
     for (let i = h & mask; ; i = (i + 1) & mask) {
-      const e = table[i] as number;
+      const e = table[2 * i] as number;
       if (e === 0) return -1;
-      const slot = e - 1;
-      if (ringHash[slot] === h && ringKind[slot] === k && ringId[slot] === id) return i;
+      if (table[2 * i + 1] === hw && ringKind[e - 1] === k && ringId[e - 1] === id) return i;
     }
   }
 
@@ -111,7 +112,7 @@ export class IdMemory {
   private removeSlot(slot: number): void {
     const { table, mask } = this;
     for (let i = (this.ringHash[slot] as number) & mask; ; i = (i + 1) & mask) {
-      const e = table[i] as number;
+      const e = table[2 * i] as number;
       if (e === 0) break;
       if (e === slot + 1) {
         this.removeCell(i);
@@ -124,19 +125,20 @@ export class IdMemory {
 
   /** Empties a cell and shifts back the entries after it whose probe passed over it. */
   private removeCell(cell: number): void {
-    const { table, mask, ringHash } = this;
+    const { table, mask } = this;
     let hole = cell;
     for (let j = (cell + 1) & mask; ; j = (j + 1) & mask) {
-      const e = table[j] as number;
+      const e = table[2 * j] as number;
       if (e === 0) break;
-      const home = (ringHash[e - 1] as number) & mask;
+      const home = (table[2 * j + 1] as number) & mask;
       // the entry at j may move into the hole unless its home lies cyclically in (hole, j]
       const stays = hole <= j ? home > hole && home <= j : home > hole || home <= j;
       if (!stays) {
-        table[hole] = e;
+        table[2 * hole] = e;
+        table[2 * hole + 1] = table[2 * j + 1] as number;
         hole = j;
       }
     }
-    table[hole] = 0;
+    table[2 * hole] = 0;
   }
 }

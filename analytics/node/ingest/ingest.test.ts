@@ -155,4 +155,22 @@ describe('ingest', () => {
     expect((await engine.db.queryRows("SELECT count(*)::INTEGER AS n FROM readings WHERE asset = 'p1'"))[0]?.['n']).toBe(3);
     await engine.stop();
   });
+
+  it('gives way to the wall\'s queries, but a query that never ends cannot stop ingest', async () => {
+    const { engine, feed } = await memoryEngine();
+    let release: () => void = () => undefined;
+    // a query whose work runs until released: ingest sees a query in flight the whole time
+    const stuck = engine.queries.run(() => new Promise<void>((r) => (release = r)));
+    expect(engine.queries.whenIdle()).not.toBeNull();
+    const ts = Date.now() - 1000;
+    for (let m = 0; m < 300; m++) {
+      await publish(feed, `g${m % 7}`, Array.from({ length: 10 }, (_, k) => ({ id: `gw-${m}-${k}`, ts: ts - k, metric: 'lel_pct', value: k })));
+    }
+    await caughtUp(engine, 3000);
+    expect(engine.health().ingest).toMatchObject({ stored: 3000, running: true });
+    expect(engine.queries.inFlight).toBe(1);
+    release();
+    await stuck;
+    expect(engine.queries.whenIdle()).toBeNull();
+  });
 });

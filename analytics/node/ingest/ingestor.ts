@@ -9,7 +9,7 @@ import { DEFAULT_RETENTION } from '../store/maintenance.js';
 import { errorMessage, storeErrorClass } from '../store/storeErrors.js';
 import type { FreshnessTracker } from './freshness.js';
 import type { IdMemory } from './idMemory.js';
-import { sleep } from '../../common/vocabulary.js';
+import { giveWay, sleep } from '../../common/vocabulary.js';
 
 export interface IngestOptions {
   /** A batch commits when it holds this many received items... */
@@ -29,12 +29,6 @@ export type BeforeCommit = (batch: Batch) => void;
 export const DEFAULT_INGEST: IngestOptions = { maxBatch: 20_000, maxDelayMs: 50, retentionDays: DEFAULT_RETENTION.rawDays };
 
 const MAX_BACKOFF_MS = 5_000;
-/**
- * While the wall's queries run, ingest waits this long at most before each chunk: their answers
- * (finished on this thread) are not queued behind a drain at full rate, and a flood of queries
- * cannot stop ingest.
- */
-const GIVE_WAY_MS = 5;
 /** Chunks handed to the decoder and not yet taken back: enough to keep a decode thread busy while a batch commits. */
 const DECODE_DEPTH = 4;
 
@@ -159,8 +153,7 @@ export class Ingestor {
         const next = decoded.shift();
         if (next !== undefined) {
           freeSpace();
-          const busy = this.giveWayTo?.();
-          if (busy) await Promise.race([busy, sleep(GIVE_WAY_MS)]);
+          await giveWay(this.giveWayTo);
           const d = await next;
           this.takeChunk(batch, d);
           // alarms are judged as readings arrive, not when their batch closes

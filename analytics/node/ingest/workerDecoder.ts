@@ -42,7 +42,7 @@ export class LocalDecoder implements Decoder {
 
 /** A decode thread that failed this often within a minute is not started again: ingest decodes itself. */
 const MAX_RESTARTS_PER_MINUTE = 3;
-/** The decode thread's heap: chunks are at most a megabyte, their decoding a few times that. */
+/** The decode thread's heap: chunks are at most 256 KB, their decoding a few times that. */
 const WORKER_HEAP_MB = 256;
 
 /** The compiled worker script beside this module, or in dist/ when this module runs from its TypeScript source. */

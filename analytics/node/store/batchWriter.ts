@@ -11,9 +11,11 @@ import { QUALITIES, type Batch, type ReadingColumns } from './batch.js';
 import { findRejectedRows, withoutRejected, type RejectedRow } from './batchSplit.js';
 import type { Database } from './database.js';
 import { storeErrorClass } from './storeErrors.js';
-import { micros } from '../../common/vocabulary.js';
+import { giveWay, micros } from '../../common/vocabulary.js';
 
 const CHUNK_ROWS = 2048;
+/** Data chunks appended between two flushes of the readings appender (the thread is given back after each flush). */
+const FLUSH_CHUNKS = 2;
 
 /**
  * Rollup levels kept incrementally: each rollup pass appends partial aggregates of the readings
@@ -114,6 +116,8 @@ export class BatchWriter {
   private lastBatch = 0;
   private rolledBatch = 0;
   lastRollupMs = 0;
+  /** Null when nothing waits; otherwise resolves when the queries a commit gives way to have ended (between its slices). */
+  giveWayTo: (() => Promise<void> | null) | null = null;
   /** The WHERE of the position's UPDATE, its names quoted once (a commit's statements carry their numbers as literals). */
   private readonly positionWhere: string;
 
@@ -262,6 +266,7 @@ export class BatchWriter {
     if (this.appendersStale) await this.openAppenders();
     const used = [batch.events.length, batch.assets.length, batch.inspections.length, batch.quarantine.length];
     try {
+      await giveWay(this.giveWayTo);
       // every reading is converted (and refused, if the database could not hold it) before anything is appended
       const batchNo = this.lastBatch + 1;
       const chunks = readingChunks(batch.readings, micros(batch.startedMs), batchNo);
@@ -271,8 +276,18 @@ export class BatchWriter {
       if (chunks.length > 0) {
         const ra = this.readingsAppender;
         if (!ra) throw new Error('no appender for readings');
-        for (const c of chunks) ra.appendDataChunk(c);
-        ra.flushSync();
+        // flushed a few chunks at a time, giving the thread back between: a query's answer is not held
+        // behind a whole batch's append (the rows belong to the open transaction either way)
+        for (let i = 0; i < chunks.length; i++) {
+          ra.appendDataChunk(chunks[i] as DuckDBDataChunk);
+          if (i % FLUSH_CHUNKS === FLUSH_CHUNKS - 1 || i === chunks.length - 1) {
+            ra.flushSync();
+            if (i < chunks.length - 1) {
+              if (this.giveWayTo?.()) await giveWay(this.giveWayTo);
+              else await new Promise((r) => setImmediate(r));
+            }
+          }
+        }
       }
       if (mode === 'probe') {
         await this.conn.run('ROLLBACK');

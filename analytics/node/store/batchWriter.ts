@@ -267,22 +267,23 @@ export class BatchWriter {
     const used = [batch.events.length, batch.assets.length, batch.inspections.length, batch.quarantine.length];
     try {
       await giveWay(this.giveWayTo);
-      // every reading is converted (and refused, if the database could not hold it) before anything is appended
       const batchNo = this.lastBatch + 1;
-      const chunks = readingChunks(batch.readings, micros(batch.startedMs), batchNo);
       this.stage(batch);
       const begin = ['BEGIN TRANSACTION', ...COMMIT_SQL.filter(({ has }) => has(batch)).map(({ sql }) => sql)];
       await this.conn.run(begin.join(';\n'));
-      if (chunks.length > 0) {
+      if (batch.readings.length > 0) {
         const ra = this.readingsAppender;
         if (!ra) throw new Error('no appender for readings');
-        // flushed a few chunks at a time, giving the thread back between: a query's answer is not held
-        // behind a whole batch's append (the rows belong to the open transaction either way)
-        for (let i = 0; i < chunks.length; i++) {
-          ra.appendDataChunk(chunks[i] as DuckDBDataChunk);
-          if (i % FLUSH_CHUNKS === FLUSH_CHUNKS - 1 || i === chunks.length - 1) {
+        // converted, appended and flushed a few chunks at a time, giving the thread back between: a
+        // query's answer is not held behind a whole batch (the rows belong to the open transaction,
+        // and a reading the database could not hold throws before its chunk is appended: ROLLBACK)
+        const chunks = readingChunks(batch.readings, micros(batch.startedMs), batchNo);
+        for (let i = 0, c = chunks.next(); !c.done; i++) {
+          ra.appendDataChunk(c.value);
+          c = chunks.next();
+          if (i % FLUSH_CHUNKS === FLUSH_CHUNKS - 1 || c.done) {
             ra.flushSync();
-            if (i < chunks.length - 1) {
+            if (!c.done) {
               if (this.giveWayTo?.()) await giveWay(this.giveWayTo);
               else await new Promise((r) => setImmediate(r));
             }
@@ -444,16 +445,16 @@ const refused = (kind: string, what: string): Error => new Error(`${kind} Error:
  * vectors in one copy (text of up to 12 bytes inline; longer text through the vector's heap).
  * Conversions are DuckDB's: ts (ms) × 1000 and the stream sequence round half to even into their
  * 64-bit integers. A reading the database could not hold (a ts or sequence out of range, a missing
- * value) throws a data error naming it, before any chunk is appended.
+ * value) throws a data error naming it, before its chunk is appended. Made one chunk at a time, as
+ * they are appended.
  */
-function readingChunks(r: ReadingColumns, receivedMicros: bigint, batchNo: number): DuckDBDataChunk[] {
+function* readingChunks(r: ReadingColumns, receivedMicros: bigint, batchNo: number): Generator<DuckDBDataChunk, void, undefined> {
   const n = r.length;
-  if (n === 0) return [];
+  if (n === 0) return;
   const cells = seriesCells(r);
   const qualities = new Uint32Array(QUALITIES.length * STRING_WORDS);
   QUALITIES.forEach((q, i) => inlineString(q, qualities, i * STRING_WORDS));
   const received = Number(receivedMicros);
-  const chunks: DuckDBDataChunk[] = [];
   for (let off = 0; off < n; off += CHUNK_ROWS) {
     const rows = Math.min(CHUNK_ROWS, n - off);
     const ts = new Uint32Array(rows * 2);
@@ -522,9 +523,8 @@ function readingChunks(r: ReadingColumns, receivedMicros: bigint, batchNo: numbe
     for (const { col, row, s } of long) duckdb.vector_assign_string_element(vector(col), row, s);
     if (unitNull) setNull(vector(COL.unit), rows, unitNull);
     if (seqNull) setNull(vector(COL.seq), rows, seqNull);
-    chunks.push(chunk);
+    yield chunk;
   }
-  return chunks;
 }
 
 function copyString(to: Uint32Array, at: number, from: Uint32Array, fromAt: number): void {

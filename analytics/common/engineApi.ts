@@ -49,6 +49,8 @@ export const HealthSchema = z.object({
     stream: z.string().nullable(),
     consumer: z.string().nullable(),
     gapsPossible: z.boolean(),
+    /** Stream messages removed (expired, purged) before this engine read them, since it started: their readings are missing. */
+    gap: z.object({ from: z.number(), to: z.number() }).nullable(),
     reconnects: z.number(),
     disconnectedForMs: z.number().nullable(),
     lastError: z.string().nullable(),

@@ -228,7 +228,7 @@ export class Engine implements EngineService {
       uptimeS: Math.round((now - this.startedAtMs) / 1000),
       nats: {
         connected: s.connected, mode: s.mode, url: s.url, stream: s.stream, consumer: s.consumer,
-        gapsPossible: s.gapsPossible, reconnects: s.reconnects,
+        gapsPossible: s.gapsPossible, gap: s.gap ?? null, reconnects: s.reconnects,
         disconnectedForMs: s.disconnectedSinceMs === null ? null : now - s.disconnectedSinceMs, lastError: s.lastError,
         consumerRecreated: s.recreated ?? 0,
       },

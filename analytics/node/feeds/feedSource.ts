@@ -20,6 +20,11 @@ export interface FeedStatus {
   reconnects: number;
   disconnectedSinceMs: number | null;
   lastError: string | null;
+  /**
+   * Stream messages that were removed (expired, purged, limits) before this engine read them: the
+   * readings they held are missing from the database, and the wall says so. JetStream only.
+   */
+  gap?: { from: number; to: number } | null;
   /** Consumers the watchdog recreated after a stall (JetStream only). */
   recreated?: number;
 }

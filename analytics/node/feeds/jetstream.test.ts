@@ -144,6 +144,27 @@ describe('JetStream ingest', () => {
     expect(e.health().nats.lastError).toMatch(/recreated, reading it from the start/);
   });
 
+  it('says which stream messages were removed before it read them (a purged stream), and reads on after them', async () => {
+    await resetStream();
+    const pub = new AckedPublisher(suite.nc);
+    // 50 messages of 2 readings: the engine stores them, its position is 50
+    await pub.publishAll(readingMessages('gp1', 100, 2));
+    const cfg = config();
+    let e = await engineOn(cfg);
+    await waitFor(() => e.health().ingest.received === 100, 'first 50 messages');
+    expect(e.health().nats.gap).toBeNull();
+    await suite.stopEngine(e);
+    // 40 more, then the operator purges everything below 81: 51..80 are gone before this engine read them
+    await pub.publishAll(readingMessages('gp2', 80, 2));
+    const jsm = await jetstreamManager(suite.nc);
+    await jsm.streams.purge('CITY', { seq: 81 });
+    e = await engineOn(cfg);
+    await waitFor(() => e.health().ingest.received === 120 || null, 'the messages left after the purge');
+    expect(e.health().nats.gap).toEqual({ from: 51, to: 80 });
+    expect(e.health().nats.lastError).toMatch(/messages 51\.\.80 were removed from stream CITY/);
+    expect(e.health().ingest.stored).toBe(120);
+  });
+
   it('reconnects after nats-server is killed or stopped, and catches up without loss', async () => {
     await resetStream();
     const e = await engineOn(config());

@@ -62,6 +62,7 @@ export class JetStreamSource implements FeedSource {
   private closed = false;
   private current: ConsumerMessages | null = null;
   private gapNote: string | null = null;
+  private gap: { from: number; to: number } | null = null;
   /** The newest message of the chunk ingest took last (its metadata is parsed only when the lag is asked). */
   private last: JsMsg | null = null;
   /** Messages taken since the consumer was made (the watchdog's sign of life). */
@@ -90,6 +91,7 @@ export class JetStreamSource implements FeedSource {
       mode: 'jetstream', connected: this.link.connected, url: this.link.url, stream: this.o.stream,
       consumer: this.o.consumer, gapsPossible: false, reconnects: this.link.reconnects,
       disconnectedSinceMs: this.link.disconnectedSinceMs, lastError: [this.stallNote, this.gapNote, this.link.lastError].filter((x) => x !== null).join('; ') || null, recreated: this.recreated,
+      gap: this.gap,
     };
   }
 
@@ -232,7 +234,8 @@ export class JetStreamSource implements FeedSource {
       return 0;
     }
     if (last > 0 && first > last + 1) {
-      this.gapNote = `messages ${last + 1}..${first - 1} expired from stream ${this.o.stream} before they were ingested`;
+      this.gapNote = `messages ${last + 1}..${first - 1} were removed from stream ${this.o.stream} (expired or purged) before this engine read them`;
+      this.gap = { from: last + 1, to: first - 1 };
     }
     return last;
   }

@@ -96,6 +96,10 @@ describe('JetStream ingest', () => {
       expect(seqs).toEqual(Array.from({ length: 6000 }, (_, i) => i + 1));
       expect(most).toBeLessThanOrEqual(500);
       expect(source.pauses).toBeGreaterThan(3);
+      // every stopped consumer was deleted on the server, not left delivering to nobody
+      await source.close();
+      const jsm = await jetstreamManager(suite.nc);
+      await waitFor(async () => (await jsm.consumers.list('CITY').next()).length === 0, 'no consumer left on the server');
     } finally {
       await source.close();
       await link.nc.close();

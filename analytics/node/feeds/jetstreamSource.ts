@@ -1,4 +1,4 @@
-import { DeliverPolicy, jetstream, jetstreamManager, JetStreamApiCodes, JetStreamApiError, type JetStreamManager, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
+import { DeliverPolicy, jetstream, jetstreamManager, JetStreamApiCodes, JetStreamApiError, type Consumer, type JetStreamManager, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import { CITY_SUBJECT_ALL } from '../../common/subjects.js';
 import type { FeedSource, FeedStatus } from './feedSource.js';
 import { ChunkQueue, DEFAULT_QUEUE_LIMITS, type FeedChunk, type QueueLimits } from './feedChunk.js';
@@ -44,6 +44,17 @@ export async function ensureStream(jsm: JetStreamManager, o: StreamOptions): Pro
 }
 
 const RETRY_MS = 500;
+
+/** One consumer reading into the queue. */
+interface Reader {
+  iter: ConsumerMessages | null;
+  consumer: Consumer;
+  /** Stopped because the queue was full (not a failure: a new one starts without a pause). */
+  paused: boolean;
+  ended: boolean;
+  closing?: boolean;
+  watchdog: NodeJS.Timeout | undefined;
+}
 
 /** Pulls ask for this many messages, again when a quarter is left: what a stop may have to read again. */
 const PULL_MESSAGES = 4096;
@@ -101,75 +112,110 @@ export class JetStreamSource implements FeedSource {
   }
 
   async *chunks(afterSeq: number): AsyncIterable<FeedChunk> {
-    // the position of the last message queued: a new consumer starts right after it
-    let last = afterSeq;
     const q = this.queue;
-    while (!this.closed) {
-      let watchdog: NodeJS.Timeout | undefined;
-      let iter: ConsumerMessages | null = null;
-      let ended = false;
-      let paused = false;
-      try {
-        if (!q.full) {
-          last = await this.noteExpired(last);
-          const js = jetstream(this.link.nc);
-          const consumer = await js.consumers.get(this.o.stream, last > 0
-            ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: last + 1 }
-            : { deliver_policy: DeliverPolicy.All });
-          this.taken = 0;
-          const started: ConsumerMessages = await consumer.consume({
-            max_messages: PULL_MESSAGES, threshold_messages: PULL_MESSAGES / 4,
-            callback: (m) => {
-              // never throws: a throw here would stop the consumer
-              if (paused || m.seq <= last) return;
-              last = m.seq;
-              this.taken++;
-              q.push(m.subject, m.data, m.seq, m);
-              if (q.full) {
-                // ingest is behind by the queue's limits: stop reading, start again after `last` once it catches up
-                paused = true;
-                this.pauses++;
-                void started.close().catch(() => undefined);
-              }
-            },
-          });
-          iter = started;
-          this.current = started;
-          void started.closed().then((e) => {
-            ended = true;
-            if (e instanceof Error && !paused && !this.closed) this.link.lastError = e.message;
-            q.wake();
-          }, () => {
-            ended = true;
-            q.wake();
-          });
-          watchdog = this.watch(started, () => last);
+    // the position of the last message queued: a new consumer starts right after it
+    const pos = { last: afterSeq };
+    // the reader delivering now, one being started, and when a failed one may be tried again
+    const st: { cur: Reader | null; starting: Promise<void> | null; retryAt: number } = { cur: null, starting: null, retryAt: 0 };
+    const start = (): void => {
+      st.starting = this.startReader(pos).then((r) => {
+        st.cur = r;
+      }, (e: unknown) => {
+        if (!this.closed) this.link.lastError = e instanceof Error ? e.message : String(e);
+        st.retryAt = Date.now() + RETRY_MS;
+      }).finally(() => {
+        st.starting = null;
+        q.wake();
+      });
+    };
+    try {
+      while (!this.closed) {
+        // a reader that ended is replaced: at once when it was stopped for a full queue and half of that
+        // is taken (the rest is taken while the new one starts), after a pause when it failed or stalled
+        const r = st.cur;
+        if (r !== null && r.ended && (!r.paused || q.low)) {
+          this.retire(r);
+          if (!r.paused) st.retryAt = Date.now() + RETRY_MS;
+          st.cur = null;
         }
-        for (;;) {
-          // a reader stopped for a full queue starts again once half of it is taken, while ingest takes the rest
-          if (paused && q.low) break;
-          const c = q.take();
-          if (c) {
-            this.last = c.newest as JsMsg;
-            yield c;
-            continue;
-          }
-          if (this.closed || ended || iter === null) break;
-          this.waiting = true;
-          await q.wait();
-          this.waiting = false;
+        if (st.cur === null && st.starting === null && !q.full && Date.now() >= st.retryAt) start();
+        const c = q.take();
+        if (c) {
+          this.last = c.newest as JsMsg;
+          yield c;
+          continue;
         }
-      } catch (e) {
         if (this.closed) break;
-        this.link.lastError = e instanceof Error ? e.message : String(e);
-      } finally {
+        this.waiting = st.cur !== null && !st.cur.ended;
+        const retryIn = st.cur === null && st.starting === null ? st.retryAt - Date.now() : 0;
+        await (retryIn > 0 ? Promise.race([q.wait(), sleep(retryIn)]) : q.wait());
         this.waiting = false;
-        clearInterval(watchdog);
-        if (iter && !ended) void iter.close().catch(() => undefined);
-        this.current = null;
       }
-      // a consumer stopped for a full queue starts again at once (the queue has been taken); one that failed waits
-      if (!this.closed && !paused) await sleep(RETRY_MS);
+    } finally {
+      this.waiting = false;
+      if (st.cur !== null) this.retire(st.cur);
+      if (st.starting !== null) {
+        await st.starting;
+        if (st.cur !== null) this.retire(st.cur);
+      }
+    }
+  }
+
+  /** Starts a consumer right after `pos.last`, queueing what it delivers until the queue is full. */
+  private async startReader(pos: { last: number }): Promise<Reader> {
+    pos.last = await this.noteExpired(pos.last);
+    const js = jetstream(this.link.nc);
+    const consumer = await js.consumers.get(this.o.stream, pos.last > 0
+      ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: pos.last + 1 }
+      : { deliver_policy: DeliverPolicy.All });
+    const q = this.queue;
+    this.taken = 0;
+    const r: Reader = { iter: null, consumer, paused: false, ended: false, watchdog: undefined };
+    const iter: ConsumerMessages = await consumer.consume({
+      max_messages: PULL_MESSAGES, threshold_messages: PULL_MESSAGES / 4,
+      callback: (m) => {
+        // never throws: a throw here would stop the consumer
+        if (r.paused || r.ended || m.seq <= pos.last) return;
+        pos.last = m.seq;
+        this.taken++;
+        q.push(m.subject, m.data, m.seq, m);
+        if (q.full) {
+          // ingest is behind by the queue's limits: stop reading; a new consumer starts after pos.last once it catches up
+          r.paused = true;
+          this.pauses++;
+          this.retire(r);
+        }
+      },
+    });
+    r.iter = iter;
+    if (this.closed) {
+      this.retire(r);
+      throw new Error('closed');
+    }
+    this.current = iter;
+    void iter.closed().then((e) => {
+      r.ended = true;
+      if (e instanceof Error && !r.paused && !this.closed) this.link.lastError = e.message;
+      q.wake();
+    }, () => {
+      r.ended = true;
+      q.wake();
+    });
+    r.watchdog = this.watch(iter, () => pos.last);
+    return r;
+  }
+
+  /**
+   * Stops a reader and deletes its consumer on the server: closing alone only stops listening, and
+   * the server would go on delivering to an ephemeral consumer nobody reads for minutes.
+   */
+  private retire(r: Reader): void {
+    clearInterval(r.watchdog);
+    if (r.iter !== null && this.current === r.iter) this.current = null;
+    if (r.iter !== null && !r.closing) {
+      r.closing = true;
+      void r.iter.close().catch(() => undefined);
+      void r.consumer.delete().catch(() => undefined);
     }
   }
 

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultEngineConfig, startEngine, type Engine } from '../engine.js';
 import { MemoryFeed } from '../feeds/memorySource.js';
+import type { FeedChunk } from '../feeds/feedChunk.js';
 import { tempDir, waitFor } from '../../../dev/testing/harness.js';
 
 const enc = new TextEncoder();
@@ -162,6 +163,8 @@ describe('ingest', () => {
     // a query whose work runs until released: ingest sees a query in flight the whole time
     const stuck = engine.queries.run(() => new Promise<void>((r) => (release = r)));
     expect(engine.queries.whenIdle()).not.toBeNull();
+    // one promise for the whole busy period, however often ingest asks
+    expect(engine.queries.whenIdle()).toBe(engine.queries.whenIdle());
     const ts = Date.now() - 1000;
     for (let m = 0; m < 300; m++) {
       await publish(feed, `g${m % 7}`, Array.from({ length: 10 }, (_, k) => ({ id: `gw-${m}-${k}`, ts: ts - k, metric: 'lel_pct', value: k })));
@@ -172,5 +175,24 @@ describe('ingest', () => {
     release();
     await stuck;
     expect(engine.queries.whenIdle()).toBeNull();
+  });
+
+  it('stops visibly, saying why, when its source fails, after committing what it had taken', async () => {
+    const t = tempDir();
+    cleanups.push(() => t.remove());
+    class BrokenFeed extends MemoryFeed {
+      override async *chunks(): AsyncIterable<FeedChunk> {
+        for await (const c of super.chunks()) {
+          yield c;
+          throw new Error('the source broke');
+        }
+      }
+    }
+    const feed = new BrokenFeed();
+    const engine = await startEngine(defaultEngineConfig({ db: `${t.dir}/b.duckdb`, nats: null, maintenanceIntervalMs: 3_600_000 }), feed);
+    cleanups.push(() => engine.stop());
+    await publish(feed, 'b1', [{ id: 'br-1', ts: Date.now() - 1000, metric: 'lel_pct', value: 1 }]);
+    await waitFor(() => !engine.health().ingest.running || null, 'ingest stopped');
+    expect(engine.health().ingest).toMatchObject({ running: false, stored: 1, lastError: 'ingest stopped: the source broke' });
   });
 });

@@ -122,6 +122,8 @@ export class Ingestor {
       s?.();
     };
     let space: (() => void) | null = null;
+    // a source or decoder that fails ends the reader; the batcher commits what it has and ingest stops, saying why
+    let readerError: unknown = null;
     const reader = (async () => {
       try {
         while (!this.stopping) {
@@ -132,6 +134,8 @@ export class Ingestor {
           decoded.push(this.decoder.decode(r.value));
           poke();
         }
+      } catch (e) {
+        readerError = e;
       } finally {
         readerDone = true;
         poke();
@@ -178,9 +182,10 @@ export class Ingestor {
         }
         if (decoded.length > 0) continue;
         // nothing decoded waits: sleep until a chunk comes, the batch is due, or the commit in flight lands
+        // (a due batch waiting for that commit needs no timer: the commit's end wakes the loop)
         await new Promise<void>((r) => {
           signal = r;
-          if (batch.size > 0 && timer === undefined) {
+          if (batch.size > 0 && !due && timer === undefined) {
             timer = setTimeout(() => {
               timer = undefined;
               poke();
@@ -192,6 +197,7 @@ export class Ingestor {
       if (batch.size > 0) this.prepare(batch);
       await inFlight;
       if (batch.size > 0) await this.commit(batch);
+      if (readerError !== null && !this.stopping) throw readerError;
     } finally {
       this.state.running = false;
       clearTimeout(timer);

@@ -104,4 +104,17 @@ describe('the decode thread', () => {
     expect(w.status()).toMatchObject({ thread: 'ingest', lastError: expect.stringMatching(/not found/) });
     await w.close();
   });
+
+  it('takes a thread that stops answering for dead: its chunks are decoded on ingest\'s thread', async () => {
+    const t = tempDir();
+    cleanups.push(() => t.remove());
+    const script = `${t.dir}/silent.mjs`;
+    writeFileSync(script, "import { parentPort } from 'node:worker_threads'; parentPort.on('message', () => undefined);\n");
+    const w = new WorkerDecoder(30, script, 300);
+    cleanups.push(() => w.close());
+    const now = Date.now();
+    const got = await w.decode(mixedChunk('s', now));
+    expect(comparable(got)).toEqual(comparable(new ChunkDecoder(30).decode(mixedChunk('s', now), now)));
+    expect(w.status()).toMatchObject({ restarts: 1, lastError: expect.stringMatching(/did not answer/) });
+  });
 });

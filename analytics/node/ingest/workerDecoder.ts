@@ -40,6 +40,8 @@ export class LocalDecoder implements Decoder {
   }
 }
 
+/** A decode thread that has not answered for this long while chunks wait is taken for dead (a chunk decodes in milliseconds). */
+const ANSWER_TIMEOUT_MS = 30_000;
 /** A decode thread that failed this often within a minute is not started again: ingest decodes itself. */
 const MAX_RESTARTS_PER_MINUTE = 3;
 /** The decode thread's heap: chunks are at most 256 KB, their decoding a few times that. */
@@ -75,17 +77,29 @@ export class WorkerDecoder implements Decoder {
   private readonly failures: number[] = [];
   private lastError: string | null = null;
   private closed = false;
+  /** When the thread last answered, or was given work while it had none outstanding. */
+  private lastAnswerMs = 0;
+  private readonly watchdog: NodeJS.Timeout;
 
-  constructor(private readonly retentionDays: number, private readonly script: string | null = workerScript()) {
+  constructor(private readonly retentionDays: number, private readonly script: string | null = workerScript(), private readonly answerTimeoutMs = ANSWER_TIMEOUT_MS) {
     this.local = new ChunkDecoder(retentionDays);
     if (script === null) this.lastError = 'the decode thread\'s script was not found: decoding on ingest\'s thread';
     else this.start();
+    // a thread that stops answering (stuck, or an answer that could not be read) is replaced like one that died
+    this.watchdog = setInterval(() => {
+      const w = this.worker;
+      if (w && this.outstanding.size > 0 && Date.now() - this.lastAnswerMs > this.answerTimeoutMs) {
+        this.failed(w, `the decode thread did not answer for ${this.answerTimeoutMs / 1000} s`);
+      }
+    }, Math.min(5_000, Math.max(50, this.answerTimeoutMs / 3)));
+    this.watchdog.unref();
   }
 
   decode(chunk: FeedChunk): Promise<DecodedChunk> {
     const w = this.worker;
     if (!w) return Promise.resolve(this.local.decode(chunk));
     const id = ++this.nextId;
+    if (this.outstanding.size === 0) this.lastAnswerMs = Date.now();
     return new Promise<DecodedChunk>((resolve) => {
       this.outstanding.set(id, { chunk, resolve });
       const packed = chunk.pack();
@@ -99,6 +113,7 @@ export class WorkerDecoder implements Decoder {
 
   async close(): Promise<void> {
     this.closed = true;
+    clearInterval(this.watchdog);
     const w = this.worker;
     this.worker = null;
     this.drainLocally();
@@ -110,12 +125,15 @@ export class WorkerDecoder implements Decoder {
     const w = new Worker(this.script, { workerData: { retentionDays: this.retentionDays }, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
     this.worker = w;
     w.on('message', (m: { id: number; decoded: DecodedChunk }) => {
+      this.lastAnswerMs = Date.now();
       const o = this.outstanding.get(m.id);
       if (!o) return;
       this.outstanding.delete(m.id);
       o.resolve(m.decoded);
     });
     w.on('error', (e) => this.failed(w, `the decode thread failed: ${e.message}`));
+    // an answer that cannot be read back would leave its chunk waiting forever
+    w.on('messageerror', (e) => this.failed(w, `an answer of the decode thread could not be read: ${e.message}`));
     w.on('exit', (code) => this.failed(w, `the decode thread stopped (exit code ${code})`));
     // the thread must not keep the process alive on its own
     w.unref();

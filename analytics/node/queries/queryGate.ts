@@ -36,7 +36,8 @@ export class QueryGate {
   timedOut = 0;
   private readonly running = new Set<AbortController>();
   private closed = false;
-  private idleWaiters: (() => void)[] = [];
+  /** One promise per busy period, resolved when the last query of it ends. */
+  private idle: { promise: Promise<void>; resolve: () => void } | null = null;
 
   constructor(readonly limits: QueryLimits) {}
 
@@ -61,7 +62,10 @@ export class QueryGate {
       callerSignal?.removeEventListener('abort', fromCaller);
       this.running.delete(ac);
       this.inFlight--;
-      if (this.inFlight === 0) for (const w of this.idleWaiters.splice(0)) w();
+      if (this.inFlight === 0 && this.idle) {
+        this.idle.resolve();
+        this.idle = null;
+      }
     };
     let started: Promise<T>;
     try {
@@ -86,7 +90,12 @@ export class QueryGate {
   /** Null when no query runs; otherwise resolves when none runs any more (ingest gives way to the wall's queries). */
   whenIdle(): Promise<void> | null {
     if (this.inFlight === 0) return null;
-    return new Promise<void>((r) => this.idleWaiters.push(r));
+    if (!this.idle) {
+      let resolve: () => void = () => undefined;
+      const promise = new Promise<void>((r) => (resolve = r));
+      this.idle = { promise, resolve };
+    }
+    return this.idle.promise;
   }
 
   /** Refuses new queries and interrupts the running ones (the engine is stopping). */

@@ -284,7 +284,9 @@ export class BatchWriter {
           if (i % FLUSH_CHUNKS === FLUSH_CHUNKS - 1 || c.done) {
             ra.flushSync();
             if (!c.done) {
-              if (this.giveWayTo?.()) await giveWay(this.giveWayTo);
+              // while a query runs, wait for it (a little); otherwise only let waiting callbacks run
+              const busy = this.giveWayTo?.() ?? null;
+              if (busy) await giveWay(() => busy);
               else await new Promise((r) => setImmediate(r));
             }
           }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ID_KINDS, IdMemory } from './idMemory.js';
+import { ID_KINDS, IdMemory, seededHash } from './idMemory.js';
 
 describe('IdMemory', () => {
   it('drops repeats inside its window and forgets the oldest beyond it', () => {
@@ -110,5 +110,21 @@ describe('IdMemory', () => {
       }
     }
     expect(m.size).toBe(capacity);
+  });
+
+  it('picks a new seed when ids collide under its hash (ids chosen against it), and keeps every verdict', () => {
+    let first: number | null = null;
+    // every id lands in one cell under the first seed; a new seed spreads them
+    const hash = (id: string, kind: number, seed: number): number => {
+      first ??= seed;
+      return seed === first ? 7 : seededHash(id, kind, seed);
+    };
+    const m = new IdMemory(500, hash);
+    for (let i = 0; i < 2000; i++) expect(m.admit('reading', `c-${i}`)).toBe(true);
+    expect(m.reseeds).toBeGreaterThanOrEqual(1);
+    // the newest 500 are remembered, the older ones forgotten
+    for (let i = 1500; i < 2000; i++) expect(m.admit('reading', `c-${i}`)).toBe(false);
+    expect(m.admit('reading', 'c-0')).toBe(true);
+    expect(m.size).toBe(500);
   });
 });

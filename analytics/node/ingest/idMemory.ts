@@ -3,13 +3,16 @@ export const ID_KINDS = ['reading', 'event', 'inspection'] as const;
 export type IdKind = (typeof ID_KINDS)[number];
 const KIND_INDEX: Record<IdKind, number> = { reading: 0, event: 1, inspection: 2 };
 
+/** A probe longer than this when placing an id makes the table pick a new seed (at half load, runs average under 2). */
+const MAX_PROBES = 64;
+
 /** A string hash: 32-bit FNV-1a over the UTF-16 code units from a per-process random basis, then murmur3's finaliser. */
-export type IdHash = (id: string, kind: number) => number;
+export type IdHash = (id: string, kind: number, seed: number) => number;
 
-const SEED = (Math.random() * 0x1_0000_0000) >>> 0;
+const randomSeed = (): number => (Math.random() * 0x1_0000_0000) >>> 0;
 
-function seededHash(id: string, kind: number): number {
-  let h = (0x811c9dc5 ^ SEED ^ Math.imul(kind + 1, 0x9e3779b1)) >>> 0;
+export function seededHash(id: string, kind: number, seed: number): number {
+  let h = (0x811c9dc5 ^ seed ^ Math.imul(kind + 1, 0x9e3779b1)) >>> 0;
   for (let i = 0; i < id.length; i++) {
     h ^= id.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
@@ -32,8 +35,9 @@ function seededHash(id: string, kind: number): number {
  * The lookup is an open-addressing table of ring slots in one typed array (linear probing, at most
  * half full, deletions by backward shift): no hash map of millions of strings whose rehash would hold
  * ingest's thread for tens of milliseconds now and then (a JavaScript Map of 2 M ids under eviction
- * did: 150 ms pauses), and no garbage per id. The hash is seeded per process, so a publisher cannot
- * choose ids that collide.
+ * did: 150 ms pauses), and no garbage per id. The hash is seeded at random, and a run of colliding
+ * ids longer than {@link MAX_PROBES} makes the table pick a new seed and rebuild (at most once per
+ * window of admissions): a publisher cannot choose ids that make every lookup a long walk.
  */
 export class IdMemory {
   private readonly ringId: (string | undefined)[];
@@ -44,6 +48,11 @@ export class IdMemory {
   private readonly mask: number;
   private next = 0;
   private count = 0;
+  private seed = randomSeed();
+  /** Admissions since the table was last rebuilt with a new seed. */
+  private sinceReseed = 0;
+  /** Times a run of colliding ids made the table pick a new seed (health of the defence, tests). */
+  reseeds = 0;
 
   constructor(readonly capacity: number, private readonly hash: IdHash = seededHash) {
     this.ringId = new Array<string | undefined>(capacity);
@@ -62,20 +71,48 @@ export class IdMemory {
   /** True when the id is new for its kind; remembers it. */
   admit(kind: IdKind, id: string): boolean {
     const k = KIND_INDEX[kind];
-    const h = this.hash(id, k) >>> 0;
+    const h = this.hash(id, k, this.seed) >>> 0;
     if (this.find(k, id, h) >= 0) return false;
     const slot = this.next;
     if (this.ringId[slot] !== undefined) this.removeSlot(slot);
     this.ringId[slot] = id;
     this.ringKind[slot] = k;
     this.ringHash[slot] = h;
-    let i = h & this.mask;
-    while (this.table[2 * i] !== 0) i = (i + 1) & this.mask;
-    this.table[2 * i] = slot + 1;
-    this.table[2 * i + 1] = h | 0;
+    const probes = this.place(slot, h);
     this.next = (slot + 1) % this.capacity;
     this.count++;
+    // a long run of colliding ids (ids chosen against the hash, or bad luck): a new seed and a rebuilt
+    // table, at most once per window of admissions, so no publisher can make every lookup a long walk
+    if (++this.sinceReseed > this.capacity && probes > MAX_PROBES) this.reseed();
     return true;
+  }
+
+  /** Puts ring slot `slot` (hash `h`) in the first free cell from its home; returns the cells walked. */
+  private place(slot: number, h: number): number {
+    let i = h & this.mask;
+    let probes = 0;
+    while (this.table[2 * i] !== 0) {
+      i = (i + 1) & this.mask;
+      probes++;
+    }
+    this.table[2 * i] = slot + 1;
+    this.table[2 * i + 1] = h | 0;
+    return probes;
+  }
+
+  /** A new seed: every remembered id hashed again into an empty table. */
+  private reseed(): void {
+    this.seed = randomSeed();
+    this.sinceReseed = 0;
+    this.reseeds++;
+    this.table.fill(0);
+    for (let slot = 0; slot < this.capacity; slot++) {
+      const id = this.ringId[slot];
+      if (id === undefined) continue;
+      const h = this.hash(id, this.ringKind[slot] as number, this.seed) >>> 0;
+      this.ringHash[slot] = h;
+      this.place(slot, h);
+    }
   }
 
   /**
@@ -84,7 +121,7 @@ export class IdMemory {
    */
   forget(kind: IdKind, id: string): void {
     const k = KIND_INDEX[kind];
-    const cell = this.find(k, id, this.hash(id, k) >>> 0);
+    const cell = this.find(k, id, this.hash(id, k, this.seed) >>> 0);
     if (cell < 0) return;
     const slot = (this.table[2 * cell] as number) - 1;
     this.removeCell(cell);

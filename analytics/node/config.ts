@@ -22,6 +22,8 @@ export const FileConfigSchema = z.object({
   createStream: z.boolean().optional(),
   /** The feed watchdog (docs/reliability.md): ms without a message, while the stream holds more, before the consumer is recreated. */
   feedStallMs: z.number().int().min(500).max(600_000).optional(),
+  /** The OPS stream's duplicate window in seconds (default one day). */
+  opsDuplicateWindowS: z.number().int().min(1).max(400 * 86_400).optional(),
   /** Decode on a thread of its own (default true); false decodes on ingest's thread. */
   decodeThread: z.boolean().optional(),
   fallbackToCore: z.boolean().optional(),
@@ -143,6 +145,7 @@ export function resolveServeSettings(flags: Flags, env: NodeJS.ProcessEnv = proc
     fallbackToCore: flags['no-core-fallback'] === true ? false : file.fallbackToCore ?? true,
     feedStallMs: file.feedStallMs ?? base.feedStallMs,
     decodeThread: file.decodeThread ?? base.decodeThread,
+    opsDuplicateWindowS: file.opsDuplicateWindowS ?? base.opsDuplicateWindowS,
     retention: { ...base.retention, ...file.retention },
     queries: { ...base.queries, ...file.queries, ...queryLimitsFromEnv(env) },
     replayMaxFacts: file.replay?.maxFacts ?? base.replayMaxFacts,

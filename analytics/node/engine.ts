@@ -13,6 +13,7 @@ import { ConnectingSource } from './feeds/connectingSource.js';
 import { DEFAULT_FRESHNESS, FreshnessTracker, type FreshnessPolicy } from './ingest/freshness.js';
 import { IdMemory } from './ingest/idMemory.js';
 import { LocalDecoder, WorkerDecoder } from './ingest/workerDecoder.js';
+import { DEFAULT_OPS_DUPLICATE_WINDOW_S } from './ops/actionStream.js';
 import { DEFAULT_INGEST, Ingestor, type CommittedBatch, type IngestOptions } from './ingest/ingestor.js';
 import { SQL_QUERIES } from './queries/catalog.js';
 import { runNamedQuery } from './queries/query.js';
@@ -79,6 +80,8 @@ export interface EngineConfig {
   checklists: string;
   /** The JetStream stream of operator actions. */
   opsStream: string;
+  /** The OPS stream's duplicate window in seconds (docs/deployment.md). */
+  opsDuplicateWindowS: number;
   /** Bounds on the query load: in flight in all and per client, time limit, result size. */
   queries: QueryLimits;
   /** Replay: the most facts (alarm transitions, operator actions, findings) its history holds in memory. */
@@ -110,6 +113,7 @@ export function defaultEngineConfig(over: Partial<EngineConfig> = {}): EngineCon
     suppressionProfiles: dataPath('suppression-profiles.json'),
     checklists: dataPath('checklists.json'),
     opsStream: OPS_STREAM,
+    opsDuplicateWindowS: DEFAULT_OPS_DUPLICATE_WINDOW_S,
     queries: DEFAULT_QUERY_LIMITS,
     replayMaxFacts: 2_000_000,
     sql: LIVE_SQL_LIMITS,
@@ -440,7 +444,7 @@ export async function startEngine(cfg: EngineConfig, memoryFeed?: FeedSource): P
     const decoder = cfg.decodeThread ? new WorkerDecoder(ingestOptions.retentionDays) : new LocalDecoder(ingestOptions.retentionDays);
     const ingestor = new Ingestor(source, writer, ids, freshness, await loadTotals(db.writer), committedSeq, ingestOptions, decoder);
     const controlRoom = new ControlRoom(loadAlarmRules(cfg.alarmRules), loadSuppressionProfiles(cfg.suppressionProfiles), loadChecklists(cfg.checklists), db, writer,
-      { nats: cfg.nats, stream: cfg.opsStream, createStream: cfg.createStream, maxAgeDays: 400 });
+      { nats: cfg.nats, stream: cfg.opsStream, createStream: cfg.createStream, maxAgeDays: 400, duplicateWindowS: cfg.opsDuplicateWindowS });
     await controlRoom.start();
     ingestor.beforeCommit = (b) => controlRoom.beforeCommit(b);
     // the wall's queries first: while one runs, ingest waits a few ms before each chunk

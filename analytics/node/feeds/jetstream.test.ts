@@ -169,6 +169,28 @@ describe('JetStream ingest', () => {
     expect(e.health().ingest.stored).toBe(120);
   });
 
+  it('widens the OPS stream\'s duplicate window to the configured one (an older engine made it 2 minutes)', async () => {
+    await resetStream();
+    const cfg = config({ opsStream: 'OPS_WINDOW_TEST', opsDuplicateWindowS: 3_600 });
+    const jsm = await jetstreamManager(suite.nc);
+    // the other tests' engines made the default OPS stream on the same subjects
+    await jsm.streams.delete(config().opsStream).catch(() => undefined);
+    await jsm.streams.delete('OPS_WINDOW_TEST').catch(() => undefined);
+    await jsm.streams.add({ name: 'OPS_WINDOW_TEST', subjects: ['ops.>'], duplicate_window: 120 * 1e9 });
+    try {
+      const e = await engineOn(cfg);
+      await waitFor(async () => (await jsm.streams.info('OPS_WINDOW_TEST')).config.duplicate_window === 3_600 * 1e9 || null, 'window widened');
+      await suite.stopEngine(e);
+      // made afresh, it gets the configured window
+      await jsm.streams.delete('OPS_WINDOW_TEST');
+      const f = await engineOn(cfg);
+      await waitFor(async () => (await jsm.streams.info('OPS_WINDOW_TEST').catch(() => null))?.config.duplicate_window === 3_600 * 1e9 || null, 'stream made with the window');
+      await suite.stopEngine(f);
+    } finally {
+      await jsm.streams.delete('OPS_WINDOW_TEST').catch(() => undefined);
+    }
+  });
+
   it('reconnects after nats-server is killed or stopped, and catches up without loss', async () => {
     await resetStream();
     const e = await engineOn(config());

@@ -16,7 +16,16 @@ export interface ActionStreamOptions {
   createStream: boolean;
   /** Retention of operator events in the stream (they rebuild every engine's state). */
   maxAgeDays: number;
+  /**
+   * The stream's duplicate window (s): a re-publish of an action within it (its ack was lost, the
+   * engine restarted before it marked the action sent) is dropped by the server. It should cover the
+   * outbox's longest retry; beyond it the engines still apply an id once. Default {@link DEFAULT_OPS_DUPLICATE_WINDOW_S}.
+   */
+  duplicateWindowS?: number;
 }
+
+/** One day: an engine down overnight re-publishes its unsent actions within it. */
+export const DEFAULT_OPS_DUPLICATE_WINDOW_S = 86_400;
 
 export type { ActionStreamStatus, PendingAction } from '../../common/engineApi.js';
 import type { ActionStreamStatus, PendingAction } from '../../common/engineApi.js';
@@ -171,14 +180,19 @@ export class ActionStream {
   private async ensureStream(): Promise<void> {
     if (!this.link) return;
     const jsm = await jetstreamManager(this.link.nc);
+    const windowNs = Math.min(this.o.duplicateWindowS ?? DEFAULT_OPS_DUPLICATE_WINDOW_S, this.o.maxAgeDays * 86_400) * 1e9;
     try {
-      await jsm.streams.info(this.o.stream);
+      const info = await jsm.streams.info(this.o.stream);
+      // a stream made with a shorter window (an older engine) is widened when this engine may manage streams
+      if (this.o.createStream && info.config.duplicate_window < windowNs) {
+        await jsm.streams.update(this.o.stream, { duplicate_window: windowNs });
+      }
       return;
     } catch (e) {
       if (!(e instanceof JetStreamApiError) || e.code !== JetStreamApiCodes.StreamNotFound) throw e;
     }
     if (!this.o.createStream) throw new Error(`JetStream stream ${this.o.stream} for operator actions does not exist and creating it is not allowed`);
-    await jsm.streams.add({ name: this.o.stream, subjects: [OPS_SUBJECT_ALL], max_age: this.o.maxAgeDays * 86_400 * 1e9, duplicate_window: 120 * 1e9 });
+    await jsm.streams.add({ name: this.o.stream, subjects: [OPS_SUBJECT_ALL], max_age: this.o.maxAgeDays * 86_400 * 1e9, duplicate_window: windowNs });
   }
 
   private async streamMessages(): Promise<number> {

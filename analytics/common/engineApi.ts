@@ -51,6 +51,8 @@ export const HealthSchema = z.object({
     gapsPossible: z.boolean(),
     /** Stream messages removed (expired, purged) before this engine read them, since it started: their readings are missing. */
     gap: z.object({ from: z.number(), to: z.number() }).nullable(),
+    /** The part of the city this engine reads (a district centre), and whether the server or the engine filters; null: all of it. */
+    scope: z.object({ domains: z.array(z.string()).nullable(), districts: z.array(z.string()).nullable(), filteredBy: z.enum(['server', 'engine']) }).nullable(),
     reconnects: z.number(),
     disconnectedForMs: z.number().nullable(),
     lastError: z.string().nullable(),

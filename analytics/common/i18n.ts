@@ -169,6 +169,7 @@ const T = {
   export_done: { zh: '导出完成：{files} 个文件，{rows} 行，位于 {out}', en: 'Done: {files} files, {rows} rows, in {out}' },
   export_failed: { zh: '导出未完成', en: 'The export did not finish' },
   gaps_possible: { zh: '无持久流：断线期间数据可能缺失', en: 'no stream: data may be missing across disconnects' },
+  scope_chip: { zh: '本机范围：{what}', en: 'this engine reads: {what}' },
   feed_gap: { zh: '数据缺口：流中第 {from}–{to} 条消息在本机读取前已被删除', en: 'gap: stream messages {from}–{to} were removed before this engine read them' },
   banner_engine: { zh: '与运行引擎的连接已中断，正在重连…… 画面数据停止更新', en: 'Connection to the engine lost, reconnecting… data on screen is not updating' },
   banner_nats: { zh: '消息总线（NATS）连接中断：各类感知数据暂停接入', en: 'NATS link down: city feeds are not arriving' },

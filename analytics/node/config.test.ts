@@ -188,3 +188,19 @@ describe('bad settings are refused with a message that names them', () => {
     expect(() => resolveServeSettings({ config: badRetention }, {})).toThrow(/retention\.rawDays/);
   });
 });
+
+describe('a district centre\'s scope', () => {
+  it('comes from --scope, then CITYOPS_SCOPE, then the config file; none reads the whole city; bad text is refused', () => {
+    expect(resolveServeSettings({}, {}).engine.scope).toBeNull();
+    expect(resolveServeSettings({ scope: 'district=420303' }, {}).engine.scope).toEqual({ domains: null, districts: ['420303'] });
+    expect(resolveServeSettings({}, { CITYOPS_SCOPE: 'domain=gas,water' }).engine.scope).toEqual({ domains: ['gas', 'water'], districts: null });
+    const file = `${tmp.dir}/scope.json`;
+    writeFileSync(file, JSON.stringify({ scope: { districts: ['420302'] }, opsDuplicateWindowS: 600 }));
+    expect(resolveServeSettings({ config: file }, {}).engine).toMatchObject({ scope: { domains: null, districts: ['420302'] }, opsDuplicateWindowS: 600 });
+    expect(resolveServeSettings({ config: file, scope: 'domain=gas' }, {}).engine.scope).toEqual({ domains: ['gas'], districts: null });
+    expect(() => resolveServeSettings({ scope: 'district=42' }, {})).toThrow(/6-digit/);
+    writeFileSync(file, JSON.stringify({ scope: { districts: ['city.>'] } }));
+    expect(() => resolveServeSettings({ config: file }, {})).toThrow();
+  });
+});
+

@@ -6,6 +6,8 @@ import type { QueryLimits } from './queries/queryGate.js';
 import { issuesText } from '../common/vocabulary.js';
 import { SQL_MAX_ROWS } from '../common/analysis.js';
 import type { SqlLimits } from './analysis/sqlWorkbench.js';
+import { parseScope, type FeedScope } from '../common/subjects.js';
+import { DOMAINS } from '../common/city.js';
 
 /**
  * Settings come from, lowest first: defaults, a JSON config file (--config or CITYOPS_CONFIG),
@@ -22,6 +24,8 @@ export const FileConfigSchema = z.object({
   createStream: z.boolean().optional(),
   /** The feed watchdog (docs/reliability.md): ms without a message, while the stream holds more, before the consumer is recreated. */
   feedStallMs: z.number().int().min(500).max(600_000).optional(),
+  /** Read only part of the city (a district centre): { domains?: [...], districts?: [...] }. */
+  scope: z.object({ domains: z.array(z.enum(DOMAINS)).min(1).optional(), districts: z.array(z.string().regex(/^[0-9]{6}$/)).min(1).optional() }).optional(),
   /** The OPS stream's duplicate window in seconds (default one day). */
   opsDuplicateWindowS: z.number().int().min(1).max(400 * 86_400).optional(),
   /** Decode on a thread of its own (default true); false decodes on ingest's thread. */
@@ -117,6 +121,13 @@ function sqlLimits(base: SqlLimits, file: FileConfig['sql'], env: NodeJS.Process
   };
 }
 
+/** `--scope` / CITYOPS_SCOPE text outranks the config file's `scope`; neither: null (the whole city). */
+function scopeFrom(text: string | undefined, file: FileConfig['scope']): FeedScope | null {
+  if (text !== undefined && text !== '') return parseScope(text, DOMAINS);
+  if (!file || (!file.domains && !file.districts)) return null;
+  return { domains: file.domains ?? null, districts: file.districts ?? null };
+}
+
 export function resolveServeSettings(flags: Flags, env: NodeJS.ProcessEnv = process.env): ServeSettings {
   const file = readConfigFile(str(flags['config']) ?? env['CITYOPS_CONFIG']);
   const pick = (flag: string, envName: string, fromFile: string | undefined): string | undefined =>
@@ -146,6 +157,7 @@ export function resolveServeSettings(flags: Flags, env: NodeJS.ProcessEnv = proc
     feedStallMs: file.feedStallMs ?? base.feedStallMs,
     decodeThread: file.decodeThread ?? base.decodeThread,
     opsDuplicateWindowS: file.opsDuplicateWindowS ?? base.opsDuplicateWindowS,
+    scope: scopeFrom(pick('scope', 'CITYOPS_SCOPE', undefined), file.scope) ?? base.scope,
     retention: { ...base.retention, ...file.retention },
     queries: { ...base.queries, ...file.queries, ...queryLimitsFromEnv(env) },
     replayMaxFacts: file.replay?.maxFacts ?? base.replayMaxFacts,

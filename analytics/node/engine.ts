@@ -13,6 +13,7 @@ import { ConnectingSource } from './feeds/connectingSource.js';
 import { DEFAULT_FRESHNESS, FreshnessTracker, type FreshnessPolicy } from './ingest/freshness.js';
 import { IdMemory } from './ingest/idMemory.js';
 import { LocalDecoder, WorkerDecoder } from './ingest/workerDecoder.js';
+import type { FeedScope } from '../common/subjects.js';
 import { DEFAULT_OPS_DUPLICATE_WINDOW_S } from './ops/actionStream.js';
 import { DEFAULT_INGEST, Ingestor, type CommittedBatch, type IngestOptions } from './ingest/ingestor.js';
 import { SQL_QUERIES } from './queries/catalog.js';
@@ -53,6 +54,8 @@ export interface EngineConfig {
   createStream: boolean;
   /** The feed watchdog: no message for this long while the stream holds more → the consumer is recreated from the position taken. */
   feedStallMs: number;
+  /** Read only this part of the city (a district centre's engine): a filtered consumer; null reads all. */
+  scope: FeedScope | null;
   /** Decode messages on a thread of their own: ingest uses both cores (docs/architecture.md#ingest). */
   decodeThread: boolean;
   /** With no stream and no permission to create one, read plain subscriptions (gaps possible). */
@@ -99,6 +102,7 @@ export function defaultEngineConfig(over: Partial<EngineConfig> = {}): EngineCon
     createStream: true,
     feedStallMs: DEFAULT_STALL_MS,
     decodeThread: true,
+    scope: null,
     fallbackToCore: true,
     ingest: DEFAULT_INGEST,
     retention: DEFAULT_RETENTION,
@@ -232,7 +236,7 @@ export class Engine implements EngineService {
       uptimeS: Math.round((now - this.startedAtMs) / 1000),
       nats: {
         connected: s.connected, mode: s.mode, url: s.url, stream: s.stream, consumer: s.consumer,
-        gapsPossible: s.gapsPossible, gap: s.gap ?? null, reconnects: s.reconnects,
+        gapsPossible: s.gapsPossible, gap: s.gap ?? null, scope: s.scope ?? null, reconnects: s.reconnects,
         disconnectedForMs: s.disconnectedSinceMs === null ? null : now - s.disconnectedSinceMs, lastError: s.lastError,
         consumerRecreated: s.recreated ?? 0,
       },
@@ -413,11 +417,11 @@ export { ActionRefused, UnknownNameError };
 
 async function openSource(cfg: EngineConfig, link: NatsLink): Promise<FeedSource> {
   try {
-    return await JetStreamSource.open(link, { stream: cfg.stream, consumer: cfg.consumer, create: cfg.createStream, stallMs: cfg.feedStallMs });
+    return await JetStreamSource.open(link, { stream: cfg.stream, consumer: cfg.consumer, create: cfg.createStream, stallMs: cfg.feedStallMs, scope: cfg.scope });
   } catch (e) {
     const jsMissing = e instanceof StreamMissingError || (e instanceof Error && /jetstream not (enabled|available)|503/i.test(e.message));
     if (!jsMissing || !cfg.fallbackToCore) throw e;
-    return new CoreSubscriptionSource(link, `gaps possible: reading plain subscriptions because ${e.message}`);
+    return new CoreSubscriptionSource(link, `gaps possible: reading plain subscriptions because ${e.message}`, cfg.scope);
   }
 }
 

@@ -22,6 +22,7 @@ const USAGE = `cityops <command> [options]
              [--token T] [--wall-token T] [--devices FILE] [--stream CITY] [--consumer NAME] [--no-create-stream]
              [--no-core-fallback] [--nats-user U --nats-pass P | --nats-token T | --nats-nkey SEED|FILE
              | --nats-creds FILE] [--nats-tls-ca FILE] [--allow-origin ORIGIN]...
+             [--scope domain=gas,water | district=420303 | domain=gas;district=420303]
   simulate   --nats <url> [--rate N] [--assets N] [--seed S] [--scenario NAME]... [--speed X] [--duration S]
              scenarios: ${SCENARIOS.join(', ')}
   demo       [--port N] [--rate N] [--assets N] [--scenario NAME]... [--db FILE]
@@ -44,7 +45,7 @@ Environment: CITYOPS_NATS_URL, CITYOPS_DB, CITYOPS_PORT, CITYOPS_HOST, CITYOPS_T
 const OPTIONS = {
   nats: { type: 'string' }, db: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' },
   config: { type: 'string' }, token: { type: 'string' }, 'wall-token': { type: 'string' }, devices: { type: 'string' }, stream: { type: 'string' },
-  consumer: { type: 'string' }, 'no-create-stream': { type: 'boolean' }, 'no-core-fallback': { type: 'boolean' },
+  consumer: { type: 'string' }, scope: { type: 'string' }, 'no-create-stream': { type: 'boolean' }, 'no-core-fallback': { type: 'boolean' },
   'nats-user': { type: 'string' }, 'nats-pass': { type: 'string' }, 'nats-token': { type: 'string' },
   'nats-nkey': { type: 'string' }, 'nats-creds': { type: 'string' }, 'nats-tls-ca': { type: 'string' },
   'allow-origin': { type: 'string', multiple: true }, 'no-verify': { type: 'boolean' },

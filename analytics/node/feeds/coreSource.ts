@@ -1,5 +1,5 @@
 import type { Subscription } from '@nats-io/nats-core';
-import { CITY_SUBJECT_ALL } from '../../common/subjects.js';
+import { CITY_SUBJECT_ALL, scopeFilters, type FeedScope } from '../../common/subjects.js';
 import type { FeedSource, FeedStatus } from './feedSource.js';
 import { ChunkQueue, type FeedChunk } from './feedChunk.js';
 import type { NatsLink } from './natsLink.js';
@@ -13,12 +13,12 @@ const MAX_QUEUED = 50_000;
  * be slowed down, so its queue is bounded: what overflows is dropped, counted and reported.
  */
 export class CoreSubscriptionSource implements FeedSource {
-  private sub: Subscription | null = null;
+  private subs: Subscription[] = [];
   private readonly queue = new ChunkQueue({ highMessages: MAX_QUEUED, highBytes: 64 << 20 });
   private closed = false;
   dropped = 0;
 
-  constructor(private readonly link: NatsLink, private readonly why: string) {}
+  constructor(private readonly link: NatsLink, private readonly why: string, private readonly scope: FeedScope | null = null) {}
 
   status(): FeedStatus {
     const drops = this.dropped > 0 ? `; ${this.dropped} messages dropped because ingest fell behind the plain subscription` : '';
@@ -30,16 +30,19 @@ export class CoreSubscriptionSource implements FeedSource {
   }
 
   async *chunks(): AsyncIterable<FeedChunk> {
-    this.sub = this.link.nc.subscribe(CITY_SUBJECT_ALL, {
-      callback: (err, m) => {
-        if (err) return;
-        if (this.queue.full) {
-          this.dropped++;
-          return;
-        }
-        this.queue.push(m.subject, m.data, null);
-      },
-    });
+    // a scope subscribes to its own subjects only (they never overlap: no message arrives twice)
+    for (const subject of this.scope ? scopeFilters(this.scope) : [CITY_SUBJECT_ALL]) {
+      this.subs.push(this.link.nc.subscribe(subject, {
+        callback: (err, m) => {
+          if (err) return;
+          if (this.queue.full) {
+            this.dropped++;
+            return;
+          }
+          this.queue.push(m.subject, m.data, null);
+        },
+      }));
+    }
     while (!this.closed) {
       const c = this.queue.take();
       if (c) yield c;
@@ -53,7 +56,7 @@ export class CoreSubscriptionSource implements FeedSource {
 
   async close(): Promise<void> {
     this.closed = true;
-    this.sub?.unsubscribe();
+    for (const s of this.subs) s.unsubscribe();
     this.queue.wake();
   }
 }

@@ -25,6 +25,11 @@ export interface FeedStatus {
    * readings they held are missing from the database, and the wall says so. JetStream only.
    */
   gap?: { from: number; to: number } | null;
+  /**
+   * The part of the city this engine reads, and who filters: the server (a filtered consumer) or the
+   * engine (nats-server before 2.10 cannot filter one consumer on several subjects). Null: the whole city.
+   */
+  scope?: { domains: string[] | null; districts: string[] | null; filteredBy: 'server' | 'engine' } | null;
   /** Consumers the watchdog recreated after a stall (JetStream only). */
   recreated?: number;
 }

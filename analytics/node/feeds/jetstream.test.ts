@@ -191,6 +191,39 @@ describe('JetStream ingest', () => {
     }
   });
 
+  it('reads only its scope: one domain filtered by the server, a district by the engine on a server before 2.10; a quiet scope is no stall', async () => {
+    await resetStream();
+    const pub = new AckedPublisher(suite.nc);
+    const msgs = (domain: string, district: string, tag: string, n: number): { subject: string; body: string; msgId: string }[] =>
+      Array.from({ length: n }, (_, i) => ({
+        subject: `city.telemetry.${domain}.${district}.a${i % 3}`, msgId: `${tag}-m${i}`,
+        body: JSON.stringify({ id: `${tag}-${i}`, ts: Date.now() - 1000, metric: 'lel_pct', value: i }),
+      }));
+    await pub.publishAll([...msgs('gas', '420303', 'g3', 40), ...msgs('gas', '420302', 'g2', 30), ...msgs('water', '420303', 'w3', 20)]);
+    const gas = await engineOn(config({ consumer: 'scope-gas', scope: { domains: ['gas'], districts: null }, feedStallMs: 600 }));
+    const d3 = await engineOn(config({ consumer: 'scope-420303', scope: { domains: null, districts: ['420303'] }, feedStallMs: 600 }));
+    await waitFor(() => (gas.health().ingest.received === 70 && d3.health().ingest.received === 60) || null, 'each engine read its scope');
+    expect(gas.health().nats.scope).toEqual({ domains: ['gas'], districts: null, filteredBy: 'server' });
+    expect(d3.health().nats.scope).toEqual({ domains: null, districts: ['420303'], filteredBy: 'engine' });
+    const rows = async (e: Engine): Promise<string[]> =>
+      (await e.db.queryRows('SELECT DISTINCT domain || \'/\' || district AS k FROM readings ORDER BY k')).map((r) => String(r['k']));
+    expect(await rows(gas)).toEqual(['gas/420302', 'gas/420303']);
+    expect(await rows(d3)).toEqual(['gas/420303', 'water/420303']);
+    // traffic outside the scope only: the district engine's feed is quiet, not stalled
+    await pub.publishAll(msgs('gas', '420302', 'g2b', 30));
+    await new Promise((r) => setTimeout(r, 2_000));
+    await pub.publishAll(msgs('water', '420302', 'w2', 10));
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(gas.health().ingest.received).toBe(100);
+    expect(d3.health().ingest.received).toBe(60);
+    expect(d3.health().nats.consumerRecreated).toBe(0);
+    expect(gas.health().nats.consumerRecreated).toBe(0);
+    // and one in its scope arrives as usual
+    await pub.publishAll(msgs('heat', '420303', 'h3', 5));
+    await waitFor(() => d3.health().ingest.received === 65 || null, 'the district engine reads on');
+    expect(gas.health().ingest.received).toBe(100);
+  });
+
   it('reconnects after nats-server is killed or stopped, and catches up without loss', async () => {
     await resetStream();
     const e = await engineOn(config());

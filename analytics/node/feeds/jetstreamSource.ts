@@ -1,5 +1,5 @@
 import { DeliverPolicy, jetstream, jetstreamManager, JetStreamApiCodes, JetStreamApiError, type Consumer, type JetStreamManager, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
-import { CITY_SUBJECT_ALL } from '../../common/subjects.js';
+import { CITY_SUBJECT_ALL, inScope, scopeFilters, type FeedScope } from '../../common/subjects.js';
 import type { FeedSource, FeedStatus } from './feedSource.js';
 import { ChunkQueue, DEFAULT_QUEUE_LIMITS, type FeedChunk, type QueueLimits } from './feedChunk.js';
 import type { NatsLink } from './natsLink.js';
@@ -19,6 +19,8 @@ export interface StreamOptions {
   stallMs?: number;
   /** How much may wait for ingest before the reader stops (default {@link DEFAULT_QUEUE_LIMITS}). */
   queue?: QueueLimits;
+  /** Read only this part of the city (a district centre): a filtered consumer. */
+  scope?: FeedScope | null;
 }
 
 /** The feed watchdog's default: a stall longer than this recreates the consumer. */
@@ -85,6 +87,11 @@ export class JetStreamSource implements FeedSource {
   private readonly queue: ChunkQueue;
   /** Consumers the watchdog recreated since the engine started. */
   recreated = 0;
+  /** Messages outside the scope that the engine dropped itself (a server that cannot filter on several subjects). */
+  outOfScope = 0;
+  private filteredBy: 'server' | 'engine' = 'server';
+  /** The subjects the server filters the consumer on (none: the whole stream, or the engine filters). */
+  private serverFilters: string[] = [];
   /** Times the reader stopped because ingest was behind by the queue's limits. */
   pauses = 0;
 
@@ -103,6 +110,7 @@ export class JetStreamSource implements FeedSource {
       consumer: this.o.consumer, gapsPossible: false, reconnects: this.link.reconnects,
       disconnectedSinceMs: this.link.disconnectedSinceMs, lastError: [this.stallNote, this.gapNote, this.link.lastError].filter((x) => x !== null).join('; ') || null, recreated: this.recreated,
       gap: this.gap,
+      scope: this.o.scope ? { domains: this.o.scope.domains ? [...this.o.scope.domains] : null, districts: this.o.scope.districts ? [...this.o.scope.districts] : null, filteredBy: this.filteredBy } : null,
     };
   }
 
@@ -161,13 +169,43 @@ export class JetStreamSource implements FeedSource {
     }
   }
 
+  /**
+   * The consumer's filter for the scope: one subject as such; several only from nats-server 2.10 on
+   * (older servers refuse them: the engine then reads the stream and drops what lies outside).
+   */
+  private filter(): string | string[] | null {
+    if (!this.o.scope) return null;
+    const fs = scopeFilters(this.o.scope);
+    this.serverFilters = fs;
+    if (fs.length === 1) return fs[0] as string;
+    const [major = 0, minor = 0] = (this.link.nc.info?.version ?? '0.0').split('.').map(Number);
+    if (major > 2 || (major === 2 && minor >= 10)) return fs;
+    this.filteredBy = 'engine';
+    this.serverFilters = [];
+    return null;
+  }
+
+  /** True when the stream holds a message of the scope at or after `seq` (the watchdog of a filtered consumer). */
+  private async scopedWaiting(seq: number, timeout: number): Promise<boolean> {
+    for (const f of this.serverFilters) {
+      // the stream API's message get with next_by_subj (nats-server 2.9 and later; the client exposes it only for direct gets)
+      const r = await this.link.nc.request(`$JS.API.STREAM.MSG.GET.${this.o.stream}`, JSON.stringify({ seq, next_by_subj: f }), { timeout });
+      const body = r.json<{ message?: unknown }>();
+      if (body.message !== undefined) return true;
+    }
+    return false;
+  }
+
   /** Starts a consumer right after `pos.last`, queueing what it delivers until the queue is full. */
   private async startReader(pos: { last: number }): Promise<Reader> {
     pos.last = await this.noteExpired(pos.last);
     const js = jetstream(this.link.nc);
-    const consumer = await js.consumers.get(this.o.stream, pos.last > 0
-      ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: pos.last + 1 }
-      : { deliver_policy: DeliverPolicy.All });
+    const filter = this.filter();
+    const consumer = await js.consumers.get(this.o.stream, {
+      ...(pos.last > 0 ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: pos.last + 1 } : { deliver_policy: DeliverPolicy.All }),
+      ...(filter === null ? {} : { filter_subjects: filter }),
+    });
+    const scope = this.filteredBy === 'engine' ? this.o.scope ?? null : null;
     const q = this.queue;
     this.taken = 0;
     const r: Reader = { iter: null, consumer, paused: false, ended: false, watchdog: undefined };
@@ -177,7 +215,12 @@ export class JetStreamSource implements FeedSource {
         // never throws: a throw here would stop the consumer
         if (r.paused || r.ended || m.seq <= pos.last) return;
         pos.last = m.seq;
+        // a sign of life for the watchdog, in the scope or not
         this.taken++;
+        if (scope !== null && !inScope(m.subject, scope)) {
+          this.outOfScope++;
+          return;
+        }
         q.push(m.subject, m.data, m.seq, m);
         if (q.full) {
           // ingest is behind by the queue's limits: stop reading; a new consumer starts after pos.last once it catches up
@@ -248,6 +291,11 @@ export class JetStreamSource implements FeedSource {
           const info = await jsm.streams.info(this.o.stream);
           // messages wait only if the stream still holds some after the position (expired or deleted ones are a gap, not a stall)
           if (info.state.messages === 0 || info.state.last_seq < Math.max(last() + 1, info.state.first_seq)) {
+            quietSince = Date.now();
+            return;
+          }
+          // a consumer filtered by the server waits only for messages of its scope: is one of them after the position?
+          if (this.serverFilters.length > 0 && !(await this.scopedWaiting(last() + 1, Math.max(1_000, stallMs / 2)))) {
             quietSince = Date.now();
             return;
           }

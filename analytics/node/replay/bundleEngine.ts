@@ -154,7 +154,7 @@ export class BundleEngine implements EngineService {
   health(): Health {
     return {
       ok: true, version: VERSION, startedAt: new Date(this.startedAtMs).toISOString(), uptimeS: Math.round((Date.now() - this.startedAtMs) / 1000),
-      nats: { connected: false, mode: 'none', url: '', stream: null, consumer: null, gapsPossible: false, gap: null, reconnects: 0, disconnectedForMs: null, lastError: null, consumerRecreated: 0 },
+      nats: { connected: false, mode: 'none', url: '', stream: null, consumer: null, gapsPossible: false, gap: null, scope: null, reconnects: 0, disconnectedForMs: null, lastError: null, consumerRecreated: 0 },
       ingest: {
         received: 0, stored: 0, quarantined: 0, duplicates: 0, committedSeq: this.manifest.engine.streamPosition ?? 0, batches: 0, lastCommitAt: null, lastCommitMs: null,
         idMemory: { size: 0, capacity: 0 }, running: false, lastError: null, retrying: false, storeRejected: 0, decode: { thread: 'ingest', restarts: 0, lastError: null },

@@ -62,4 +62,49 @@ describe('ingest on a three-node JetStream cluster', () => {
       check.close();
     }
   });
+
+  it('the stream\'s leader is killed three times while readings are published: every acknowledged reading is stored once', async () => {
+    const db = `${tmp.dir}/leader.duckdb`;
+    const engine: Engine = await startEngine(defaultEngineConfig({
+      db, nats: { url: cluster.url }, consumer: 'leader-test', createStream: false, maintenanceIntervalMs: 3_600_000, feedStallMs: 2_000,
+    }));
+    const jsm = await jetstreamManager(nc, { timeout: 5_000 });
+    // all three nodes up (the test before left one down), the stream's replicas caught up
+    const whole = async (): Promise<void> => {
+      await waitFor(async () => {
+        const c = (await jsm.streams.info('CITY').catch(() => null))?.cluster;
+        return (c?.leader !== undefined && (c.replicas ?? []).length === 2 && (c.replicas ?? []).every((r) => r.current && !r.offline)) || null;
+      }, 'the stream whole again', 60_000, 200);
+    };
+    for (const n of cluster.nodes) await n.restart();
+    await whole();
+    const stored = async (): Promise<number> =>
+      Number((await engine.db.queryRows("SELECT count(*)::INTEGER AS n FROM readings WHERE msg_id LIKE 'lk%'"))[0]?.['n']);
+    try {
+      await engine.whenConnected();
+      const pub = new AckedPublisher(nc);
+      for (let round = 0; round < 3; round++) {
+        await pub.publishAll(readingMessages(`lk${round}a`, 1_000, 10));
+        const leader = (await jsm.streams.info('CITY')).cluster?.leader;
+        if (!leader) throw new Error('the stream has no leader');
+        await cluster.node(leader).stop('SIGKILL');
+        // acknowledged only once a new leader took over (the publisher retries with the same ids meanwhile)
+        await pub.publishAll(readingMessages(`lk${round}b`, 1_000, 10));
+        await cluster.node(leader).restart();
+        await whole();
+      }
+      await waitFor(async () => (await stored()) === 6_000 || null, 'every acknowledged reading stored', 120_000);
+      expect(engine.health().ingest).toMatchObject({ duplicates: 0, quarantined: 0 });
+    } finally {
+      await engine.stop();
+    }
+    const check = await Database.open(db);
+    try {
+      const r = await check.queryRows("SELECT count(*)::INTEGER AS n, count(DISTINCT msg_id)::INTEGER AS d FROM readings WHERE msg_id LIKE 'lk%'");
+      expect(r[0]).toEqual({ n: 6_000, d: 6_000 });
+    } finally {
+      check.close();
+    }
+  });
 });
+

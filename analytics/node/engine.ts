@@ -448,7 +448,7 @@ export async function startEngine(cfg: EngineConfig, memoryFeed?: FeedSource): P
     const decoder = cfg.decodeThread ? new WorkerDecoder(ingestOptions.retentionDays) : new LocalDecoder(ingestOptions.retentionDays);
     const ingestor = new Ingestor(source, writer, ids, freshness, await loadTotals(db.writer), committedSeq, ingestOptions, decoder);
     const controlRoom = new ControlRoom(loadAlarmRules(cfg.alarmRules), loadSuppressionProfiles(cfg.suppressionProfiles), loadChecklists(cfg.checklists), db, writer,
-      { nats: cfg.nats, stream: cfg.opsStream, createStream: cfg.createStream, maxAgeDays: 400, duplicateWindowS: cfg.opsDuplicateWindowS });
+      { nats: cfg.nats, stream: cfg.opsStream, createStream: cfg.createStream, maxAgeDays: 400, duplicateWindowS: cfg.opsDuplicateWindowS, stallMs: cfg.feedStallMs });
     await controlRoom.start();
     ingestor.beforeCommit = (b) => controlRoom.beforeCommit(b);
     // the wall's queries first: while one runs, ingest waits a few ms before each chunk

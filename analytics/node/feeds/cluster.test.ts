@@ -6,6 +6,8 @@ import { tempDir, waitFor } from '../../../dev/testing/harness.js';
 import { AckedPublisher, readingMessages } from '../../../dev/testing/jsPublisher.js';
 import { defaultEngineConfig, startEngine, type Engine } from '../engine.js';
 import { Database } from '../store/database.js';
+import type { OpsAction } from '../../common/ops/opsEvents.js';
+import { ActionRefused } from '../ops/actionPrecheck.js';
 
 const tmp = tempDir('cityops-cluster-');
 let cluster: NatsCluster;
@@ -104,6 +106,56 @@ describe('ingest on a three-node JetStream cluster', () => {
       expect(r[0]).toEqual({ n: 6_000, d: 6_000 });
     } finally {
       check.close();
+    }
+  });
+
+  it('two engines take operator actions while the OPS stream\'s leader dies: both converge to the same operational state', async () => {
+    for (const n of cluster.nodes) await n.restart();
+    const jsm = await jetstreamManager(nc, { timeout: 5_000 });
+    if (!(await jsm.streams.info('OPS').catch(() => null))) await cluster.addStream(nc, { name: 'OPS', subjects: ['ops.>'], num_replicas: 3, duplicate_window: 3_600 * 1e9 });
+    const engines: Engine[] = [];
+    for (const name of ['conv-a', 'conv-b']) {
+      engines.push(await startEngine(defaultEngineConfig({
+        db: `${tmp.dir}/${name}.duckdb`, nats: { url: cluster.url }, consumer: name, createStream: false, maintenanceIntervalMs: 3_600_000, feedStallMs: 2_000,
+      })));
+    }
+    const [a, b] = engines as [Engine, Engine];
+    try {
+      for (const e of engines) await e.whenConnected();
+      const now = Date.now();
+      const action = (i: number): OpsAction => {
+        const hz = `hz-k${i % 4}`;
+        switch (i % 3) {
+          case 0: return { kind: 'hazard.raise', hazard: hz, grade: 'general', title: `case ${i}`, domain: 'gas', district: '420303', asset: `k${i % 4}`, fromAlarm: null, responsible: { owner: null, supervisor: null, approver: null } };
+          case 1: return { kind: 'hazard.dispatch', hazard: hz, assignee: `team ${i}`, deadlineMs: now + 3_600_000 };
+          default: return { kind: 'hazard.comment', hazard: hz, text: `comment ${i}` };
+        }
+      };
+      const fire = async (from: number, n: number): Promise<void> => {
+        await Promise.all(engines.map(async (e, k) => {
+          for (let i = from; i < from + n; i++) {
+            try {
+              await e.controlRoom.submit(action(i * 2 + k), k === 0 ? 'console-1' : 'console-2', 'shift_leader');
+            } catch (err) {
+              if (!(err instanceof ActionRefused)) throw err;
+            }
+          }
+        }));
+      };
+      await fire(0, 15);
+      const leader = (await jsm.streams.info('OPS')).cluster?.leader;
+      if (!leader) throw new Error('OPS has no leader');
+      await cluster.node(leader).stop('SIGKILL');
+      await fire(100, 15);
+      await cluster.node(leader).restart();
+      for (const e of engines) await waitFor(() => e.controlRoom.actionStream.pendingActions().length === 0 || null, 'each outbox published', 90_000);
+      await waitFor(() => (a.controlRoom.actionStream.status().lastSeq === b.controlRoom.actionStream.status().lastSeq && a.controlRoom.actionStream.status().lastSeq > 0) || null, 'both read the whole OPS stream', 60_000);
+      const at = Date.now();
+      const view = (e: Engine): unknown => ({ alarms: e.controlRoom.state.alarms(at), hazards: e.controlRoom.state.hazardList(at) });
+      expect(a.controlRoom.state.hazards.size).toBe(4);
+      expect(view(a)).toEqual(view(b));
+    } finally {
+      for (const e of engines) await e.stop();
     }
   });
 });

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { DeliverPolicy, jetstream, jetstreamManager, JetStreamApiCodes, JetStreamApiError, type ConsumerMessages } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager, JetStreamApiCodes, JetStreamApiError } from '@nats-io/jetstream';
 import { OpsEventSchema, opsSubject, OPS_SUBJECT_ALL, type OpsAction, type OpsEvent, type Role } from '../../common/ops/opsEvents.js';
 import type { ControlRoomState } from '../../common/ops/controlRoomState.js';
 import type { Applied } from '../../common/ops/controlRoomViews.js';
 import type { NatsOptions } from '../feeds/natsConnect.js';
 import { NatsLink } from '../feeds/natsLink.js';
+import { JetStreamSource } from '../feeds/jetstreamSource.js';
 import { insertOutbox, insertSent, readOutbox } from '../store/actionOutbox.js';
 import { insertOpsLog, readOpsLogIds, type OpsLogRow } from '../store/opsLog.js';
 import type { BatchWriter } from '../store/batchWriter.js';
@@ -14,6 +15,8 @@ export interface ActionStreamOptions {
   nats: NatsOptions | null;
   stream: string;
   createStream: boolean;
+  /** The feed watchdog's stall time for the OPS reader (ms; default the feed's). */
+  stallMs?: number;
   /** Retention of operator events in the stream (they rebuild every engine's state). */
   maxAgeDays: number;
   /**
@@ -53,7 +56,7 @@ export class ActionStream {
   private lastSeq = 0;
   private invalid = 0;
   private lastError: string | null = null;
-  private consumer: ConsumerMessages | null = null;
+  private source: JetStreamSource | null = null;
   private wake: (() => void) | null = null;
   private readonly listeners = new Set<(e: OpsEvent, r: Applied) => void>();
   private loops: Promise<void>[] = [];
@@ -127,7 +130,7 @@ export class ActionStream {
       connected: this.o.nats === null ? true : (this.link?.connected ?? false),
       stream: this.o.nats === null ? null : this.o.stream,
       lastSeq: this.lastSeq, pending: this.pending.size, invalid: this.invalid,
-      lastError: this.lastError ?? this.link?.lastError ?? null,
+      lastError: this.lastError ?? this.source?.status().lastError ?? this.link?.lastError ?? null,
     };
   }
 
@@ -201,36 +204,33 @@ export class ActionStream {
     return info.state.messages;
   }
 
+  /**
+   * Reads the OPS stream in order through the same reader as the city's feed: an ordered consumer
+   * with the feed watchdog, so a dead node serving it is replaced within seconds (without it, a
+   * cluster node's death held every engine's operator actions back for up to 90 s, measured), and
+   * removed messages are reported.
+   */
   private async consumeLoop(): Promise<void> {
-    while (!this.closed && this.link) {
-      try {
-        const js = jetstream(this.link.nc);
-        const c = await js.consumers.get(this.o.stream, this.lastSeq > 0
-          ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: this.lastSeq + 1 }
-          : { deliver_policy: DeliverPolicy.All });
-        const iter = await c.consume({ max_messages: 512 });
-        this.consumer = iter;
-        for await (const m of iter) {
-          if (m.seq <= this.lastSeq) continue;
-          this.lastSeq = m.seq;
-          let event: OpsEvent;
-          try {
-            event = OpsEventSchema.parse(m.json());
-          } catch (e) {
-            // a malformed event on ops.> is counted and shown in the status, never applied
-            this.invalid++;
-            this.lastError = `invalid operator event at ${this.o.stream} #${m.seq}: ${e instanceof Error ? e.message.slice(0, 200) : String(e)}`;
-            continue;
-          }
-          this.applyEvent(event, m.seq);
+    if (!this.link) return;
+    const source = new JetStreamSource(this.link, { stream: this.o.stream, consumer: 'operator actions', create: false, stallMs: this.o.stallMs });
+    this.source = source;
+    const dec = new TextDecoder();
+    for await (const chunk of source.chunks(this.lastSeq)) {
+      for (let i = 0; i < chunk.length; i++) {
+        const seq = chunk.seq(i) as number;
+        if (seq <= this.lastSeq) continue;
+        this.lastSeq = seq;
+        let event: OpsEvent;
+        try {
+          event = OpsEventSchema.parse(JSON.parse(dec.decode(chunk.data(i))));
+        } catch (e) {
+          // a malformed event on ops.> is counted and shown in the status, never applied
+          this.invalid++;
+          this.lastError = `invalid operator event at ${this.o.stream} #${seq}: ${e instanceof Error ? e.message.slice(0, 200) : String(e)}`;
+          continue;
         }
-      } catch (e) {
-        if (this.closed) break;
-        this.lastError = e instanceof Error ? e.message : String(e);
-      } finally {
-        this.consumer = null;
+        this.applyEvent(event, seq);
       }
-      if (!this.closed) await sleep(RETRY_MS);
     }
   }
 
@@ -264,7 +264,7 @@ export class ActionStream {
     await this.flushLog().catch(() => undefined);
     this.closed = true;
     this.wake?.();
-    await this.consumer?.close();
+    await this.source?.close();
     await this.link?.close();
     await Promise.allSettled(this.loops);
   }

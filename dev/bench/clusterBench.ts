@@ -1,0 +1,138 @@
+import { jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { defaultEngineConfig, startEngine, type Engine } from '../../analytics/node/engine.js';
+import { NatsServerProcess } from '../../analytics/node/feeds/natsServerProcess.js';
+import { connectNats } from '../../analytics/node/feeds/natsConnect.js';
+import { NatsCluster } from '../testing/natsCluster.js';
+import { tempDir, waitFor } from '../testing/harness.js';
+import { AckedPublisher, readingMessages } from '../testing/jsPublisher.js';
+import { round } from './stats.js';
+
+const enc = new TextEncoder();
+/** Readings stored during the last window measured (a window with none is a stall, not a quiet feed). */
+let lastWindowStored = 0;
+
+/** Publishes `readings` readings in messages of 100 (no acks awaited one by one) and waits until the stream holds them. */
+async function fill(nc: NatsConnection, readings: number): Promise<void> {
+  const base = Date.now() - 3_600_000;
+  let messages = 0;
+  for (let i = 0; i < readings; i += 100) {
+    const arr = Array.from({ length: 100 }, (_, k) => ({ id: `cb${i + k}`, ts: base + Math.floor((i + k) / 50), metric: 'pressure_mpa', value: (i + k) % 97 }));
+    nc.publish(`city.telemetry.water.420302.a${(i / 100) % 2000}`, enc.encode(JSON.stringify(arr)));
+    if (++messages % 2000 === 0) await nc.flush();
+  }
+  await nc.flush();
+  const jsm = await jetstreamManager(nc);
+  await waitFor(async () => (await jsm.streams.info('CITY')).state.messages === messages || null, 'stream filled', 600_000, 200);
+}
+
+async function drainRate(url: string, dir: string, name: string, readings: number): Promise<number> {
+  const engine = await startEngine(defaultEngineConfig({ db: `${dir}/${name}.duckdb`, nats: { url }, consumer: name, createStream: false, maintenanceIntervalMs: 3_600_000 }));
+  try {
+    await engine.whenConnected();
+    const t0 = performance.now();
+    await waitFor(() => engine.health().ingest.received >= readings || null, 'drained', 600_000, 20);
+    return Math.round(readings / ((performance.now() - t0) / 1000));
+  } finally {
+    await engine.stop();
+  }
+}
+
+/** The longest time between two commits holding readings, while `during` runs under a steady publish. */
+async function longestGap(engine: Engine, nc: NatsConnection, during: () => Promise<void>): Promise<number> {
+  const commits: number[] = [];
+  const off = engine.ingestor.onCommit((b) => { if (b.readings > 0) commits.push(Date.now()); });
+  const stored0 = engine.health().ingest.stored;
+  const pub = new AckedPublisher(nc);
+  let stop = false;
+  let n = 0;
+  // about 2,000 readings/s in messages of 10, each acknowledged (retried through an election)
+  const load = (async () => {
+    while (!stop) {
+      await pub.publishAll(readingMessages(`gap${n++}`, 200, 10), 20);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  })();
+  await new Promise((r) => setTimeout(r, 3_000));
+  const from = Date.now();
+  await during();
+  await new Promise((r) => setTimeout(r, 15_000));
+  const end = Date.now();
+  stop = true;
+  await load;
+  off();
+  lastWindowStored = engine.health().ingest.stored - stored0;
+  // from the kill to the end of the window: no commit at all counts as the whole window
+  const points = [from, ...commits.filter((t) => t >= from), end];
+  let gap = 0;
+  for (let i = 1; i < points.length; i++) gap = Math.max(gap, (points[i] as number) - (points[i - 1] as number));
+  return gap;
+}
+
+/**
+ * Issue 15's cluster figures: ingest draining `readings` from one server and from a three-node
+ * cluster with an R3 stream, the same run; then, on the cluster with readings published steadily,
+ * the longest time without a commit of readings when the stream's leader is killed, and when the
+ * node serving the engine's consumer is killed (each node back before the next kill).
+ */
+export async function clusterBench(readings: number): Promise<Record<string, number | string>> {
+  const tmp = tempDir('cityops-bench-');
+  const single = await NatsServerProcess.start();
+  const cluster = await NatsCluster.start(3);
+  const out: Record<string, number | string> = {};
+  try {
+    const nc1 = await connectNats({ url: single.url });
+    await (await jetstreamManager(nc1)).streams.add({ name: 'CITY', subjects: ['city.>'] });
+    await fill(nc1, readings);
+    out['singleServerReadingsPerS'] = await drainRate(single.url, tmp.dir, 'single', readings);
+    await nc1.close();
+
+    const nc = await cluster.connect('cluster bench');
+    await cluster.addStream(nc, { name: 'CITY', subjects: ['city.>'], num_replicas: 3 });
+    await fill(nc, readings);
+    out['r3ClusterReadingsPerS'] = await drainRate(cluster.url, tmp.dir, 'r3', readings);
+
+    const engine = await startEngine(defaultEngineConfig({ db: `${tmp.dir}/live.duckdb`, nats: { url: cluster.url }, consumer: 'live', createStream: false, maintenanceIntervalMs: 3_600_000 }));
+    try {
+      await engine.whenConnected();
+      await waitFor(() => engine.health().ingest.received >= readings || null, 'caught up', 600_000, 50);
+      const jsm = await jetstreamManager(nc, { timeout: 5_000 });
+      const whole = async (): Promise<void> => {
+        for (const n of cluster.nodes) await n.restart();
+        await waitFor(async () => {
+          const c = (await jsm.streams.info('CITY').catch(() => null))?.cluster;
+          return (c?.leader !== undefined && (c.replicas ?? []).every((r) => r.current && !r.offline)) || null;
+        }, 'cluster whole', 60_000, 200);
+      };
+      for (let round = 1; round <= 2; round++) {
+        out[`leaderKilledLongestGapMs${round}`] = await longestGap(engine, nc, async () => {
+          const leader = (await jsm.streams.info('CITY')).cluster?.leader ?? '';
+          await cluster.node(leader).stop('SIGKILL');
+        });
+        out[`leaderKilledStored${round}`] = lastWindowStored;
+        out[`afterLeaderKill${round}`] = `stream last ${(await jsm.streams.info('CITY')).state.last_seq}, engine at ${engine.health().ingest.committedSeq}, ${engine.health().nats.lastError ?? ''}`;
+        await whole();
+        out[`consumerNodeKilledLongestGapMs${round}`] = await longestGap(engine, nc, async () => {
+          let node = '';
+          for await (const c of jsm.consumers.list('CITY')) if (c.name.length > 0 && c.cluster?.leader) node = c.cluster.leader;
+          await cluster.node(node).stop('SIGKILL');
+        });
+        out[`consumerNodeKilledStored${round}`] = lastWindowStored;
+        out[`afterNodeKill${round}`] = `stream last ${(await jsm.streams.info('CITY')).state.last_seq}, engine at ${engine.health().ingest.committedSeq}, ${engine.health().nats.lastError ?? ''}`;
+        await whole();
+      }
+      out['recreatedConsumers'] = engine.health().nats.consumerRecreated;
+      out['stored'] = engine.health().ingest.stored;
+      out['duplicates'] = engine.health().ingest.duplicates;
+    } finally {
+      await engine.stop();
+    }
+    await nc.close();
+    out['ratio'] = round(Number(out['r3ClusterReadingsPerS']) / Number(out['singleServerReadingsPerS']), 3);
+    return out;
+  } finally {
+    await cluster.dispose();
+    await single.dispose();
+    tmp.remove();
+  }
+}

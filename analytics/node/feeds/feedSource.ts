@@ -1,12 +1,5 @@
 import type { FeedChunk } from './feedChunk.js';
 
-/** One message taken from a feed. `seq` is the stream sequence when the source has one. */
-export interface FeedMessage {
-  subject: string;
-  data: Uint8Array;
-  seq: number | null;
-}
-
 export type FeedMode = 'jetstream' | 'core' | 'memory';
 
 export interface FeedStatus {

@@ -87,8 +87,6 @@ export class JetStreamSource implements FeedSource {
   private readonly queue: ChunkQueue;
   /** Consumers the watchdog recreated since the engine started. */
   recreated = 0;
-  /** Messages outside the scope that the engine dropped itself (a server that cannot filter on several subjects). */
-  outOfScope = 0;
   private filteredBy: 'server' | 'engine' = 'server';
   /** The subjects the server filters the consumer on (none: the whole stream, or the engine filters). */
   private serverFilters: string[] = [];
@@ -217,10 +215,8 @@ export class JetStreamSource implements FeedSource {
         pos.last = m.seq;
         // a sign of life for the watchdog, in the scope or not
         this.taken++;
-        if (scope !== null && !inScope(m.subject, scope)) {
-          this.outOfScope++;
-          return;
-        }
+        // outside the scope (a server that cannot filter on several subjects): not this engine's
+        if (scope !== null && !inScope(m.subject, scope)) return;
         q.push(m.subject, m.data, m.seq, m);
         if (q.full) {
           // ingest is behind by the queue's limits: stop reading; a new consumer starts after pos.last once it catches up
@@ -266,7 +262,7 @@ export class JetStreamSource implements FeedSource {
    * Every third of `stallMs`: when no message came for `stallMs` while ingest was waiting for one (a
    * busy or retrying ingest that has not asked is no stall) and the stream holds messages after
    * the last one taken, the consumer is stalled (its node died while the client's connection lives
-   * on, or it was lost): it is closed, and `messages` makes a new one from the position taken last.
+   * on, or it was lost): it is closed, and `chunks` makes a new one from the position taken last.
    * A quiet stream (nothing after the last one taken) is not a stall. One check at a time; a check
    * that cannot reach the stream (no leader yet) is tried again at the next tick.
    */

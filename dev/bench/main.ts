@@ -32,7 +32,7 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   replay: async () => console.log(JSON.stringify(await replayBench(Number(process.env['BENCH_REPLAY_READINGS'] ?? 10_000_000), Number(process.env['BENCH_REPLAY_ALARMS'] ?? 50_000), Number(process.env['BENCH_REPLAY_SEEKS'] ?? 200)))),
   walls: async () => console.log(JSON.stringify(await alarmBench(Number(process.env['BENCH_RATE'] ?? 20_000), Number(process.env['BENCH_SECONDS'] ?? 30), 250,
     { walls: Number(process.env['BENCH_WALLS'] ?? 2), clients: Number(process.env['BENCH_CLIENTS'] ?? 50), stuck: process.env['BENCH_STUCK'] !== '0' }))),
-  cluster: async () => console.log(JSON.stringify(await (await import('./clusterBench.js')).clusterBench(Number(process.env['BENCH_READINGS'] ?? 1_000_000)))),
+  cluster: async () => console.log(JSON.stringify(await (await import('./clusterBench.js')).clusterBench(Number(process.env['BENCH_READINGS'] ?? 1_000_000), Number(process.env['BENCH_ROUNDS'] ?? 5)))),
   alarms: async () => console.log(JSON.stringify(evaluationBench(2_000_000)), JSON.stringify(await alarmBench(Number(process.env['BENCH_RATE'] ?? 20_000), Number(process.env['BENCH_SECONDS'] ?? 30)))),
   correlation: async () => console.log(JSON.stringify(await (await import('./correlationBench.js')).correlationBench(Number(process.env['BENCH_CORRELATION_EVENTS'] ?? 200_000), Number(process.env['BENCH_CORRELATION_ALARMS'] ?? 50_000), Number(process.env['BENCH_CORRELATION_RUNS'] ?? 20)))),
   sql: async () => console.log(JSON.stringify(await (await import('./sqlBench.js')).sqlBench(Number(process.env['BENCH_SQL_READINGS'] ?? 10_000_000), Number(process.env['BENCH_SQL_RUNS'] ?? 30), Number(process.env['BENCH_SQL_INGEST'] ?? 2_000_000)))),

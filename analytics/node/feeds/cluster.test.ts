@@ -65,6 +65,64 @@ describe('ingest on a three-node JetStream cluster', () => {
     }
   });
 
+  it('the node serving the consumer is killed three times under live publishing: each time the engine catches up while that node is still down, and health keeps no old error', async () => {
+    for (const n of cluster.nodes) await n.restart();
+    const jsm = await jetstreamManager(nc, { timeout: 5_000 });
+    const whole = async (): Promise<void> => {
+      await waitFor(async () => {
+        const c = (await jsm.streams.info('CITY').catch(() => null))?.cluster;
+        return (c?.leader !== undefined && (c.replicas ?? []).length === 2 && (c.replicas ?? []).every((r) => r.current && !r.offline)) || null;
+      }, 'the stream whole again', 60_000, 200);
+    };
+    await whole();
+    const engine: Engine = await startEngine(defaultEngineConfig({
+      db: `${tmp.dir}/live.duckdb`, nats: { url: cluster.url }, consumer: 'live-test', createStream: false, maintenanceIntervalMs: 3_600_000, feedStallMs: 2_000,
+    }));
+    const pub = new AckedPublisher(nc);
+    let stop = false;
+    let n = 0;
+    // readings published all along, each acknowledged (retried through any election)
+    const load = (async () => {
+      while (!stop) {
+        await pub.publishAll(readingMessages(`lv${n++}`, 100, 10), 10);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    })();
+    const stored = async (): Promise<number> =>
+      Number((await engine.db.queryRows("SELECT count(*)::INTEGER AS n FROM readings WHERE msg_id LIKE 'lv%'"))[0]?.['n']);
+    try {
+      await engine.whenConnected();
+      for (let round = 0; round < 3; round++) {
+        await waitFor(async () => (await stored()) > 0 || null, 'readings flowing');
+        // the live consumer: the one that has delivered (a try that timed out may have left one that never did)
+        let victim = '';
+        let most = -1;
+        for await (const c of jsm.consumers.list('CITY')) {
+          if (c.cluster?.leader && c.delivered.stream_seq > most) [victim, most] = [c.cluster.leader, c.delivered.stream_seq];
+        }
+        const recreated = engine.health().nats.consumerRecreated;
+        await cluster.node(victim).stop('SIGKILL');
+        const lastSeq = async (): Promise<number> => (await jsm.streams.info('CITY')).state.last_seq;
+        // something published after the kill is stored while the victim is still down
+        const target = await waitFor(async () => (await lastSeq().catch(() => 0)) || null, 'the stream answers');
+        await waitFor(() => engine.health().ingest.committedSeq > target + 100 || null, `round ${round}: readings published after the kill stored, the node still down`, 120_000);
+        expect(engine.health().nats.consumerRecreated).toBeGreaterThan(recreated);
+        await cluster.node(victim).restart();
+        await whole();
+      }
+      stop = true;
+      await load;
+      const published = pub.published * 10;
+      await waitFor(async () => (await stored()) === published || null, 'every acknowledged reading stored', 120_000);
+      await waitFor(() => engine.health().nats.lastError === null || null, 'no error left in health once the feed flows');
+      expect(engine.health().ingest).toMatchObject({ duplicates: 0, quarantined: 0 });
+    } finally {
+      stop = true;
+      await load;
+      await engine.stop();
+    }
+  });
+
   it('the stream\'s leader is killed three times while readings are published: every acknowledged reading is stored once', async () => {
     const db = `${tmp.dir}/leader.duckdb`;
     const engine: Engine = await startEngine(defaultEngineConfig({

@@ -47,6 +47,11 @@ export async function ensureStream(jsm: JetStreamManager, o: StreamOptions): Pro
 
 const RETRY_MS = 500;
 
+/** How long making a consumer may take before it is tried again: a third of the stall limit, 1-5 s. */
+export function createTimeoutMs(stallMs: number): number {
+  return Math.min(5_000, Math.max(1_000, Math.floor(stallMs / 3)));
+}
+
 /** One consumer reading into the queue. */
 interface Reader {
   iter: ConsumerMessages | null;
@@ -84,6 +89,8 @@ export class JetStreamSource implements FeedSource {
   private waiting = false;
   /** Set while the watchdog finds the feed stalled, until a message comes again. */
   private stallNote: string | null = null;
+  /** Why the last reader could not start or ended, until a new one delivers (health must not keep an old error). */
+  private readerError: string | null = null;
   private readonly queue: ChunkQueue;
   /** Consumers the watchdog recreated since the engine started. */
   recreated = 0;
@@ -106,7 +113,7 @@ export class JetStreamSource implements FeedSource {
     return {
       mode: 'jetstream', connected: this.link.connected, url: this.link.url, stream: this.o.stream,
       consumer: this.o.consumer, gapsPossible: false, reconnects: this.link.reconnects,
-      disconnectedSinceMs: this.link.disconnectedSinceMs, lastError: [this.stallNote, this.gapNote, this.link.lastError].filter((x) => x !== null).join('; ') || null, recreated: this.recreated,
+      disconnectedSinceMs: this.link.disconnectedSinceMs, lastError: [this.stallNote, this.readerError, this.gapNote, this.link.lastError].filter((x) => x !== null).join('; ') || null, recreated: this.recreated,
       gap: this.gap,
       scope: this.o.scope ? { domains: this.o.scope.domains ? [...this.o.scope.domains] : null, districts: this.o.scope.districts ? [...this.o.scope.districts] : null, filteredBy: this.filteredBy } : null,
     };
@@ -127,7 +134,7 @@ export class JetStreamSource implements FeedSource {
       st.starting = this.startReader(pos).then((r) => {
         st.cur = r;
       }, (e: unknown) => {
-        if (!this.closed) this.link.lastError = e instanceof Error ? e.message : String(e);
+        if (!this.closed) this.readerError = `the consumer could not be made: ${e instanceof Error ? e.message : String(e)}`;
         st.retryAt = Date.now() + RETRY_MS;
       }).finally(() => {
         st.starting = null;
@@ -197,7 +204,11 @@ export class JetStreamSource implements FeedSource {
   /** Starts a consumer right after `pos.last`, queueing what it delivers until the queue is full. */
   private async startReader(pos: { last: number }): Promise<Reader> {
     pos.last = await this.noteExpired(pos.last);
-    const js = jetstream(this.link.nc);
+    // In a cluster the server may place the new consumer on a node that just died and that it has
+    // not yet marked offline: then no answer ever comes. A short wait and a new try (another
+    // placement) recovers in a second or two where the client's default 5 s per try held the feed
+    // for 10-20 s (measured: dev/bench cluster).
+    const js = jetstream(this.link.nc, { timeout: createTimeoutMs(this.o.stallMs ?? DEFAULT_STALL_MS) });
     const filter = this.filter();
     const consumer = await js.consumers.get(this.o.stream, {
       ...(pos.last > 0 ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: pos.last + 1 } : { deliver_policy: DeliverPolicy.All }),
@@ -214,7 +225,7 @@ export class JetStreamSource implements FeedSource {
         if (r.paused || r.ended || m.seq <= pos.last) return;
         pos.last = m.seq;
         // a sign of life for the watchdog, in the scope or not
-        this.taken++;
+        if (this.taken++ === 0) this.readerError = null;
         // outside the scope (a server that cannot filter on several subjects): not this engine's
         if (scope !== null && !inScope(m.subject, scope)) return;
         q.push(m.subject, m.data, m.seq, m);
@@ -234,7 +245,7 @@ export class JetStreamSource implements FeedSource {
     this.current = iter;
     void iter.closed().then((e) => {
       r.ended = true;
-      if (e instanceof Error && !r.paused && !this.closed) this.link.lastError = e.message;
+      if (e instanceof Error && !r.paused && !this.closed) this.readerError = `the consumer ended: ${e.message}`;
       q.wake();
     }, () => {
       r.ended = true;

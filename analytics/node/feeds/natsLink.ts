@@ -43,6 +43,8 @@ export class NatsLink {
           this.connected = true;
           this.disconnectedSinceMs = null;
           this.reconnects++;
+          // an error of the connection before is history once it is back
+          this.lastError = null;
           break;
         case 'error':
           this.lastError = s.error.message;

@@ -39,6 +39,8 @@ export interface NatsServerOptions {
   jetstream?: boolean;
   /** A fixed client port (default: a free one). */
   port?: number;
+  /** The JetStream domain of this server (a district's leaf node keeps its own). */
+  jetstreamDomain?: string;
 }
 
 /**
@@ -69,7 +71,8 @@ export class NatsServerProcess {
     const wsPort = await freePort();
     const dir = mkdtempSync(join(tmpdir(), 'cityops-nats-'));
     const configPath = join(dir, 'nats.conf');
-    const js = o.jetstream === false ? '' : `jetstream { store_dir: "${join(dir, 'js')}" }\n`;
+    const domain = o.jetstreamDomain === undefined ? '' : `, domain: "${o.jetstreamDomain}"`;
+    const js = o.jetstream === false ? '' : `jetstream { store_dir: "${join(dir, 'js')}"${domain} }\n`;
     writeFileSync(configPath, `listen: "127.0.0.1:${port}"\n${js}websocket { listen: "127.0.0.1:${wsPort}", no_tls: true }\n${o.extraConfig ?? ''}\n`);
     const s = new NatsServerProcess(binary, port, wsPort, dir, configPath);
     await s.restart();

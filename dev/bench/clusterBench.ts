@@ -36,8 +36,11 @@ async function drainRate(url: string, dir: string, name: string, readings: numbe
   }
 }
 
-/** The longest time between two commits holding readings, while `during` runs under a steady publish. */
-async function longestGap(engine: Engine, nc: NatsConnection, window: string, during: () => Promise<void>): Promise<number> {
+/**
+ * The longest time between two commits holding readings while `during` runs under a steady
+ * publish, and the longest time between two publish acks (the cluster storing nothing new at all).
+ */
+async function longestGap(engine: Engine, nc: NatsConnection, window: string, during: () => Promise<void>): Promise<{ engine: number; publisher: number }> {
   const commits: number[] = [];
   const off = engine.ingestor.onCommit((b) => { if (b.readings > 0) commits.push(Date.now()); });
   const pub = new AckedPublisher(nc);
@@ -51,6 +54,13 @@ async function longestGap(engine: Engine, nc: NatsConnection, window: string, du
     }
   })();
   await new Promise((r) => setTimeout(r, 3_000));
+  // when the publisher's acks came (sampled every 50 ms): the time the cluster stored nothing new at all
+  const acks: number[] = [];
+  let published = pub.published;
+  const sampler = setInterval(() => {
+    if (pub.published !== published) acks.push(Date.now());
+    published = pub.published;
+  }, 50);
   const from = Date.now();
   await during();
   await new Promise((r) => setTimeout(r, 15_000));
@@ -59,10 +69,14 @@ async function longestGap(engine: Engine, nc: NatsConnection, window: string, du
   await load;
   off();
   // from the kill to the end of the window: no commit at all counts as the whole window
-  const points = [from, ...commits.filter((t) => t >= from), end];
-  let gap = 0;
-  for (let i = 1; i < points.length; i++) gap = Math.max(gap, (points[i] as number) - (points[i - 1] as number));
-  return gap;
+  clearInterval(sampler);
+  const longest = (ts: number[]): number => {
+    const points = [from, ...ts.filter((t) => t >= from), end];
+    let gap = 0;
+    for (let i = 1; i < points.length; i++) gap = Math.max(gap, (points[i] as number) - (points[i - 1] as number));
+    return gap;
+  };
+  return { engine: longest(commits), publisher: longest(acks) };
 }
 
 /**
@@ -102,6 +116,8 @@ export async function clusterBench(readings: number, rounds = 2): Promise<Record
       };
       const leaderGaps: number[] = [];
       const nodeGaps: number[] = [];
+      const leaderPub: number[] = [];
+      const nodePub: number[] = [];
       const behind: string[] = [];
       // after each window the engine must hold everything the stream holds within seconds (one that stays behind is a stall)
       const caughtUp = async (what: string): Promise<void> => {
@@ -112,19 +128,23 @@ export async function clusterBench(readings: number, rounds = 2): Promise<Record
         if (at < last) behind.push(`${what}: stream ${last}, engine ${at}, ${engine.health().nats.lastError ?? ''}`);
       };
       for (let round = 1; round <= rounds; round++) {
-        leaderGaps.push(await longestGap(engine, nc, `leader${round}`, async () => {
+        const l = await longestGap(engine, nc, `leader${round}`, async () => {
           const leader = (await jsm.streams.info('CITY')).cluster?.leader ?? '';
           await cluster.node(leader).stop('SIGKILL');
-        }));
+        });
+        leaderGaps.push(l.engine);
+        leaderPub.push(l.publisher);
         await caughtUp(`leader killed, round ${round}`);
         await whole();
-        nodeGaps.push(await longestGap(engine, nc, `node${round}`, async () => {
+        const g = await longestGap(engine, nc, `node${round}`, async () => {
           // the live consumer is the one that delivered most (a try that timed out may have left one that never did)
           let node = '';
           let most = -1;
           for await (const c of jsm.consumers.list('CITY')) if (c.cluster?.leader && c.delivered.stream_seq > most) [node, most] = [c.cluster.leader, c.delivered.stream_seq];
           await cluster.node(node).stop('SIGKILL');
-        }));
+        });
+        nodeGaps.push(g.engine);
+        nodePub.push(g.publisher);
         await caughtUp(`consumer's node killed, round ${round}`);
         await whole();
       }
@@ -132,9 +152,11 @@ export async function clusterBench(readings: number, rounds = 2): Promise<Record
       out['leaderKilledGapsMs'] = leaderGaps.join(' ');
       out['leaderKilledMedianMs'] = sorted(leaderGaps)[Math.floor(leaderGaps.length / 2)] ?? 0;
       out['leaderKilledMaxMs'] = Math.max(...leaderGaps);
+      out['leaderKilledPublisherGapsMs'] = leaderPub.join(' ');
       out['consumerNodeKilledGapsMs'] = nodeGaps.join(' ');
       out['consumerNodeKilledMedianMs'] = sorted(nodeGaps)[Math.floor(nodeGaps.length / 2)] ?? 0;
       out['consumerNodeKilledMaxMs'] = Math.max(...nodeGaps);
+      out['consumerNodeKilledPublisherGapsMs'] = nodePub.join(' ');
       out['windowsEndedBehind'] = behind.length === 0 ? 'none' : behind.join(' | ');
       out['recreatedConsumers'] = engine.health().nats.consumerRecreated;
       out['stored'] = engine.health().ingest.stored;

@@ -24,7 +24,7 @@ export interface StreamOptions {
 }
 
 /** The feed watchdog's default: a stall longer than this recreates the consumer. */
-export const DEFAULT_STALL_MS = 6_000;
+export const DEFAULT_STALL_MS = 4_000;
 
 export class StreamMissingError extends Error {}
 

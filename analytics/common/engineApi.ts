@@ -5,6 +5,7 @@ import { OpsActionSchema, type OpsAction } from './ops/opsEvents.js';
 import type { AlarmRule } from './alarms/alarmRules.js';
 import { SQL_MAX_CHARS, SQL_MAX_ROWS, type CorrelationResult, type ReadyQuestion, type SavedQuery, type SchemaEntry, type SqlProgress, type SqlResult } from './analysis.js';
 import type { BundleSummary, ExportProgress } from './bundle.js';
+import type { BaselineResult } from './baseline.js';
 import type { ChecklistProgress } from './checklists.js';
 import type { CityEvent } from './feedSchemas.js';
 import type { AlarmKpis } from './ops/alarmKpis.js';
@@ -155,6 +156,13 @@ export const QUERY_PARAMS = {
     minDomains: z.number().int().min(2).max(14).default(2),
     limit: z.number().int().min(1).max(1000).default(100),
   }),
+  /**
+   * 摸清底数: per domain and district, the assets of the registry and how many have a complete record
+   * (location, the three responsible parties, an inspection within the domain's period, sensors
+   * reporting); the incomplete ones (most gaps first, `limit` of them) with their owner; the
+   * completeness at the end of each of the `days` - 1 days before (docs/baseline.md).
+   */
+  baseline: z.object({ domain: Domain.optional(), district: District.optional(), limit: z.number().int().min(0).max(5000).default(500), days: z.number().int().min(1).max(31).default(7) }),
   /** The workbench's schema browser: every table, view and macro with the data model's descriptions. */
   sqlSchema: z.object({}),
   /** Saved queries and ready questions. */
@@ -293,6 +301,7 @@ export interface QueryResults {
   handover: HandoverReport;
   timeline: Timeline;
   correlation: CorrelationResult;
+  baseline: BaselineResult;
   sqlSchema: SchemaEntry[];
   sqlSaved: { saved: SavedQuery[]; ready: ReadyQuestion[] };
 }

@@ -6,6 +6,7 @@ import type { CorrelationResult } from '../common/analysis.js';
 import { QUERY_PARAMS } from '../common/engineApi.js';
 import { CoreSubscriptionSource } from './feeds/coreSource.js';
 import type { FeedSource } from './feeds/feedSource.js';
+import { baseline } from './queries/baseline.js';
 import { DEFAULT_STALL_MS, JetStreamSource, StreamMissingError } from './feeds/jetstreamSource.js';
 import type { NatsOptions } from './feeds/natsConnect.js';
 import type { NatsLink } from './feeds/natsLink.js';
@@ -293,6 +294,7 @@ export class Engine implements EngineService {
     handover: (p) => this.controlRoom.handover(p.fromMs, p.toMs, false),
     timeline: (p) => this.replay.timeline(p),
     correlation: (p, s) => (p.fromMs === undefined && p.toMs === undefined ? this.liveCorrelation.get(p, s) : correlate(this.db, p, Date.now(), s)),
+    baseline: (p, s) => baseline(this.db, p, Date.now(), s),
     sqlSchema: () => this.sql.schema(),
     sqlSaved: () => this.sql.saved(),
     series: (p, s) => runNamedQuery(this.db, SQL_QUERIES.series, p, Date.now(), s),

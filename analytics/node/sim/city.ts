@@ -1,3 +1,4 @@
+import { INSPECTION_PERIOD_DAYS } from '../../common/baseline.js';
 import { SHIYAN_DISTRICTS } from '../../common/city.js';
 import type { AssetRecord } from '../../common/feedSchemas.js';
 import { loadDistrictShapes, randomPointIn } from './geo.js';
@@ -9,7 +10,14 @@ export interface SimAsset {
   district: string;
   profile: AssetKindProfile;
   record: AssetRecord;
+  /** Its sensors never report (a gap of the baseline: installed on paper, not connected). */
+  silent?: boolean;
+  /** Days since its last inspection when the simulation starts (none: never inspected). */
+  inspectedDaysAgo?: number;
 }
+
+/** The kinds the scenarios drive: their records stay whole, so the scenarios find them where they expect. */
+const SCENARIO_KINDS: ReadonlySet<string> = new Set(['regulator_station', 'bridge', 'river_gauge', 'manhole', 'pipe_monitor', 'road_segment']);
 
 export interface City {
   seed: number;
@@ -62,5 +70,29 @@ export function buildCity(count: number, seed: number, registryTsMs = Date.UTC(2
     };
     assets.push({ id, district: d.code, profile, record });
   }
+  leaveGaps(assets, seed, shapes);
   return { seed, assets };
+}
+
+/**
+ * The gaps a real registry has (摸清底数), drawn from a generator of their own so the city itself
+ * stays the same for a seed: about 7 % of the records name no approving department, 3 % carry a
+ * point outside their district, 4 % of the sensors never report, and 18 % of the assets have no
+ * inspection on record; the others were inspected within their domain's period. The kinds the
+ * scenarios drive keep their place and their sensors.
+ */
+function leaveGaps(assets: SimAsset[], seed: number, shapes: Map<string, ReturnType<typeof loadDistrictShapes>[number]>): void {
+  const rng = new Rng(seed ^ 0xba5e);
+  const others = SHIYAN_DISTRICTS.map((d) => d.code);
+  for (const a of assets) {
+    if (rng.next() < 0.07) delete a.record.approver;
+    const driven = SCENARIO_KINDS.has(a.profile.kind);
+    if (!driven && rng.next() < 0.03) {
+      const elsewhere = shapes.get(others[(others.indexOf(a.district) + 1) % others.length] as string);
+      if (elsewhere) [a.record.lon, a.record.lat] = randomPointIn(elsewhere, rng);
+    }
+    if (!driven && a.profile.metrics.length > 0 && rng.next() < 0.04) a.silent = true;
+    const period = INSPECTION_PERIOD_DAYS[a.profile.domain];
+    if (rng.next() >= 0.18) a.inspectedDaysAgo = Math.round(rng.range(0.05, 0.9) * period * 10) / 10;
+  }
 }

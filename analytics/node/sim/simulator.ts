@@ -75,16 +75,30 @@ export class CitySimulator {
   constructor(private readonly city: City, private readonly out: FeedPublisher, private readonly o: SimOptions = DEFAULT_SIM) {
     this.rng = new Rng(o.seed ^ 0x5eed);
     this.steps = o.scenarios.map((s) => scenarioStep(s, city.assets));
-    this.series = city.assets.reduce((n, a) => n + a.profile.metrics.length, 0);
+    // the rate asked is shared by the sensors that report (a never-connected one takes no share)
+    this.series = city.assets.reduce((n, a) => n + (a.silent ? 0 : a.profile.metrics.length), 0);
   }
 
   async publishRegistry(nowMs: number): Promise<void> {
+    const first = this.lastRegistryMs === 0;
     for (const a of this.city.assets) {
       await this.out.publish(assetSubject(a.profile.domain, a.district, a.id), enc.encode(JSON.stringify({ ...a.record, ts: new Date(nowMs).toISOString() })));
       this.stats.assets++;
       this.stats.messages++;
     }
     this.lastRegistryMs = nowMs;
+    // the first time, each asset's last routine inspection before the simulation (the baseline's history)
+    if (first) for (const a of this.city.assets) if (a.inspectedDaysAgo !== undefined) await this.publishPastInspection(a, nowMs - a.inspectedDaysAgo * 86_400_000);
+  }
+
+  private async publishPastInspection(a: SimAsset, tsMs: number): Promise<void> {
+    const items = CHECK_ITEMS[a.profile.domain] ?? ['设施外观与标识', '安全防护设施', '应急预案与演练'];
+    const ins: Inspection = {
+      id: `insp-${this.o.seed}-${a.id}-routine`, ts: new Date(tsMs).toISOString(), asset: a.id, item: items[0] as string, result: 'pass', inspector: '例行巡检',
+    };
+    await this.out.publish(inspectionSubject(a.profile.domain, a.district), enc.encode(JSON.stringify(ins)));
+    this.stats.inspections++;
+    this.stats.messages++;
   }
 
   start(): void {
@@ -119,13 +133,13 @@ export class CitySimulator {
     this.carry = perSeries - k;
     if (k > 0) {
       for (const a of this.city.assets) {
-        if (fx.silenced.has(a.id)) continue;
+        if (fx.silenced.has(a.id) || a.silent) continue;
         await this.publishReadings(a, k, nowMs, dtMs, fx.overrides.get(a.id));
       }
     } else if (this.carry > 0) {
       // low rates: a random subset of assets reports this tick
       for (const a of this.city.assets) {
-        if (!fx.silenced.has(a.id) && this.rng.next() < perSeries) await this.publishReadings(a, 1, nowMs, dtMs, fx.overrides.get(a.id));
+        if (!fx.silenced.has(a.id) && !a.silent && this.rng.next() < perSeries) await this.publishReadings(a, 1, nowMs, dtMs, fx.overrides.get(a.id));
       }
       this.carry = 0;
     }

@@ -485,6 +485,21 @@ const T = {
   corr_raised: { zh: '已立案', en: 'Case raised' },
   corr_member_event: { zh: '事件', en: 'Event' },
   corr_member_alarm: { zh: '报警', en: 'Alarm' },
+  // 摸清底数: the baseline of the registry (docs/baseline.md)
+  baseline_title: { zh: '底数', en: 'Baseline' },
+  baseline_complete: { zh: '底数完整 {n} / {of}（{pct}%）', en: 'Complete records {n} / {of} ({pct}%)' },
+  baseline_trend: { zh: '近7天', en: 'Last 7 days' },
+  baseline_records: { zh: '完整/设施', en: 'Complete / assets' },
+  baseline_location: { zh: '位置', en: 'Location' },
+  baseline_parties: { zh: '责任方', en: 'Parties' },
+  baseline_owner: { zh: '产权单位', en: 'Owner' },
+  baseline_supervisor: { zh: '主管部门', en: 'Supervisor' },
+  baseline_approver: { zh: '审批部门', en: 'Approver' },
+  baseline_inspection: { zh: '巡检', en: 'Inspection' },
+  baseline_sensors: { zh: '传感器', en: 'Sensors' },
+  baseline_fill_by: { zh: '由{owner}补齐', en: 'To be completed by {owner}' },
+  baseline_more: { zh: '另有{n}条不完整记录未列出', en: '{n} more incomplete records not listed' },
+  list_sep: { zh: '、', en: ', ' },
 } as const satisfies Record<string, Record<Lang, string>>;
 
 export type TextKey = keyof typeof T;

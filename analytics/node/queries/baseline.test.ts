@@ -30,7 +30,11 @@ beforeAll(async () => {
   // the regulators report; 'elsewhere' stopped two hours ago; valve pits are not monitored at all
   const bucket = (ms: number): number => Math.floor(ms / HOUR) * HOUR;
   const roll = (id: string, last: number): string => `('${iso(bucket(last))}', 'gas', '420303', '${id}', 'pressure_mpa', 1, 0.3, 0.3, 0.3, '${iso(last)}', 0.3, 0, NULL)`;
-  await db.writer.run(`INSERT INTO rollup_1h VALUES ${roll('ok', NOW - 60_000)}, ${roll('late-approver', NOW - 60_000)}, ${roll('elsewhere', NOW - 2 * HOUR - 60_000)}`);
+  await db.writer.run(`INSERT INTO rollup_1h VALUES ${roll('ok', NOW - 60_000)}, ${roll('elsewhere', NOW - 2 * HOUR - 60_000)}`);
+  // 'late-approver' reported seconds ago in a batch the rollups have not taken yet (batch 5, rolled up to 4)
+  await db.writer.run('UPDATE ingest_totals SET rolled_batch = 4');
+  await db.writer.run(`INSERT INTO readings VALUES ('${iso(NOW - 5_000)}', 'gas', '420303', 'late-approver', 'pressure_mpa', 0.3, 'MPa', 'good', 'r1', NULL, '${iso(NOW)}', 5),
+    ('${iso(NOW - 5_000)}', 'gas', '420303', 'elsewhere', 'pressure_mpa', 0.3, 'MPa', 'good', 'r0', NULL, '${iso(NOW)}', 4)`);
 });
 afterAll(() => {
   db?.close();

@@ -19,7 +19,8 @@ function districtShapes(): Map<string, DistrictShape> {
  * The facts of every asset of the registry as it stood at `atMs`: its latest version then, its
  * newest inspection up to then, its newest reading in the hour before, and whether its kind is
  * monitored (some asset of the kind reported in the day before). Rollups hold each hour's newest
- * reading: the hour before `atMs` is read from them, not from the raw readings.
+ * reading: the hour before `atMs` is read from them, not from the raw readings, except the
+ * readings committed since the last rollup pass (found by batch number: the newest row groups).
  */
 export async function baselineFacts(db: Database, p: Params, atMs: number, signal?: AbortSignal): Promise<BaselineAsset[]> {
   const f = filters(p, { domain: 'domain', district: 'district' });
@@ -28,11 +29,19 @@ export async function baselineFacts(db: Database, p: Params, atMs: number, signa
                QUALIFY row_number() OVER (PARTITION BY domain, district, asset ORDER BY ts DESC, received_at DESC) = 1),
          i AS (SELECT domain, district, asset, epoch_ms(max(ts))::DOUBLE AS last_inspection FROM inspections
                WHERE ts <= make_timestamptz($t::BIGINT)${f.where} GROUP BY ALL),
-         r AS (SELECT domain, district, asset, epoch_ms(max(last_ts))::DOUBLE AS last_reading FROM rollup_1h
-               WHERE bucket >= make_timestamptz($t::BIGINT) - INTERVAL 2 HOUR AND bucket <= make_timestamptz($t::BIGINT)
-                 AND last_ts <= make_timestamptz($t::BIGINT)${f.where} GROUP BY ALL),
+         -- what the rollups do not hold yet: the batches committed since the last rollup pass (seconds of data)
+         fresh AS (SELECT domain, district, asset, max(ts) AS last_ts FROM readings
+                   WHERE batch_no > (SELECT rolled_batch FROM ingest_totals) AND ts <= make_timestamptz($t::BIGINT)
+                     AND ts >= make_timestamptz($t::BIGINT) - INTERVAL 1 HOUR GROUP BY ALL),
+         r AS (SELECT domain, district, asset, epoch_ms(max(last_ts))::DOUBLE AS last_reading FROM (
+                 SELECT domain, district, asset, last_ts FROM rollup_1h
+                 WHERE bucket >= make_timestamptz($t::BIGINT) - INTERVAL 2 HOUR AND bucket <= make_timestamptz($t::BIGINT)
+                   AND last_ts <= make_timestamptz($t::BIGINT)
+                 UNION ALL SELECT domain, district, asset, last_ts FROM fresh)
+               WHERE true${f.where} GROUP BY ALL),
          day AS (SELECT DISTINCT domain, district, asset FROM rollup_1h
-                 WHERE bucket >= make_timestamptz($t::BIGINT) - INTERVAL 25 HOUR AND bucket <= make_timestamptz($t::BIGINT)),
+                 WHERE bucket >= make_timestamptz($t::BIGINT) - INTERVAL 25 HOUR AND bucket <= make_timestamptz($t::BIGINT)
+                 UNION SELECT domain, district, asset FROM fresh),
          m AS (SELECT DISTINCT a2.domain, a2.kind FROM (SELECT * FROM asset_versions WHERE ts <= make_timestamptz($t::BIGINT)) a2
                JOIN day USING (domain, district, asset))
     SELECT a.domain, a.district, a.asset, a.name, a.kind, a.lat, a.lon, a.owner, a.supervisor, a.approver,

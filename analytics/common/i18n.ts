@@ -351,7 +351,6 @@ const T = {
   date_no_such: { zh: '没有这个日期或时刻：{text}', en: 'No such date or time: {text}' },
   colon: { zh: '：', en: ': ' },
   paren: { zh: '（{x}）', en: ' ({x})' },
-  semicolon: { zh: '；', en: '; ' },
   handover_digest: { zh: '校验值', en: 'SHA-256' },
   handover_pic_alarms: { zh: '每{min}分钟报警数（按优先级）', en: 'Alarms raised per {min} minutes, by priority' },
   handover_pic_flood: { zh: '报警泛滥（10分钟内超过{n}条）', en: 'Alarm flood (more than {n} in 10 minutes)' },
@@ -622,6 +621,17 @@ export const KIND_NAMES: Record<string, Record<Lang, string>> = {
   landfill: { zh: '垃圾处理设施', en: 'Landfill' }, park: { zh: '城市公园', en: 'Park' }, tower_crane: { zh: '塔式起重机', en: 'Tower crane' },
   foundation_pit: { zh: '深基坑', en: 'Foundation pit' }, high_formwork: { zh: '高支模', en: 'High formwork' },
   old_building: { zh: '老旧房屋', en: 'Old building' }, river_gauge: { zh: '河道水位站', en: 'River gauge' },
+  // construction sub-projects by the items of 建办质〔2018〕31号 (analytics/common/hazards/dangerousWorks.ts)
+  tool_formwork: { zh: '工具式模板', en: 'Tool-type formwork' }, load_bearing_support: { zh: '承重支撑体系', en: 'Load-bearing support' },
+  lifting: { zh: '起重吊装', en: 'Lifting' }, scaffold: { zh: '落地式脚手架', en: 'Floor-standing scaffold' },
+  attached_lifting_scaffold: { zh: '附着式升降脚手架', en: 'Attached lifting scaffold' }, cantilever_scaffold: { zh: '悬挑式脚手架', en: 'Cantilevered scaffold' },
+  suspended_platform: { zh: '高处作业吊篮', en: 'Suspended platform' }, unloading_platform: { zh: '卸料平台、操作平台', en: 'Unloading or operating platform' },
+  special_scaffold: { zh: '异型脚手架', en: 'Special-shaped scaffold' }, demolition: { zh: '拆除工程', en: 'Demolition' },
+  underground_excavation: { zh: '暗挖工程', en: 'Underground excavation' }, curtain_wall: { zh: '建筑幕墙安装', en: 'Curtain wall installation' },
+  steel_structure: { zh: '钢结构安装', en: 'Steel structure erection' }, space_frame: { zh: '网架和索膜结构安装', en: 'Space frame or membrane erection' },
+  manual_dug_pile: { zh: '人工挖孔桩', en: 'Manually dug pile' }, underwater_works: { zh: '水下作业', en: 'Underwater works' },
+  precast_installation: { zh: '预制构件安装', en: 'Precast member installation' }, structure_jacking: { zh: '大型结构顶升、平移、转体', en: 'Large structure jacking or sliding' },
+  new_technology: { zh: '四新工程（无技术标准）', en: 'New technology without a standard' },
 };
 
 /** A kind by name; a kind this table does not know says its domain in Chinese rather than show a key. */

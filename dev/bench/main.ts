@@ -37,6 +37,15 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   correlation: async () => console.log(JSON.stringify(await (await import('./correlationBench.js')).correlationBench(Number(process.env['BENCH_CORRELATION_EVENTS'] ?? 200_000), Number(process.env['BENCH_CORRELATION_ALARMS'] ?? 50_000), Number(process.env['BENCH_CORRELATION_RUNS'] ?? 20)))),
   sql: async () => console.log(JSON.stringify(await (await import('./sqlBench.js')).sqlBench(Number(process.env['BENCH_SQL_READINGS'] ?? 10_000_000), Number(process.env['BENCH_SQL_RUNS'] ?? 30), Number(process.env['BENCH_SQL_INGEST'] ?? 2_000_000)))),
   commit: async () => console.log(JSON.stringify(await (await import('./commitBench.js')).commitBench((process.env['BENCH_COMMIT_SIZES'] ?? '20000,2000').split(',').map(Number), Number(process.env['BENCH_COMMIT_READINGS'] ?? 2_000_000)))),
+  forecast: async () => {
+    const { backtest, BACKTEST_METRICS } = await import('./forecastBacktest.js');
+    const { DEFAULT_FORECAST, FORECAST_CONFIRM_MINUTES } = await import('../../analytics/common/forecast.js');
+    const horizonMs = Number(process.env['BENCH_FORECAST_HORIZON_MIN'] ?? DEFAULT_FORECAST.horizonMs / 60_000) * 60_000;
+    const confirm = Number(process.env['BENCH_FORECAST_CONFIRM'] ?? FORECAST_CONFIRM_MINUTES);
+    for (const c of BACKTEST_METRICS) {
+      console.log(JSON.stringify({ ...backtest(c, Number(process.env['BENCH_FORECAST_CASES'] ?? 600), Number(process.env['BENCH_FORECAST_SEED'] ?? 16), { ...DEFAULT_FORECAST, horizonMs }, confirm), horizonMin: horizonMs / 60_000, confirm }));
+    }
+  },
   decode: async () => console.log(JSON.stringify((await import('./decodeBench.js')).decodeBench(Number(process.env['BENCH_DECODE_READINGS'] ?? 200_000), Number(process.env['BENCH_DECODE_ROUNDS'] ?? 7)))),
 };
 

@@ -16,8 +16,9 @@ function loadPreload(): { exposed: Map<string, unknown>; invoked: { channel: str
   const invoked: { channel: string; payload: unknown }[] = [];
   const required: string[] = [];
   const ipcRenderer: Record<string, unknown> = {
+    // the real invoke structured-clones its payload (a Proxy or a function throws "could not be cloned")
     invoke: (channel: string, payload: unknown) => {
-      invoked.push({ channel, payload });
+      invoked.push({ channel, payload: structuredClone(payload) });
       return Promise.resolve({ answeredBy: channel });
     },
     send: () => undefined, on: () => undefined, sendSync: () => undefined, postMessage: () => undefined,

@@ -1,3 +1,4 @@
+import { sleep } from '../common/vocabulary.js';
 import { hostname } from 'node:os';
 import { DEFAULT_STREAM } from '../common/subjects.js';
 import { isQueryName, type CommandArgsOf, type FeedFreshness, type Health, type QueryName, type QueryParamsOf, type QueryResults } from '../common/engineApi.js';
@@ -407,7 +408,9 @@ export class Engine implements EngineService {
     await this.rollUp().catch(() => undefined);
     await this.writer.exclusive((c) => saveFreshness(c, this.freshness.snapshot(Date.now()))).catch(() => undefined);
     this.writer.close();
-    this.db.close();
+    // each reader closes once its (interrupted) query has ended: never under it (a native crash);
+    // a query that ignores interrupts is left to end on its own rather than hold the stop for ever
+    await Promise.race([this.db.close(), sleep(10_000)]);
   }
 }
 

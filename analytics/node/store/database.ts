@@ -71,10 +71,16 @@ export class Database {
     await this.writer.run('CHECKPOINT');
   }
 
-  close(): void {
-    this.readers.close();
+  /**
+   * Closes the writer and the instance now, and each reader as soon as its running query has
+   * ended (interrupted): a connection closed under a running query crashes the process. Resolves
+   * when the last reader is closed (the instance lives until then: its connections hold it).
+   */
+  close(): Promise<void> {
+    const readersClosed = this.readers.close();
     this.writer.closeSync();
     this.instance.closeSync();
+    return readersClosed;
   }
 }
 

@@ -11,6 +11,9 @@ export class ReaderPool {
   private readonly waiting: { resolve: (c: DuckDBConnection) => void; reject: (e: unknown) => void }[] = [];
   private opening = 0;
   private closed = false;
+  /** While closing: resolves once no connection is busy any more (each is closed when its work ends). */
+  private allClosed: { promise: Promise<void>; resolve: () => void } | null = null;
+  private nagging: NodeJS.Timeout | null = null;
 
   constructor(private readonly instance: DuckDBInstance, readonly size: number) {}
 
@@ -62,7 +65,13 @@ export class ReaderPool {
   }
 
   private release(c: DuckDBConnection): void {
-    if (this.closed) return;
+    if (this.closed) {
+      // the pool is closing and this connection's work has ended: only now may it be closed
+      this.busy.delete(c);
+      closeQuietly(c);
+      this.settleClose();
+      return;
+    }
     const w = this.waiting.shift();
     if (w) {
       w.resolve(c);
@@ -77,13 +86,45 @@ export class ReaderPool {
     for (const c of this.busy) c.interrupt();
   }
 
-  close(): void {
-    this.closed = true;
-    for (const w of this.waiting.splice(0)) w.reject(new Error('the database is closing'));
-    for (const c of [...this.idle.splice(0), ...this.busy]) {
-      c.interrupt();
-      c.closeSync();
+  /**
+   * Refuses new work, closes the idle connections, and interrupts the busy ones: each is closed when
+   * its work ends (release). A connection is never closed under a running query or fetch: DuckDB
+   * would free the connection's context while a libuv thread still runs in it (a native crash).
+   * Resolves when every connection is closed.
+   */
+  close(): Promise<void> {
+    if (!this.closed) {
+      this.closed = true;
+      let resolve: () => void = () => undefined;
+      const promise = new Promise<void>((r) => (resolve = r));
+      this.allClosed = { promise, resolve };
+      for (const w of this.waiting.splice(0)) w.reject(new Error('the database is closing'));
+      for (const c of this.idle.splice(0)) closeQuietly(c);
+      for (const c of this.busy) c.interrupt();
+      if (this.busy.size > 0) {
+        // an interrupt that falls between two statements (or before one starts) is forgotten by DuckDB
+        this.nagging = setInterval(() => {
+          for (const c of this.busy) c.interrupt();
+        }, 50);
+        this.nagging.unref();
+      }
+      this.settleClose();
     }
-    this.busy.clear();
+    return (this.allClosed as { promise: Promise<void> }).promise;
+  }
+
+  private settleClose(): void {
+    if (!this.closed || this.busy.size > 0) return;
+    if (this.nagging) clearInterval(this.nagging);
+    this.nagging = null;
+    this.allClosed?.resolve();
+  }
+}
+
+function closeQuietly(c: DuckDBConnection): void {
+  try {
+    c.closeSync();
+  } catch {
+    // closing anyway
   }
 }

@@ -16,7 +16,7 @@ import { engineCommand, type DesktopMode } from './lib/engineCommand.js';
 import { EngineSupervisor } from './lib/engineSupervisor.js';
 import { freeLocalPort } from './lib/localPort.js';
 import { rendererHandler } from './lib/rendererProtocol.js';
-import { denyPermissions, guardContents } from './lib/securityPolicy.js';
+import { guardContents, setPermissions } from './lib/securityPolicy.js';
 import { SettingsStore } from './lib/settingsStore.js';
 import { WallWindows } from './lib/wallWindows.js';
 import type { PhysicalDisplay, WallPlan } from './lib/windowPlanner.js';
@@ -80,9 +80,9 @@ function desktopMode(store: SettingsStore): DesktopMode {
   return store.settings().mode;
 }
 
-/** No permission is ever granted, nothing navigates away, no new windows, no webviews. */
+/** No permission but the loopback to the engine, nothing navigates away, no new windows, no webviews. */
 function setupHardening(): void {
-  denyPermissions(session.defaultSession);
+  setPermissions(session.defaultSession);
   app.on('web-contents-created', (_e, contents) => guardContents(contents));
 }
 

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { APP_ORIGIN } from './ipc.js';
-import { appPage, denyPermissions, guardContents, isAppUrl, rendererCsp, type PermissionSession, type Preventable } from './securityPolicy.js';
+import { appPage, guardContents, isAppUrl, rendererCsp, setPermissions, type PermissionSession, type Preventable } from './securityPolicy.js';
 
 describe('the window policy', () => {
   it('gives the renderer a CSP without eval or inline scripts, connecting only to itself and the local engine', () => {
@@ -62,12 +62,45 @@ describe('the guards on every web contents', () => {
     expect(attempt(c, 'will-attach-webview')).toBe(true);
   });
 
-  it('grants no permission, asked or checked', () => {
-    const handlers: { request?: Parameters<PermissionSession['setPermissionRequestHandler']>[0]; check?: () => boolean } = {};
-    denyPermissions({ setPermissionRequestHandler: (h) => void (handlers.request = h), setPermissionCheckHandler: (h) => void (handlers.check = h) });
-    const answers: boolean[] = [];
-    for (const p of ['media', 'geolocation', 'notifications', 'openExternal', 'clipboard-read']) handlers.request?.(null, p, (g) => answers.push(g));
-    expect(answers).toEqual([false, false, false, false, false]);
-    expect(handlers.check?.()).toBe(false);
+  const handlers = (): { request: (permission: string, requestingUrl: string) => boolean; check: (permission: string, origin: string) => boolean } => {
+    const h: { request?: Parameters<PermissionSession['setPermissionRequestHandler']>[0]; check?: Parameters<PermissionSession['setPermissionCheckHandler']>[0] } = {};
+    setPermissions({ setPermissionRequestHandler: (f) => void (h.request = f), setPermissionCheckHandler: (f) => void (h.check = f) });
+    return {
+      request: (permission, requestingUrl) => {
+        const answers: boolean[] = [];
+        h.request?.(null, permission, (g) => answers.push(g), { requestingUrl });
+        expect(answers).toHaveLength(1);
+        return answers[0] as boolean;
+      },
+      check: (permission, origin) => h.check?.(null, permission, origin) ?? true,
+    };
+  };
+  const DENIED = ['media', 'geolocation', 'notifications', 'openExternal', 'clipboard-read', 'local-network', 'display-capture', 'unknown'];
+
+  it('grants the app\'s own pages the loopback to the engine, asked and checked', () => {
+    const { request, check } = handlers();
+    for (const p of ['loopback-network', 'local-network-access']) {
+      expect(request(p, `${APP_ORIGIN}/index.html?wall=2x2&display=0`), p).toBe(true);
+      expect(check(p, APP_ORIGIN), p).toBe(true);
+      expect(check(p, `${APP_ORIGIN}/`), p).toBe(true);
+    }
+  });
+
+  it('grants the loopback to no other origin', () => {
+    const { request, check } = handlers();
+    for (const p of ['loopback-network', 'local-network-access']) {
+      for (const url of ['https://evil.example/', 'http://127.0.0.1:5123/', 'file:///etc/passwd', 'cityops://app.evil.example/', '']) {
+        expect(request(p, url), `${p} ${url}`).toBe(false);
+        expect(check(p, url.replace(/\/$/, '')), `${p} ${url}`).toBe(false);
+      }
+    }
+  });
+
+  it('grants no other permission, even to the app', () => {
+    const { request, check } = handlers();
+    for (const p of DENIED) {
+      expect(request(p, `${APP_ORIGIN}/index.html`), p).toBe(false);
+      expect(check(p, APP_ORIGIN), p).toBe(false);
+    }
   });
 });

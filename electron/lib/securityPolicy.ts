@@ -45,14 +45,33 @@ export function guardContents(contents: GuardedContents): void {
   contents.on('will-attach-webview', (event) => event.preventDefault());
 }
 
-/** The part of Electron's `Session` that grants permissions. */
-export interface PermissionSession {
-  setPermissionRequestHandler(handler: (webContents: unknown, permission: string, callback: (granted: boolean) => void) => void): void;
-  setPermissionCheckHandler(handler: () => boolean): void;
+/**
+ * The permissions the app's own pages are granted: reaching the engine on the loopback. Chromium's
+ * Local Network Access gates a page's requests to 127.0.0.1 behind these (Electron 45 names
+ * `loopback-network`, and `local-network-access` of the earlier builds); `local-network` (the LAN)
+ * is not among them: the renderer talks only to its own engine.
+ */
+export const GRANTED_PERMISSIONS: ReadonlySet<string> = new Set(['loopback-network', 'local-network-access']);
+
+/** The app's own origin as Chromium reports it (`cityops://app`, with or without the slash). */
+export function isAppOrigin(origin: string): boolean {
+  return origin === APP_ORIGIN || origin === `${APP_ORIGIN}/`;
 }
 
-/** Electron grants every permission unless told otherwise: the wall and console need none. */
-export function denyPermissions(session: PermissionSession): void {
-  session.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-  session.setPermissionCheckHandler(() => false);
+/** The part of Electron's `Session` that grants permissions. */
+export interface PermissionSession {
+  setPermissionRequestHandler(handler: (webContents: unknown, permission: string, callback: (granted: boolean) => void, details: { requestingUrl?: string }) => void): void;
+  setPermissionCheckHandler(handler: (webContents: unknown, permission: string, requestingOrigin: string) => boolean): void;
+}
+
+/**
+ * Electron grants every permission unless told otherwise: the wall and console get only the
+ * loopback (GRANTED_PERMISSIONS), and only for the app's own pages, asked (request) or checked
+ * (check, which most web APIs consult first); everything else is denied.
+ */
+export function setPermissions(session: PermissionSession): void {
+  session.setPermissionRequestHandler((_wc, permission, callback, details) => {
+    callback(GRANTED_PERMISSIONS.has(permission) && isAppUrl(details.requestingUrl ?? ''));
+  });
+  session.setPermissionCheckHandler((_wc, permission, requestingOrigin) => GRANTED_PERMISSIONS.has(permission) && isAppOrigin(requestingOrigin));
 }

@@ -14,8 +14,10 @@ import { openAppWindow, type AppWindowOptions } from './lib/appWindow.js';
 import { desktopAnswers, handleDesktopIpc } from './lib/desktopIpc.js';
 import { engineCommand, type DesktopMode } from './lib/engineCommand.js';
 import { EngineSupervisor } from './lib/engineSupervisor.js';
+import { claimSingleInstance, quitAfterEngine } from './lib/lifecycle.js';
 import { freeLocalPort } from './lib/localPort.js';
 import { rendererHandler } from './lib/rendererProtocol.js';
+import { RotatingLog } from './lib/rotatingLog.js';
 import { guardContents, setPermissions } from './lib/securityPolicy.js';
 import { SettingsStore } from './lib/settingsStore.js';
 import { WallWindows } from './lib/wallWindows.js';
@@ -39,27 +41,27 @@ interface Windows {
   plan(): WallPlan | null;
 }
 
-app.commandLine.appendSwitch('lang', 'zh-CN');
-setupSingleInstance();
-setupRendererScheme();
-app.whenReady().then(async () => {
-  const store = setupSettings();
-  const mode = desktopMode(store);
-  setupHardening();
-  const engine = await setupEngine(mode, store);
-  setupRendererProtocol(engine.url);
-  const windows = setupWindows(mode, store);
-  setupIpc(engine, store, mode, windows);
-  setupTray(mode, engine, windows);
-  setupQuit(mode, engine);
-}).catch((e: unknown) => {
-  console.error(`cityops: ${e instanceof Error ? e.message : String(e)}`);
-  app.exit(1);
-});
+// a second instance exits at once (the first is focused through 'second-instance')
+if (claimSingleInstance(app)) start();
 
-/** One instance per machine: a second start focuses the first. */
-function setupSingleInstance(): void {
-  if (!app.requestSingleInstanceLock()) app.quit();
+/** The app's steps, in order, once it holds the single-instance lock. */
+function start(): void {
+  app.commandLine.appendSwitch('lang', 'zh-CN');
+  setupRendererScheme();
+  app.whenReady().then(async () => {
+    const store = setupSettings();
+    const mode = desktopMode(store);
+    setupHardening();
+    const engine = await setupEngine(mode, store);
+    setupRendererProtocol(engine.url);
+    const windows = setupWindows(mode, store);
+    setupIpc(engine, store, mode, windows);
+    setupTray(mode, engine, windows);
+    setupQuit(mode, engine);
+  }).catch((e: unknown) => {
+    console.error(`cityops: ${e instanceof Error ? e.message : String(e)}`);
+    app.exit(1);
+  });
 }
 
 /** The renderer's own scheme, registered before the app is ready (never file://). */
@@ -97,7 +99,10 @@ async function setupEngine(mode: DesktopMode, store: SettingsStore): Promise<Run
     natsUrl: s.natsUrl, natsUser: s.natsUser, natsPassword: store.secret('natsPassword'),
   }, process.env);
   writeFileSync(join(dir, 'devices.json'), JSON.stringify([cmd.device]), { mode: 0o600 });
-  const supervisor = new EngineSupervisor(() => utilityProcess.fork(CLI, cmd.args, { serviceName: 'cityops engine', env: cmd.env, stdio: 'pipe' }));
+  // its output to a bounded log beside its database (logs/engine.log and engine.log.1, 5 MB each)
+  const log = new RotatingLog(join(app.getPath('userData'), 'logs', 'engine.log'));
+  const launch = (): Electron.UtilityProcess => utilityProcess.fork(CLI, cmd.args, { serviceName: 'cityops engine', env: cmd.env, stdio: 'pipe' });
+  const supervisor = new EngineSupervisor(launch, undefined, undefined, log);
   supervisor.start();
   return { url: cmd.url, token: cmd.device.token, role: cmd.device.role, supervisor };
 }
@@ -160,7 +165,8 @@ function setupQuit(mode: DesktopMode, engine: RunningEngine): void {
   app.on('window-all-closed', () => {
     if (mode === 'workstation') app.quit();
   });
-  app.on('before-quit', () => engine.supervisor.stop());
+  // the engine closes its database before the app goes (bounded wait)
+  quitAfterEngine(app, () => engine.supervisor.stop());
 }
 
 function openWindow(query: string, bounds: AppWindowOptions['bounds'], kiosk: boolean): BrowserWindow {

@@ -37,24 +37,27 @@ class ManualClock implements Clock {
 }
 
 class FakeChild extends EventEmitter implements EngineChild {
-  killed = false;
+  killed = 0;
+  readonly stdout = new EventEmitter() as unknown as NodeJS.ReadableStream;
+  readonly stderr = new EventEmitter() as unknown as NodeJS.ReadableStream;
   kill(): boolean {
-    this.killed = true;
+    this.killed++;
     return true;
   }
 }
 
 describe('the engine supervisor', () => {
-  const setup = (): { clock: ManualClock; children: FakeChild[]; sup: EngineSupervisor } => {
+  const setup = (): { clock: ManualClock; children: FakeChild[]; sup: EngineSupervisor; log: string[] } => {
     const clock = new ManualClock();
     const children: FakeChild[] = [];
+    const log: string[] = [];
     const policy = new RestartPolicy({ firstDelayMs: 250, maxDelayMs: 4000, stableMs: 60_000, loopAfter: 3 });
     const sup = new EngineSupervisor(() => {
       const c = new FakeChild();
       children.push(c);
       return c;
-    }, clock, policy);
-    return { clock, children, sup };
+    }, clock, policy, { write: (c) => void log.push(String(c)) });
+    return { clock, children, sup, log };
   };
 
   it('is running once the process spawns, and restarts it at once after its first exit', () => {
@@ -96,12 +99,79 @@ describe('the engine supervisor', () => {
     clock.advance(0);
     children[0]?.emit('exit', 1);
     expect(sup.status().restarts).toBe(1);
-    sup.stop();
-    expect(children[1]?.killed).toBe(true);
+    void sup.stop();
+    expect(children[1]?.killed).toBe(1);
     children[1]?.emit('exit', 0);
     clock.advance(60_000);
     expect(children).toHaveLength(2);
     expect(sup.status()).toMatchObject({ state: 'stopped', restarts: 1 });
+  });
+});
+
+describe('the engine supervisor, what the engine says and how it ends', () => {
+  const setup = (): { clock: ManualClock; children: FakeChild[]; sup: EngineSupervisor; log: string[] } => {
+    const clock = new ManualClock();
+    const children: FakeChild[] = [];
+    const log: string[] = [];
+    const sup = new EngineSupervisor(() => {
+      const c = new FakeChild();
+      children.push(c);
+      return c;
+    }, clock, new RestartPolicy(), { write: (c) => void log.push(String(c)) });
+    return { clock, children, sup, log };
+  };
+
+  it('listens to the fatal error the utility process emits before its exit (unheard, it throws), logs it, and restarts', () => {
+    const { clock, children, sup, log } = setup();
+    sup.start();
+    expect(() => children[0]?.emit('error', 'FatalError', 'v8::internal::Heap', '{"header":"out of memory"}')).not.toThrow();
+    children[0]?.emit('exit', 134);
+    clock.advance(0);
+    expect(children).toHaveLength(2);
+    expect(log.join('')).toMatch(/engine FatalError at v8::internal::Heap\n\{"header":"out of memory"\}\n[\s\S]*engine exited with code 134/);
+  });
+
+  it('writes the engine\'s output, both streams, to its log', () => {
+    const { children, sup, log } = setup();
+    sup.start();
+    children[0]?.stdout.emit('data', Buffer.from('serving on 127.0.0.1:5123\n'));
+    children[0]?.stderr.emit('data', Buffer.from('nats: connection refused\n'));
+    expect(log.slice(1)).toEqual(['serving on 127.0.0.1:5123\n', 'nats: connection refused\n']);
+  });
+
+  it('on quit asks the engine to stop once and waits for its exit (it closes its database), restarting nothing', async () => {
+    const { clock, children, sup } = setup();
+    sup.start();
+    children[0]?.emit('spawn');
+    const stopped = sup.stop(12_000);
+    const again = sup.stop(12_000);
+    expect(children[0]?.killed).toBe(1);
+    clock.advance(5_000);
+    children[0]?.emit('exit', 0);
+    expect(await stopped).toBe('exited');
+    expect(await again).toBe('exited');
+    clock.advance(60_000);
+    expect(children).toHaveLength(1);
+    expect(clock.pending()).toBe(0);
+  });
+
+  it('gives up waiting after its bound, and does not wait for an engine already gone', async () => {
+    const { clock, sup } = setup();
+    sup.start();
+    const stopped = sup.stop(12_000);
+    clock.advance(11_999);
+    let answered = false;
+    void stopped.then(() => (answered = true));
+    await Promise.resolve();
+    expect(answered).toBe(false);
+    clock.advance(1);
+    expect(await stopped).toBe('timeout');
+    const gone = setup();
+    gone.sup.start();
+    gone.children[0]?.emit('exit', 1);
+    expect(await gone.sup.stop()).toBe('exited');
+    gone.clock.advance(60_000);
+    expect(gone.children).toHaveLength(1);
   });
 });
 

@@ -39,6 +39,8 @@ interface RunningEngine {
 interface Windows {
   /** The wall's current plan (null for the console), for the missing displays. */
   plan(): WallPlan | null;
+  /** The app quits: no window is reopened. */
+  quit(): void;
 }
 
 // a second instance exits at once (the first is focused through 'second-instance')
@@ -57,7 +59,7 @@ function start(): void {
     const windows = setupWindows(mode, store);
     setupIpc(engine, store, mode, windows);
     setupTray(mode, engine, windows);
-    setupQuit(mode, engine);
+    setupQuit(mode, engine, windows);
   }).catch((e: unknown) => {
     console.error(`cityops: ${e instanceof Error ? e.message : String(e)}`);
     app.exit(1);
@@ -117,7 +119,7 @@ function setupWindows(mode: DesktopMode, store: SettingsStore): Windows {
   if (mode === 'workstation') {
     const consoleWindow = openWindow('?view=console', CONSOLE_SIZE, false);
     app.on('second-instance', () => consoleWindow.focus());
-    return { plan: () => null };
+    return { plan: () => null, quit: () => undefined };
   }
   powerSaveBlocker.start('prevent-display-sleep');
   const wall = WallConfigSchema.parse(JSON.parse(readFileSync(join(RENDERER, 'walls', `${store.settings().wall}.json`), 'utf8')));
@@ -128,7 +130,7 @@ function setupWindows(mode: DesktopMode, store: SettingsStore): Windows {
   screen.on('display-removed', () => windows.displaysChanged());
   screen.on('display-metrics-changed', () => windows.displaysChanged());
   app.on('second-instance', () => windows.windows()[0]?.focus());
-  return { plan: () => windows.plan() };
+  return { plan: () => windows.plan(), quit: () => windows.quit() };
 }
 
 /** The narrow IPC surface, every message checked (sender and schema). */
@@ -161,10 +163,12 @@ function setupTray(mode: DesktopMode, engine: RunningEngine, windows: Windows): 
 }
 
 /** A workstation quits with its last window; a wall keeps the engine running. */
-function setupQuit(mode: DesktopMode, engine: RunningEngine): void {
+function setupQuit(mode: DesktopMode, engine: RunningEngine, windows: Windows): void {
   app.on('window-all-closed', () => {
     if (mode === 'workstation') app.quit();
   });
+  // a wall window closed while quitting is not one closed by hand: not reopened
+  app.on('before-quit', () => windows.quit());
   // the engine closes its database before the app goes (bounded wait)
   quitAfterEngine(app, () => engine.supervisor.stop());
 }

@@ -5,13 +5,19 @@
  * `new BrowserWindow` call, where the electronegativity scan reads them.
  */
 import type { BrowserWindowConstructorOptions } from 'electron';
-import { recoverCrashes, type RecoverableContents } from './crashRecovery.js';
+import { systemClock, type Clock } from './clock.js';
+import { recoverCrashes, type RecoverableContents, type Recovery } from './crashRecovery.js';
 import { appPage } from './securityPolicy.js';
+
+/** A page that failed to load (the engine's protocol not answering yet, a transient error) is tried again after this. */
+export const LOAD_RETRY_MS = 5_000;
 
 /** The part of Electron's `BrowserWindow` used here. */
 export interface AppWindowLike {
   once(event: 'ready-to-show', listener: () => void): unknown;
+  once(event: 'closed', listener: () => void): unknown;
   show(): void;
+  isDestroyed(): boolean;
   loadURL(url: string): Promise<void>;
   webContents: RecoverableContents;
 }
@@ -25,7 +31,14 @@ export interface AppWindowOptions {
   kiosk: boolean;
 }
 
-export function openAppWindow<W extends AppWindowLike>(BrowserWindow: new (options: BrowserWindowConstructorOptions) => W, o: AppWindowOptions, recover = recoverCrashes): W {
+export interface AppWindowDeps {
+  recover?: (wc: RecoverableContents, reload: () => void, clock: Clock) => Recovery;
+  clock?: Clock;
+  log?: (line: string) => void;
+}
+
+export function openAppWindow<W extends AppWindowLike>(BrowserWindow: new (options: BrowserWindowConstructorOptions) => W, o: AppWindowOptions, deps: AppWindowDeps = {}): W {
+  const { recover = recoverCrashes, clock = systemClock, log = console.error } = deps;
   const w = new BrowserWindow({
     ...o.bounds, show: false, backgroundColor: '#040d1a', fullscreen: o.kiosk, kiosk: o.kiosk, autoHideMenuBar: true,
     webPreferences: {
@@ -38,8 +51,29 @@ export function openAppWindow<W extends AppWindowLike>(BrowserWindow: new (optio
     },
   });
   const url = appPage(o.query);
+  let retry: { cancel(): void } | null = null;
+  // every (re)load goes through here: never on a destroyed window, a failure logged and tried again
+  const load = (): void => {
+    if (w.isDestroyed()) return;
+    w.loadURL(url).catch((e: unknown) => {
+      const message = e instanceof Error ? e.message : String(e);
+      log(`cityops: loading ${url} failed: ${message}`);
+      // ERR_ABORTED: another load replaced this one, nothing to retry
+      if (w.isDestroyed() || /ERR_ABORTED/.test(message)) return;
+      retry?.cancel();
+      retry = clock.later(() => {
+        retry = null;
+        load();
+      }, LOAD_RETRY_MS);
+    });
+  };
   w.once('ready-to-show', () => w.show());
-  void w.loadURL(url);
-  recover(w.webContents, () => void w.loadURL(url));
+  load();
+  const recovery = recover(w.webContents, load, clock);
+  w.once('closed', () => {
+    recovery.stop();
+    retry?.cancel();
+    retry = null;
+  });
   return w;
 }

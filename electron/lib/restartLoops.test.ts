@@ -1,40 +1,12 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { WallConfigSchema } from '../../analytics/common/wallConfig.js';
-import type { Clock } from './clock.js';
 import { RestartPolicy } from './crashPolicy.js';
 import { recoverCrashes, UNRESPONSIVE_RELOAD_MS } from './crashRecovery.js';
 import { EngineSupervisor, type EngineChild } from './engineSupervisor.js';
-import { REPLAN_SETTLE_MS, WallWindows } from './wallWindows.js';
+import { ManualClock } from './testing/manualClock.js';
+import { REOPEN_MS, REPLAN_SETTLE_MS, WallWindows } from './wallWindows.js';
 import type { PhysicalDisplay } from './windowPlanner.js';
-
-/** Time that moves only when the test says so. */
-class ManualClock implements Clock {
-  private t = 0;
-  private timers: { at: number; run: () => void; live: boolean }[] = [];
-  now(): number {
-    return this.t;
-  }
-  later(run: () => void, delayMs: number): { cancel(): void } {
-    const timer = { at: this.t + delayMs, run, live: true };
-    this.timers.push(timer);
-    return { cancel: () => void (timer.live = false) };
-  }
-  advance(ms: number): void {
-    const until = this.t + ms;
-    for (;;) {
-      const next = this.timers.filter((x) => x.live && x.at <= until).sort((a, b) => a.at - b.at)[0];
-      if (!next) break;
-      next.live = false;
-      this.t = next.at;
-      next.run();
-    }
-    this.t = until;
-  }
-  pending(): number {
-    return this.timers.filter((x) => x.live).length;
-  }
-}
 
 class FakeChild extends EventEmitter implements EngineChild {
   killed = 0;
@@ -177,8 +149,10 @@ describe('the engine supervisor, what the engine says and how it ends', () => {
 
 class FakeContents extends EventEmitter {
   crashedByUs = 0;
+  /** As Electron's: the renderer is killed, and 'render-process-gone' says so. */
   forcefullyCrashRenderer(): void {
     this.crashedByUs++;
+    this.emit('render-process-gone', {}, { reason: 'killed' });
   }
 }
 
@@ -214,9 +188,47 @@ describe('renderer crash recovery', () => {
     wc.emit('unresponsive');
     wc.emit('unresponsive');
     clock.advance(UNRESPONSIVE_RELOAD_MS);
+    // the crash it causes is reloaded once (the hang path reloading as well loaded it twice)
+    clock.advance(60_000);
     expect([reloads, wc.crashedByUs]).toEqual([1, 1]);
   });
+
+  it('runs nothing for a window gone meanwhile: a pending reload and a hang timer end with it', () => {
+    const clock = new ManualClock();
+    const wc = new FakeContents();
+    let reloads = 0;
+    const policy = new RestartPolicy({ firstDelayMs: 250, maxDelayMs: 4000, stableMs: 60_000, loopAfter: 5 });
+    const recovery = recoverCrashes(wc, () => reloads++, clock, policy);
+    wc.emit('render-process-gone', {}, { reason: 'crashed' });
+    clock.advance(0);
+    wc.emit('render-process-gone', {}, { reason: 'crashed' });
+    wc.emit('unresponsive');
+    expect(clock.pending()).toBe(2);
+    // a display change destroys the window while its reload (250 ms) and hang timer (10 s) wait
+    recovery.stop();
+    expect(clock.pending()).toBe(0);
+    wc.emit('unresponsive');
+    wc.emit('render-process-gone', {}, { reason: 'crashed' });
+    clock.advance(60_000);
+    expect([reloads, wc.crashedByUs]).toEqual([1, 0]);
+  });
 });
+
+/** Stands in for a wall's BrowserWindow: destroy() and a close by hand both end in 'closed'; destroying twice throws, as Electron's does. */
+class FakeWallWindow extends EventEmitter {
+  destroyed = false;
+  constructor(readonly query: string) {
+    super();
+  }
+  isDestroyed(): boolean {
+    return this.destroyed;
+  }
+  destroy(): void {
+    if (this.destroyed) throw new TypeError('Object has been destroyed');
+    this.destroyed = true;
+    this.emit('closed');
+  }
+}
 
 describe('wall windows following the displays', () => {
   const wall = WallConfigSchema.parse({ name: '2x1', cols: 2, rows: 1, bezel: { x: 0, y: 0 }, playlists: [['overview'], ['lifelines']] });
@@ -225,9 +237,9 @@ describe('wall windows following the displays', () => {
   it('opens one window per display, and re-plans once a burst of display changes settles', () => {
     const clock = new ManualClock();
     let displays = [disp(1, 0)];
-    const opened: { query: string; destroyed: boolean; destroy(): void }[] = [];
+    const opened: FakeWallWindow[] = [];
     const ww = new WallWindows(wall, () => displays, (p) => {
-      const w = { query: p.query, destroyed: false, destroy(): void { this.destroyed = true; } };
+      const w = new FakeWallWindow(p.query);
       opened.push(w);
       return w;
     }, clock);
@@ -247,5 +259,48 @@ describe('wall windows following the displays', () => {
     clock.advance(REPLAN_SETTLE_MS);
     expect(opened).toHaveLength(3);
     expect(clock.pending()).toBe(0);
+  });
+
+  it('opens a wall window closed by hand (Alt+F4) again on its display, and never destroys it twice', () => {
+    const clock = new ManualClock();
+    let displays = [disp(1, 0), disp(2, 1920)];
+    const opened: FakeWallWindow[] = [];
+    const ww = new WallWindows(wall, () => displays, (p) => {
+      const w = new FakeWallWindow(p.query);
+      opened.push(w);
+      return w;
+    }, clock);
+    ww.replan();
+    opened[1]?.destroy();
+    expect(ww.windows()).toHaveLength(1);
+    clock.advance(REOPEN_MS);
+    expect(opened.map((w) => [w.query, w.destroyed])).toEqual([['?wall=2x1&display=0', false], ['?wall=2x1&display=1', true], ['?wall=2x1&display=1', false]]);
+    expect(ww.windows()).toHaveLength(2);
+    // closed by hand, then the display goes before it is reopened: the re-plan neither touches the dead window nor reopens it
+    opened[2]?.destroy();
+    displays = [disp(1, 0)];
+    ww.displaysChanged();
+    expect(() => clock.advance(REPLAN_SETTLE_MS)).not.toThrow();
+    clock.advance(10_000);
+    expect(opened.filter((w) => !w.destroyed).map((w) => w.query)).toEqual(['?wall=2x1&display=0']);
+    expect(clock.pending()).toBe(0);
+  });
+
+  it('reopens nothing and re-plans nothing once the app quits', () => {
+    const clock = new ManualClock();
+    const opened: FakeWallWindow[] = [];
+    const ww = new WallWindows(wall, () => [disp(1, 0), disp(2, 1920)], (p) => {
+      const w = new FakeWallWindow(p.query);
+      opened.push(w);
+      return w;
+    }, clock);
+    ww.replan();
+    opened[0]?.destroy();
+    ww.quit();
+    for (const w of opened) if (!w.destroyed) w.destroy();
+    ww.displaysChanged();
+    clock.advance(60_000);
+    expect(opened).toHaveLength(2);
+    expect(ww.windows()).toEqual([]);
   });
 });

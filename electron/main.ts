@@ -4,12 +4,11 @@
  * methods used) or in the engine.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, ipcMain, Menu, nativeImage, powerSaveBlocker, protocol, safeStorage, screen, session, Tray, utilityProcess } from 'electron';
-import { WallConfigSchema } from '../analytics/common/wallConfig.js';
 import { openAppWindow, type AppWindowOptions } from './lib/appWindow.js';
 import { desktopAnswers, handleDesktopIpc } from './lib/desktopIpc.js';
 import { engineCommand, type DesktopMode } from './lib/engineCommand.js';
@@ -20,6 +19,7 @@ import { rendererHandler } from './lib/rendererProtocol.js';
 import { RotatingLog } from './lib/rotatingLog.js';
 import { guardContents, setPermissions } from './lib/securityPolicy.js';
 import { SettingsStore } from './lib/settingsStore.js';
+import { chooseWall, wallNameProblem } from './lib/wallChoice.js';
 import { WallWindows } from './lib/wallWindows.js';
 import type { PhysicalDisplay, WallPlan } from './lib/windowPlanner.js';
 
@@ -122,7 +122,8 @@ function setupWindows(mode: DesktopMode, store: SettingsStore): Windows {
     return { plan: () => null, quit: () => undefined };
   }
   powerSaveBlocker.start('prevent-display-sleep');
-  const wall = WallConfigSchema.parse(JSON.parse(readFileSync(join(RENDERER, 'walls', `${store.settings().wall}.json`), 'utf8')));
+  // a wall name that does not exist shows the 1x1 wall (with a warning) rather than ending the app
+  const wall = chooseWall(join(RENDERER, 'walls'), store.settings().wall, (line) => console.error(line));
   const displays = (): PhysicalDisplay[] => screen.getAllDisplays().map((d) => ({ id: d.id, bounds: d.bounds, scaleFactor: d.scaleFactor }));
   const windows = new WallWindows(wall, displays, (p) => openWindow(p.query, p.bounds, true));
   windows.replan();
@@ -138,6 +139,7 @@ function setupIpc(engine: RunningEngine, store: SettingsStore, mode: DesktopMode
   handleDesktopIpc(ipcMain, desktopAnswers({
     connection: { engineUrl: engine.url, token: engine.token, role: engine.role }, mode, store,
     engine: () => engine.supervisor.status(), missingCells: () => windows.plan()?.missingCells ?? [],
+    wallProblem: (name) => wallNameProblem(join(RENDERER, 'walls'), name),
   }));
 }
 

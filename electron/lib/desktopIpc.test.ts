@@ -65,4 +65,15 @@ describe('the engine command the shell runs', () => {
     expect(ws.device.role).toBe('shift_leader');
     expect(ws.env).toEqual({ CITYOPS_NATS_USER: 'ops', CITYOPS_NATS_PASS: 'pw' });
   });
+
+  it('refuses to save settings naming a wall that does not exist, saving nothing', () => {
+    const { handlers, saved } = registered({ wallProblem: (name) => (name === '2x2' ? null : `there is no wall named '${name}'`) });
+    const save = (wall: string): unknown => handlers.get('desktop:settings:save')?.(from(`${APP_ORIGIN}/index.html`), {
+      settings: { mode: 'wall', natsUrl: 'nats://127.0.0.1:4222', natsUser: '', wall, startAtLogin: false }, secrets: {},
+    });
+    expect(save('9x9')).toEqual({ ok: false, refused: "there is no wall named '9x9'" });
+    expect(saved).toEqual([]);
+    expect(save('2x2')).toEqual({ ok: true, refused: null });
+    expect(saved).toHaveLength(1);
+  });
 });

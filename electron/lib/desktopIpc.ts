@@ -16,6 +16,8 @@ export interface DesktopState {
   store: Pick<SettingsStore, 'settings' | 'secretsStored' | 'secretStorageBackend' | 'save'>;
   engine: () => EngineStatus;
   missingCells: () => number[];
+  /** Why the settings' wall name cannot be saved (no such wall), or null. */
+  wallProblem?: (name: string) => string | null;
 }
 
 export function desktopAnswers(s: DesktopState): DesktopAnswers {
@@ -24,6 +26,9 @@ export function desktopAnswers(s: DesktopState): DesktopAnswers {
     'desktop:settings:get': () => ({ settings: s.store.settings(), secretsStored: s.store.secretsStored(), secretStorage: s.store.secretStorageBackend() }),
     'desktop:settings:save': (p) => {
       const { settings, secrets } = DESKTOP_CHANNELS['desktop:settings:save'].request.parse(p);
+      // a wall that does not exist is refused before anything is saved
+      const wallProblem = s.wallProblem?.(settings.wall) ?? null;
+      if (wallProblem !== null) return { ok: false, refused: wallProblem };
       return s.store.save(settings, secrets);
     },
     'desktop:status': () => {

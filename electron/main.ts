@@ -87,6 +87,8 @@ function desktopMode(store: SettingsStore): DesktopMode {
 /** No permission but the loopback to the engine, nothing navigates away, no new windows, no webviews. */
 function setupHardening(): void {
   setPermissions(session.defaultSession);
+  // a packaged app has no menu: none of the default accelerators (reload, DevTools) reaches a wall
+  if (app.isPackaged) Menu.setApplicationMenu(null);
   app.on('web-contents-created', (_e, contents) => guardContents(contents));
 }
 
@@ -176,5 +178,5 @@ function setupQuit(mode: DesktopMode, engine: RunningEngine, windows: Windows): 
 }
 
 function openWindow(query: string, bounds: AppWindowOptions['bounds'], kiosk: boolean): BrowserWindow {
-  return openAppWindow(BrowserWindow, { preload: PRELOAD, query, bounds, kiosk });
+  return openAppWindow(BrowserWindow, { preload: PRELOAD, query, bounds, kiosk, devTools: !app.isPackaged });
 }

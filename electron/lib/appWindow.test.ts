@@ -51,6 +51,13 @@ describe('every window of the app', () => {
     expect(w.options).toMatchObject({ width: 1600, height: 1000, show: false, kiosk: false, fullscreen: false });
   });
 
+  it('has no DevTools (Ctrl+Shift+I) unless told it runs unpackaged', () => {
+    const open = (devTools?: boolean): FakeWindow => openAppWindow(FakeWindow, { preload: 'p', query: '?wall=1x1&display=0', bounds: { width: 1, height: 1 }, kiosk: true, ...(devTools === undefined ? {} : { devTools }) });
+    expect(open().options.webPreferences?.devTools).toBe(false);
+    expect(open(false).options.webPreferences?.devTools).toBe(false);
+    expect(open(true).options.webPreferences?.devTools).toBe(true);
+  });
+
   it('loads the app\'s own page (never file://) and shows itself once ready', () => {
     const w = openAppWindow(FakeWindow, { preload: 'p', query: '?wall=2x2&display=1', bounds: { x: 1920, y: 0, width: 1920, height: 1080 }, kiosk: true });
     expect(w.loaded).toEqual(['cityops://app/index.html?wall=2x2&display=1']);

@@ -29,6 +29,8 @@ export interface AppWindowOptions {
   bounds: { x?: number; y?: number; width: number; height: number };
   /** A wall display: fullscreen kiosk. */
   kiosk: boolean;
+  /** DevTools (Ctrl+Shift+I) only where the app runs unpackaged (`!app.isPackaged`); never on a packaged wall. */
+  devTools?: boolean;
 }
 
 export interface AppWindowDeps {
@@ -48,6 +50,7 @@ export function openAppWindow<W extends AppWindowLike>(BrowserWindow: new (optio
       backgroundThrottling: false, spellcheck: false,
       // a middle click must not open anything either (window.open is denied by guardContents)
       disableBlinkFeatures: 'Auxclick',
+      devTools: o.devTools === true,
     },
   });
   const url = appPage(o.query);

@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { electronArgs } from './lib/wallPlacement.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -39,7 +40,8 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const bin = electronBinary();
   if (bin) {
-    const p = spawn(bin, [join(here, 'main.js'), ...args], { stdio: 'inherit' });
+    // a wall on Linux runs on X11: under Wayland its windows' positions are ignored
+    const p = spawn(bin, [join(here, 'main.js'), ...electronArgs(process.platform, args)], { stdio: 'inherit' });
     p.on('exit', (code) => process.exit(code ?? 0));
     return;
   }

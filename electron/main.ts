@@ -20,6 +20,7 @@ import { RotatingLog } from './lib/rotatingLog.js';
 import { guardContents, setPermissions } from './lib/securityPolicy.js';
 import { SettingsStore } from './lib/settingsStore.js';
 import { chooseWall, wallNameProblem } from './lib/wallChoice.js';
+import { x11Relaunch } from './lib/wallPlacement.js';
 import { WallWindows } from './lib/wallWindows.js';
 import type { PhysicalDisplay, WallPlan } from './lib/windowPlanner.js';
 
@@ -43,8 +44,13 @@ interface Windows {
   quit(): void;
 }
 
+// a wall in a Wayland session starts again on X11 (its windows' positions would be ignored);
 // a second instance exits at once (the first is focused through 'second-instance')
-if (claimSingleInstance(app)) start();
+const relaunchArgs = x11Relaunch(process.platform, desktopMode(openSettings()) === 'wall', process.argv.slice(1), process.env);
+if (relaunchArgs) {
+  app.relaunch({ args: relaunchArgs });
+  app.exit(0);
+} else if (claimSingleInstance(app)) start();
 
 /** The app's steps, in order, once it holds the single-instance lock. */
 function start(): void {
@@ -73,9 +79,13 @@ function setupRendererScheme(): void {
 
 /** Settings, with secrets only through the OS keyring. */
 function setupSettings(): SettingsStore {
-  const store = new SettingsStore(join(app.getPath('userData'), 'settings.json'), safeStorage);
+  const store = openSettings();
   app.setLoginItemSettings({ openAtLogin: store.settings().startAtLogin });
   return store;
+}
+
+function openSettings(): SettingsStore {
+  return new SettingsStore(join(app.getPath('userData'), 'settings.json'), safeStorage);
 }
 
 function desktopMode(store: SettingsStore): DesktopMode {

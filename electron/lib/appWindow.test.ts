@@ -11,8 +11,13 @@ class FakeWindow extends EventEmitter {
   /** What the next loads answer (a rejection: Electron's loadURL rejecting, ERR_FAILED and the like). */
   static failNext: Error[] = [];
   readonly loaded: string[] = [];
+  /** What was done to the window, in order. */
+  readonly calls: string[] = [];
   shown = false;
   destroyed = false;
+  /** Where the window manager put it (a Wayland compositor ignores the position asked). */
+  bounds = { x: 0, y: 0, width: 800, height: 600 };
+  ignoresPosition = false;
   readonly webContents = Object.assign(new EventEmitter(), {
     forcefullyCrashRenderer: (): void => void this.webContents.emit('render-process-gone', {}, { reason: 'killed' }),
   });
@@ -22,6 +27,17 @@ class FakeWindow extends EventEmitter {
   }
   show(): void {
     this.shown = true;
+    this.calls.push('show');
+  }
+  setBounds(b: { x: number; y: number; width: number; height: number }): void {
+    this.bounds = this.ignoresPosition ? { ...b, x: 0, y: 0 } : { ...b };
+    this.calls.push(`setBounds ${b.x},${b.y}`);
+  }
+  getBounds(): { x: number; y: number; width: number; height: number } {
+    return { ...this.bounds };
+  }
+  setKiosk(flag: boolean): void {
+    this.calls.push(`setKiosk ${flag}`);
   }
   isDestroyed(): boolean {
     return this.destroyed;
@@ -61,7 +77,6 @@ describe('every window of the app', () => {
   it('loads the app\'s own page (never file://) and shows itself once ready', () => {
     const w = openAppWindow(FakeWindow, { preload: 'p', query: '?wall=2x2&display=1', bounds: { x: 1920, y: 0, width: 1920, height: 1080 }, kiosk: true });
     expect(w.loaded).toEqual(['cityops://app/index.html?wall=2x2&display=1']);
-    expect(w.options).toMatchObject({ x: 1920 });
     expect(w.shown).toBe(false);
     w.emit('ready-to-show');
     expect(w.shown).toBe(true);
@@ -125,5 +140,43 @@ describe('a window\'s timers and loads outliving it', () => {
     w.webContents.emit('unresponsive');
     clock.advance(60_000);
     expect(w.loaded).toHaveLength(2);
+  });
+});
+
+describe('a wall window on its display', () => {
+  const display = { x: 1920, y: 1080, width: 1920, height: 1080 };
+
+  it('is made at its display\'s bounds without fullscreen, then once ready placed, shown and put in kiosk, in that order', () => {
+    const clock = new ManualClock();
+    const logged: string[] = [];
+    const w = openAppWindow(FakeWindow, { preload: 'p', query: '?wall=2x2&display=3', bounds: display, kiosk: true }, { clock, log: (l) => logged.push(l) });
+    expect(w.options).toMatchObject({ ...display, show: false, fullscreen: false, kiosk: false });
+    expect(w.calls).toEqual([]);
+    w.emit('ready-to-show');
+    expect(w.calls).toEqual(['setBounds 1920,1080', 'show', 'setKiosk true']);
+    clock.advance(60_000);
+    expect(logged).toEqual([]);
+  });
+
+  it('logs a window that did not land on its display (a Wayland compositor placing it on the active screen)', () => {
+    const clock = new ManualClock();
+    const logged: string[] = [];
+    const w = openAppWindow(FakeWindow, { preload: 'p', query: '?wall=2x2&display=3', bounds: display, kiosk: true }, { clock, log: (l) => logged.push(l) });
+    w.ignoresPosition = true;
+    w.emit('ready-to-show');
+    clock.advance(60_000);
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toMatch(/\?wall=2x2&display=3 is at 0,0 1920x1080, not on its display at 1920,1080.*--ozone-platform=x11/);
+  });
+
+  it('checks nothing for a window closed before the check', () => {
+    const clock = new ManualClock();
+    const logged: string[] = [];
+    const w = openAppWindow(FakeWindow, { preload: 'p', query: '?wall=2x2&display=0', bounds: display, kiosk: true }, { clock, log: (l) => logged.push(l) });
+    w.ignoresPosition = true;
+    w.emit('ready-to-show');
+    w.close();
+    clock.advance(60_000);
+    expect([logged, clock.pending()]).toEqual([[], 0]);
   });
 });

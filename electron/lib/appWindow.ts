@@ -8,16 +8,15 @@ import type { BrowserWindowConstructorOptions } from 'electron';
 import { systemClock, type Clock } from './clock.js';
 import { recoverCrashes, type RecoverableContents, type Recovery } from './crashRecovery.js';
 import { appPage } from './securityPolicy.js';
+import { placeOnDisplay, type PlaceableWindow } from './wallPlacement.js';
 
 /** A page that failed to load (the engine's protocol not answering yet, a transient error) is tried again after this. */
 export const LOAD_RETRY_MS = 5_000;
 
 /** The part of Electron's `BrowserWindow` used here. */
-export interface AppWindowLike {
+export interface AppWindowLike extends PlaceableWindow {
   once(event: 'ready-to-show', listener: () => void): unknown;
   once(event: 'closed', listener: () => void): unknown;
-  show(): void;
-  isDestroyed(): boolean;
   loadURL(url: string): Promise<void>;
   webContents: RecoverableContents;
 }
@@ -27,7 +26,7 @@ export interface AppWindowOptions {
   /** The renderer's query string: `?view=console`, `?wall=2x2&display=1`. */
   query: string;
   bounds: { x?: number; y?: number; width: number; height: number };
-  /** A wall display: fullscreen kiosk. */
+  /** A wall display: made at its bounds, then placed there, shown and put in kiosk once ready. */
   kiosk: boolean;
   /** DevTools (Ctrl+Shift+I) only where the app runs unpackaged (`!app.isPackaged`); never on a packaged wall. */
   devTools?: boolean;
@@ -42,7 +41,8 @@ export interface AppWindowDeps {
 export function openAppWindow<W extends AppWindowLike>(BrowserWindow: new (options: BrowserWindowConstructorOptions) => W, o: AppWindowOptions, deps: AppWindowDeps = {}): W {
   const { recover = recoverCrashes, clock = systemClock, log = console.error } = deps;
   const w = new BrowserWindow({
-    ...o.bounds, show: false, backgroundColor: '#040d1a', fullscreen: o.kiosk, kiosk: o.kiosk, autoHideMenuBar: true,
+    // a wall window is fullscreen through kiosk once placed (placeOnDisplay), not at construction
+    ...o.bounds, show: false, backgroundColor: '#040d1a', fullscreen: false, kiosk: false, autoHideMenuBar: true,
     webPreferences: {
       preload: o.preload, contextIsolation: true, sandbox: true, nodeIntegration: false, nodeIntegrationInWorker: false, nodeIntegrationInSubFrames: false,
       webSecurity: true, allowRunningInsecureContent: false, webviewTag: false, experimentalFeatures: false,
@@ -70,11 +70,15 @@ export function openAppWindow<W extends AppWindowLike>(BrowserWindow: new (optio
       }, LOAD_RETRY_MS);
     });
   };
-  w.once('ready-to-show', () => w.show());
+  const { x, y } = o.bounds;
+  let placing: { cancel(): void } | null = null;
+  if (o.kiosk && x !== undefined && y !== undefined) placing = placeOnDisplay(w, { x, y, width: o.bounds.width, height: o.bounds.height }, o.query, clock, log);
+  else w.once('ready-to-show', () => w.show());
   load();
   const recovery = recover(w.webContents, load, clock);
   w.once('closed', () => {
     recovery.stop();
+    placing?.cancel();
     retry?.cancel();
     retry = null;
   });

@@ -20,6 +20,7 @@ import { RotatingLog } from './lib/rotatingLog.js';
 import { guardContents, setPermissions } from './lib/securityPolicy.js';
 import { SettingsStore } from './lib/settingsStore.js';
 import { chooseWall, wallNameProblem } from './lib/wallChoice.js';
+import { applyStartAtLogin, autostartDir } from './lib/startAtLogin.js';
 import { x11Relaunch } from './lib/wallPlacement.js';
 import { WallWindows } from './lib/wallWindows.js';
 import type { PhysicalDisplay, WallPlan } from './lib/windowPlanner.js';
@@ -80,8 +81,20 @@ function setupRendererScheme(): void {
 /** Settings, with secrets only through the OS keyring. */
 function setupSettings(): SettingsStore {
   const store = openSettings();
-  app.setLoginItemSettings({ openAtLogin: store.settings().startAtLogin });
+  startAtLogin(store.settings().startAtLogin);
   return store;
+}
+
+/** Login items on Windows and macOS, an XDG autostart entry on Linux (the AppImage's own path when run from one). */
+function startAtLogin(enabled: boolean): void {
+  try {
+    applyStartAtLogin(enabled, {
+      platform: process.platform, exec: process.env['APPIMAGE'] ?? process.execPath,
+      autostartDir: autostartDir(process.env, app.getPath('home')), loginItems: app,
+    });
+  } catch (e) {
+    console.error(`cityops: start at login not applied: ${e instanceof Error ? e.message : String(e)}`);
+  }
 }
 
 function openSettings(): SettingsStore {
@@ -152,6 +165,7 @@ function setupIpc(engine: RunningEngine, store: SettingsStore, mode: DesktopMode
     connection: { engineUrl: engine.url, token: engine.token, role: engine.role }, mode, store,
     engine: () => engine.supervisor.status(), missingCells: () => windows.plan()?.missingCells ?? [],
     wallProblem: (name) => wallNameProblem(join(RENDERER, 'walls'), name),
+    applied: (settings) => startAtLogin(settings.startAtLogin),
   }));
 }
 

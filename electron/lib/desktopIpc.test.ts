@@ -76,4 +76,13 @@ describe('the engine command the shell runs', () => {
     expect(save('2x2')).toEqual({ ok: true, refused: null });
     expect(saved).toHaveLength(1);
   });
+
+  it('applies what applies at once (start at login) when settings are saved', () => {
+    const applied: unknown[] = [];
+    const { handlers } = registered({ applied: (settings) => void applied.push(settings.startAtLogin) });
+    handlers.get('desktop:settings:save')?.(from(`${APP_ORIGIN}/index.html`), {
+      settings: { mode: 'wall', natsUrl: 'nats://127.0.0.1:4222', natsUser: '', wall: '2x2', startAtLogin: true }, secrets: {},
+    });
+    expect(applied).toEqual([true]);
+  });
 });

@@ -2,7 +2,7 @@
  * The main process's side of the IPC contract: one answer per channel (the compiler refuses a
  * channel without one) and the registration that checks every message before answering it.
  */
-import { DESKTOP_CHANNELS, type DesktopChannel, type DesktopResponse } from '../../analytics/common/desktopApi.js';
+import { DESKTOP_CHANNELS, type DesktopChannel, type DesktopResponse, type DesktopSettings } from '../../analytics/common/desktopApi.js';
 import type { DesktopMode } from './engineCommand.js';
 import type { EngineStatus } from './engineSupervisor.js';
 import { checkIpc } from './ipc.js';
@@ -18,6 +18,8 @@ export interface DesktopState {
   missingCells: () => number[];
   /** Why the settings' wall name cannot be saved (no such wall), or null. */
   wallProblem?: (name: string) => string | null;
+  /** Settings just saved: what applies at once (start at login). */
+  applied?: (settings: DesktopSettings) => void;
 }
 
 export function desktopAnswers(s: DesktopState): DesktopAnswers {
@@ -29,7 +31,9 @@ export function desktopAnswers(s: DesktopState): DesktopAnswers {
       // a wall that does not exist is refused before anything is saved
       const wallProblem = s.wallProblem?.(settings.wall) ?? null;
       if (wallProblem !== null) return { ok: false, refused: wallProblem };
-      return s.store.save(settings, secrets);
+      const saved = s.store.save(settings, secrets);
+      s.applied?.(settings);
+      return saved;
     },
     'desktop:status': () => {
       const e = s.engine();

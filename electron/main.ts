@@ -21,6 +21,7 @@ import { guardContents, setPermissions } from './lib/securityPolicy.js';
 import { SettingsStore } from './lib/settingsStore.js';
 import { chooseWall, wallNameProblem } from './lib/wallChoice.js';
 import { applyStartAtLogin, autostartDir } from './lib/startAtLogin.js';
+import { handleWallChords, trayIconPath } from './lib/wallChords.js';
 import { x11Relaunch } from './lib/wallPlacement.js';
 import { WallWindows } from './lib/wallWindows.js';
 import type { PhysicalDisplay, WallPlan } from './lib/windowPlanner.js';
@@ -171,17 +172,17 @@ function setupIpc(engine: RunningEngine, store: SettingsStore, mode: DesktopMode
 
 /** A tray with the engine's state, restarts and missing wall displays. */
 function setupTray(mode: DesktopMode, engine: RunningEngine, windows: Windows): void {
-  const tray = new Tray(nativeImage.createFromPath(join(ROOT, 'build', 'icons', 'icon.png')));
+  const tray = new Tray(nativeImage.createFromPath(trayIconPath(app.isPackaged, process.resourcesPath, ROOT, join)));
   const refresh = (): void => {
     const { state, restarts } = engine.supervisor.status();
     const missing = windows.plan()?.missingCells.length ?? 0;
     tray.setToolTip(`cityops · ${mode} · engine ${state}${restarts ? ` (restarted ${restarts}×)` : ''}${missing ? ` · ${missing} wall display(s) missing` : ''}`);
     tray.setContextMenu(Menu.buildFromTemplate([
       { label: `Engine: ${state}`, enabled: false },
-      { label: 'Console', click: () => openWindow('?view=console', CONSOLE_SIZE, false) },
+      { label: 'Console', click: () => openConsole() },
       // the analyst's workbench (SQL, charts, correlation) over this engine
       { label: 'Analysis workbench', click: () => openWindow('?view=analysis', CONSOLE_SIZE, false) },
-      { label: 'Settings…', click: () => openWindow('?view=settings', { width: 720, height: 640 }, false) },
+      { label: 'Settings…', click: () => openSettingsWindow() },
       { type: 'separator' },
       { label: 'Quit', role: 'quit' },
     ]));
@@ -202,5 +203,16 @@ function setupQuit(mode: DesktopMode, engine: RunningEngine, windows: Windows): 
 }
 
 function openWindow(query: string, bounds: AppWindowOptions['bounds'], kiosk: boolean): BrowserWindow {
-  return openAppWindow(BrowserWindow, { preload: PRELOAD, query, bounds, kiosk, devTools: !app.isPackaged });
+  const w = openAppWindow(BrowserWindow, { preload: PRELOAD, query, bounds, kiosk, devTools: !app.isPackaged });
+  // a wall has no tray on GNOME without AppIndicator: Ctrl+Alt+Shift+S settings, C console, Q quit
+  if (kiosk) handleWallChords(w.webContents, (a) => (a === 'settings' ? openSettingsWindow() : a === 'console' ? openConsole() : app.quit()));
+  return w;
+}
+
+function openConsole(): BrowserWindow {
+  return openWindow('?view=console', CONSOLE_SIZE, false);
+}
+
+function openSettingsWindow(): BrowserWindow {
+  return openWindow('?view=settings', { width: 720, height: 640 }, false);
 }

@@ -6,6 +6,7 @@ import type { AlarmRule } from './alarms/alarmRules.js';
 import { SQL_MAX_CHARS, SQL_MAX_ROWS, type CorrelationResult, type ReadyQuestion, type SavedQuery, type SchemaEntry, type SqlProgress, type SqlResult } from './analysis.js';
 import type { BundleSummary, ExportProgress } from './bundle.js';
 import type { BaselineResult } from './baseline.js';
+import type { ForecastView } from './forecast.js';
 import type { ChecklistProgress } from './checklists.js';
 import type { CityEvent } from './feedSchemas.js';
 import type { AlarmKpis } from './ops/alarmKpis.js';
@@ -162,6 +163,8 @@ export const QUERY_PARAMS = {
    * reporting); the incomplete ones (most gaps first, `limit` of them) with their owner; the
    * completeness at the end of each of the `days` - 1 days before (docs/baseline.md).
    */
+  /** 预报预警: the warning levels forecast to be crossed within the hour, soonest first (docs/forecast.md). */
+  forecasts: z.object({ domain: Domain.optional(), district: District.optional(), limit: z.number().int().min(1).max(1000).default(100) }),
   baseline: z.object({ domain: Domain.optional(), district: District.optional(), limit: z.number().int().min(0).max(5000).default(500), days: z.number().int().min(1).max(31).default(7) }),
   /** The workbench's schema browser: every table, view and macro with the data model's descriptions. */
   sqlSchema: z.object({}),
@@ -302,6 +305,7 @@ export interface QueryResults {
   timeline: Timeline;
   correlation: CorrelationResult;
   baseline: BaselineResult;
+  forecasts: ForecastView[];
   sqlSchema: SchemaEntry[];
   sqlSaved: { saved: SavedQuery[]; ready: ReadyQuestion[] };
 }

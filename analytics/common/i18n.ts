@@ -499,6 +499,10 @@ const T = {
   baseline_fill_by: { zh: '由{owner}补齐', en: 'To be completed by {owner}' },
   baseline_more: { zh: '另有{n}条不完整记录未列出', en: '{n} more incomplete records not listed' },
   list_sep: { zh: '、', en: ', ' },
+  forecast_title: { zh: '预警预测（非报警）', en: 'Forecasts (not alarms)' },
+  forecast_tag: { zh: '预测', en: 'Forecast' },
+  forecast_eta: { zh: '按当前趋势，预计{min}分钟后达到{what}（{from}–{to}分钟）', en: 'at the present trend, {what} in about {min} min ({from}–{to} min)' },
+  forecast_hint: { zh: '由近30分钟趋势推算，趋势变化时预测随之撤销；不会升级为报警', en: 'From the trend of the last 30 minutes; withdrawn when the trend changes; never becomes an alarm' },
 } as const satisfies Record<string, Record<Lang, string>>;
 
 export type TextKey = keyof typeof T;

@@ -8,6 +8,7 @@ import { QUERY_PARAMS } from '../common/engineApi.js';
 import { CoreSubscriptionSource } from './feeds/coreSource.js';
 import type { FeedSource } from './feeds/feedSource.js';
 import { baseline } from './queries/baseline.js';
+import { forecasts } from './queries/forecasts.js';
 import { DEFAULT_STALL_MS, JetStreamSource, StreamMissingError } from './feeds/jetstreamSource.js';
 import type { NatsOptions } from './feeds/natsConnect.js';
 import type { NatsLink } from './feeds/natsLink.js';
@@ -296,6 +297,7 @@ export class Engine implements EngineService {
     timeline: (p) => this.replay.timeline(p),
     correlation: (p, s) => (p.fromMs === undefined && p.toMs === undefined ? this.liveCorrelation.get(p, s) : correlate(this.db, p, Date.now(), s)),
     baseline: (p, s) => baseline(this.db, p, Date.now(), s),
+    forecasts: (p, s) => forecasts(this.db, this.controlRoom.rules, p, Date.now(), s),
     sqlSchema: () => this.sql.schema(),
     sqlSaved: () => this.sql.saved(),
     series: (p, s) => runNamedQuery(this.db, SQL_QUERIES.series, p, Date.now(), s),

@@ -7,6 +7,7 @@ import type { RiskChange } from '../../common/risk/riskRegister.js';
 import { micros } from '../../common/vocabulary.js';
 import { SQL_QUERIES } from '../queries/catalog.js';
 import { baseline } from '../queries/baseline.js';
+import { forecasts } from '../queries/forecasts.js';
 import { checklistProgress } from '../queries/checklistProgress.js';
 import { runNamedQuery } from '../queries/query.js';
 import type { Database } from '../store/database.js';
@@ -120,6 +121,7 @@ export class ReplayAnswers {
       return checklistProgress(this.src.db, p, this.src.checklists, () => open, t);
     },
     baseline: (p, t, s) => baseline(this.src.db, p, t, s),
+    forecasts: (p, t, s) => forecasts(this.src.db, this.src.rules, p, t, s),
     timeline: (p) => this.timeline(p),
     // clusters as of the cursor: nothing after it counts
     correlation: (p, t, s) => correlate(this.src.db, p, t, s, this.src.mode === 'bundle' ? { cache: this.points } : {}),

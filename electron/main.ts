@@ -21,7 +21,7 @@ import { guardContents, setPermissions } from './lib/securityPolicy.js';
 import { SettingsStore } from './lib/settingsStore.js';
 import { chooseWall, wallNameProblem } from './lib/wallChoice.js';
 import { applyStartAtLogin, autostartDir } from './lib/startAtLogin.js';
-import { handleWallChords, trayIconPath } from './lib/wallChords.js';
+import { handleWallChords, oneWindow, trayIconPath } from './lib/wallChords.js';
 import { x11Relaunch } from './lib/wallPlacement.js';
 import { WallWindows } from './lib/wallWindows.js';
 import type { PhysicalDisplay, WallPlan } from './lib/windowPlanner.js';
@@ -209,10 +209,6 @@ function openWindow(query: string, bounds: AppWindowOptions['bounds'], kiosk: bo
   return w;
 }
 
-function openConsole(): BrowserWindow {
-  return openWindow('?view=console', CONSOLE_SIZE, false);
-}
-
-function openSettingsWindow(): BrowserWindow {
-  return openWindow('?view=settings', { width: 720, height: 640 }, false);
-}
+// one console and one settings window from the tray and the chords, brought to the front when open
+const openConsole = oneWindow(() => openWindow('?view=console', CONSOLE_SIZE, false));
+const openSettingsWindow = oneWindow(() => openWindow('?view=settings', { width: 720, height: 640 }, false));

@@ -39,3 +39,16 @@ export function handleWallChords(wc: ChordContents, act: (action: WallAction) =>
 export function trayIconPath(isPackaged: boolean, resourcesPath: string, root: string, join: (...p: string[]) => string): string {
   return isPackaged ? join(resourcesPath, 'icons', 'icon.png') : join(root, 'build', 'icons', 'icon.png');
 }
+
+/** A window opened from a chord or the tray: brought to the front when already open, not opened again. */
+export function oneWindow<W extends { isDestroyed(): boolean; focus(): void }>(open: () => W): () => W {
+  let w: W | null = null;
+  return () => {
+    if (w !== null && !w.isDestroyed()) {
+      w.focus();
+      return w;
+    }
+    w = open();
+    return w;
+  };
+}

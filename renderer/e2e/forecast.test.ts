@@ -61,6 +61,11 @@ describe('预报预警 in the console', () => {
     // a forecast is not an alarm: the alarm list stays empty
     expect(await page.locator('.row[data-alarm]').count()).toBe(0);
     if (process.env['CITYOPS_KEEP_SCREENSHOT']) writeFileSync(process.env['CITYOPS_KEEP_SCREENSHOT'], await page.locator('section.alarms').screenshot());
+    // the asset's drawer says it too
+    await row.click();
+    const inDrawer = page.locator('[data-asset-drawer="gauge-rising"] [data-drawer-forecast]');
+    await waitFor(async () => (await inDrawer.count()) > 0 || null, 'the forecast in the asset drawer', 60_000, 250);
+    expect(await inDrawer.textContent()).toMatch(/预计(2[0-9]|30)分钟后达到河道超警戒水位/);
     expect(con.errors).toEqual([]);
   });
 });

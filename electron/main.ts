@@ -48,9 +48,9 @@ interface Windows {
 
 // a wall in a Wayland session starts again on X11 (its windows' positions would be ignored);
 // a second instance exits at once (the first is focused through 'second-instance')
-const relaunchArgs = x11Relaunch(process.platform, desktopMode(openSettings()) === 'wall', process.argv.slice(1), process.env);
-if (relaunchArgs) {
-  app.relaunch({ args: relaunchArgs });
+const relaunch = x11Relaunch(process.platform, desktopMode(openSettings()) === 'wall', process.execPath, process.argv.slice(1), process.env);
+if (relaunch) {
+  app.relaunch(relaunch);
   app.exit(0);
 } else if (claimSingleInstance(app)) start();
 

@@ -11,17 +11,23 @@ describe('a wall runs on X11 on Linux', () => {
 
   it('a wall from the settings in a Wayland session relaunches itself with the switch', () => {
     const wayland = { XDG_SESSION_TYPE: 'wayland', WAYLAND_DISPLAY: 'wayland-0', DISPLAY: ':0' };
-    expect(x11Relaunch('linux', true, ['/opt/cityops/resources/app.asar'], wayland)).toEqual(['/opt/cityops/resources/app.asar', OZONE_X11]);
-    expect(x11Relaunch('linux', true, ['app', OZONE_X11], wayland)).toBeNull();
-    expect(x11Relaunch('linux', false, ['app'], wayland)).toBeNull();
-    expect(x11Relaunch('linux', true, ['app'], { XDG_SESSION_TYPE: 'x11', DISPLAY: ':0' })).toBeNull();
-    expect(x11Relaunch('linux', true, ['app'], { WAYLAND_DISPLAY: 'wayland-0', DISPLAY: ':0' })).toEqual(['app', OZONE_X11]);
-    expect(x11Relaunch('win32', true, ['app'], wayland)).toBeNull();
+    const exe = '/opt/cityops/cityops';
+    expect(x11Relaunch('linux', true, exe, ['--wall'], wayland)).toEqual({ execPath: exe, args: ['--wall', OZONE_X11] });
+    expect(x11Relaunch('linux', true, exe, ['app', OZONE_X11], wayland)).toBeNull();
+    expect(x11Relaunch('linux', false, exe, ['app'], wayland)).toBeNull();
+    expect(x11Relaunch('linux', true, exe, ['app'], { XDG_SESSION_TYPE: 'x11', DISPLAY: ':0' })).toBeNull();
+    expect(x11Relaunch('linux', true, exe, ['app'], { WAYLAND_DISPLAY: 'wayland-0', DISPLAY: ':0' })).toEqual({ execPath: exe, args: ['app', OZONE_X11] });
+    expect(x11Relaunch('win32', true, exe, ['app'], wayland)).toBeNull();
+  });
+
+  it('relaunches an AppImage through the AppImage (the running executable\'s mount goes with it)', () => {
+    const env = { XDG_SESSION_TYPE: 'wayland', DISPLAY: ':0', APPIMAGE: '/home/ops/cityops-0.1.0.AppImage' };
+    expect(x11Relaunch('linux', true, '/tmp/.mount_cityopAb12Cd/cityops', [], env)).toEqual({ execPath: '/home/ops/cityops-0.1.0.AppImage', args: [OZONE_X11] });
   });
 
   it('without XWayland it runs as is and says why the wall may land on one display', () => {
     const warned: string[] = [];
-    expect(x11Relaunch('linux', true, ['app'], { XDG_SESSION_TYPE: 'wayland', WAYLAND_DISPLAY: 'wayland-0' }, (l) => warned.push(l))).toBeNull();
+    expect(x11Relaunch('linux', true, '/opt/cityops/cityops', ['app'], { XDG_SESSION_TYPE: 'wayland', WAYLAND_DISPLAY: 'wayland-0' }, (l) => warned.push(l))).toBeNull();
     expect(warned.join()).toMatch(/no DISPLAY/);
   });
 

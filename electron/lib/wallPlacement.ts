@@ -33,13 +33,14 @@ export function electronArgs(platform: NodeJS.Platform, args: readonly string[])
  * chosen before any of the app's code runs). Null: run as is — not Linux, not a wall, already on
  * X11, or no X server (XWayland) to run on, which `warn` reports.
  */
-export function x11Relaunch(platform: NodeJS.Platform, wall: boolean, argv: readonly string[], env: Env, warn: (line: string) => void = console.error): string[] | null {
+export function x11Relaunch(platform: NodeJS.Platform, wall: boolean, execPath: string, argv: readonly string[], env: Env, warn: (line: string) => void = console.error): { execPath: string; args: string[] } | null {
   if (platform !== 'linux' || !wall || argv.some((a) => a.startsWith('--ozone-platform')) || !waylandSession(env)) return null;
   if (!env['DISPLAY']) {
     warn('cityops: a Wayland session without XWayland (no DISPLAY): wall windows may all open on one display');
     return null;
   }
-  return [...argv, OZONE_X11];
+  // from an AppImage, the AppImage itself: the executable's mount goes away with this process
+  return { execPath: env['APPIMAGE'] || execPath, args: [...argv, OZONE_X11] };
 }
 
 export interface Bounds {

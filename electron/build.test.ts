@@ -6,7 +6,7 @@ const cfg = JSON.parse(readFileSync(new URL('../build/electron-builder.json', im
   electronFuses: Record<string, boolean>;
   asar: boolean;
   asarUnpack: string[];
-  linux: { target: string[] };
+  linux: { target: string[]; extraResources: { from: string; to: string }[] };
   win: { target: string[] };
   mac: { target: string[] };
   files: string[];
@@ -53,6 +53,8 @@ describe('packaging configuration', () => {
   it('keeps electron-builder\'s AppArmor profile for the deb, and ships one granting the sandbox to the AppImage', () => {
     // the default template grants `userns` to /opt/cityops/cityops: an override would have to as well
     expect(cfg.appArmorProfile).toBeUndefined();
+    // inside the Linux packages too, for the administrator (resources/apparmor/cityops-appimage)
+    expect(cfg.linux.extraResources).toContainEqual({ from: 'build/apparmor/cityops-appimage', to: 'apparmor/cityops-appimage' });
     const profile = readFileSync(new URL('../build/apparmor/cityops-appimage', import.meta.url), 'utf8');
     expect(profile).toMatch(/^abi <abi\/4\.0>,$/m);
     expect(profile).toMatch(/^profile cityops-appimage \/tmp\/\.mount_cityop\*\/cityops flags=\(unconfined\) \{\n {2}userns,$/m);

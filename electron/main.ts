@@ -143,8 +143,9 @@ function setupRendererProtocol(engineUrl: string): void {
 /** One kiosk window per display of the wall, re-planned when displays change; or the console. */
 function setupWindows(mode: DesktopMode, store: SettingsStore): Windows {
   if (mode === 'workstation') {
-    const consoleWindow = openWindow('?view=console', CONSOLE_SIZE, false);
-    app.on('second-instance', () => consoleWindow.focus());
+    openConsole();
+    // the console to the front, or again if it was closed (focus() on a destroyed window throws)
+    app.on('second-instance', () => openConsole());
     return { plan: () => null, quit: () => undefined };
   }
   powerSaveBlocker.start('prevent-display-sleep');

@@ -67,5 +67,13 @@ describe('预报预警 in the console', () => {
     await waitFor(async () => (await inDrawer.count()) > 0 || null, 'the forecast in the asset drawer', 60_000, 250);
     expect(await inDrawer.textContent()).toMatch(/预计(2[0-9]|30)分钟后达到河道超警戒水位/);
     expect(con.errors).toEqual([]);
+
+    // the wall's river-level trend shows it over its chart, marked as a forecast
+    const wall = await openWall(browser, `${engine.url}/?screen=housing#token=${CONSOLE}`);
+    const onWall = wall.page.locator('[data-wall-forecast]');
+    await waitFor(async () => (await onWall.count()) > 0 || null, 'the forecast on the wall', 60_000, 250);
+    expect(await onWall.first().textContent()).toMatch(/预测.*预计(2[0-9]|30)分钟后达到河道超警戒水位/);
+    if (process.env['CITYOPS_KEEP_WALL_SCREENSHOT']) writeFileSync(process.env['CITYOPS_KEEP_WALL_SCREENSHOT'], await wall.page.screenshot());
+    expect(wall.errors).toEqual([]);
   });
 });

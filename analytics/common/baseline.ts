@@ -52,17 +52,9 @@ export interface BaselineCell {
 }
 
 /** An incomplete record and who must complete it: the owner (谁拥有谁负责). */
-export interface BaselineGap {
-  domain: string;
-  district: string;
-  asset: string;
-  name: string;
-  kind: string;
-  owner: string;
+export type BaselineGap = Pick<BaselineAsset, 'domain' | 'district' | 'asset' | 'name' | 'kind' | 'owner' | 'lastInspectionMs' | 'lastReadingMs'> & {
   missing: BaselineCheck[];
-  lastInspectionMs: number | null;
-  lastReadingMs: number | null;
-}
+};
 
 export interface BaselineTrendPoint {
   /** The end of the day judged (or the instant, for the newest point). */

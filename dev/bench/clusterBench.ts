@@ -109,10 +109,7 @@ export async function clusterBench(readings: number, rounds = 2): Promise<Record
       const jsm = await jetstreamManager(nc, { timeout: 5_000 });
       const whole = async (): Promise<void> => {
         for (const n of cluster.nodes) await n.restart();
-        await waitFor(async () => {
-          const c = (await jsm.streams.info('CITY').catch(() => null))?.cluster;
-          return (c?.leader !== undefined && (c.replicas ?? []).every((r) => r.current && !r.offline)) || null;
-        }, 'cluster whole', 60_000, 200);
+        await cluster.whole(nc);
       };
       const leaderGaps: number[] = [];
       const nodeGaps: number[] = [];

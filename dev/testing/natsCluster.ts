@@ -3,6 +3,7 @@ import type { StreamConfig } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { connectNats } from '../../analytics/node/feeds/natsConnect.js';
 import { freePort, NatsServerProcess } from '../../analytics/node/feeds/natsServerProcess.js';
+import { waitFor } from './harness.js';
 
 /**
  * A JetStream cluster of nats-server processes on loopback for tests: each node its own
@@ -46,6 +47,15 @@ export class NatsCluster {
         await new Promise((r) => setTimeout(r, 250));
       }
     }
+  }
+
+  /** Waits until `stream` has a leader and both its other replicas are current (every node back and caught up). */
+  async whole(nc: NatsConnection, stream = 'CITY', limitMs = 60_000): Promise<void> {
+    const jsm = await jetstreamManager(nc, { timeout: 5_000 });
+    await waitFor(async () => {
+      const c = (await jsm.streams.info(stream).catch(() => null))?.cluster;
+      return (c?.leader !== undefined && (c.replicas ?? []).length === this.nodes.length - 1 && (c.replicas ?? []).every((r) => r.current && !r.offline)) || null;
+    }, `stream ${stream} whole again`, limitMs, 200);
   }
 
   /** A client connection that knows every node. */

@@ -68,12 +68,7 @@ describe('ingest on a three-node JetStream cluster', () => {
   it('the node serving the consumer is killed three times under live publishing: each time the engine catches up while that node is still down, and health keeps no old error', async () => {
     for (const n of cluster.nodes) await n.restart();
     const jsm = await jetstreamManager(nc, { timeout: 5_000 });
-    const whole = async (): Promise<void> => {
-      await waitFor(async () => {
-        const c = (await jsm.streams.info('CITY').catch(() => null))?.cluster;
-        return (c?.leader !== undefined && (c.replicas ?? []).length === 2 && (c.replicas ?? []).every((r) => r.current && !r.offline)) || null;
-      }, 'the stream whole again', 60_000, 200);
-    };
+    const whole = (): Promise<void> => cluster.whole(nc);
     await whole();
     const engine: Engine = await startEngine(defaultEngineConfig({
       db: `${tmp.dir}/live.duckdb`, nats: { url: cluster.url }, consumer: 'live-test', createStream: false, maintenanceIntervalMs: 3_600_000, feedStallMs: 2_000,
@@ -130,12 +125,7 @@ describe('ingest on a three-node JetStream cluster', () => {
     }));
     const jsm = await jetstreamManager(nc, { timeout: 5_000 });
     // all three nodes up (the test before left one down), the stream's replicas caught up
-    const whole = async (): Promise<void> => {
-      await waitFor(async () => {
-        const c = (await jsm.streams.info('CITY').catch(() => null))?.cluster;
-        return (c?.leader !== undefined && (c.replicas ?? []).length === 2 && (c.replicas ?? []).every((r) => r.current && !r.offline)) || null;
-      }, 'the stream whole again', 60_000, 200);
-    };
+    const whole = (): Promise<void> => cluster.whole(nc);
     for (const n of cluster.nodes) await n.restart();
     await whole();
     const stored = async (): Promise<number> =>

@@ -45,6 +45,7 @@ describe('摸清底数: the cells and the gaps', () => {
     expect(r).toMatchObject({ assets: 5, complete: 2, gapCount: 3 });
     expect(r.cells.map((c) => [c.domain, c.district, c.assets, c.complete])).toEqual([['water', '420302', 2, 1], ['gas', '420303', 3, 1]]);
     expect(r.cells[1]?.missing).toEqual({ location: 0, owner: 0, supervisor: 0, approver: 2, inspection: 1, sensors: 0 });
+    expect(r.cells[1]?.missingParties).toBe(2);
     expect(r.gaps.map((g) => [g.asset, g.owner, g.missing])).toEqual([['g3', '某燃气公司', ['approver', 'inspection']], ['w1', '十堰燃气', ['location']]]);
   });
 });

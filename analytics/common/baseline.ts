@@ -49,6 +49,8 @@ export interface BaselineCell {
   complete: number;
   /** Assets missing each check. */
   missing: Record<BaselineCheck, number>;
+  /** Assets missing at least one of the three responsible parties. */
+  missingParties: number;
 }
 
 /** An incomplete record and who must complete it: the owner (谁拥有谁负责). */
@@ -101,7 +103,7 @@ export function judgeBaseline(assets: readonly BaselineAsset[], atMs: number, ga
   for (const a of assets) {
     const key = `${a.domain}\u0000${a.district}`;
     let cell = cells.get(key);
-    if (!cell) cells.set(key, (cell = { domain: a.domain, district: a.district, assets: 0, complete: 0, missing: noMissing() }));
+    if (!cell) cells.set(key, (cell = { domain: a.domain, district: a.district, assets: 0, complete: 0, missing: noMissing(), missingParties: 0 }));
     cell.assets++;
     const missing = missingOf(a, atMs);
     if (missing.length === 0) {
@@ -110,6 +112,7 @@ export function judgeBaseline(assets: readonly BaselineAsset[], atMs: number, ga
       continue;
     }
     for (const m of missing) cell.missing[m]++;
+    if (missing.includes('owner') || missing.includes('supervisor') || missing.includes('approver')) cell.missingParties++;
     gaps.push({
       domain: a.domain, district: a.district, asset: a.asset, name: a.name, kind: a.kind, owner: a.owner, missing,
       lastInspectionMs: a.lastInspectionMs, lastReadingMs: a.lastReadingMs,

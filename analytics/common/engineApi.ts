@@ -163,9 +163,9 @@ export const QUERY_PARAMS = {
    * reporting); the incomplete ones (most gaps first, `limit` of them) with their owner; the
    * completeness at the end of each of the `days` - 1 days before (docs/baseline.md).
    */
-  /** 预报预警: the warning levels forecast to be crossed within the hour, soonest first (docs/forecast.md). */
-  forecasts: z.object({ domain: Domain.optional(), district: District.optional(), limit: z.number().int().min(1).max(1000).default(100) }),
-  baseline: z.object({ domain: Domain.optional(), district: District.optional(), limit: z.number().int().min(0).max(5000).default(500), days: z.number().int().min(1).max(31).default(7) }),
+  baseline: z.object({ domain: Domain.optional(), district: District.optional(), limit: z.number().int().min(0).max(5000).default(500), days: z.number().int().min(1).max(14).default(7) }),
+  /** 预报预警: the warning levels forecast to be crossed within the hour, soonest first (docs/forecast.md); `asset` narrows to one. */
+  forecasts: z.object({ domain: Domain.optional(), district: District.optional(), asset: z.string().max(64).optional(), limit: z.number().int().min(1).max(1000).default(100) }),
   /** The workbench's schema browser: every table, view and macro with the data model's descriptions. */
   sqlSchema: z.object({}),
   /** Saved queries and ready questions. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_FORECAST, forecastCrossing } from './forecast.js';
+import { confirmedForecast, DEFAULT_FORECAST, forecastCrossing } from './forecast.js';
 
 const MIN = 60_000;
 const NOW = Date.UTC(2026, 6, 1, 3);
@@ -49,6 +49,12 @@ describe('预报预警: the crossing of a warning level from a robust trend', ()
     expect(forecastCrossing(few.t, few.v, 4.5, 'up', NOW)).toBeNull();
     const falling = series(30, (ago) => 4.0 + 0.01 * ago);
     expect(forecastCrossing(falling.t, falling.v, 4.5, 'up', NOW)).toBeNull();
+    // a rise whose newest point is 20 minutes old: the sensor stopped, nothing is extrapolated, not even confirmed
+    const stopped = series(30, (ago) => 4.0 - 0.01 * ago);
+    const old = { t: stopped.t.slice(0, 10), v: stopped.v.slice(0, 10) };
+    expect(forecastCrossing(old.t, old.v, 4.5, 'up', NOW)).toBeNull();
+    expect(confirmedForecast(old.t, old.v, 4.5, 'up', NOW)).toBeNull();
+    expect(forecastCrossing(old.t, old.v, 4.5, 'up', NOW, { ...DEFAULT_FORECAST, maxAgeMs: 30 * MIN })).not.toBeNull();
   });
 
   it('falling towards a low level, and points outside the window or in the future are not used', () => {

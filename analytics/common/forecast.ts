@@ -17,10 +17,16 @@ export interface ForecastOptions {
   minPoints: number;
   /** A crossing forecast later than this after `nowMs` is not a forecast (ms). */
   horizonMs: number;
+  /** The newest point must be at most this old (ms): a series that stopped is not extrapolated. */
+  maxAgeMs: number;
 }
 
-/** A 30-minute window, at least 8 points, a horizon of one hour (the backtest: docs/forecast.md). */
-export const DEFAULT_FORECAST: ForecastOptions = { windowMs: 30 * 60_000, minPoints: 8, horizonMs: 3_600_000 };
+/**
+ * A 30-minute window, at least 8 points, a horizon of one hour, the newest point at most 2½ minutes
+ * old (a minute's rollup is complete at the minute's end, then rolled up within seconds) (the
+ * backtest: docs/forecast.md).
+ */
+export const DEFAULT_FORECAST: ForecastOptions = { windowMs: 30 * 60_000, minPoints: 8, horizonMs: 3_600_000, maxAgeMs: 150_000 };
 
 /** A forecast is shown once the forecaster made it this many minutes in a row (one noisy minute is not a trend). */
 export const FORECAST_CONFIRM_MINUTES = 3;
@@ -61,6 +67,8 @@ export function forecastCrossing(
     if (Number.isFinite(ti) && Number.isFinite(vi) && ti <= nowMs && ti >= nowMs - o.windowMs) pts.push({ t: ti, v: vi });
   }
   if (pts.length < o.minPoints || !Number.isFinite(level)) return null;
+  // a sensor that stopped reporting (or a cut link) is not extrapolated: its level may be anywhere now
+  if (nowMs - Math.max(...pts.map((p) => p.t)) > o.maxAgeMs) return null;
   // in the direction's terms: rising towards the level
   const s = direction === 'up' ? 1 : -1;
   const slopes: number[] = [];

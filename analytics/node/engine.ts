@@ -1,4 +1,3 @@
-import { sleep } from '../common/vocabulary.js';
 import { hostname } from 'node:os';
 import { DEFAULT_STREAM } from '../common/subjects.js';
 import { isQueryName, type CommandArgsOf, type FeedFreshness, type Health, type QueryName, type QueryParamsOf, type QueryResults } from '../common/engineApi.js';
@@ -412,7 +411,7 @@ export class Engine implements EngineService {
     this.writer.close();
     // each reader closes once its (interrupted) query has ended: never under it (a native crash);
     // a query that ignores interrupts is left to end on its own rather than hold the stop for ever
-    await Promise.race([this.db.close(), sleep(10_000)]);
+    await this.db.closeWithin(10_000);
   }
 }
 

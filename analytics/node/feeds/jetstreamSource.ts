@@ -47,9 +47,12 @@ export async function ensureStream(jsm: JetStreamManager, o: StreamOptions): Pro
 
 const RETRY_MS = 500;
 
-/** How long making a consumer may take before it is tried again: a third of the stall limit, 1-5 s. */
-export function createTimeoutMs(stallMs: number): number {
-  return Math.min(5_000, Math.max(1_000, Math.floor(stallMs / 3)));
+/**
+ * How long making a consumer may take before it is tried again: a third of the stall limit (at
+ * least 1 s), doubled after each try that failed (a slow server still gets its answer in), at most 5 s.
+ */
+export function createTimeoutMs(stallMs: number, failedTries = 0): number {
+  return Math.min(5_000, Math.max(1_000, Math.floor(stallMs / 3)) * 2 ** Math.min(failedTries, 3));
 }
 
 /** One consumer reading into the queue. */
@@ -91,6 +94,8 @@ export class JetStreamSource implements FeedSource {
   private stallNote: string | null = null;
   /** Why the last reader could not start or ended, until a new one delivers (health must not keep an old error). */
   private readerError: string | null = null;
+  /** Tries in a row whose consumer could not be made (each waits longer). */
+  private failedStarts = 0;
   private readonly queue: ChunkQueue;
   /** Consumers the watchdog recreated since the engine started. */
   recreated = 0;
@@ -133,7 +138,9 @@ export class JetStreamSource implements FeedSource {
     const start = (): void => {
       st.starting = this.startReader(pos).then((r) => {
         st.cur = r;
+        this.failedStarts = 0;
       }, (e: unknown) => {
+        this.failedStarts++;
         if (!this.closed) this.readerError = `the consumer could not be made: ${e instanceof Error ? e.message : String(e)}`;
         st.retryAt = Date.now() + RETRY_MS;
       }).finally(() => {
@@ -208,7 +215,7 @@ export class JetStreamSource implements FeedSource {
     // not yet marked offline: then no answer ever comes. A short wait and a new try (another
     // placement) recovers in a second or two where the client's default 5 s per try held the feed
     // for 10-20 s (measured: dev/bench cluster).
-    const js = jetstream(this.link.nc, { timeout: createTimeoutMs(this.o.stallMs ?? DEFAULT_STALL_MS) });
+    const js = jetstream(this.link.nc, { timeout: createTimeoutMs(this.o.stallMs ?? DEFAULT_STALL_MS, this.failedStarts) });
     const filter = this.filter();
     const consumer = await js.consumers.get(this.o.stream, {
       ...(pos.last > 0 ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: pos.last + 1 } : { deliver_policy: DeliverPolicy.All }),
@@ -245,7 +252,8 @@ export class JetStreamSource implements FeedSource {
     this.current = iter;
     void iter.closed().then((e) => {
       r.ended = true;
-      if (e instanceof Error && !r.paused && !this.closed) this.readerError = `the consumer ended: ${e.message}`;
+      // a reader retired on purpose (replaced, paused) ending with an error is no news
+      if (e instanceof Error && !r.paused && !r.closing && !this.closed) this.readerError = `the consumer ended: ${e.message}`;
       q.wake();
     }, () => {
       r.ended = true;

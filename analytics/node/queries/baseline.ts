@@ -25,8 +25,10 @@ function districtShapes(): Map<string, DistrictShape> {
 export async function baselineFacts(db: Database, p: Params, atMs: number, signal?: AbortSignal): Promise<BaselineAsset[]> {
   const f = filters(p, { domain: 'domain', district: 'district' });
   const rows = await db.queryRows(`
-    WITH a AS (SELECT * FROM asset_versions WHERE ts <= make_timestamptz($t::BIGINT)${f.where}
-               QUALIFY row_number() OVER (PARTITION BY domain, district, asset ORDER BY ts DESC, received_at DESC) = 1),
+    -- each asset's latest version up to t (arg_max over a registry republished every few minutes: ~30× a window function)
+    WITH a AS (SELECT domain, district, asset,
+                      arg_max({name: name, kind: kind, lat: lat, lon: lon, owner: owner, supervisor: supervisor, approver: approver}, (ts, received_at)) AS r
+               FROM asset_versions WHERE ts <= make_timestamptz($t::BIGINT)${f.where} GROUP BY ALL),
          i AS (SELECT domain, district, asset, epoch_ms(max(ts))::DOUBLE AS last_inspection FROM inspections
                WHERE ts <= make_timestamptz($t::BIGINT)${f.where} GROUP BY ALL),
          -- what the rollups do not hold yet: the batches committed since the last rollup pass (seconds of data)
@@ -40,14 +42,13 @@ export async function baselineFacts(db: Database, p: Params, atMs: number, signa
                  UNION ALL SELECT domain, district, asset, last_ts FROM fresh)
                WHERE true${f.where} GROUP BY ALL),
          day AS (SELECT DISTINCT domain, district, asset FROM rollup_1h
-                 WHERE bucket >= make_timestamptz($t::BIGINT) - INTERVAL 25 HOUR AND bucket <= make_timestamptz($t::BIGINT)
+                 WHERE bucket >= make_timestamptz($t::BIGINT) - INTERVAL 25 HOUR AND bucket <= make_timestamptz($t::BIGINT) AND last_ts <= make_timestamptz($t::BIGINT)
                  UNION SELECT domain, district, asset FROM fresh),
-         m AS (SELECT DISTINCT a2.domain, a2.kind FROM (SELECT * FROM asset_versions WHERE ts <= make_timestamptz($t::BIGINT)) a2
-               JOIN day USING (domain, district, asset))
-    SELECT a.domain, a.district, a.asset, a.name, a.kind, a.lat, a.lon, a.owner, a.supervisor, a.approver,
-           i.last_inspection, r.last_reading, m.kind IS NOT NULL AS monitored
+         m AS (SELECT DISTINCT a.domain, a.r.kind AS kind FROM a JOIN day USING (domain, district, asset))
+    SELECT a.domain, a.district, a.asset, a.r.name AS name, a.r.kind AS kind, a.r.lat AS lat, a.r.lon AS lon, a.r.owner AS owner,
+           a.r.supervisor AS supervisor, a.r.approver AS approver, i.last_inspection, r.last_reading, m.kind IS NOT NULL AS monitored
     FROM a LEFT JOIN i USING (domain, district, asset) LEFT JOIN r USING (domain, district, asset)
-           LEFT JOIN m ON m.domain = a.domain AND m.kind = a.kind
+           LEFT JOIN m ON m.domain = a.domain AND m.kind = a.r.kind
     ORDER BY a.domain, a.district, a.asset`, { ...f.values, t: micros(atMs) }, { signal });
   const sh = districtShapes();
   return rows.map((r) => {

@@ -28,7 +28,7 @@ export function warningRules(rules: readonly AlarmRule[]): Map<string, AlarmRule
 export async function forecasts(db: Database, rules: readonly AlarmRule[], p: Params, atMs: number, signal?: AbortSignal): Promise<ForecastView[]> {
   const warn = warningRules(rules);
   if (warn.size === 0) return [];
-  const f = filters(p, { domain: 'domain', district: 'district' });
+  const f = filters(p, { domain: 'domain', district: 'district', asset: 'asset' });
   const from = atMs - DEFAULT_FORECAST.windowMs - FORECAST_CONFIRM_MINUTES * 60_000;
   // metric names are [a-z0-9_] by the rules' schema
   const metrics = [...new Set([...warn.values()].map((r) => r.metric))].map((m) => `'${m}'`).join(', ');

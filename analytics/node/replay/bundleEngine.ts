@@ -1,4 +1,3 @@
-import { sleep } from '../../common/vocabulary.js';
 import { join, resolve, sep } from 'node:path';
 import { AlarmRulesSchema, type AlarmRule } from '../../common/alarms/alarmRules.js';
 import { BUNDLE_TABLES, type BundleManifest } from '../../common/bundle.js';
@@ -246,6 +245,6 @@ export class BundleEngine implements EngineService {
   async stop(): Promise<void> {
     await this.sql.close();
     // readers close once their interrupted queries have ended (never under one), at most 10 s waited
-    await Promise.race([this.db.close(), sleep(10_000)]);
+    await this.db.closeWithin(10_000);
   }
 }

@@ -82,6 +82,19 @@ export class Database {
     this.instance.closeSync();
     return readersClosed;
   }
+
+  /**
+   * {@link close}, waiting at most `ms` for the readers: a query that ignores interrupts is left to
+   * end on its own (its connection closes then) rather than hold a stop for ever. No timer is left behind.
+   */
+  async closeWithin(ms: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([this.close(), new Promise<void>((r) => (timer = setTimeout(r, ms)))]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
 }
 
 /**

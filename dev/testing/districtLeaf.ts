@@ -39,16 +39,22 @@ export class DistrictLeaf {
     });
     const t = new DistrictLeaf(hub, leaf, link, district);
     const window = o.duplicateWindowS * 1e9;
-    const [hc, lc] = [await t.connectHub(), await t.connectLeaf()];
     try {
-      const [hjsm, ljsm] = [await jetstreamManager(hc), await jetstreamManager(lc)];
-      await ljsm.streams.add({ name: 'CITY', subjects: ['city.>'], duplicate_window: window });
-      await hjsm.streams.add({ name: 'CITY', subjects: ['city.>'], duplicate_window: window, sources: [{ name: 'CITY', domain: t.domain }] });
-      await hjsm.streams.add({ name: 'OPS', subjects: ['ops.>'], duplicate_window: 3_600 * 1e9 });
-      await ljsm.streams.add({ name: 'OPS', mirror: { name: 'OPS', domain: 'city' } });
-    } finally {
-      await hc.close();
-      await lc.close();
+      const [hc, lc] = [await t.connectHub(), await t.connectLeaf()];
+      try {
+        const [hjsm, ljsm] = [await jetstreamManager(hc), await jetstreamManager(lc)];
+        await ljsm.streams.add({ name: 'CITY', subjects: ['city.>'], duplicate_window: window });
+        await hjsm.streams.add({ name: 'CITY', subjects: ['city.>'], duplicate_window: window, sources: [{ name: 'CITY', domain: t.domain }] });
+        await hjsm.streams.add({ name: 'OPS', subjects: ['ops.>'], duplicate_window: 3_600 * 1e9 });
+        await ljsm.streams.add({ name: 'OPS', mirror: { name: 'OPS', domain: 'city' } });
+      } finally {
+        await hc.close();
+        await lc.close();
+      }
+    } catch (e) {
+      // no server or proxy left behind when the topology could not be set up
+      await t.dispose();
+      throw e;
     }
     return t;
   }

@@ -51,7 +51,8 @@ export class NatsCluster {
 
   /** Waits until `stream` has a leader and both its other replicas are current (every node back and caught up). */
   async whole(nc: NatsConnection, stream = 'CITY', limitMs = 60_000): Promise<void> {
-    const jsm = await jetstreamManager(nc, { timeout: 5_000 });
+    // no account request first: right after a restart there may be no meta leader to answer it (the loop asks again)
+    const jsm = await jetstreamManager(nc, { timeout: 5_000, checkAPI: false });
     await waitFor(async () => {
       const c = (await jsm.streams.info(stream).catch(() => null))?.cluster;
       return (c?.leader !== undefined && (c.replicas ?? []).length === this.nodes.length - 1 && (c.replicas ?? []).every((r) => r.current && !r.offline)) || null;

@@ -1,51 +1,28 @@
 /// <reference lib="dom" />
 import { writeFileSync } from 'node:fs';
-import type { NatsConnection } from '@nats-io/nats-core';
-import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectNats } from '../../analytics/node/feeds/natsConnect.js';
 import { NatsPublisher } from '../../analytics/node/feeds/natsPublisher.js';
-import { buildCity, type City } from '../../analytics/node/sim/city.js';
+import { buildCity } from '../../analytics/node/sim/city.js';
 import { CitySimulator, DEFAULT_SIM } from '../../analytics/node/sim/simulator.js';
-import { launchChromium, openWall, type WatchedPage } from '../../dev/testing/browser.js';
-import { builtCli, EngineProcess } from '../../dev/testing/engineProcess.js';
-import { tempDir, waitFor } from '../../dev/testing/harness.js';
-import { freePort, NatsServerProcess } from '../../analytics/node/feeds/natsServerProcess.js';
+import { openWall, type WatchedPage } from '../../dev/testing/browser.js';
+import { browserEngineSuite } from '../../dev/testing/browserEngine.js';
+import { waitFor } from '../../dev/testing/harness.js';
 
 /** 摸清底数 on the demo city: the shift leader sees how complete the registry is, and who must fill each gap. */
 const CONSOLE = 'baseline-test-token-0123456789';
-const tmp = tempDir('cityops-baseline-e2e-');
-let server: NatsServerProcess;
-let engine: EngineProcess;
-let nc: NatsConnection;
+const suite = browserEngineSuite('baseline', { wall: 'baseline-wall-token-0123456789', console: CONSOLE });
+const city = buildCity(200, 613);
 let sim: CitySimulator;
-let city: City;
-let browser: Browser;
 let con: WatchedPage;
 
 beforeAll(async () => {
-  server = await NatsServerProcess.start();
-  const devices = `${tmp.dir}/devices.json`;
-  writeFileSync(devices, JSON.stringify([{ device: 'console-1', role: 'shift_leader', token: CONSOLE }]));
-  engine = await EngineProcess.start(builtCli(), ['--nats', server.url, '--db', `${tmp.dir}/baseline.duckdb`, '--port', String(await freePort()), '--devices', devices]);
-  nc = await connectNats({ url: server.url, name: 'baseline test simulator' });
-  city = buildCity(200, 613);
-  sim = new CitySimulator(city, new NatsPublisher(nc), { ...DEFAULT_SIM, rate: 400 });
-  await waitFor(async () => (await engine.health()).ok, 'engine connected');
+  sim = new CitySimulator(city, new NatsPublisher(suite.nc), { ...DEFAULT_SIM, rate: 400 });
   await sim.publishRegistry(Date.now());
   sim.start();
-  browser = await launchChromium();
-  con = await openWall(browser, `${engine.url}/?view=console#token=${CONSOLE}`);
+  con = await openWall(suite.browser, `${suite.engine.url}/?view=console#token=${CONSOLE}`);
   await con.page.locator('[data-console]').waitFor();
 });
-afterAll(async () => {
-  sim?.stop();
-  await browser?.close();
-  await nc?.close();
-  await engine?.kill('SIGTERM');
-  await server?.dispose();
-  tmp.remove();
-});
+afterAll(() => sim?.stop());
 
 describe('摸清底数 in the console', () => {
   it('counts the registry, shows what each domain lacks, lists a record without its approving department with its owner, and opens it', async () => {

@@ -1,41 +1,19 @@
 /// <reference lib="dom" />
 import { writeFileSync } from 'node:fs';
-import type { NatsConnection } from '@nats-io/nats-core';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectNats } from '../../analytics/node/feeds/natsConnect.js';
-import { launchChromium, openWall, type WatchedPage } from '../../dev/testing/browser.js';
-import { builtCli, EngineProcess } from '../../dev/testing/engineProcess.js';
-import { tempDir, waitFor } from '../../dev/testing/harness.js';
-import { freePort, NatsServerProcess } from '../../analytics/node/feeds/natsServerProcess.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { openWall, type WatchedPage } from '../../dev/testing/browser.js';
+import { browserEngineSuite } from '../../dev/testing/browserEngine.js';
+import { waitFor } from '../../dev/testing/harness.js';
 
 /** 预报预警 in the console: a river level rising towards its warning level is forecast, marked as a forecast, apart from the alarms. */
 const CONSOLE = 'forecast-test-token-0123456789';
-const tmp = tempDir('cityops-forecast-e2e-');
-let server: NatsServerProcess;
-let engine: EngineProcess;
-let nc: NatsConnection;
-let browser: Browser;
-let con: WatchedPage;
+const suite = browserEngineSuite('forecast', { wall: 'forecast-wall-token-0123456789', console: CONSOLE });
 const enc = new TextEncoder();
+let con: WatchedPage;
 
 beforeAll(async () => {
-  server = await NatsServerProcess.start();
-  const devices = `${tmp.dir}/devices.json`;
-  writeFileSync(devices, JSON.stringify([{ device: 'console-1', role: 'shift_leader', token: CONSOLE }]));
-  engine = await EngineProcess.start(builtCli(), ['--nats', server.url, '--db', `${tmp.dir}/forecast.duckdb`, '--port', String(await freePort()), '--devices', devices]);
-  nc = await connectNats({ url: server.url, name: 'forecast test feed' });
-  await waitFor(async () => (await engine.health()).ok, 'engine connected');
-  browser = await launchChromium();
-  con = await openWall(browser, `${engine.url}/?view=console#token=${CONSOLE}`);
+  con = await openWall(suite.browser, `${suite.engine.url}/?view=console#token=${CONSOLE}`);
   await con.page.locator('[data-console]').waitFor();
-});
-afterAll(async () => {
-  await browser?.close();
-  await nc?.close();
-  await engine?.kill('SIGTERM');
-  await server?.dispose();
-  tmp.remove();
 });
 
 describe('预报预警 in the console', () => {
@@ -47,9 +25,9 @@ describe('预报预警 in the console', () => {
       for (let s = 40 * 6; s >= 1; s--) out.push({ id: `${asset}-${s}`, ts: now - s * 10_000, metric: 'river_level_m', value: Math.round(level(s / 6) * 1000) / 1000, unit: 'm' });
       return out;
     };
-    nc.publish('city.telemetry.flood.420381.gauge-rising', enc.encode(JSON.stringify(readings('gauge-rising', (ago) => 4.0 - 0.02 * ago))));
-    nc.publish('city.telemetry.flood.420381.gauge-steady', enc.encode(JSON.stringify(readings('gauge-steady', () => 3.1))));
-    await nc.flush();
+    suite.nc.publish('city.telemetry.flood.420381.gauge-rising', enc.encode(JSON.stringify(readings('gauge-rising', (ago) => 4.0 - 0.02 * ago))));
+    suite.nc.publish('city.telemetry.flood.420381.gauge-steady', enc.encode(JSON.stringify(readings('gauge-steady', () => 3.1))));
+    await suite.nc.flush();
     const page = con.page;
     const row = page.locator('[data-forecast="gauge-rising"]');
     // the console asks every 30 s; the first answer comes once the rollups hold the minutes
@@ -69,7 +47,7 @@ describe('预报预警 in the console', () => {
     expect(con.errors).toEqual([]);
 
     // the wall's river-level trend shows it over its chart, marked as a forecast
-    const wall = await openWall(browser, `${engine.url}/?screen=housing#token=${CONSOLE}`);
+    const wall = await openWall(suite.browser, `${suite.engine.url}/?screen=housing#token=${CONSOLE}`);
     const onWall = wall.page.locator('[data-wall-forecast]');
     await waitFor(async () => (await onWall.count()) > 0 || null, 'the forecast on the wall', 60_000, 250);
     expect(await onWall.first().textContent()).toMatch(/预测.*预计(2[0-9]|30)分钟后达到河道超警戒水位/);

@@ -57,10 +57,17 @@ export async function queryBench(total: number, runs: number, withIngest = false
     if (withIngest) {
       // the same queries while ingest drains at full rate: a publisher keeps the in-process feed full
       const load = fullRateLoad(feed);
+      // the load reaches its pace first, then ingest's rate alone
+      await new Promise((r) => setTimeout(r, 2_000));
+      result['ingestAloneReadingsPerS'] = await ingestRate(engine, async () => new Promise((r) => setTimeout(r, 5_000)));
+      // the wall's queries at walls' pace: each one every PACED_EVERY_MS, staggered, as many walls refreshing their panels
+      const paced: Record<string, unknown> = {};
+      result['ingestDuringPacedReadingsPerS'] = await ingestRate(engine, async () => {
+        Object.assign(paced, await timePaced(Object.fromEntries(Object.entries(queries).filter(([name]) => !name.startsWith('analyst'))), runs));
+      });
+      result['pacedDuringIngest'] = { everyMs: PACED_EVERY_MS, ...paced };
       const r0 = engine.health().ingest.received;
       const t2 = performance.now();
-      // the load reaches its pace before the clock of the queries starts
-      await new Promise((r) => setTimeout(r, 2_000));
       const loopDelay = monitorEventLoopDelay({ resolution: 5 });
       loopDelay.enable();
       result['duringIngest'] = await timeAll();
@@ -76,6 +83,39 @@ export async function queryBench(total: number, runs: number, withIngest = false
     await engine.stop();
     tmp.remove();
   }
+}
+
+/** Each wall query issued every this many ms (staggered): about ten walls' panels refreshing, far above one wall's load. */
+const PACED_EVERY_MS = 200;
+
+/** Readings per second ingest stored while `during` ran. */
+async function ingestRate(engine: Engine, during: () => Promise<void>): Promise<number> {
+  const r0 = engine.health().ingest.received;
+  const t0 = performance.now();
+  await during();
+  return Math.round((engine.health().ingest.received - r0) / ((performance.now() - t0) / 1000));
+}
+
+/** Each query `runs` times, every {@link PACED_EVERY_MS}, the queries staggered over that period; p50/p95 each. */
+async function timePaced(queries: Record<string, () => Promise<unknown>>, runs: number): Promise<Record<string, unknown>> {
+  const names = Object.keys(queries);
+  const times = new Map<string, number[]>(names.map((n) => [n, []]));
+  await Promise.all(names.map(async (name, k) => {
+    const q = queries[name] as () => Promise<unknown>;
+    const start = performance.now() + (k * PACED_EVERY_MS) / names.length;
+    for (let i = 0; i < runs; i++) {
+      const due = start + i * PACED_EVERY_MS;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const t = performance.now();
+      await q();
+      times.get(name)?.push(performance.now() - t);
+    }
+  }));
+  return Object.fromEntries(names.map((n) => {
+    const t = times.get(n) ?? [];
+    return [n, { p50Ms: round(percentile(t, 50), 2), p95Ms: round(percentile(t, 95), 2), maxMs: round(Math.max(...t), 2) }];
+  }));
 }
 
 /** Readings written straight with SQL, in the engine's batches (batch_no), as ingest would have. */

@@ -131,6 +131,8 @@ export class Ingestor {
           if (this.stopping) break;
           const r = await it.next();
           if (r.done) break;
+          // a wall's query in flight goes first: the decode thread is not handed more work meanwhile (bounded wait)
+          await giveWay(this.giveWayTo);
           decoded.push(this.decoder.decode(r.value));
           poke();
         }
@@ -157,8 +159,9 @@ export class Ingestor {
         const next = decoded.shift();
         if (next !== undefined) {
           freeSpace();
-          await giveWay(this.giveWayTo);
           const d = await next;
+          // given way right before the chunk is taken: a query asked while the decode thread worked goes first too
+          await giveWay(this.giveWayTo);
           this.takeChunk(batch, d);
           // alarms are judged as readings arrive, not when their batch closes
           if (batch.readings.length > batch.alarmsJudged) this.prepare(batch);

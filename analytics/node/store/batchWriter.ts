@@ -276,21 +276,25 @@ export class BatchWriter {
         if (!ra) throw new Error('no appender for readings');
         // converted, appended and flushed a few chunks at a time, giving the thread back between: a
         // query's answer is not held behind a whole batch (the rows belong to the open transaction,
-        // and a reading the database could not hold throws before its chunk is appended: ROLLBACK)
+        // and a reading the database could not hold throws before its chunk is appended: ROLLBACK).
+        // Each slice starts only when no query runs (or after the bounded wait), the first one too.
         const chunks = readingChunks(batch.readings, micros(batch.startedMs), batchNo);
-        for (let i = 0, c = chunks.next(); !c.done; i++) {
+        let pending = 0;
+        for (let i = 0; ; i++) {
+          if (i % FLUSH_CHUNKS === 0) {
+            const busy = this.giveWayTo?.() ?? null;
+            if (busy) await giveWay(() => busy);
+            else if (i > 0) await new Promise((r) => setImmediate(r));
+          }
+          const c = chunks.next();
+          if (c.done) break;
           ra.appendDataChunk(c.value);
-          c = chunks.next();
-          if (i % FLUSH_CHUNKS === FLUSH_CHUNKS - 1 || c.done) {
+          if (++pending === FLUSH_CHUNKS) {
             ra.flushSync();
-            if (!c.done) {
-              // while a query runs, wait for it (a little); otherwise only let waiting callbacks run
-              const busy = this.giveWayTo?.() ?? null;
-              if (busy) await giveWay(() => busy);
-              else await new Promise((r) => setImmediate(r));
-            }
+            pending = 0;
           }
         }
+        if (pending > 0) ra.flushSync();
       }
       if (mode === 'probe') {
         await this.conn.run('ROLLBACK');

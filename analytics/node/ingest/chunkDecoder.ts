@@ -65,7 +65,8 @@ class ChunkBuilder {
   private quality: Uint8Array;
   private seriesIx: Int32Array;
   private seq: Float64Array;
-  private readonly msgId: string[] = [];
+  private idBytes: Uint8Array;
+  private idEnd: Uint32Array;
   private readonly series: Series[] = [];
   /** subject → metric → unit ('' and null apart) → series index: no key string per reading. */
   private readonly seriesBySubject = new Map<string, Map<string, Map<string | null, number>>>();
@@ -85,6 +86,8 @@ class ChunkBuilder {
     this.quality = new Uint8Array(cap);
     this.seriesIx = new Int32Array(cap);
     this.seq = new Float64Array(cap);
+    this.idEnd = new Uint32Array(cap);
+    this.idBytes = new Uint8Array(cap * 32);
   }
 
   take(d: Decoded, subject: string, seq: number | null): void {
@@ -138,7 +141,8 @@ class ChunkBuilder {
       messages: this.messages, lastSeq: this.lastSeq, receivedMs: this.now, counts: this.counts,
       readings: {
         length: n, tsMs: this.tsMs.slice(0, n), value: this.value.slice(0, n), quality: this.quality.slice(0, n),
-        seriesIx: this.seriesIx.slice(0, n), seq: this.seq.slice(0, n), msgId: this.msgId, series: this.series,
+        seriesIx: this.seriesIx.slice(0, n), seq: this.seq.slice(0, n),
+        idBytes: this.idBytes.slice(0, n === 0 ? 0 : this.idEnd[n - 1]), idEnd: this.idEnd.slice(0, n), series: this.series,
       },
       events: this.events, assets: this.assets, inspections: this.inspections, quarantine: this.quarantine,
       seen: [...this.feeds.values()],
@@ -187,13 +191,16 @@ class ChunkBuilder {
     this.quality[i] = quality;
     this.seriesIx[i] = seriesIx;
     this.seq[i] = seq ?? NaN;
-    this.msgId.push(id);
+    const at = i === 0 ? 0 : (this.idEnd[i - 1] as number);
+    // an id is at most 128 UTF-16 units: 384 bytes of UTF-8
+    if (at + id.length * 3 > this.idBytes.length) this.idBytes = grownBytes(this.idBytes, at + id.length * 3);
+    this.idEnd[i] = at + utf8.encodeInto(id, this.idBytes.subarray(at)).written;
     this.count++;
   }
 
   private grow(): void {
     const cap = this.tsMs.length * 2;
-    const g = <T extends Float64Array | Uint8Array | Int32Array>(a: T, b: T): T => {
+    const g = <T extends Float64Array | Uint8Array | Int32Array | Uint32Array>(a: T, b: T): T => {
       b.set(a as never);
       return b;
     };
@@ -202,7 +209,18 @@ class ChunkBuilder {
     this.quality = g(this.quality, new Uint8Array(cap));
     this.seriesIx = g(this.seriesIx, new Int32Array(cap));
     this.seq = g(this.seq, new Float64Array(cap));
+    this.idEnd = g(this.idEnd, new Uint32Array(cap));
   }
+}
+
+const utf8 = new TextEncoder();
+
+function grownBytes(from: Uint8Array, atLeast: number): Uint8Array {
+  let cap = from.length * 2;
+  while (cap < atLeast) cap *= 2;
+  const to = new Uint8Array(cap);
+  to.set(from);
+  return to;
 }
 
 /**
@@ -211,25 +229,28 @@ class ChunkBuilder {
  */
 export function admitChunk(d: DecodedChunk, ids: IdMemory): void {
   const r = d.readings;
+  const bytes = r.idBytes;
   let kept = 0;
-  for (let i = 0; i < r.length; i++) {
-    const id = r.msgId[i] as string;
-    if (!ids.admit('reading', id)) continue;
-    if (kept !== i) {
-      r.tsMs[kept] = r.tsMs[i] as number;
-      r.value[kept] = r.value[i] as number;
-      r.quality[kept] = r.quality[i] as number;
-      r.seriesIx[kept] = r.seriesIx[i] as number;
-      r.seq[kept] = r.seq[i] as number;
-      r.msgId[kept] = id;
+  let keptEnd = 0;
+  for (let i = 0, start = 0; i < r.length; i++) {
+    const end = r.idEnd[i] as number;
+    if (ids.admitBytes('reading', bytes, start, end)) {
+      if (kept !== i) {
+        r.tsMs[kept] = r.tsMs[i] as number;
+        r.value[kept] = r.value[i] as number;
+        r.quality[kept] = r.quality[i] as number;
+        r.seriesIx[kept] = r.seriesIx[i] as number;
+        r.seq[kept] = r.seq[i] as number;
+        bytes.copyWithin(keptEnd, start, end);
+      }
+      keptEnd += end - start;
+      r.idEnd[kept] = keptEnd;
+      kept++;
     }
-    kept++;
+    start = end;
   }
   let dropped = r.length - kept;
-  if (dropped > 0) {
-    r.length = kept;
-    r.msgId.length = kept;
-  }
+  r.length = kept;
   const events = d.events.filter((e) => ids.admit('event', e.event.id));
   const inspections = d.inspections.filter((x) => ids.admit('inspection', x.inspection.id));
   dropped += d.events.length - events.length + d.inspections.length - inspections.length;

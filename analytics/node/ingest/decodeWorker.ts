@@ -13,6 +13,6 @@ if (port) {
   port.on('message', (m: { id: number; chunk: PackedChunk }) => {
     const d = decoder.decode(FeedChunk.unpack(m.chunk));
     const r = d.readings;
-    port.postMessage({ id: m.id, decoded: d }, [r.tsMs.buffer, r.value.buffer, r.quality.buffer, r.seriesIx.buffer, r.seq.buffer] as ArrayBuffer[]);
+    port.postMessage({ id: m.id, decoded: d }, [r.tsMs.buffer, r.value.buffer, r.quality.buffer, r.seriesIx.buffer, r.seq.buffer, r.idBytes.buffer, r.idEnd.buffer] as ArrayBuffer[]);
   });
 }

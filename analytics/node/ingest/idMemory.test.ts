@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ID_KINDS, IdMemory, seededHash } from './idMemory.js';
+import { ID_KINDS, IdMemory, seededHash, type IdHash } from './idMemory.js';
 
 describe('IdMemory', () => {
   it('drops repeats inside its window and forgets the oldest beyond it', () => {
@@ -64,10 +64,10 @@ describe('IdMemory', () => {
 
   it('keeps the same verdicts when every id collides or only a few hash values exist (probing and backward shift)', () => {
     const op = fc.record({ kind: fc.constantFrom(...ID_KINDS), n: fc.integer({ min: 0, max: 40 }), forget: fc.integer({ min: 0, max: 4 }) });
-    const hashes: [string, (id: string) => number][] = [
+    const hashes: [string, IdHash][] = [
       ['one value', () => 7],
-      ['four values', (id) => id.length % 4],
-      ['clustered at the table\'s end', (id) => 0xfffffff0 + (id.charCodeAt(id.length - 1) % 16)],
+      ['four values', (_b, start, end) => (end - start) % 4],
+      ['clustered at the table\'s end', (b, _start, end) => 0xfffffff0 + ((b[end - 1] as number) % 16)],
     ];
     for (const [, hash] of hashes) {
       fc.assert(fc.property(fc.integer({ min: 1, max: 12 }), fc.array(op, { maxLength: 120 }), (capacity, ops) => {
@@ -112,12 +112,40 @@ describe('IdMemory', () => {
     expect(m.size).toBe(capacity);
   });
 
+  it('bounded by its arena\'s bytes too: never takes a new id for a repeat, and remembers every recent one that surely fits', () => {
+    const enc = new TextEncoder();
+    const idText = fc.string({ unit: fc.constantFrom('a', 'b', '7', '-', '水', '管', '\u{1F30A}'), minLength: 1, maxLength: 24 });
+    fc.assert(fc.property(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 0, max: 400 }), fc.array(idText, { maxLength: 150 }), (capacity, extra, ids) => {
+      const arena = 2 * 384 + extra;
+      const m = new IdMemory(capacity, seededHash, arena);
+      const admitted: { id: string; bytes: number }[] = [];
+      for (const id of ids) {
+        const everAdmitted = admitted.some((a) => a.id === id);
+        // the newest admissions that surely fit: within capacity, and their bytes with two ids' worth of wrap to spare
+        let k = 0;
+        let bytes = 0;
+        while (k < Math.min(capacity, admitted.length)) {
+          const a = admitted[admitted.length - 1 - k] as { bytes: number };
+          if (bytes + a.bytes + 2 * 96 > arena) break;
+          bytes += a.bytes;
+          k++;
+        }
+        const surelyRemembered = admitted.slice(admitted.length - k).some((a) => a.id === id);
+        const fresh = m.admit('reading', id);
+        if (!fresh) expect(everAdmitted).toBe(true);
+        if (surelyRemembered) expect(fresh).toBe(false);
+        if (fresh) admitted.push({ id, bytes: enc.encode(id).length });
+        expect(m.size).toBeLessThanOrEqual(capacity);
+      }
+    }), { numRuns: 400, seed: 20261129 });
+  });
+
   it('picks a new seed when ids collide under its hash (ids chosen against it), and keeps every verdict', () => {
     let first: number | null = null;
     // every id lands in one cell under the first seed; a new seed spreads them
-    const hash = (id: string, kind: number, seed: number): number => {
+    const hash: IdHash = (b, start, end, kind, seed) => {
       first ??= seed;
-      return seed === first ? 7 : seededHash(id, kind, seed);
+      return seed === first ? 7 : seededHash(b, start, end, kind, seed);
     };
     const m = new IdMemory(500, hash);
     for (let i = 0; i < 2000; i++) expect(m.admit('reading', `c-${i}`)).toBe(true);

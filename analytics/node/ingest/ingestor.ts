@@ -264,7 +264,9 @@ export class Ingestor {
     this.state.lastCommitMs = Date.now();
     let oldest = NaN;
     let newest = NaN;
-    for (const t of batch.readings.tsMs) {
+    const r = batch.readings;
+    for (let i = 0; i < r.length; i++) {
+      const t = r.tsMs[i] as number;
       if (!(t >= oldest)) oldest = t;
       if (!(t <= newest)) newest = t;
     }

@@ -12,7 +12,11 @@ export interface Series {
   unit: string | null;
 }
 
-/** The readings of one decoded chunk as columns; `seriesIx` points into `series`, `seq` is NaN without a stream. */
+/**
+ * The readings of one decoded chunk as columns; `seriesIx` points into `series`, `seq` is NaN without a
+ * stream. Ids are UTF-8 bytes end to end (`idBytes`, reading i's from `idEnd[i - 1]` (0 for the first)
+ * to `idEnd[i]`): no string per reading on ingest's thread.
+ */
 export interface ReadingChunk {
   length: number;
   tsMs: Float64Array;
@@ -20,7 +24,8 @@ export interface ReadingChunk {
   quality: Uint8Array;
   seriesIx: Int32Array;
   seq: Float64Array;
-  msgId: string[];
+  idBytes: Uint8Array;
+  idEnd: Uint32Array;
   series: Series[];
 }
 
@@ -38,62 +43,110 @@ export interface ChunkRows {
   quarantine: QuarantineRow[];
 }
 
+const utf8 = new TextEncoder();
+const utf8Text = new TextDecoder();
+
 /**
- * Readings of one batch, kept as columns: that is how they go into DuckDB. The text a series
- * shares is stored once per batch (`series`), each reading points at it by index.
+ * Readings of one batch, kept as typed columns (their memory outside the garbage collector's young
+ * space: a batch lives through several collections), which is how they go into DuckDB. The text a
+ * series shares is stored once per batch (`series`), each reading points at it by index; ids are
+ * UTF-8 bytes. Columns hold `length` rows; their capacity grows by doubling.
  */
-export class ReadingColumns {
-  tsMs: number[] = [];
-  seriesIx: number[] = [];
-  value: number[] = [];
-  quality: number[] = [];
-  msgId: string[] = [];
-  seq: (number | null)[] = [];
+export class ReadingColumns implements ReadingChunk {
+  length = 0;
+  tsMs = new Float64Array(256);
+  seriesIx = new Int32Array(256);
+  value = new Float64Array(256);
+  quality = new Uint8Array(256);
+  /** The stream sequence, NaN without one. */
+  seq = new Float64Array(256);
+  idBytes = new Uint8Array(4096);
+  idEnd = new Uint32Array(256);
   readonly series: Series[] = [];
   private readonly seriesIndex = new Map<string, number>();
 
-  get length(): number {
-    return this.tsMs.length;
+  /** Reading `i`'s id. */
+  id(i: number): string {
+    return utf8Text.decode(this.idBytes.subarray(this.idStart(i), this.idEnd[i]));
+  }
+
+  idStart(i: number): number {
+    return i === 0 ? 0 : (this.idEnd[i - 1] as number);
   }
 
   push(r: DecodedReading, domain: Domain, district: string, asset: string, seq: number | null): void {
-    const ix = this.seriesOf(domain, district, asset, r.metric, r.unit);
-    this.tsMs.push(r.tsMs);
-    this.seriesIx.push(ix);
-    this.value.push(r.value);
-    this.quality.push(QUALITY_CODE[r.quality]);
-    this.msgId.push(r.id);
-    this.seq.push(seq);
+    const i = this.room(1, r.id.length * 3);
+    this.tsMs[i] = r.tsMs;
+    this.seriesIx[i] = this.seriesOf(domain, district, asset, r.metric, r.unit);
+    this.value[i] = r.value;
+    this.quality[i] = QUALITY_CODE[r.quality];
+    this.seq[i] = seq ?? NaN;
+    const at = this.idStart(i);
+    this.idEnd[i] = at + utf8.encodeInto(r.id, this.idBytes.subarray(at)).written;
+    this.length++;
   }
 
-  /** Appends a decoded chunk's readings (their series joined to the batch's). */
+  /** Appends a decoded chunk's readings (their series joined to the batch's): one copy per column. */
   appendChunk(c: ReadingChunk): void {
+    const n = c.length;
+    if (n === 0) return;
+    const idBytes = c.idEnd[n - 1] as number;
+    const at = this.room(n, idBytes);
+    const base = this.idStart(at);
+    this.tsMs.set(c.tsMs.subarray(0, n), at);
+    this.value.set(c.value.subarray(0, n), at);
+    this.quality.set(c.quality.subarray(0, n), at);
+    this.seq.set(c.seq.subarray(0, n), at);
+    this.idBytes.set(c.idBytes.subarray(0, idBytes), base);
     const map = c.series.map((s) => this.seriesOf(s.domain, s.district, s.asset, s.metric, s.unit));
-    const { tsMs, seriesIx, value, quality, msgId, seq } = this;
-    for (let i = 0; i < c.length; i++) {
-      tsMs.push(c.tsMs[i] as number);
-      seriesIx.push(map[c.seriesIx[i] as number] as number);
-      value.push(c.value[i] as number);
-      quality.push(c.quality[i] as number);
-      msgId.push(c.msgId[i] as string);
-      const q = c.seq[i] as number;
-      seq.push(Number.isNaN(q) ? null : q);
+    for (let i = 0; i < n; i++) {
+      this.seriesIx[at + i] = map[c.seriesIx[i] as number] as number;
+      this.idEnd[at + i] = base + (c.idEnd[i] as number);
     }
+    this.length += n;
   }
 
   /** Appends reading `i` of `from` (splitting a batch whose commit the database refused). */
   copyRow(from: ReadingColumns, i: number): void {
     const s = from.series[from.seriesIx[i] as number] as Series;
-    this.tsMs.push(from.tsMs[i] as number);
-    this.seriesIx.push(this.seriesOf(s.domain, s.district, s.asset, s.metric, s.unit));
-    this.value.push(from.value[i] as number);
-    this.quality.push(from.quality[i] as number);
-    this.msgId.push(from.msgId[i] as string);
-    this.seq.push(from.seq[i] ?? null);
+    const idFrom = from.idStart(i);
+    const idLen = (from.idEnd[i] as number) - idFrom;
+    const k = this.room(1, idLen);
+    this.tsMs[k] = from.tsMs[i] as number;
+    this.seriesIx[k] = this.seriesOf(s.domain, s.district, s.asset, s.metric, s.unit);
+    this.value[k] = from.value[i] as number;
+    this.quality[k] = from.quality[i] as number;
+    this.seq[k] = from.seq[i] as number;
+    const at = this.idStart(k);
+    this.idBytes.set(from.idBytes.subarray(idFrom, idFrom + idLen), at);
+    this.idEnd[k] = at + idLen;
+    this.length++;
   }
 
   qualityName(i: number): (typeof QUALITIES)[number] {
     return QUALITIES[this.quality[i] ?? 0] ?? 'good';
+  }
+
+  /** Makes room for `rows` more rows and `bytes` more id bytes; returns the first new row's index. */
+  private room(rows: number, bytes: number): number {
+    const n = this.length;
+    if (n + rows > this.tsMs.length) {
+      let cap = this.tsMs.length;
+      while (cap < n + rows) cap *= 2;
+      this.tsMs = grown(this.tsMs, new Float64Array(cap), n);
+      this.seriesIx = grown(this.seriesIx, new Int32Array(cap), n);
+      this.value = grown(this.value, new Float64Array(cap), n);
+      this.quality = grown(this.quality, new Uint8Array(cap), n);
+      this.seq = grown(this.seq, new Float64Array(cap), n);
+      this.idEnd = grown(this.idEnd, new Uint32Array(cap), n);
+    }
+    const used = this.idStart(n);
+    if (used + bytes > this.idBytes.length) {
+      let cap = this.idBytes.length;
+      while (cap < used + bytes) cap *= 2;
+      this.idBytes = grown(this.idBytes, new Uint8Array(cap), used);
+    }
+    return n;
   }
 
   private seriesOf(domain: Domain, district: string, asset: string, metric: string, unit: string | null): number {
@@ -106,6 +159,11 @@ export class ReadingColumns {
     }
     return ix;
   }
+}
+
+function grown<T extends Float64Array | Int32Array | Uint8Array | Uint32Array>(from: T, to: T, n: number): T {
+  to.set(from.subarray(0, n) as never);
+  return to;
 }
 
 export const QUALITIES = ['good', 'suspect', 'bad'] as const;

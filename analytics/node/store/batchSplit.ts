@@ -82,7 +82,7 @@ export async function findRejectedRows(b: Batch, probe: (part: Batch) => Promise
 
 function idOf(b: Batch, r: RowRef): RejectedRow['id'] {
   switch (r.kind) {
-    case 'reading': return { kind: 'reading', id: b.readings.msgId[r.index] as string };
+    case 'reading': return { kind: 'reading', id: b.readings.id(r.index) };
     case 'event': return { kind: 'event', id: (b.events[r.index] as Batch['events'][number]).event.id };
     case 'inspection': return { kind: 'inspection', id: (b.inspections[r.index] as Batch['inspections'][number]).inspection.id };
     default: return null;
@@ -120,8 +120,9 @@ function quarantineRow(b: Batch, r: RejectedRow): QuarantineRow {
       const c = b.readings;
       const s = c.series[c.seriesIx[r.index] as number];
       const subject = s ? telemetrySubject(s.domain, s.district, s.asset) : 'city.telemetry';
-      return row(subject, c.seq[r.index] ?? null, b.startedMs, {
-        id: c.msgId[r.index], ts: c.tsMs[r.index], metric: s?.metric, value: c.value[r.index], unit: s?.unit, quality: c.qualityName(r.index),
+      const seq = c.seq[r.index] as number;
+      return row(subject, Number.isNaN(seq) ? null : seq, b.startedMs, {
+        id: c.id(r.index), ts: c.tsMs[r.index], metric: s?.metric, value: c.value[r.index], unit: s?.unit, quality: c.qualityName(r.index),
       });
     }
     case 'event': {

@@ -152,10 +152,11 @@ describe('BatchWriter', () => {
             if (x.unit === null) a.appendNull();
             else a.appendVarchar(x.unit);
             a.appendVarchar(r.qualityName(i));
-            a.appendVarchar(r.msgId[i] as string);
-            const q = r.seq[i];
-            if (q === null || q === undefined) a.appendNull();
-            else a.appendDouble(q);
+            // the id and sequence as published, not as the batch keeps them (UTF-8 bytes, NaN)
+            const published = all[i] as (typeof all)[number];
+            a.appendVarchar(published.id);
+            if (published.seq === null) a.appendNull();
+            else a.appendDouble(published.seq);
             a.endRow();
           }
           a.closeSync();

@@ -417,6 +417,26 @@ function inlineString(s: string, words: Uint32Array, at: number): boolean {
   return true;
 }
 
+/** Writes UTF-8 bytes `[from, to)` into `words` at `at` as an inlined duckdb_string_t; false when longer than 12 bytes. */
+function inlineBytes(bytes: Uint8Array, from: number, to: number, words: Uint32Array, at: number): boolean {
+  const n = to - from;
+  if (n > 12) return false;
+  let w1 = 0;
+  let w2 = 0;
+  let w3 = 0;
+  for (let k = 0; k < n; k++) {
+    const shifted = (bytes[from + k] as number) << ((k & 3) * 8);
+    if (k < 4) w1 |= shifted;
+    else if (k < 8) w2 |= shifted;
+    else w3 |= shifted;
+  }
+  words[at] = n;
+  words[at + 1] = w1;
+  words[at + 2] = w2;
+  words[at + 3] = w3;
+  return true;
+}
+
 /** Round half to even, as DuckDB casts a DOUBLE to an integer. */
 function roundHalfEven(x: number): number {
   const r = Math.round(x);
@@ -471,29 +491,31 @@ function* readingChunks(r: ReadingColumns, receivedMicros: bigint, batchNo: numb
     const text = TEXT_COLS.map(() => new Uint32Array(rows * STRING_WORDS));
     /** Rows whose text is stored through the heap, per text column; rows whose unit or sequence is NULL. */
     const long: { col: number; row: number; s: string }[] = [];
+    /** Rows whose id is longer than 12 bytes: row, start and end of its bytes, three numbers each. */
+    const longIds: number[] = [];
     let unitNull: number[] | null = null;
     let seqNull: number[] | null = null;
     for (let i = 0; i < rows; i++) {
       const j = off + i;
       const micros = roundHalfEven((r.tsMs[j] as number) * 1000);
-      if (!(micros >= -TWO_63 && micros < TWO_63)) throw refused('Conversion', `reading ${r.msgId[j]}: ts ${r.tsMs[j]} ms is out of range for TIMESTAMPTZ`);
+      if (!(micros >= -TWO_63 && micros < TWO_63)) throw refused('Conversion', `reading ${r.id(j)}: ts ${r.tsMs[j]} ms is out of range for TIMESTAMPTZ`);
       put64(ts, i, micros);
       const v = r.value[j];
-      if (v === null || v === undefined) throw refused('Constraint', `NOT NULL constraint failed: readings.value (reading ${r.msgId[j]})`);
+      if (v === null || v === undefined) throw refused('Constraint', `NOT NULL constraint failed: readings.value (reading ${r.id(j)})`);
       value[i] = v;
-      const sq = r.seq[j];
-      if (sq === null || sq === undefined) {
+      const sq = r.seq[j] as number;
+      if (Number.isNaN(sq)) {
         (seqNull ??= []).push(i);
       } else {
         const x = roundHalfEven(sq);
-        if (!(x >= 0 && x < TWO_64)) throw refused('Conversion', `reading ${r.msgId[j]}: stream sequence ${sq} is out of range for UBIGINT`);
+        if (!(x >= 0 && x < TWO_64)) throw refused('Conversion', `reading ${r.id(j)}: stream sequence ${sq} is out of range for UBIGINT`);
         put64(seq, i, x);
       }
       put64(receivedCol, i, received);
       put64(batchCol, i, batchNo);
       const ix = r.seriesIx[j] as number;
       const series = r.series[ix];
-      if (!series) throw refused('Constraint', `NOT NULL constraint failed: readings.domain (reading ${r.msgId[j]} has no series)`);
+      if (!series) throw refused('Constraint', `NOT NULL constraint failed: readings.domain (reading ${r.id(j)} has no series)`);
       for (let k = 0; k < SERIES_COLS.length; k++) {
         const cell = ix * SERIES_COLS.length + k;
         if (cells.inline[cell]) {
@@ -502,18 +524,18 @@ function* readingChunks(r: ReadingColumns, receivedMicros: bigint, batchNo: numb
         }
         const s = [series.domain, series.district, series.asset, series.metric, series.unit][k];
         if (s === null || s === undefined) {
-          if (SERIES_COLS[k] !== COL.unit) throw refused('Constraint', `NOT NULL constraint failed: readings (reading ${r.msgId[j]})`);
+          if (SERIES_COLS[k] !== COL.unit) throw refused('Constraint', `NOT NULL constraint failed: readings (reading ${r.id(j)})`);
           (unitNull ??= []).push(i);
         } else {
           long.push({ col: SERIES_COLS[k] as number, row: i, s });
         }
       }
       const q = r.quality[j] as number;
-      if (!(q >= 0 && q < QUALITIES.length && Number.isInteger(q))) throw refused('Constraint', `NOT NULL constraint failed: readings.quality (reading ${r.msgId[j]})`);
+      if (!(q >= 0 && q < QUALITIES.length && Number.isInteger(q))) throw refused('Constraint', `NOT NULL constraint failed: readings.quality (reading ${r.id(j)})`);
       copyString(text[5] as Uint32Array, i * STRING_WORDS, qualities, q * STRING_WORDS);
-      const id = r.msgId[j];
-      if (typeof id !== 'string') throw refused('Constraint', `NOT NULL constraint failed: readings.msg_id`);
-      if (!inlineString(id, text[6] as Uint32Array, i * STRING_WORDS)) long.push({ col: COL.msgId, row: i, s: id });
+      const idFrom = r.idStart(j);
+      const idTo = r.idEnd[j] as number;
+      if (!inlineBytes(r.idBytes, idFrom, idTo, text[6] as Uint32Array, i * STRING_WORDS)) longIds.push(i, idFrom, idTo);
     }
     const chunk = DuckDBDataChunk.create(READINGS_TYPES, rows);
     const vector = (col: number): duckdb.Vector => duckdb.data_chunk_get_vector(chunk.chunk, col);
@@ -527,6 +549,12 @@ function* readingChunks(r: ReadingColumns, receivedMicros: bigint, batchNo: numb
     TEXT_COLS.forEach((col, k) => copy(col, text[k] as Uint32Array));
     // after the copy: a long string's element points into the vector's heap
     for (const { col, row, s } of long) duckdb.vector_assign_string_element(vector(col), row, s);
+    if (longIds.length > 0) {
+      const ids = vector(COL.msgId);
+      for (let k = 0; k < longIds.length; k += 3) {
+        duckdb.vector_assign_string_element_len(ids, longIds[k] as number, r.idBytes.subarray(longIds[k + 1], longIds[k + 2]));
+      }
+    }
     if (unitNull) setNull(vector(COL.unit), rows, unitNull);
     if (seqNull) setNull(vector(COL.seq), rows, seqNull);
     yield chunk;

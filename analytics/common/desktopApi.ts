@@ -48,3 +48,14 @@ export type DesktopResponse<C extends DesktopChannel> = z.infer<(typeof DESKTOP_
 
 /** What the preload exposes as `window.cityops`: one function per channel. */
 export type DesktopApi = { [C in DesktopChannel as C extends `desktop:${infer N}` ? N : never]: (req: DesktopRequest<C>) => Promise<DesktopResponse<C>> };
+
+/**
+ * What the shell sends the engine's process to stop it gracefully (the last batch committed, the
+ * database closed): on Windows a signal cannot ask that, only end the process. Anything else the
+ * engine receives on that channel is ignored.
+ */
+export const ENGINE_STOP_MESSAGE = { type: 'cityops:stop' } as const;
+
+export function isEngineStopMessage(m: unknown): boolean {
+  return typeof m === 'object' && m !== null && !Array.isArray(m) && Object.keys(m).length === 1 && (m as { type?: unknown }).type === ENGINE_STOP_MESSAGE.type;
+}

@@ -5,7 +5,7 @@
  * Its output goes to a log (never a pipe left unread: a full pipe blocks the engine on Windows),
  * with each start, fatal error and exit marked, so a crash's reason can be read afterwards.
  */
-import type { DesktopResponse } from '../../analytics/common/desktopApi.js';
+import { ENGINE_STOP_MESSAGE, type DesktopResponse } from '../../analytics/common/desktopApi.js';
 import { systemClock, type Clock } from './clock.js';
 import { RestartPolicy } from './crashPolicy.js';
 import type { LogSink } from './rotatingLog.js';
@@ -19,7 +19,9 @@ export interface EngineChild {
   /** Present when forked with `stdio: 'pipe'`. */
   readonly stdout?: NodeJS.ReadableStream | null;
   readonly stderr?: NodeJS.ReadableStream | null;
-  /** SIGTERM on POSIX: the engine commits what it took and closes its database (within its own deadline). */
+  /** The graceful stop on every platform ({@link ENGINE_STOP_MESSAGE}): the engine commits what it took and closes its database. */
+  postMessage(message: unknown): void;
+  /** Ends the process (SIGTERM on POSIX, terminated on Windows): only when the stop message was not obeyed in time. */
   kill(): boolean;
 }
 
@@ -83,20 +85,34 @@ export class EngineSupervisor {
   }
 
   /**
-   * On quit: the engine is stopped for good (its exit is not a crash), asked to stop gracefully,
-   * and waited for — until it exits, or `boundMs` at most — so it closes its database.
+   * On quit: the engine is stopped for good (its exit is not a crash), asked by message to stop
+   * gracefully (Windows has no signal for that), and waited for until it exits — so it closes its
+   * database — or `boundMs` at most, when it is ended.
    */
   stop(boundMs = ENGINE_STOP_MS): Promise<'exited' | 'timeout'> {
     this.current.state = 'stopped';
     if (!this.alive || this.child === null) return Promise.resolve('exited');
     const child = this.child;
     return new Promise((resolve) => {
-      const timer = this.clock.later(() => resolve('timeout'), boundMs);
+      const timer = this.clock.later(() => {
+        this.log.write(`--- ${nowIso(this.clock)} engine did not stop within ${boundMs} ms: ended\n`);
+        try {
+          child.kill();
+        } catch {
+          // already gone
+        }
+        resolve('timeout');
+      }, boundMs);
       this.exitWaiters.push(() => {
         timer.cancel();
         resolve('exited');
       });
-      if (this.exitWaiters.length === 1) child.kill();
+      if (this.exitWaiters.length > 1) return;
+      try {
+        child.postMessage(ENGINE_STOP_MESSAGE);
+      } catch {
+        // the process is going away already: its exit (or the bound) answers
+      }
     });
   }
 }

@@ -10,6 +10,11 @@ import type { PhysicalDisplay } from './windowPlanner.js';
 
 class FakeChild extends EventEmitter implements EngineChild {
   killed = 0;
+  readonly messages: unknown[] = [];
+  postMessage(message: unknown): void {
+    // as Electron's: a structured clone of what is sent
+    this.messages.push(structuredClone(message));
+  }
   readonly stdout = new EventEmitter() as unknown as NodeJS.ReadableStream;
   readonly stderr = new EventEmitter() as unknown as NodeJS.ReadableStream;
   kill(): boolean {
@@ -72,7 +77,7 @@ describe('the engine supervisor', () => {
     children[0]?.emit('exit', 1);
     expect(sup.status().restarts).toBe(1);
     void sup.stop();
-    expect(children[1]?.killed).toBe(1);
+    expect(children[1]?.messages).toEqual([{ type: 'cityops:stop' }]);
     children[1]?.emit('exit', 0);
     clock.advance(60_000);
     expect(children).toHaveLength(2);
@@ -111,13 +116,14 @@ describe('the engine supervisor, what the engine says and how it ends', () => {
     expect(log.slice(1)).toEqual(['serving on 127.0.0.1:5123\n', 'nats: connection refused\n']);
   });
 
-  it('on quit asks the engine to stop once and waits for its exit (it closes its database), restarting nothing', async () => {
+  it('on quit asks the engine by message (Windows has no graceful signal) to stop once and waits for its exit (it closes its database), ending nothing and restarting nothing', async () => {
     const { clock, children, sup } = setup();
     sup.start();
     children[0]?.emit('spawn');
     const stopped = sup.stop(12_000);
     const again = sup.stop(12_000);
-    expect(children[0]?.killed).toBe(1);
+    expect(children[0]?.messages).toEqual([{ type: 'cityops:stop' }]);
+    expect(children[0]?.killed).toBe(0);
     clock.advance(5_000);
     children[0]?.emit('exit', 0);
     expect(await stopped).toBe('exited');
@@ -127,8 +133,8 @@ describe('the engine supervisor, what the engine says and how it ends', () => {
     expect(clock.pending()).toBe(0);
   });
 
-  it('gives up waiting after its bound, and does not wait for an engine already gone', async () => {
-    const { clock, sup } = setup();
+  it('ends the engine after its bound when the stop message was not obeyed, and does not wait for an engine already gone', async () => {
+    const { clock, children, sup, log } = setup();
     sup.start();
     const stopped = sup.stop(12_000);
     clock.advance(11_999);
@@ -136,8 +142,11 @@ describe('the engine supervisor, what the engine says and how it ends', () => {
     void stopped.then(() => (answered = true));
     await Promise.resolve();
     expect(answered).toBe(false);
+    expect(children[0]?.killed).toBe(0);
     clock.advance(1);
     expect(await stopped).toBe('timeout');
+    expect(children[0]?.killed).toBe(1);
+    expect(log.join('')).toMatch(/engine did not stop within 12000 ms: ended/);
     const gone = setup();
     gone.sup.start();
     gone.children[0]?.emit('exit', 1);

@@ -9,6 +9,7 @@ import { MemoryFeed } from '../feeds/memorySource.js';
 import { packageRoot } from '../paths.js';
 import { builtCli } from '../../../dev/testing/engineProcess.js';
 import { tempDir, waitFor } from '../../../dev/testing/harness.js';
+import { Database } from '../store/database.js';
 import { loadDevices, startServe, type Served } from './serveCommand.js';
 
 const tmp = tempDir('cityops-serve-');
@@ -83,6 +84,49 @@ describe('stopping on SIGTERM', () => {
     p.proc.kill('SIGINT');
     expect(await p.exited).toBe(1);
     expect(p.output()).toMatch(/SIGINT during the stop after SIGTERM/);
+  });
+});
+
+describe('stopping on the shell\'s message (Windows has no graceful signal)', () => {
+  it('ignores any other message, then on the stop message commits what it took, closes its database and exits 0', async () => {
+    builtCli();
+    const dist = (m: string): string => JSON.stringify(join(packageRoot(), 'dist/analytics/node', m));
+    const db = join(tmp.dir, 'stop-message.duckdb');
+    const code = `import { onShutdown } from ${dist('cli/serveCommand.js')};
+      import { defaultEngineConfig, startEngine } from ${dist('engine.js')};
+      import { MemoryFeed } from ${dist('feeds/memorySource.js')};
+      const feed = new MemoryFeed();
+      const engine = await startEngine(defaultEngineConfig({ db: ${JSON.stringify(db)}, nats: null }), feed);
+      for (let i = 0; i < 50; i++) await feed.publish('city.telemetry.gas.420303.a1', new TextEncoder().encode(JSON.stringify({ id: 'r' + i, ts: Date.now() - 1000, metric: 'lel_pct', value: i })));
+      onShutdown(() => engine.stop());
+      // after the engine's own listener: an echo says a message was heard (and, unless it was the stop, ignored)
+      process.on('message', (m) => process.send({ echo: m }));
+      // as the server does in the serve command: something keeps the process alive
+      setInterval(() => {}, 1000);
+      console.log('ready');`;
+    const proc = spawn(process.execPath, ['--input-type=module', '-e', code], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+    let out = '';
+    proc.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+    proc.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+    const echoes: unknown[] = [];
+    proc.on('message', (m) => echoes.push(m));
+    const exited = new Promise<number | null>((r) => proc.once('exit', (c) => r(c)));
+    await waitFor(() => out.includes('ready'), 'ready');
+    const hostile: unknown[] = ['cityops:stop', { type: 'cityops:stop', now: true }, { type: 'stop' }, ['cityops:stop'], null, 42, { data: { type: 'cityops:stop' } }];
+    for (const m of hostile) proc.send(m as never);
+    await waitFor(() => echoes.length === hostile.length, 'the hostile messages heard');
+    expect(out).not.toMatch(/stopping/);
+    expect(proc.exitCode).toBeNull();
+    proc.send({ type: 'cityops:stop' });
+    expect(await exited).toBe(0);
+    expect(out).toMatch(/stop message: stopping/);
+    // the file reopens cleanly, holding every reading taken
+    const reopened = await Database.open(db);
+    try {
+      expect(await reopened.queryRows('SELECT count(*)::INTEGER AS n FROM readings')).toEqual([{ n: 50 }]);
+    } finally {
+      await reopened.close();
+    }
   });
 });
 

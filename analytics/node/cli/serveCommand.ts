@@ -8,6 +8,7 @@ import { AuditLog } from '../audit/auditLog.js';
 import { AccessTokens, DevicesFileSchema, type DevicesFile } from '../server/access.js';
 import { DEFAULT_SERVER, startServer, type RunningServer } from '../server/httpServer.js';
 import { issuesText } from '../../common/vocabulary.js';
+import { isEngineStopMessage } from '../../common/desktopApi.js';
 
 /** The built wall (renderer/dist), served at `/`. */
 export const RENDERER_DIR = join(packageRoot(), 'renderer', 'dist');
@@ -149,4 +150,31 @@ export function onShutdown(fn: () => Promise<void>, deadlineMs: number = shutdow
   };
   process.on('SIGINT', () => handler('SIGINT'));
   process.on('SIGTERM', () => handler('SIGTERM'));
+  onStopMessage(() => handler('stop message'));
+}
+
+/** Electron's utility process hands its child a `process.parentPort` whose messages carry `data`. */
+interface ParentPort {
+  on(event: 'message', listener: (e: { data?: unknown }) => void): unknown;
+}
+
+/**
+ * The shell's stop message ({@link ENGINE_STOP_MESSAGE}) from Electron's parent port, or from a
+ * Node parent over IPC: the same graceful stop as SIGTERM, which Windows cannot send. Any other
+ * message is ignored; neither listener keeps the process alive.
+ */
+function onStopMessage(stop: () => void): void {
+  const port = (process as { parentPort?: unknown }).parentPort;
+  if (typeof port === 'object' && port !== null && typeof (port as ParentPort).on === 'function') {
+    (port as ParentPort).on('message', (e) => {
+      if (isEngineStopMessage(e?.data)) stop();
+    });
+  }
+  if (typeof process.send === 'function') {
+    process.on('message', (m) => {
+      if (isEngineStopMessage(m)) stop();
+    });
+    // the IPC channel must not hold the process when nothing else does
+    process.channel?.unref();
+  }
 }

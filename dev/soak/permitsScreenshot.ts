@@ -19,6 +19,13 @@ async function main(): Promise<void> {
       await page.locator('[data-permit-finding]').first().waitFor({ timeout: 60_000 });
       await page.waitForTimeout(1500);
       await page.screenshot({ path: join(packageRoot(), 'docs', 'screenshots', `${name}.png`) });
+      if (name === 'permits') {
+        // the map layer, in the tab's own place
+        await page.locator('[data-permits-map-toggle]').click();
+        await page.locator('[data-chart="permits-map"] canvas').first().waitFor();
+        await page.waitForTimeout(1500);
+        await page.locator('section.risks').screenshot({ path: join(packageRoot(), 'docs', 'screenshots', 'permits-map.png') });
+      }
       console.log(`${name}.png${errors.length ? ` console errors: ${errors.join(' | ')}` : ''}`);
       await page.close();
     }

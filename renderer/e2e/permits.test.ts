@@ -19,7 +19,7 @@ beforeAll(async () => {
   sim = new CitySimulator(city, new NatsPublisher(suite.nc), { ...DEFAULT_SIM, rate: 200 });
   await sim.publishRegistry(Date.now());
   sim.start();
-  con = await openWall(suite.browser, `${suite.engine.url}/?view=console#token=${CONSOLE}`);
+  con = await openWall(suite.browser, `${suite.engine.url}/?view=console&debug=1#token=${CONSOLE}`);
   await con.page.locator('[data-console]').waitFor();
 });
 afterAll(() => sim?.stop());
@@ -56,6 +56,19 @@ describe('审批排查 in the console', () => {
     expect(checked).toBeLessThan(buildings);
     // docs/screenshots/permits.png is taken here (CITYOPS_KEEP_SCREENSHOT=path)
     if (process.env['CITYOPS_KEEP_SCREENSHOT']) writeFileSync(process.env['CITYOPS_KEEP_SCREENSHOT'], await page.locator('section.risks').screenshot());
+
+    // the map layer: the findings drawn over the districts, one series per kind, back to the list
+    await page.locator('[data-permits-map-toggle]').click();
+    await page.locator('[data-chart="permits-map"] canvas').first().waitFor();
+    const drawn = await page.evaluate(() => {
+      const el = document.querySelector('[data-chart="permits-map"]');
+      const charts = (window as unknown as { __charts?: { instances: Set<{ getDom(): Element; getOption(): { series: { id: string; data: unknown[] }[] } }> } }).__charts;
+      const c = [...(charts?.instances ?? [])].find((i) => i.getDom() === el);
+      return c ? Object.fromEntries(c.getOption().series.map((s) => [s.id, s.data.length])) : null;
+    });
+    expect(drawn).not.toBeNull();
+    for (const kind of ['missing', 'expired', 'out_of_order', 'use_changed']) expect(drawn?.[`permits-${kind}`], kind).toBeGreaterThan(0);
+    await page.locator('[data-permits-map-toggle]').click();
 
     // opened as a case: it joins the hazard queue with the department as its approver, then is closed through the usual loop
     const row = page.locator(`[data-permit-finding="${id}"]`);

@@ -16,7 +16,7 @@ export const SUCCESS_FILE = '_SUCCESS';
 /** The tables of the window, named as in the live database. */
 export const BUNDLE_WINDOW_TABLES = [
   'readings', 'rollup_10s', 'rollup_1m', 'rollup_1h', 'rollup_district_1m', 'rollup_district_1h',
-  'events', 'asset_versions', 'inspections', 'quarantine', 'alarm_log', 'ops_log', 'risk_changes', 'feed_freshness',
+  'events', 'asset_versions', 'inspections', 'permit_versions', 'quarantine', 'alarm_log', 'ops_log', 'risk_changes', 'feed_freshness',
 ] as const;
 /** The state standing at the window's start. */
 export const BUNDLE_STATE_TABLES = ['initial_readings', 'initial_alarm_log', 'initial_risk', 'initial_inspections'] as const;

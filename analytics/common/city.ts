@@ -29,5 +29,5 @@ export const SHIYAN_DISTRICTS: readonly District[] = [
   { code: '420381', zh: '丹江口市', en: 'Danjiangkou' },
 ];
 
-export const FEED_KINDS = ['telemetry', 'event', 'asset', 'inspection'] as const;
+export const FEED_KINDS = ['telemetry', 'event', 'asset', 'inspection', 'permit'] as const;
 export type FeedKind = (typeof FEED_KINDS)[number];

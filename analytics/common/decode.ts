@@ -1,9 +1,10 @@
 import type { z } from 'zod';
 import type { Domain, FeedKind } from './city.js';
 import {
-  AssetSchema, EventSchema, InspectionSchema, MAX_READINGS_PER_MESSAGE, ReadingSchema,
-  type AssetRecord, type CityEvent, type Inspection, type Reading,
+  AssetSchema, EventSchema, InspectionSchema, MAX_READINGS_PER_MESSAGE, PermitsSchema, ReadingSchema,
+  type AssetRecord, type CityEvent, type Inspection, type PermitsRecord, type Reading,
 } from './feedSchemas.js';
+import { permitsRefusal } from './permitsCheck.js';
 import { scanJson, type JsonShape } from './jsonScan.js';
 import { READING_FAST_PATH } from './readingFastPath.js';
 import { rfc3339Ms } from './rfc3339.js';
@@ -63,7 +64,8 @@ export type Decoded =
   | ({ kind: 'telemetry'; asset: string; readings: DecodedReading[]; rejections: Rejection[] } & Where)
   | ({ kind: 'event'; tsMs: number; event: CityEvent } & Where)
   | ({ kind: 'asset'; asset: string; tsMs: number; record: AssetRecord } & Where)
-  | ({ kind: 'inspection'; tsMs: number; inspection: Inspection } & Where);
+  | ({ kind: 'inspection'; tsMs: number; inspection: Inspection } & Where)
+  | ({ kind: 'permit'; asset: string; tsMs: number; permits: PermitsRecord } & Where);
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const lossy = new TextDecoder('utf-8');
@@ -241,6 +243,14 @@ function decodeRecord(kind: Exclude<FeedKind, 'telemetry'>, asset: string | null
     case 'inspection': {
       const c = check(InspectionSchema, raw, j, whole, true);
       return c.ok ? { kind: 'inspection', ...base, tsMs: c.tsMs, inspection: c.value } : { kind: 'rejected', rejections: [c.rejection] };
+    }
+    case 'permit': {
+      // like registry records, permits records are kept whatever their age
+      const c = check(PermitsSchema, raw, j, whole, false);
+      if (!c.ok) return { kind: 'rejected', rejections: [c.rejection] };
+      const bad = permitsRefusal(c.value, asset, j.unicode);
+      if (bad !== null) return reject(bad.reason, bad.detail, text);
+      return { kind: 'permit', ...base, asset: c.value.asset, tsMs: c.tsMs, permits: c.value };
     }
   }
 }

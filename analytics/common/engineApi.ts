@@ -7,6 +7,7 @@ import { SQL_MAX_CHARS, SQL_MAX_ROWS, type CorrelationResult, type ReadyQuestion
 import type { BundleSummary, ExportProgress } from './bundle.js';
 import type { BaselineResult } from './baseline.js';
 import type { ForecastView } from './forecast.js';
+import { PERMIT_FINDING_KINDS, type PermitsResult } from './permits/permitRules.js';
 import type { ChecklistProgress } from './checklists.js';
 import type { CityEvent } from './feedSchemas.js';
 import type { AlarmKpis } from './ops/alarmKpis.js';
@@ -166,6 +167,13 @@ export const QUERY_PARAMS = {
   baseline: z.object({ domain: Domain.optional(), district: District.optional(), limit: z.number().int().min(0).max(5000).default(500), days: z.number().int().min(1).max(14).default(7) }),
   /** 预报预警: the warning levels forecast to be crossed within the hour, soonest first (docs/forecast.md); `asset` narrows to one. */
   forecasts: z.object({ domain: Domain.optional(), district: District.optional(), asset: z.string().max(64).optional(), limit: z.number().int().min(1).max(1000).default(100) }),
+  /**
+   * The permit chain (违法建设和违法违规审批全流程专项排查): each building's and construction site's
+   * findings (missing, expired, out of order, use changed) with the approving department responsible
+   * and the stage of the case it opened, not yet opened first (`limit` of them); the campaign's
+   * progress per district (docs/permits.md).
+   */
+  permits: z.object({ domain: z.enum(['building', 'construction']).optional(), district: District.optional(), kind: z.enum(PERMIT_FINDING_KINDS).optional(), limit: z.number().int().min(0).max(5000).default(500) }),
   /** The workbench's schema browser: every table, view and macro with the data model's descriptions. */
   sqlSchema: z.object({}),
   /** Saved queries and ready questions. */
@@ -306,6 +314,7 @@ export interface QueryResults {
   correlation: CorrelationResult;
   baseline: BaselineResult;
   forecasts: ForecastView[];
+  permits: PermitsResult;
   sqlSchema: SchemaEntry[];
   sqlSaved: { saved: SavedQuery[]; ready: ReadyQuestion[] };
 }

@@ -73,10 +73,42 @@ export const InspectionSchema = z.object({
   inspector: z.string().min(1).max(200),
 }).meta({ title: 'Inspection', description: 'One inspection finding on city.inspection.<domain>.<district>' });
 
+/** The six administrative permits of the permit chain (立项、用地、规划、施工、消防、特种行业), in the order they are issued. */
+export const PERMIT_TYPES = ['project', 'land', 'planning', 'construction', 'fire', 'special_trade'] as const;
+export const PERMIT_STATUSES = ['valid', 'expired', 'revoked', 'suspended'] as const;
+/** A calendar day in the city's own time (UTC+8): `2026-06-13`. */
+const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'calendar day YYYY-MM-DD');
+/** A building's use: `residential`, `commercial`, `hotel`, `catering`... (docs/permits.md). */
+const Use = z.string().regex(/^[a-z_]{1,32}$/);
+
+export const PermitSchema = z.object({
+  type: z.enum(PERMIT_TYPES),
+  number: z.string().min(1).max(64),
+  /** The department that issued it (谁审批谁负责). */
+  department: z.string().min(1).max(200),
+  issued: Day,
+  /** The last day it is valid; absent: no end. */
+  expires: Day.optional(),
+  status: z.enum(PERMIT_STATUSES),
+  /** The use it was issued for. */
+  use: Use.optional(),
+});
+
+export const PermitsSchema = z.object({
+  ts: Timestamp,
+  asset: AssetId,
+  /** The building's use now. */
+  use: Use.optional(),
+  permits: z.array(PermitSchema).max(24),
+}).meta({ title: 'Permits', description: "An asset's administrative permits on city.permit.<domain>.<district>.<asset>; the newest ts wins" });
+
 export type Reading = z.infer<typeof ReadingSchema>;
 export type CityEvent = z.infer<typeof EventSchema>;
 export type AssetRecord = z.infer<typeof AssetSchema>;
 export type Inspection = z.infer<typeof InspectionSchema>;
+export type Permit = z.infer<typeof PermitSchema>;
+export type PermitsRecord = z.infer<typeof PermitsSchema>;
+export type PermitType = (typeof PERMIT_TYPES)[number];
 
 export const PAYLOAD_SCHEMAS = {
   reading: ReadingSchema,
@@ -84,6 +116,7 @@ export const PAYLOAD_SCHEMAS = {
   event: EventSchema,
   asset: AssetSchema,
   inspection: InspectionSchema,
+  permits: PermitsSchema,
 } as const;
 
 /** JSON Schema documents generated from the schemas above (for docs/schemas and integrators). */

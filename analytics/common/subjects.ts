@@ -32,9 +32,9 @@ function parseSubjectUncached(subject: string): ParsedSubject {
   const kind = parts[1];
   const domain = parts[2] ?? '';
   const district = parts[3] ?? '';
-  const withAsset = kind === 'telemetry' || kind === 'asset';
+  const withAsset = kind === 'telemetry' || kind === 'asset' || kind === 'permit';
   const expected = withAsset ? 5 : 4;
-  if (kind !== 'telemetry' && kind !== 'event' && kind !== 'asset' && kind !== 'inspection') {
+  if (kind !== 'telemetry' && kind !== 'event' && kind !== 'asset' && kind !== 'inspection' && kind !== 'permit') {
     return { ok: false, reason: 'bad_subject', detail: `unknown kind ${JSON.stringify(kind ?? '')}` };
   }
   if (parts.length !== expected) {
@@ -59,6 +59,9 @@ export function eventSubject(domain: Domain, district: string): string {
 }
 export function assetSubject(domain: Domain, district: string, asset: string): string {
   return `city.asset.${domain}.${district}.${asset}`;
+}
+export function permitSubject(domain: Domain, district: string, asset: string): string {
+  return `city.permit.${domain}.${district}.${asset}`;
 }
 export function inspectionSubject(domain: Domain, district: string): string {
   return `city.inspection.${domain}.${district}`;

@@ -8,6 +8,7 @@ import { CoreSubscriptionSource } from './feeds/coreSource.js';
 import type { FeedSource } from './feeds/feedSource.js';
 import { baseline } from './queries/baseline.js';
 import { forecasts } from './queries/forecasts.js';
+import { permits } from './queries/permits.js';
 import { DEFAULT_STALL_MS, JetStreamSource, StreamMissingError } from './feeds/jetstreamSource.js';
 import type { NatsOptions } from './feeds/natsConnect.js';
 import type { NatsLink } from './feeds/natsLink.js';
@@ -297,6 +298,7 @@ export class Engine implements EngineService {
     correlation: (p, s) => (p.fromMs === undefined && p.toMs === undefined ? this.liveCorrelation.get(p, s) : correlate(this.db, p, Date.now(), s)),
     baseline: (p, s) => baseline(this.db, p, Date.now(), s),
     forecasts: (p, s) => forecasts(this.db, this.controlRoom.rules, p, Date.now(), s),
+    permits: (p, s) => permits(this.db, p, Date.now(), (id) => this.controlRoom.state.hazards.get(id)?.stage ?? null, s),
     sqlSchema: () => this.sql.schema(),
     sqlSaved: () => this.sql.saved(),
     series: (p, s) => runNamedQuery(this.db, SQL_QUERIES.series, p, Date.now(), s),

@@ -32,6 +32,7 @@ async function start(): Promise<void> {
       // the shift leader's workstation: a normal window, not a wall
       document.body.style.overflow = 'hidden';
       mount(Console, { target, props: { wsUrl, initialLang: lang } });
+      exposeDebugHook('__charts', chartCount);
       return;
     }
     const wall = await loadWall(params);

@@ -98,7 +98,9 @@ export class ControlRoomState {
         if (this.cases.byId.has(a.hazard)) return outcome(message('msg_hazard_exists', { hazard: a.hazard }));
         this.addHazard(newHazard(a.hazard, a.grade, by, e.ts), {
           title: a.title, domain: a.domain, district: a.district, asset: a.asset, responsible: a.responsible,
-          source: a.fromAlarm ? { kind: 'alarm', point: a.fromAlarm.point, raisedAtMs: a.fromAlarm.raisedAtMs } : a.fromEvent ? { kind: 'event', event: a.fromEvent.event } : { kind: 'manual' },
+          source: a.fromAlarm ? { kind: 'alarm', point: a.fromAlarm.point, raisedAtMs: a.fromAlarm.raisedAtMs } : a.fromEvent ? { kind: 'event', event: a.fromEvent.event }
+            : a.fromPermit ? { kind: 'permit', finding: a.fromPermit.finding, finding_kind: a.fromPermit.kind, type: a.fromPermit.type, number: a.fromPermit.number, department: a.fromPermit.department }
+            : { kind: 'manual' },
         }, e.id);
         // a case raised from an event handles the event: the walls release it
         if (a.fromEvent) this.events.acknowledge(a.fromEvent.event, by, e.ts, a.hazard);

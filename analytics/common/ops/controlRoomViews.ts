@@ -34,7 +34,8 @@ export interface HazardView extends HazardCase {
   asset: string | null;
   createdAtMs: number;
   responsible: { owner: string | null; supervisor: string | null; approver: string | null };
-  source: { kind: 'alarm'; point: string; raisedAtMs: number } | { kind: 'event'; event: string } | { kind: 'inspection'; inspection: string; item: string } | { kind: 'manual' };
+  source: { kind: 'alarm'; point: string; raisedAtMs: number } | { kind: 'event'; event: string } | { kind: 'inspection'; inspection: string; item: string } | { kind: 'manual' }
+    | { kind: 'permit'; finding: string; finding_kind: 'missing' | 'expired' | 'out_of_order' | 'use_changed'; type: string; number: string | null; department: string };
   comments: { atMs: number; by: string; text: string }[];
   attachments: { atMs: number; by: string; name: string; bytes: number; sha256: string }[];
   closedAtMs: number | null;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DOMAINS } from '../city.js';
 import { HAZARD_GRADES } from '../vocabulary.js';
+import { PERMIT_TYPES } from '../feedSchemas.js';
 
 /**
  * Operator actions: every acknowledge, shelve, dispatch, verify, close or comment is one of these
@@ -52,6 +53,14 @@ export const OpsActionSchema = z.discriminatedUnion('kind', [
     fromAlarm: z.object({ point: Point, raisedAtMs: z.number() }).nullable(),
     /** Or a red or orange city event (which it handles, as `event.ack` does). */
     fromEvent: z.object({ event: EventId }).nullable().optional(),
+    /**
+     * Or a permit finding (docs/permits.md), whose id is the case's: its kind, the permit and the
+     * approving department responsible (谁审批谁负责). The engine builds it from the finding it holds.
+     */
+    fromPermit: z.object({
+      finding: HazardId, kind: z.enum(['missing', 'expired', 'out_of_order', 'use_changed']),
+      type: z.enum(PERMIT_TYPES), number: z.string().min(1).max(64).nullable(), department: z.string().min(1).max(200),
+    }).optional(),
     /** The asset's three responsible parties, copied from the registry by the engine that raised it. */
     responsible: z.object({ owner: z.string().max(200).nullable(), supervisor: z.string().max(200).nullable(), approver: z.string().max(200).nullable() }),
   }),

@@ -66,6 +66,8 @@ export function bundleTableSpecs(w: ExportWindow): BundleTableSpec[] {
     // every version up to `to`: the registry as it stood at any moment of the window
     { table: 'asset_versions', timeColumn: 'ts', sql: `SELECT * FROM asset_versions ${where([`ts <= ${to}`, ...keys()])} ORDER BY ts` },
     windowTable('inspections'),
+    // every permits record up to `to`: the permit campaign as it stood at any moment of the window (docs/permits.md)
+    { table: 'permit_versions', timeColumn: 'ts', sql: `SELECT * FROM permit_versions ${where([`ts <= ${to}`, ...keys()])} ORDER BY ts` },
     {
       table: 'quarantine', timeColumn: 'received_at',
       sql: `SELECT * FROM quarantine ${where([inWindow('received_at')])} ORDER BY received_at`,

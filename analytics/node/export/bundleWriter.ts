@@ -182,7 +182,7 @@ export async function writeBundle(c: DuckDBConnection, o: WriteBundleOptions): P
         rows: w.rows, timeColumn: w.spec.timeColumn, minTime: r.min, maxTime: r.max, columns: w.columns,
       });
     }
-    const windowRows = files.filter((f) => f.format === 'parquet' && !f.table.startsWith('initial_') && f.table !== 'feed_freshness' && f.table !== 'asset_versions' && f.table !== 'ops_log')
+    const windowRows = files.filter((f) => f.format === 'parquet' && !f.table.startsWith('initial_') && f.table !== 'feed_freshness' && f.table !== 'asset_versions' && f.table !== 'permit_versions' && f.table !== 'ops_log')
       .reduce((n, f) => n + f.rows, 0);
     const manifest: BundleManifest = {
       format: 'cityops-bundle', formatVersion: BUNDLE_FORMAT_VERSION, appVersion: VERSION, feedContractVersion: FEED_CONTRACT_VERSION,

@@ -75,6 +75,7 @@ class ChunkBuilder {
   readonly events: Batch['events'] = [];
   readonly assets: Batch['assets'] = [];
   readonly inspections: Batch['inspections'] = [];
+  readonly permits: Batch['permits'] = [];
   readonly quarantine: QuarantineRow[] = [];
   readonly counts: IngestCounts = { received: 0, stored: 0, quarantined: 0, duplicates: 0 };
   lastSeq: number | null = null;
@@ -132,6 +133,13 @@ class ChunkBuilder {
         c.stored++;
         this.inspections.push({ origin: origin(), tsMs: d.tsMs, inspection: d.inspection });
         return;
+      case 'permit':
+        // every version is kept, like registry records; the newest by ts wins
+        c.received++;
+        this.seen('permit', d.domain, d.district, d.tsMs);
+        this.permits.push({ origin: origin(), tsMs: d.tsMs, record: d.permits });
+        c.stored++;
+        return;
     }
   }
 
@@ -144,7 +152,7 @@ class ChunkBuilder {
         seriesIx: this.seriesIx.slice(0, n), seq: this.seq.slice(0, n),
         idBytes: this.idBytes.slice(0, n === 0 ? 0 : this.idEnd[n - 1]), idEnd: this.idEnd.slice(0, n), series: this.series,
       },
-      events: this.events, assets: this.assets, inspections: this.inspections, quarantine: this.quarantine,
+      events: this.events, assets: this.assets, inspections: this.inspections, permits: this.permits, quarantine: this.quarantine,
       seen: [...this.feeds.values()],
     };
   }

@@ -25,7 +25,9 @@ export function precheckAction(state: ControlRoomState, registry: AssetRegistry,
     if (state.hazards.has(a.hazard)) throw new ActionRefused(message('msg_hazard_exists', { hazard: a.hazard }));
     const fromEvent = a.fromEvent ? state.events.get(a.fromEvent.event)?.hazard : null;
     if (fromEvent) throw new ActionRefused(message('msg_hazard_exists', { hazard: fromEvent }));
-    return { ...a, responsible: registry.responsible(a.domain, a.district, a.asset) };
+    const parties = registry.responsible(a.domain, a.district, a.asset);
+    // a permit case's approver is the approving department responsible for the finding (谁审批谁负责)
+    return { ...a, responsible: a.fromPermit ? { ...parties, approver: a.fromPermit.department } : parties };
   }
   if (a.kind === 'event.ack') {
     const had = state.events.get(a.event);

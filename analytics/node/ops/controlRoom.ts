@@ -6,7 +6,7 @@ import { alarmKpis, type AlarmKpis } from '../../common/ops/alarmKpis.js';
 import { ControlRoomState, type SuppressionProfile } from '../../common/ops/controlRoomState.js';
 import type { AlarmView, HazardView, OpsSnapshot } from '../../common/ops/controlRoomViews.js';
 import { NO_NOTES, type HandoverNotes } from '../../common/ops/handoverReport.js';
-import type { OpsAction, OpsEvent, Role } from '../../common/ops/opsEvents.js';
+import { mayDo, type OpsAction, type OpsEvent, type Role } from '../../common/ops/opsEvents.js';
 import type { AssetRisk, DistrictRisk, RiskChange } from '../../common/risk/riskRegister.js';
 import type { CommittedBatch } from '../ingest/ingestor.js';
 import { checklistProgress } from '../queries/checklistProgress.js';
@@ -15,7 +15,11 @@ import { insertAlarms, type BatchWriter } from '../store/batchWriter.js';
 import type { Database } from '../store/database.js';
 import { insertHandoverReport, readHandoverReport } from '../store/handoverReports.js';
 import { readFailedInspections } from '../store/inspectionRows.js';
-import { precheckAction } from './actionPrecheck.js';
+import { ActionRefused, precheckAction } from './actionPrecheck.js';
+import { permitFacts } from '../queries/permits.js';
+import { judgePermits } from '../../common/permits/permitRules.js';
+import { permitCaseAction } from '../../common/permits/permitCase.js';
+import { message } from '../../common/i18n.js';
 import { ActionStream, type ActionStreamOptions } from './actionStream.js';
 import { AlarmService } from './alarmService.js';
 import { AssetRegistry } from './assetRegistry.js';
@@ -144,7 +148,18 @@ export class ControlRoom {
    * (`ActionRefused`), then written to the outbox and handed to the stream.
    */
   async submit(action: OpsAction, device: string, role: Role): Promise<OpsEvent> {
-    return this.actionStream.submit(precheckAction(this.state, this.registry, action, device, role, Date.now()), device, role);
+    const a = action.kind === 'hazard.raise' && action.fromPermit ? await this.permitCase(action.hazard, role) : action;
+    return this.actionStream.submit(precheckAction(this.state, this.registry, a, device, role, Date.now()), device, role);
+  }
+
+  /** Opening a permit finding as a case: the action is built from the finding as this engine judges it now. */
+  private async permitCase(id: string, role: Role): Promise<OpsAction> {
+    if (!mayDo(role, 'hazard.raise')) throw new ActionRefused(message('msg_role_may_not', { role, action: 'hazard.raise' }));
+    const facts = await permitFacts(this.db, { limit: 0 }, Date.now());
+    const nowMs = Date.now();
+    const f = facts.flatMap((x) => judgePermits(x, nowMs)).find((x) => x.id === id);
+    if (!f) throw new ActionRefused(message('msg_no_permit_finding', { finding: id }));
+    return permitCaseAction(f, this.registry.responsible(f.domain, f.district, f.asset));
   }
 
   // ---- views for the engine API and the HTTP API ----

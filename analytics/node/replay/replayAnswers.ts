@@ -8,6 +8,7 @@ import { micros } from '../../common/vocabulary.js';
 import { SQL_QUERIES } from '../queries/catalog.js';
 import { baseline } from '../queries/baseline.js';
 import { forecasts } from '../queries/forecasts.js';
+import { permits } from '../queries/permits.js';
 import { checklistProgress } from '../queries/checklistProgress.js';
 import { runNamedQuery } from '../queries/query.js';
 import type { Database } from '../store/database.js';
@@ -122,6 +123,11 @@ export class ReplayAnswers {
     },
     baseline: (p, t, s) => baseline(this.src.db, p, t, s),
     forecasts: (p, t, s) => forecasts(this.src.db, this.src.rules, p, t, s),
+    permits: async (p, t, s) => {
+      // the cases' stages at t, read before the SQL runs (the shared state moves with another screen's seek)
+      const stages = await this.withStateAt(t, (st) => new Map([...st.hazards.values()].map((h) => [h.id, h.stage])));
+      return permits(this.src.db, p, t, (id) => stages.get(id) ?? null, s);
+    },
     timeline: (p) => this.timeline(p),
     // clusters as of the cursor: nothing after it counts
     correlation: (p, t, s) => correlate(this.src.db, p, t, s, this.src.mode === 'bundle' ? { cache: this.points } : {}),

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { ChecklistsSchema } from '../../common/checklists.js';
 import { dataPath } from '../paths.js';
-import { assetSubject, eventSubject, inspectionSubject, telemetrySubject } from '../../common/subjects.js';
+import { assetSubject, eventSubject, inspectionSubject, permitSubject, telemetrySubject } from '../../common/subjects.js';
+import { cityPermits, type SimPermits } from './cityPermits.js';
 import type { Inspection } from '../../common/feedSchemas.js';
 import type { FeedPublisher } from '../feeds/feedPublisher.js';
 import type { City, SimAsset } from './city.js';
@@ -71,9 +72,12 @@ export class CitySimulator {
   private eventSeq = 0;
   private busy = false;
   private readonly series: number;
+  /** The buildings' and construction sites' permits (the permit chain), published with the registry. */
+  private readonly permits: Map<string, SimPermits>;
 
   constructor(private readonly city: City, private readonly out: FeedPublisher, private readonly o: SimOptions = DEFAULT_SIM) {
     this.rng = new Rng(o.seed ^ 0x5eed);
+    this.permits = cityPermits(city);
     this.steps = o.scenarios.map((s) => scenarioStep(s, city.assets));
     // the rate asked is shared by the sensors that report (a never-connected one takes no share)
     this.series = city.assets.reduce((n, a) => n + (a.silent ? 0 : a.profile.metrics.length), 0);
@@ -85,6 +89,11 @@ export class CitySimulator {
       await this.out.publish(assetSubject(a.profile.domain, a.district, a.id), enc.encode(JSON.stringify({ ...a.record, ts: new Date(nowMs).toISOString() })));
       this.stats.assets++;
       this.stats.messages++;
+      const permits = this.permits.get(a.id);
+      if (permits) {
+        await this.out.publish(permitSubject(a.profile.domain, a.district, a.id), enc.encode(JSON.stringify({ ts: new Date(nowMs).toISOString(), ...permits })));
+        this.stats.messages++;
+      }
     }
     this.lastRegistryMs = nowMs;
     // the first time, each asset's last routine inspection before the simulation (the baseline's history)

@@ -1,5 +1,5 @@
 import type { Domain } from '../../common/city.js';
-import type { AssetRecord, CityEvent, Inspection } from '../../common/feedSchemas.js';
+import type { AssetRecord, CityEvent, Inspection, PermitsRecord } from '../../common/feedSchemas.js';
 import type { DecodedReading, Rejection } from '../../common/decode.js';
 import type { AlarmTransition } from '../../common/ops/alarmTransition.js';
 
@@ -40,6 +40,8 @@ export interface ChunkRows {
   events: Batch['events'];
   assets: Batch['assets'];
   inspections: Batch['inspections'];
+  /** Permits records (absent from chunks decoded by code that predates them). */
+  permits?: Batch['permits'];
   quarantine: QuarantineRow[];
 }
 
@@ -196,6 +198,7 @@ export class Batch {
   readonly events: { origin: Origin; tsMs: number; event: CityEvent }[] = [];
   readonly assets: { origin: Origin; tsMs: number; record: AssetRecord }[] = [];
   readonly inspections: { origin: Origin; tsMs: number; inspection: Inspection }[] = [];
+  readonly permits: { origin: Origin; tsMs: number; record: PermitsRecord }[] = [];
   readonly quarantine: QuarantineRow[] = [];
   /** Alarm transitions the batch's readings caused: committed with them, so a restart neither loses nor repeats one. */
   readonly alarms: AlarmTransition[] = [];
@@ -228,6 +231,7 @@ export class Batch {
     for (const e of d.events) this.events.push(e);
     for (const a of d.assets) this.assets.push(a);
     for (const i of d.inspections) this.inspections.push(i);
+    for (const x of d.permits ?? []) this.permits.push(x);
     for (const q of d.quarantine) this.quarantine.push(q);
   }
 }

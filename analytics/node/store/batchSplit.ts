@@ -5,7 +5,7 @@ import { errorMessage, storeErrorClass } from './storeErrors.js';
 
 /** One row of a batch, by kind and index. Alarm transitions are the batch's own and never split off. */
 export interface RowRef {
-  kind: 'reading' | 'event' | 'asset' | 'inspection' | 'quarantine';
+  kind: 'reading' | 'event' | 'asset' | 'inspection' | 'permit' | 'quarantine';
   index: number;
 }
 
@@ -27,6 +27,7 @@ function rowRefs(b: Batch): RowRef[] {
   add('event', b.events.length);
   add('asset', b.assets.length);
   add('inspection', b.inspections.length);
+  add('permit', b.permits.length);
   add('quarantine', b.quarantine.length);
   return out;
 }
@@ -45,6 +46,7 @@ function copyRow(from: Batch, to: Batch, r: RowRef): void {
     case 'event': to.events.push(from.events[r.index] as Batch['events'][number]); return;
     case 'asset': to.assets.push(from.assets[r.index] as Batch['assets'][number]); return;
     case 'inspection': to.inspections.push(from.inspections[r.index] as Batch['inspections'][number]); return;
+    case 'permit': to.permits.push(from.permits[r.index] as Batch['permits'][number]); return;
     case 'quarantine': to.quarantine.push(from.quarantine[r.index] as QuarantineRow); return;
   }
 }
@@ -136,6 +138,10 @@ function quarantineRow(b: Batch, r: RejectedRow): QuarantineRow {
     case 'inspection': {
       const i = b.inspections[r.index] as Batch['inspections'][number];
       return row(i.origin.subject, i.origin.seq, i.origin.receivedMs, i.inspection);
+    }
+    case 'permit': {
+      const x = b.permits[r.index] as Batch['permits'][number];
+      return row(x.origin.subject, x.origin.seq, x.origin.receivedMs, x.record);
     }
     case 'quarantine': {
       // a quarantine row the database refused: kept with its text made plain ASCII, its first reason in the detail

@@ -36,6 +36,8 @@ CREATE OR REPLACE TEMP TABLE stage_assets (ts_ms DOUBLE, domain VARCHAR, distric
   lat DOUBLE, lon DOUBLE, owner VARCHAR, supervisor VARCHAR, approver VARCHAR, attrs VARCHAR, subject VARCHAR, stream_seq UBIGINT, received_ms DOUBLE);
 CREATE OR REPLACE TEMP TABLE stage_inspections (ts_ms DOUBLE, domain VARCHAR, district VARCHAR, msg_id VARCHAR, asset VARCHAR,
   item VARCHAR, result VARCHAR, level VARCHAR, note VARCHAR, inspector VARCHAR, subject VARCHAR, stream_seq UBIGINT, received_ms DOUBLE);
+CREATE OR REPLACE TEMP TABLE stage_permits (ts_ms DOUBLE, domain VARCHAR, district VARCHAR, asset VARCHAR, use VARCHAR, permits VARCHAR,
+  subject VARCHAR, stream_seq UBIGINT, received_ms DOUBLE);
 CREATE OR REPLACE TEMP TABLE rollup_pass (bucket TIMESTAMPTZ, domain VARCHAR, district VARCHAR, asset VARCHAR, metric VARCHAR,
   n BIGINT, sum DOUBLE, min DOUBLE, max DOUBLE, last_ts TIMESTAMPTZ, last_value DOUBLE, n_bad BIGINT);
 CREATE OR REPLACE TEMP TABLE stage_quarantine (received_ms DOUBLE, subject VARCHAR, reason VARCHAR, detail VARCHAR, payload VARCHAR, stream_seq UBIGINT);
@@ -73,12 +75,13 @@ const COMMIT_SQL: { sql: string; has: (b: Batch) => boolean }[] = [
   { has: (b) => b.events.length > 0, sql: `INSERT INTO events SELECT ${ts('ts_ms')}, domain, district, msg_id, type, severity, title, asset, lat, lon, detail, subject, stream_seq, ${ts('received_ms')} FROM stage_events` },
   { has: (b) => b.assets.length > 0, sql: `INSERT INTO asset_versions SELECT ${ts('ts_ms')}, domain, district, asset, name, kind, lat, lon, owner, supervisor, approver, attrs::JSON, subject, stream_seq, ${ts('received_ms')} FROM stage_assets` },
   { has: (b) => b.inspections.length > 0, sql: `INSERT INTO inspections SELECT ${ts('ts_ms')}, domain, district, msg_id, asset, item, result, level, note, inspector, subject, stream_seq, ${ts('received_ms')} FROM stage_inspections` },
+  { has: (b) => b.permits.length > 0, sql: `INSERT INTO permit_versions SELECT ${ts('ts_ms')}, domain, district, asset, use, permits::JSON, subject, stream_seq, ${ts('received_ms')} FROM stage_permits` },
   { has: (b) => b.quarantine.length > 0, sql: `INSERT INTO quarantine SELECT ${ts('received_ms')}, subject, reason, detail, payload, stream_seq FROM stage_quarantine` },
 ];
 
 const MAX_BATCHES_PER_ROLLUP_PASS = 50;
 
-const STAGES = ['stage_events', 'stage_assets', 'stage_inspections', 'stage_quarantine'] as const;
+const STAGES = ['stage_events', 'stage_assets', 'stage_inspections', 'stage_quarantine', 'stage_permits'] as const;
 
 /** A SQL string literal (the position's stream and consumer names, written into the commit's statements). */
 const sqlString = (s: string): string => `'${s.replaceAll("'", "''")}'`;
@@ -242,6 +245,13 @@ export class BatchWriter {
       }
       aa.flushSync();
     }
+    if (batch.permits.length > 0) {
+      const pa = this.app('stage_permits');
+      for (const { origin: o, tsMs, record: r } of batch.permits) {
+        appendRow(pa, [tsMs, o.domain, o.district, r.asset, r.use ?? null, JSON.stringify(r.permits), o.subject, seqValue(o.seq), o.receivedMs]);
+      }
+      pa.flushSync();
+    }
     if (batch.inspections.length > 0) {
       const ia = this.app('stage_inspections');
       for (const { origin: o, tsMs, inspection: i } of batch.inspections) {
@@ -264,7 +274,7 @@ export class BatchWriter {
    */
   private async commitNow(batch: Batch, mode: 'commit' | 'probe'): Promise<void> {
     if (this.appendersStale) await this.openAppenders();
-    const used = [batch.events.length, batch.assets.length, batch.inspections.length, batch.quarantine.length];
+    const used = [batch.events.length, batch.assets.length, batch.inspections.length, batch.quarantine.length, batch.permits.length];
     try {
       await giveWay(this.giveWayTo);
       const batchNo = this.lastBatch + 1;

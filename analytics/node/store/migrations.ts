@@ -158,4 +158,15 @@ CREATE TABLE saved_queries (
 );
 `,
   },
+  {
+    version: 5,
+    name: 'permits records (the permit chain, docs/permits.md)',
+    sql: `
+CREATE TABLE permit_versions (
+  ts TIMESTAMPTZ NOT NULL, domain VARCHAR NOT NULL, district VARCHAR NOT NULL, asset VARCHAR NOT NULL,
+  use VARCHAR, permits JSON NOT NULL,
+  subject VARCHAR NOT NULL, stream_seq UBIGINT, received_at TIMESTAMPTZ NOT NULL
+);
+`,
+  },
 ];

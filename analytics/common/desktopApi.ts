@@ -23,6 +23,18 @@ export const DesktopSecretsSchema = z.object({
 });
 export type DesktopSecrets = z.infer<typeof DesktopSecretsSchema>;
 
+/**
+ * Why the shell refused (part of) a settings save: a code with what the wording needs, worded by
+ * the renderer through the i18n table (`settings_refused_<code>`), never English text from main.
+ */
+export const DesktopRefusalSchema = z.discriminatedUnion('code', [
+  z.object({ code: z.literal('no_wall'), wall: z.string().max(64), walls: z.array(z.string().max(64)).max(200) }),
+  z.object({ code: z.literal('no_encryption') }),
+  z.object({ code: z.literal('basic_text_keyring') }),
+]);
+export type DesktopRefusal = z.infer<typeof DesktopRefusalSchema>;
+export const DESKTOP_REFUSAL_CODES = ['no_wall', 'no_encryption', 'basic_text_keyring'] as const satisfies readonly DesktopRefusal['code'][];
+
 export const DESKTOP_CHANNELS = {
   'desktop:connection': {
     request: z.object({}).strict(),
@@ -34,7 +46,7 @@ export const DESKTOP_CHANNELS = {
   },
   'desktop:settings:save': {
     request: z.object({ settings: DesktopSettingsSchema, secrets: DesktopSecretsSchema.default({}) }).strict(),
-    response: z.object({ ok: z.boolean(), refused: z.string().nullable() }),
+    response: z.object({ ok: z.boolean(), refused: DesktopRefusalSchema.nullable() }),
   },
   'desktop:status': {
     request: z.object({}).strict(),

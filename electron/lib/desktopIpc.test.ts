@@ -67,11 +67,11 @@ describe('the engine command the shell runs', () => {
   });
 
   it('refuses to save settings naming a wall that does not exist, saving nothing', () => {
-    const { handlers, saved } = registered({ wallProblem: (name) => (name === '2x2' ? null : `there is no wall named '${name}'`) });
+    const { handlers, saved } = registered({ wallProblem: (name) => (name === '2x2' ? null : { code: 'no_wall', wall: name, walls: ['2x2'] }) });
     const save = (wall: string): unknown => handlers.get('desktop:settings:save')?.(from(`${APP_ORIGIN}/index.html`), {
       settings: { mode: 'wall', natsUrl: 'nats://127.0.0.1:4222', natsUser: '', wall, startAtLogin: false }, secrets: {},
     });
-    expect(save('9x9')).toEqual({ ok: false, refused: "there is no wall named '9x9'" });
+    expect(save('9x9')).toEqual({ ok: false, refused: { code: 'no_wall', wall: '9x9', walls: ['2x2'] } });
     expect(saved).toEqual([]);
     expect(save('2x2')).toEqual({ ok: true, refused: null });
     expect(saved).toHaveLength(1);

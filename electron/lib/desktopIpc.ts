@@ -2,7 +2,7 @@
  * The main process's side of the IPC contract: one answer per channel (the compiler refuses a
  * channel without one) and the registration that checks every message before answering it.
  */
-import { DESKTOP_CHANNELS, type DesktopChannel, type DesktopResponse, type DesktopSettings } from '../../analytics/common/desktopApi.js';
+import { DESKTOP_CHANNELS, type DesktopChannel, type DesktopRefusal, type DesktopResponse, type DesktopSettings } from '../../analytics/common/desktopApi.js';
 import type { DesktopMode } from './engineCommand.js';
 import type { EngineStatus } from './engineSupervisor.js';
 import { checkIpc } from './ipc.js';
@@ -17,7 +17,7 @@ export interface DesktopState {
   engine: () => EngineStatus;
   missingCells: () => number[];
   /** Why the settings' wall name cannot be saved (no such wall), or null. */
-  wallProblem?: (name: string) => string | null;
+  wallProblem?: (name: string) => DesktopRefusal | null;
   /** Settings just saved: what applies at once (start at login). */
   applied?: (settings: DesktopSettings) => void;
 }

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DesktopSecretsSchema, DesktopSettingsSchema, type DesktopSecrets, type DesktopSettings } from '../../analytics/common/desktopApi.js';
+import { DesktopSecretsSchema, DesktopSettingsSchema, type DesktopRefusal, type DesktopSecrets, type DesktopSettings } from '../../analytics/common/desktopApi.js';
 
 /** Electron's `safeStorage`, reduced to what the store needs (a fake in tests). */
 export interface SecretStorage {
@@ -28,11 +28,12 @@ export class SettingsStore {
   constructor(private readonly path: string, private readonly storage: SecretStorage, private readonly platform: NodeJS.Platform = process.platform) {}
 
   /** Why secrets cannot be stored here, or null when they can. */
-  secretStorageProblem(): string | null {
-    if (!this.storage.isEncryptionAvailable()) return 'the operating system offers no encryption for secrets (no keyring): they are not stored; enter them at each start or use a credentials file';
-    if (this.platform === 'linux' && this.storage.getSelectedStorageBackend?.() === 'basic_text') {
-      return 'no keyring on this Linux session (backend basic_text): secrets would be stored with a fixed key, so they are not stored; install and unlock gnome-keyring or KWallet';
-    }
+  /** Why secrets cannot be stored here (worded by the settings page), or null. */
+  secretStorageProblem(): DesktopRefusal | null {
+    // the operating system offers no encryption (no keyring): secrets are not stored
+    if (!this.storage.isEncryptionAvailable()) return { code: 'no_encryption' };
+    // a Linux session without a keyring (backend basic_text) would store them with a fixed key
+    if (this.platform === 'linux' && this.storage.getSelectedStorageBackend?.() === 'basic_text') return { code: 'basic_text_keyring' };
     return null;
   }
 
@@ -72,7 +73,7 @@ export class SettingsStore {
   }
 
   /** Saves the settings; secrets only when they can be encrypted, otherwise refused with the reason (settings are still saved). */
-  save(settings: unknown, secrets: unknown = {}): { ok: boolean; refused: string | null } {
+  save(settings: unknown, secrets: unknown = {}): { ok: boolean; refused: DesktopRefusal | null } {
     const s = DesktopSettingsSchema.parse(settings);
     const sec = DesktopSecretsSchema.parse(secrets);
     const cur = this.read();

@@ -77,12 +77,12 @@ describe('settings store', () => {
     const store = new SettingsStore(join(dir, 'b.json'), fake(true, 'basic_text'), 'linux');
     const r = store.save(settings, { natsPassword: 's3cret-pass' });
     expect(r.ok).toBe(false);
-    expect(r.refused).toMatch(/no keyring.*basic_text/);
+    expect(r.refused).toEqual({ code: 'basic_text_keyring' });
     expect(readFileSync(join(dir, 'b.json'), 'utf8')).not.toContain('s3cret');
     expect(store.secretsStored().natsPassword).toBe(false);
     expect(store.settings().wall).toBe('2x2');
     const none = new SettingsStore(join(dir, 'c.json'), fake(false, 'unknown'), 'win32');
-    expect(none.save(settings, { roleToken: 'console-token-0123456789' }).refused).toMatch(/no encryption/);
+    expect(none.save(settings, { roleToken: 'console-token-0123456789' }).refused).toEqual({ code: 'no_encryption' });
   });
 
   it('falls back to defaults on a damaged file and rejects invalid settings', () => {

@@ -39,7 +39,7 @@ describe('the wall a wall shows', () => {
   it('refuses a name no wall has when settings are saved', () => {
     const dir = walls({ '1x1.json': one, '2x1.json': two });
     expect(wallNameProblem(dir, '2x1')).toBeNull();
-    expect(wallNameProblem(dir, '2X1')).toMatch(/no wall named '2X1' \(walls: 1x1, 2x1\)/);
+    expect(wallNameProblem(dir, '2X1')).toEqual({ code: 'no_wall', wall: '2X1', walls: ['1x1', '2x1'] });
     expect(wallNames(join(base, 'missing'))).toEqual([]);
   });
 });

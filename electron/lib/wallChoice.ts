@@ -6,6 +6,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { DesktopRefusal } from '../../analytics/common/desktopApi.js';
 import { WallConfigSchema, type WallConfig } from '../../analytics/common/wallConfig.js';
 
 export const FALLBACK_WALL = '1x1';
@@ -37,8 +38,8 @@ export function chooseWall(wallsDir: string, name: string, warn: (line: string) 
   return fallback;
 }
 
-/** Why a wall name cannot be saved, or null when it can. */
-export function wallNameProblem(wallsDir: string, name: string): string | null {
+/** Why a wall name cannot be saved (no such wall, and the walls there are), or null when it can. */
+export function wallNameProblem(wallsDir: string, name: string): DesktopRefusal | null {
   const names = wallNames(wallsDir);
-  return names.includes(name) ? null : `there is no wall named '${name}' (walls: ${names.join(', ') || 'none'})`;
+  return names.includes(name) ? null : { code: 'no_wall', wall: name, walls: names };
 }

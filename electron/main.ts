@@ -91,6 +91,8 @@ function startAtLogin(enabled: boolean): void {
   try {
     applyStartAtLogin(enabled, {
       platform: process.platform, exec: process.env['APPIMAGE'] ?? process.execPath,
+      // unpackaged (npm start), the executable is Electron's own: it must be given the app's folder
+      args: app.isPackaged ? [] : [app.getAppPath()],
       autostartDir: autostartDir(process.env, app.getPath('home')), loginItems: app,
     });
   } catch (e) {

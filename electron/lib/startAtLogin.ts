@@ -7,13 +7,20 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface LoginItems {
-  setLoginItemSettings(settings: { openAtLogin: boolean }): void;
+  /** Electron's: `path` and `args` are heeded on Windows (an unpackaged app is Electron's binary started with the app's folder). */
+  setLoginItemSettings(settings: { openAtLogin: boolean; path?: string; args?: string[] }): void;
 }
 
 export interface StartAtLoginTarget {
   platform: NodeJS.Platform;
   /** The program to start: the AppImage's own path ($APPIMAGE) when run from one, else the executable. */
   exec: string;
+  /**
+   * What the program needs after it: nothing for a packaged app; the app's folder when it runs
+   * unpackaged (`npm start`), where the program is Electron's own binary, which alone would start
+   * Electron's default app, not this one.
+   */
+  args: readonly string[];
   /** `$XDG_CONFIG_HOME/autostart`, by default `~/.config/autostart`. */
   autostartDir: string;
   loginItems: LoginItems;
@@ -26,13 +33,14 @@ function quoteExec(arg: string): string {
   return /^[A-Za-z0-9_@%+=:,./-]+$/.test(arg) ? arg : `"${arg.replace(/(["`$\\])/g, '\\$1')}"`;
 }
 
-export function autostartEntry(exec: string): string {
-  return ['[Desktop Entry]', 'Type=Application', 'Name=cityops', 'Comment=City operations (starts at login)', `Exec=${quoteExec(exec)}`, 'Terminal=false', 'X-GNOME-Autostart-enabled=true', ''].join('\n');
+export function autostartEntry(exec: string, args: readonly string[] = []): string {
+  const command = [exec, ...args].map(quoteExec).join(' ');
+  return ['[Desktop Entry]', 'Type=Application', 'Name=cityops', 'Comment=City operations (starts at login)', `Exec=${command}`, 'Terminal=false', 'X-GNOME-Autostart-enabled=true', ''].join('\n');
 }
 
 export function applyStartAtLogin(enabled: boolean, t: StartAtLoginTarget): void {
   if (t.platform !== 'linux') {
-    t.loginItems.setLoginItemSettings({ openAtLogin: enabled });
+    t.loginItems.setLoginItemSettings(t.args.length === 0 ? { openAtLogin: enabled } : { openAtLogin: enabled, path: t.exec, args: [...t.args] });
     return;
   }
   const file = join(t.autostartDir, AUTOSTART_FILE);
@@ -41,7 +49,7 @@ export function applyStartAtLogin(enabled: boolean, t: StartAtLoginTarget): void
     return;
   }
   mkdirSync(t.autostartDir, { recursive: true });
-  writeFileSync(file, autostartEntry(t.exec), { mode: 0o644 });
+  writeFileSync(file, autostartEntry(t.exec, t.args), { mode: 0o644 });
 }
 
 /** Where Linux autostart entries go, from the environment. */

@@ -40,28 +40,26 @@ export function requiredPermits(domain: string, use: string | null): PermitType[
   return use !== null && SPECIAL_TRADE_USES.includes(use) ? [...base, 'special_trade'] : base;
 }
 
-/** An asset with its newest permits record (null: the campaign has not checked it yet). */
-export interface PermitFacts {
+/** The building or site a permits record is about, as the registry names and places it. */
+export interface PermitAsset {
   domain: string;
   district: string;
   asset: string;
   name: string;
   lat: number;
   lon: number;
+}
+
+/** An asset with its newest permits record (null: the campaign has not checked it yet). */
+export interface PermitFacts extends PermitAsset {
   record: { tsMs: number; use: string | null; permits: Permit[] } | null;
 }
 
-export interface PermitFinding {
+export interface PermitFinding extends PermitAsset {
   /** The case id this finding opens: the same on every engine, so it can be opened once only. */
   id: string;
   kind: PermitFindingKind;
   type: PermitType;
-  domain: string;
-  district: string;
-  asset: string;
-  name: string;
-  lat: number;
-  lon: number;
   /** The permit concerned (null when it is missing). */
   number: string | null;
   /** The approving department responsible (谁审批谁负责): the permit's issuer; null for a missing permit, whose competent authority is `type`'s. */

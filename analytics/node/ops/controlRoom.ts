@@ -23,6 +23,10 @@ import { buildHandover, type HandoverReport } from './handover.js';
 import { InspectionTally } from './inspectionTally.js';
 import { RiskRegisterCache } from './riskRegisterCache.js';
 import { SnapshotCache } from './snapshotCache.js';
+import type { ContingencyPlan } from '../../common/incidents/contingencyPlan.js';
+import type { Incident } from '../../common/incidents/incident.js';
+import type { IncidentReport } from '../../common/incidents/incidentReport.js';
+import { incidentReport, keepIncidentReport } from './incidentReports.js';
 
 type P<N extends keyof typeof QUERY_PARAMS> = z.infer<(typeof QUERY_PARAMS)[N]>;
 
@@ -43,11 +47,19 @@ export class ControlRoom {
   private readonly listeners = new Set<(raised: boolean) => void>();
   lastError: string | null = null;
 
-  constructor(readonly rules: AlarmRule[], profiles: SuppressionProfile[], readonly checklists: Checklists, private readonly db: Database, private readonly writer: BatchWriter, stream: ActionStreamOptions) {
+  constructor(readonly rules: AlarmRule[], profiles: SuppressionProfile[], readonly checklists: Checklists, private readonly db: Database, private readonly writer: BatchWriter, stream: ActionStreamOptions,
+    readonly plans: readonly ContingencyPlan[] = []) {
     this.state = new ControlRoomState(profiles);
     this.alarms = new AlarmService(rules, this.state);
     this.actionStream = new ActionStream(this.state, writer, stream);
-    this.actionStream.onApplied(() => this.changed());
+    this.actionStream.onApplied((e, r) => {
+      // a closed incident's report is kept with its SHA-256 as it closes (on every engine alike)
+      if (r.ok && e.action.kind === 'incident.close') {
+        const closed = this.state.incidents.byId.get(e.action.incident);
+        if (closed) keepIncidentReport(writer, closed).catch((err: unknown) => (this.lastError = `keeping incident report: ${err instanceof Error ? err.message : String(err)}`));
+      }
+      this.changed();
+    });
     this.risk = new RiskRegisterCache(this.state, this.registry, this.inspections, writer, {
       changed: () => this.changed(),
       failed: (why) => (this.lastError = why),
@@ -144,7 +156,7 @@ export class ControlRoom {
    * (`ActionRefused`), then written to the outbox and handed to the stream.
    */
   async submit(action: OpsAction, device: string, role: Role): Promise<OpsEvent> {
-    return this.actionStream.submit(precheckAction(this.state, this.registry, action, device, role, Date.now()), device, role);
+    return this.actionStream.submit(precheckAction(this.state, this.registry, action, device, role, Date.now(), this.plans), device, role);
   }
 
   // ---- views for the engine API and the HTTP API ----
@@ -170,6 +182,16 @@ export class ControlRoom {
 
   checklistProgress(p: P<'checklist'>): Promise<ChecklistProgress[]> {
     return checklistProgress(this.db, p, this.checklists, () => this.state.hazardList(Date.now()).filter((h) => h.stage !== 'closed'));
+  }
+
+  /** Incidents (应急处置), open first, then newest. */
+  incidentList(p: P<'incidents'>): Incident[] {
+    return this.state.incidents.list().filter((i) => p.open === undefined || (i.closed === null) === p.open).slice(0, p.limit);
+  }
+
+  /** A closed incident's report with its SHA-256 and whether it matches the kept one. */
+  incidentReport(p: P<'incidentReport'>): Promise<IncidentReport | null> {
+    return incidentReport(this.db, this.state.incidents.byId.get(p.incident));
   }
 
   kpis(nowMs = Date.now()): AlarmKpis {

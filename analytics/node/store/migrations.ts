@@ -158,4 +158,13 @@ CREATE TABLE saved_queries (
 );
 `,
   },
+  {
+    version: 5,
+    name: 'incident reports',
+    sql: `
+CREATE TABLE incident_reports (
+  incident VARCHAR NOT NULL, closed_at TIMESTAMPTZ NOT NULL, generated_at TIMESTAMPTZ NOT NULL, sha256 VARCHAR NOT NULL, report JSON NOT NULL
+);
+`,
+  },
 ];

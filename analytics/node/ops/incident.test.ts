@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import type { OpsAction, Role } from '../../common/ops/opsEvents.js';
+import type { Engine, EngineConfig } from '../engine.js';
+import { engineSuite } from '../../../dev/testing/engineSuite.js';
+import { waitFor } from '../../../dev/testing/harness.js';
+import { AckedPublisher, type PublishedMessage } from '../../../dev/testing/jsPublisher.js';
+import { ActionRefused } from './actionPrecheck.js';
+
+/** 应急处置 across engines: an incident opened on one engine, worked on another, closed, its report the same on both and after a restart. */
+const suite = engineSuite();
+const D = '420303';
+const config = (name: string, over: Partial<EngineConfig> = {}): EngineConfig => suite.config(over, name);
+const act = (e: Engine, a: OpsAction, device = 'console-1', role: Role = 'shift_leader') => e.controlRoom.submit(a, device, role);
+
+function city(tsMs: number, lel: number): PublishedMessage[] {
+  const asset = (id: string, kind: string, domain: string, lat: number, owner: string, supervisor: string): PublishedMessage => ({
+    subject: `city.asset.${domain}.${D}.${id}`, msgId: `asset-${id}-${tsMs}`,
+    body: JSON.stringify({ id, ts: new Date(tsMs - 60_000).toISOString(), name: `${id} 名称`, kind, lat, lon: 110.78, owner, supervisor, approver: '十堰市住房和城乡建设局' }),
+  });
+  return [
+    asset('market-1', 'market_detector', 'gas', 32.6, '市场经营户联合会', '十堰市市场监督管理局'),
+    asset('school-1', 'school', 'building', 32.603, '第一中学', '十堰市教育局'),
+    asset('school-far', 'school', 'building', 32.63, '远处中学', '十堰市教育局'),
+    { subject: `city.telemetry.gas.${D}.market-1`, msgId: `r-${tsMs}`, body: JSON.stringify({ id: `r-${tsMs}`, ts: new Date(tsMs).toISOString(), metric: 'lel_pct', value: lel }) },
+  ];
+}
+
+describe('an incident on the OPS stream', () => {
+  it('opens from a critical alarm on one engine, is worked and closed on another, converges, keeps its report with one SHA-256, and survives a restart', async () => {
+    const cfgA = config('inc-a');
+    let a = await suite.engineOn(cfgA);
+    const b = await suite.engineOn(config('inc-b'));
+    const now = Date.now();
+    await new AckedPublisher(suite.nc).publishAll(city(now, 62));
+    const point = `gas/${D}/market-1#gas.lel.level2`;
+    const high = `gas/${D}/market-1#gas.lel.level1`;
+    await waitFor(() => a.controlRoom.alarmList({ all: true, limit: 100 }).find((x) => x.point === point), 'the critical alarm on A');
+    // the registry's places have reached A's memory with the batch that raised the alarm
+    await waitFor(() => a.controlRoom.state.version > 0 && a.controlRoom.assetName(`building/${D}/school-1`) !== `building/${D}/school-1`, 'the school in the registry');
+
+    const base = { title: '集贸市场燃气泄漏', domain: 'gas' as const, district: D, asset: 'market-1', fromEvent: null };
+    // a high (not critical) alarm opens no incident
+    await expect(act(a, { kind: 'incident.open', incident: 'inc-high', ...base, fromAlarm: { point: high, raisedAtMs: now } })).rejects.toThrow(ActionRefused);
+    await act(a, { kind: 'incident.open', incident: 'inc-1', ...base, fromAlarm: { point, raisedAtMs: now } });
+    const onB = await waitFor(() => b.controlRoom.incidentList({ limit: 10 }).find((i) => i.id === 'inc-1'), 'the incident on B');
+    expect(onB.plan.id).toBe('gas-leak');
+    expect(onB.places.map((p) => [p.asset, p.category, p.distanceM])).toEqual([['market-1', 'crowded', 0], ['school-1', 'crowded', 334]]);
+    expect(onB.notify.map((p) => p.party)).toEqual(expect.arrayContaining(['十堰市应急管理局', '市场经营户联合会', '十堰市市场监督管理局', '第一中学', '十堰市教育局']));
+    // the same alarm never opens two: refused on B before the stream
+    await expect(act(b, { kind: 'incident.open', incident: 'inc-2', ...base, fromAlarm: { point, raisedAtMs: now } }, 'console-2')).rejects.toThrow(/already open/);
+
+    await act(b, { kind: 'incident.step', incident: 'inc-1', step: 'confirm' }, 'console-2');
+    await act(a, { kind: 'incident.notify', incident: 'inc-1', party: '十堰市应急管理局' });
+    await waitFor(() => a.controlRoom.incidentList({ limit: 10 })[0]?.steps[0]?.doneAtMs, 'the step on A');
+    await expect(act(a, { kind: 'incident.step', incident: 'inc-1', step: 'confirm' })).rejects.toThrow(/already done by console-2/);
+    await act(a, { kind: 'incident.close', incident: 'inc-1', summary: '关闭上游阀门，浓度回落至10%LEL以下，解除警戒' });
+    await waitFor(() => b.controlRoom.incidentList({ limit: 10 })[0]?.closed, 'closed on B');
+    await expect(act(b, { kind: 'incident.close', incident: 'inc-1', summary: '再次' }, 'console-2')).rejects.toThrow(/is closed/);
+
+    const reportA = await waitFor(async () => (await a.controlRoom.incidentReport({ incident: 'inc-1' }))?.keptSha256 ? a.controlRoom.incidentReport({ incident: 'inc-1' }) : null, 'the report kept on A');
+    const reportB = await waitFor(async () => (await b.controlRoom.incidentReport({ incident: 'inc-1' }))?.keptSha256 ? b.controlRoom.incidentReport({ incident: 'inc-1' }) : null, 'the report kept on B');
+    expect(reportA?.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(reportA?.sha256).toBe(reportB?.sha256);
+    expect(reportA?.verified).toBe(true);
+    expect(reportA?.body.timeline.map((t) => [t.by, t.message?.code])).toEqual([
+      ['console-1', 'hist_incident_opened'], ['console-2', 'hist_incident_step'], ['console-1', 'hist_incident_notified'], ['console-1', 'hist_incident_closed'],
+    ]);
+    expect(JSON.stringify(a.controlRoom.incidentList({ limit: 10 }))).toBe(JSON.stringify(b.controlRoom.incidentList({ limit: 10 })));
+
+    await suite.stopEngine(a);
+    a = await suite.engineOn(cfgA);
+    const again = await waitFor(async () => (await a.controlRoom.incidentReport({ incident: 'inc-1' })) ?? null, 'the report after a restart');
+    expect(again).toMatchObject({ sha256: reportA?.sha256, keptSha256: reportA?.sha256, verified: true });
+    // the replayed state still refuses a second incident for the same alarm
+    await waitFor(() => a.controlRoom.alarmList({ all: true, limit: 100 }).find((x) => x.point === point), 'the alarm restored');
+    await expect(act(a, { kind: 'incident.open', incident: 'inc-3', ...base, fromAlarm: { point, raisedAtMs: now } })).rejects.toThrow(/already open/);
+    await suite.stopEngine(a);
+    await suite.stopEngine(b);
+  });
+});

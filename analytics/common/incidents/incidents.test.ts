@@ -52,8 +52,7 @@ describe('an incident in the control room state', () => {
 
   it('refuses an incident without a plan or a source; a hostile plan in an action is refused by the schema', () => {
     const s = new ControlRoomState();
-    const { plan: _p, ...noPlan } = open('inc-3') as Extract<OpsAction, { kind: 'incident.open' }>;
-    expect(s.apply(ev(noPlan, 1)).message?.code).toBe('msg_incident_no_plan');
+    expect(s.apply(ev(open('inc-3', { plan: undefined }), 1)).message?.code).toBe('msg_incident_no_plan');
     expect(s.apply(ev(open('inc-4', { fromAlarm: null }), 1)).message?.code).toBe('msg_incident_no_source');
     expect(OpsActionSchema.safeParse({ ...open('inc-5'), plan: { ...plan, radiusM: 1e9 } }).success).toBe(false);
     expect(OpsActionSchema.safeParse({ kind: 'incident.step', incident: 'inc-5', step: '../x' }).success).toBe(false);

@@ -27,6 +27,7 @@ import type { ContingencyPlan } from '../../common/incidents/contingencyPlan.js'
 import type { Incident } from '../../common/incidents/incident.js';
 import type { IncidentReport } from '../../common/incidents/incidentReport.js';
 import { incidentReport, keepIncidentReport } from './incidentReports.js';
+import { RedEvents } from './redEvents.js';
 
 type P<N extends keyof typeof QUERY_PARAMS> = z.infer<(typeof QUERY_PARAMS)[N]>;
 
@@ -42,6 +43,8 @@ export class ControlRoom {
   readonly risk: RiskRegisterCache;
   private readonly registry = new AssetRegistry();
   private readonly inspections = new InspectionTally();
+  /** Red city events: an incident may open from one. */
+  private readonly redEvents = new RedEvents();
   private readonly snapshots: SnapshotCache;
   private timers: NodeJS.Timeout[] = [];
   private readonly listeners = new Set<(raised: boolean) => void>();
@@ -69,6 +72,7 @@ export class ControlRoom {
 
   async start(): Promise<void> {
     await this.registry.load(this.db);
+    await this.redEvents.load(this.db);
     await this.alarms.restore(this.db.writer);
     await this.inspections.reload(this.db);
     // failed inspections of the last 30 days raise their hazards again (same ids on every engine)
@@ -130,6 +134,7 @@ export class ControlRoom {
   /** After a batch committed: the registry and the failed inspections enter the state (its alarms already did). */
   committed(b: CommittedBatch): void {
     this.registry.addCommitted(b.assets);
+    this.redEvents.addCommitted(b.events);
     for (const i of b.inspections) {
       this.inspections.addCommitted(i);
       if (i.inspection.result === 'fail') {
@@ -156,7 +161,7 @@ export class ControlRoom {
    * (`ActionRefused`), then written to the outbox and handed to the stream.
    */
   async submit(action: OpsAction, device: string, role: Role): Promise<OpsEvent> {
-    return this.actionStream.submit(precheckAction(this.state, this.registry, action, device, role, Date.now(), this.plans), device, role);
+    return this.actionStream.submit(precheckAction(this.state, this.registry, action, device, role, Date.now(), { plans: this.plans, redEvent: (id) => this.redEvents.get(id) }), device, role);
   }
 
   // ---- views for the engine API and the HTTP API ----

@@ -77,4 +77,30 @@ describe('an incident on the OPS stream', () => {
     await suite.stopEngine(a);
     await suite.stopEngine(b);
   });
+
+  it('a red event opens one incident with the event\'s place; an orange one, an unknown one or one named at another asset opens none; a restart still knows the red event', async () => {
+    const cfg = config('inc-ev');
+    let e = await suite.engineOn(cfg);
+    const now = Date.now();
+    const ev = (id: string, severity: string): PublishedMessage => ({
+      subject: `city.event.gas.${D}`, msgId: `ev-${id}`,
+      body: JSON.stringify({ id, ts: new Date(now).toISOString(), type: 'gas_leak', severity, title: `${id} 燃气泄漏`, asset: 'market-1' }),
+    });
+    await new AckedPublisher(suite.nc).publishAll([...city(now, 3), ev('ev-red', 'red'), ev('ev-orange', 'orange')]);
+    const base = { domain: 'gas' as const, district: D, asset: 'market-1', fromAlarm: null };
+    const open = (incident: string, event: string, over: Partial<typeof base> = {}) => act(e, { kind: 'incident.open', incident, title: event, ...base, ...over, fromEvent: { event } });
+    await waitFor(async () => (await e.query('events', { severity: 'red' })).columns['id']?.length, 'the red event stored');
+    await expect(open('inc-o', 'ev-orange')).rejects.toThrow(/only a critical alarm or a red event/);
+    await expect(open('inc-u', 'ev-unknown')).rejects.toThrow(/only a critical alarm or a red event/);
+    await expect(open('inc-x', 'ev-red', { asset: 'school-1', domain: 'gas' })).rejects.toThrow(/only a critical alarm or a red event/);
+
+    await suite.stopEngine(e);
+    e = await suite.engineOn(cfg);
+    await open('inc-r', 'ev-red');
+    const i = await waitFor(() => e.controlRoom.incidentList({ limit: 10 }).find((x) => x.id === 'inc-r'), 'the incident from the red event');
+    expect(i.source).toEqual({ kind: 'event', event: 'ev-red' });
+    expect(i.places.map((p) => p.asset)).toEqual(['market-1', 'school-1']);
+    await expect(open('inc-r2', 'ev-red')).rejects.toThrow(/already open for this source \(inc-r\)/);
+    await suite.stopEngine(e);
+  });
 });

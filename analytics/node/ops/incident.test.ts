@@ -66,6 +66,18 @@ describe('an incident on the OPS stream', () => {
       ['console-1', 'hist_incident_opened'], ['console-2', 'hist_incident_step'], ['console-1', 'hist_incident_notified'], ['console-1', 'hist_incident_closed'],
     ]);
     expect(JSON.stringify(a.controlRoom.incidentList({ limit: 10 }))).toBe(JSON.stringify(b.controlRoom.incidentList({ limit: 10 })));
+    // replay: as of an instant, the incident as it stood then (re-derived from the operator action log)
+    const opened = reportA?.body.openedAtMs ?? 0;
+    const closedAt = reportA?.body.closedAtMs ?? 0;
+    await a.controlRoom.actionStream.flushLog();
+    expect(await a.query('incidents', { limit: 10 }, undefined, opened - 1)).toEqual([]);
+    const asOpen = await a.query('incidents', { limit: 10 }, undefined, closedAt - 1);
+    expect(asOpen.map((i) => [i.id, i.closed])).toEqual([['inc-1', null]]);
+    expect(await a.query('incidentReport', { incident: 'inc-1' }, undefined, closedAt - 1)).toBeNull();
+    expect((await a.query('incidentReport', { incident: 'inc-1' }, undefined, closedAt))?.sha256).toBe(reportA?.sha256);
+    // hostile parameters are a clear error, never a crash
+    await expect(a.query('incidentReport', { incident: '../../etc' })).rejects.toThrow();
+    await expect(a.query('incidents', { limit: 1e9 })).rejects.toThrow();
 
     await suite.stopEngine(a);
     a = await suite.engineOn(cfgA);

@@ -79,6 +79,11 @@ describe('应急处置 in the console', () => {
       await report.scrollIntoViewIfNeeded();
       writeFileSync(process.env['CITYOPS_KEEP_REPORT_SCREENSHOT'], await page.locator('section.risks').screenshot());
     }
+    // printed, the report stands alone: the console around it is not printed
+    await page.emulateMedia({ media: 'print' });
+    expect(await report.locator('[data-report-sha256]').isVisible()).toBe(true);
+    expect(await page.locator('[data-act="ack"]').isVisible()).toBe(false);
+    await page.emulateMedia({ media: 'screen' });
     expect(con.errors).toEqual([]);
   });
 });

@@ -48,7 +48,7 @@ export function sourceKey(s: Incident['source']): string {
 export function newIncident(o: Omit<Incident, 'steps' | 'notified' | 'closed' | 'timeline'>): Incident {
   return {
     ...o, steps: o.plan.steps.map((s) => ({ id: s.id, doneAtMs: null, by: null, note: null })), notified: [], closed: null,
-    timeline: [entry(o.openedAtMs, o.openedBy, message('hist_incident_opened', { plan: o.plan.name.zh, places: o.places.length }))],
+    timeline: [entry(o.openedAtMs, o.openedBy, message('hist_incident_opened', { plan: o.plan.name.zh, planEn: o.plan.name.en, places: o.places.length }))],
   };
 }
 
@@ -58,10 +58,11 @@ export function applyIncident(i: Incident, c: IncidentCommand, atMs: number): In
   switch (c.kind) {
     case 'step': {
       const s = i.steps.find((x) => x.id === c.step);
-      const text = i.plan.steps.find((x) => x.id === c.step)?.text.zh;
-      if (!s || text === undefined) return refuse('msg_incident_no_step', { step: c.step });
-      if (s.doneAtMs !== null) return refuse('msg_incident_step_done', { step: text, by: s.by ?? '' });
-      return log(message('hist_incident_step', { step: text }), {
+      const planned = i.plan.steps.find((x) => x.id === c.step)?.text;
+      if (!s || planned === undefined) return refuse('msg_incident_no_step', { step: c.step });
+      const text = planned.zh;
+      if (s.doneAtMs !== null) return refuse('msg_incident_step_done', { step: text, stepEn: planned.en, by: s.by ?? '' });
+      return log(message('hist_incident_step', { step: text, stepEn: planned.en }), {
         steps: i.steps.map((x) => (x.id === c.step ? { ...x, doneAtMs: atMs, by: c.by, note: c.note } : x)),
       });
     }

@@ -378,6 +378,8 @@ const T = {
   handover_sign_other: { zh: '签署的是另一份报告', en: 'signed another report' },
   ke_critical_alarm: { zh: '紧急报警', en: 'Critical alarm' },
   ke_hazard_opened: { zh: '发现重大隐患', en: 'Major hazard found' },
+  ke_incident_opened: { zh: '启动应急处置', en: 'Incident opened' },
+  ke_incident_closed: { zh: '应急处置结束', en: 'Incident closed' },
   ke_hazard_closed: { zh: '隐患销号', en: 'Hazard closed' },
   ke_risk_red: { zh: '风险升为红色', en: 'Risk turned red' },
   alarm_raised: { zh: '报警', en: 'raised' },

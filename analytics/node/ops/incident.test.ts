@@ -66,6 +66,9 @@ describe('an incident on the OPS stream', () => {
       ['console-1', 'hist_incident_opened'], ['console-2', 'hist_incident_step'], ['console-1', 'hist_incident_notified'], ['console-1', 'hist_incident_closed'],
     ]);
     expect(JSON.stringify(a.controlRoom.incidentList({ limit: 10 }))).toBe(JSON.stringify(b.controlRoom.incidentList({ limit: 10 })));
+    // the shift's handover names the incident opened and closed
+    const handover = await a.controlRoom.handover(now - 3_600_000, Date.now() + 1_000, false);
+    expect(handover.keyEvents.filter((k) => k.ref === 'inc-1').map((k) => [k.kind, k.what])).toEqual([['incident_opened', '集贸市场燃气泄漏'], ['incident_closed', '集贸市场燃气泄漏']]);
     // replay: as of an instant, the incident as it stood then (re-derived from the operator action log)
     const opened = reportA?.body.openedAtMs ?? 0;
     const closedAt = reportA?.body.closedAtMs ?? 0;

@@ -13,6 +13,9 @@ import type { CityEvent } from './feedSchemas.js';
 import type { AlarmKpis } from './ops/alarmKpis.js';
 import type { AlarmView, HazardView, OpsSnapshot } from './ops/controlRoomViews.js';
 import type { HandoverReport } from './ops/handoverReport.js';
+import type { Incident } from './incidents/incident.js';
+import type { IncidentReport } from './incidents/incidentReport.js';
+import type { ContingencyPlan } from './incidents/contingencyPlan.js';
 import type { AssetRisk, DistrictRisk, RiskChange } from './risk/riskRegister.js';
 import { COLOURS, HAZARD_STAGES, PRIORITIES } from './vocabulary.js';
 
@@ -178,6 +181,12 @@ export const QUERY_PARAMS = {
   sqlSchema: z.object({}),
   /** Saved queries and ready questions. */
   sqlSaved: z.object({}),
+  /** 应急处置: incidents, open first then newest (docs/incidents.md). */
+  incidents: z.object({ open: z.boolean().optional(), limit: z.number().int().min(1).max(500).default(100) }),
+  /** A closed incident's report, its SHA-256 and whether it matches the one kept when it closed; null while open or unknown. */
+  incidentReport: z.object({ incident: z.string().regex(/^[A-Za-z0-9_.:-]{3,120}$/) }),
+  /** The contingency plans in force (data/plans). */
+  incidentPlans: z.object({}),
 } as const;
 export type QueryName = keyof typeof QUERY_PARAMS;
 /** A name of the contract's queries (own keys only: `__proto__` or `toString` are not queries). */
@@ -317,6 +326,9 @@ export interface QueryResults {
   permits: PermitsResult;
   sqlSchema: SchemaEntry[];
   sqlSaved: { saved: SavedQuery[]; ready: ReadyQuestion[] };
+  incidents: Incident[];
+  incidentReport: IncidentReport | null;
+  incidentPlans: ContingencyPlan[];
 }
 // every query name has a result type, and nothing else does
 type Exact<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;

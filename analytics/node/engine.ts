@@ -34,6 +34,7 @@ import { dataPath } from './paths.js';
 import { loadAlarmRules } from './ops/alarmService.js';
 import { ActionRefused } from './ops/actionPrecheck.js';
 import { loadChecklists, loadSuppressionProfiles } from './ops/configFiles.js';
+import { loadPlans } from './ops/planFiles.js';
 import { ReplayAnswers } from './replay/replayAnswers.js';
 import { ControlRoom } from './ops/controlRoom.js';
 import { BoundaryErrors } from './boundaryErrors.js';
@@ -84,6 +85,8 @@ export interface EngineConfig {
   suppressionProfiles: string;
   /** The hazard-investigation checklists per domain. */
   checklists: string;
+  /** The folder of contingency plans (应急预案), one JSON file per type (docs/incidents.md). */
+  plans: string;
   /** The JetStream stream of operator actions. */
   opsStream: string;
   /** The OPS stream's duplicate window in seconds (docs/deployment.md). */
@@ -119,6 +122,7 @@ export function defaultEngineConfig(over: Partial<EngineConfig> = {}): EngineCon
     alarmRules: dataPath('alarm-rules.json'),
     suppressionProfiles: dataPath('suppression-profiles.json'),
     checklists: dataPath('checklists.json'),
+    plans: dataPath('plans'),
     opsStream: OPS_STREAM,
     opsDuplicateWindowS: DEFAULT_OPS_DUPLICATE_WINDOW_S,
     queries: DEFAULT_QUERY_LIMITS,
@@ -183,6 +187,7 @@ export class Engine implements EngineService {
       handover: (p) => this.controlRoom.handover(p.fromMs, p.toMs, false),
       sqlSchema: () => this.sql.schema(),
       sqlSaved: () => this.sql.saved(),
+      incidentPlans: () => [...this.controlRoom.plans],
     });
   }
 
@@ -301,6 +306,9 @@ export class Engine implements EngineService {
     permits: (p, s) => permits(this.db, p, Date.now(), (id) => this.controlRoom.state.hazards.get(id)?.stage ?? null, s),
     sqlSchema: () => this.sql.schema(),
     sqlSaved: () => this.sql.saved(),
+    incidents: (p) => this.controlRoom.incidentList(p),
+    incidentReport: (p) => this.controlRoom.incidentReport(p),
+    incidentPlans: () => [...this.controlRoom.plans],
     series: (p, s) => runNamedQuery(this.db, SQL_QUERIES.series, p, Date.now(), s),
     latest: (p, s) => runNamedQuery(this.db, SQL_QUERIES.latest, p, Date.now(), s),
     kpis: (p, s) => runNamedQuery(this.db, SQL_QUERIES.kpis, p, Date.now(), s),
@@ -456,7 +464,8 @@ export async function startEngine(cfg: EngineConfig, memoryFeed?: FeedSource): P
     const decoder = cfg.decodeThread ? new WorkerDecoder(ingestOptions.retentionDays) : new LocalDecoder(ingestOptions.retentionDays);
     const ingestor = new Ingestor(source, writer, ids, freshness, await loadTotals(db.writer), committedSeq, ingestOptions, decoder);
     const controlRoom = new ControlRoom(loadAlarmRules(cfg.alarmRules), loadSuppressionProfiles(cfg.suppressionProfiles), loadChecklists(cfg.checklists), db, writer,
-      { nats: cfg.nats, stream: cfg.opsStream, createStream: cfg.createStream, maxAgeDays: 400, duplicateWindowS: cfg.opsDuplicateWindowS, stallMs: cfg.feedStallMs });
+      { nats: cfg.nats, stream: cfg.opsStream, createStream: cfg.createStream, maxAgeDays: 400, duplicateWindowS: cfg.opsDuplicateWindowS, stallMs: cfg.feedStallMs },
+      loadPlans(cfg.plans));
     await controlRoom.start();
     ingestor.beforeCommit = (b) => controlRoom.beforeCommit(b);
     // the wall's queries first: while one runs, ingest waits a few ms before each chunk

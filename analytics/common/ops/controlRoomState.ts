@@ -8,6 +8,7 @@ import { HazardCases, type FailedInspection, type HazardMeta } from './hazardCas
 import type { OpsEvent } from './opsEvents.js';
 import { EventAcks } from './eventAcks.js';
 import { signatureRefusal } from './handoverSignatures.js';
+import { Incidents } from '../incidents/incidents.js';
 
 export interface SuppressionProfile {
   id: string;
@@ -39,6 +40,8 @@ export class ControlRoomState {
   readonly signatures: Signature[] = [];
   /** Red and orange city events handled at a console. */
   readonly events = new EventAcks();
+  /** Incidents (应急处置) opened from critical alarms and red events. */
+  readonly incidents = new Incidents();
   /** The outcome of the latest events (refusals carry their reason). */
   readonly applied = new Map<string, Applied>();
   /** Bumped on every change: pushes and caches key on it. */
@@ -106,6 +109,8 @@ export class ControlRoomState {
         if (a.fromEvent) this.events.acknowledge(a.fromEvent.event, by, e.ts, a.hazard);
         return outcome(null);
       case 'event.ack': return outcome(this.events.acknowledge(a.event, by, e.ts));
+      case 'incident.open': case 'incident.step': case 'incident.notify': case 'incident.close':
+        return outcome(this.incidents.apply({ ...e, action: a }));
       case 'handover.sign': {
         const refused = signatureRefusal(this.signatures, a);
         if (refused) return outcome(refused);

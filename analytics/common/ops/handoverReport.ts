@@ -17,7 +17,7 @@ export const NO_NOTES: HandoverNotes = { summary: '', pending: '' };
 /** A key event of the shift, oldest first: critical alarms, major hazards found, cases closed, risks turned red. */
 export interface KeyEvent {
   atMs: number;
-  kind: 'critical_alarm' | 'hazard_opened' | 'hazard_closed' | 'risk_red';
+  kind: 'critical_alarm' | 'hazard_opened' | 'hazard_closed' | 'risk_red' | 'incident_opened' | 'incident_closed';
   /** The alarm's point, the case's id or the register key: the reader shows its name. */
   ref: string;
   /** The case's title (hazards) or the rule id (alarms). */

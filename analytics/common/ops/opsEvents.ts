@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DOMAINS } from '../city.js';
 import { HAZARD_GRADES } from '../vocabulary.js';
 import { PERMIT_TYPES } from '../feedSchemas.js';
+import { INCIDENT_ACTIONS } from '../incidents/incidentActions.js';
 
 /**
  * Operator actions: every acknowledge, shelve, dispatch, verify, close or comment is one of these
@@ -79,6 +80,8 @@ export const OpsActionSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('event.ack'), event: EventId }),
   /** A shift handover signature (outgoing or incoming leader). */
   z.object({ kind: z.literal('handover.sign'), shiftStartMs: z.number(), shiftEndMs: z.number(), as: z.enum(['outgoing', 'incoming']), name: Text(100), reportSha256: z.string().regex(/^[0-9a-f]{64}$/) }),
+  /** 应急处置: an incident with its contingency plan (analytics/common/incidents/, docs/incidents.md). */
+  ...INCIDENT_ACTIONS,
 ]);
 export type OpsAction = z.infer<typeof OpsActionSchema>;
 export type OpsKind = OpsAction['kind'];
@@ -117,6 +120,10 @@ export const ACTION_ROLES: Record<OpsKind, readonly Role[]> = {
   'hazard.attach': ['shift_leader', 'admin'],
   'handover.sign': ['shift_leader', 'admin'],
   'event.ack': ['shift_leader', 'admin'],
+  'incident.open': ['shift_leader', 'admin'],
+  'incident.step': ['shift_leader', 'admin'],
+  'incident.notify': ['shift_leader', 'admin'],
+  'incident.close': ['shift_leader', 'admin'],
 };
 
 export function mayDo(role: Role, kind: OpsKind): boolean {

@@ -1,4 +1,5 @@
 import { assetKey } from '../../common/risk/riskRegister.js';
+import type { PlacedAsset } from '../../common/incidents/affectedArea.js';
 import type { HazardView } from '../../common/ops/controlRoomViews.js';
 import type { CommittedBatch } from '../ingest/ingestor.js';
 import { clampBaseline, readAssets, type AssetRow } from '../store/assetRows.js';
@@ -21,7 +22,7 @@ export class AssetRegistry {
       const r = a.record;
       this.byKey.set(assetKey(a.origin.domain, a.origin.district, r.id), {
         domain: a.origin.domain, district: a.origin.district, asset: r.id, name: r.name, baseline: clampBaseline(r.attrs?.['risk_baseline']),
-        owner: r.owner, supervisor: r.supervisor, approver: r.approver ?? null,
+        owner: r.owner, supervisor: r.supervisor, approver: r.approver ?? null, kind: r.kind, lat: r.lat, lon: r.lon,
       });
     }
   }
@@ -34,6 +35,19 @@ export class AssetRegistry {
   responsible(domain: string, district: string, asset: string | null): HazardView['responsible'] {
     const r = asset === null ? undefined : this.byKey.get(assetKey(domain, district, asset));
     return { owner: r?.owner ?? null, supervisor: r?.supervisor ?? null, approver: r?.approver ?? null };
+  }
+
+  /** The record of `domain/district/asset`, if the registry holds it. */
+  get(domain: string, district: string, asset: string): AssetRow | undefined {
+    return this.byKey.get(assetKey(domain, district, asset));
+  }
+
+  /** Every asset with a place, for an incident's affected area. */
+  *placed(): Iterable<PlacedAsset> {
+    for (const r of this.byKey.values()) {
+      if (r.lat === undefined || r.lon === undefined || r.kind === undefined) continue;
+      yield { domain: r.domain, district: r.district, asset: r.asset, name: r.name, kind: r.kind, lat: r.lat, lon: r.lon, owner: r.owner, supervisor: r.supervisor };
+    }
   }
 
   get size(): number {

@@ -27,6 +27,11 @@ import { buildHandover, type HandoverReport } from './handover.js';
 import { InspectionTally } from './inspectionTally.js';
 import { RiskRegisterCache } from './riskRegisterCache.js';
 import { SnapshotCache } from './snapshotCache.js';
+import type { ContingencyPlan } from '../../common/incidents/contingencyPlan.js';
+import type { Incident } from '../../common/incidents/incident.js';
+import type { IncidentReport } from '../../common/incidents/incidentReport.js';
+import { incidentReport, keepIncidentReport } from './incidentReports.js';
+import { RedEvents } from './redEvents.js';
 
 type P<N extends keyof typeof QUERY_PARAMS> = z.infer<(typeof QUERY_PARAMS)[N]>;
 
@@ -42,16 +47,26 @@ export class ControlRoom {
   readonly risk: RiskRegisterCache;
   private readonly registry = new AssetRegistry();
   private readonly inspections = new InspectionTally();
+  /** Red city events: an incident may open from one. */
+  private readonly redEvents = new RedEvents();
   private readonly snapshots: SnapshotCache;
   private timers: NodeJS.Timeout[] = [];
   private readonly listeners = new Set<(raised: boolean) => void>();
   lastError: string | null = null;
 
-  constructor(readonly rules: AlarmRule[], profiles: SuppressionProfile[], readonly checklists: Checklists, private readonly db: Database, private readonly writer: BatchWriter, stream: ActionStreamOptions) {
+  constructor(readonly rules: AlarmRule[], profiles: SuppressionProfile[], readonly checklists: Checklists, private readonly db: Database, private readonly writer: BatchWriter, stream: ActionStreamOptions,
+    readonly plans: readonly ContingencyPlan[] = []) {
     this.state = new ControlRoomState(profiles);
     this.alarms = new AlarmService(rules, this.state);
     this.actionStream = new ActionStream(this.state, writer, stream);
-    this.actionStream.onApplied(() => this.changed());
+    this.actionStream.onApplied((e, r) => {
+      // a closed incident's report is kept with its SHA-256 as it closes (on every engine alike)
+      if (r.ok && e.action.kind === 'incident.close') {
+        const closed = this.state.incidents.byId.get(e.action.incident);
+        if (closed) keepIncidentReport(writer, closed).catch((err: unknown) => (this.lastError = `keeping incident report: ${err instanceof Error ? err.message : String(err)}`));
+      }
+      this.changed();
+    });
     this.risk = new RiskRegisterCache(this.state, this.registry, this.inspections, writer, {
       changed: () => this.changed(),
       failed: (why) => (this.lastError = why),
@@ -61,6 +76,7 @@ export class ControlRoom {
 
   async start(): Promise<void> {
     await this.registry.load(this.db);
+    await this.redEvents.load(this.db);
     await this.alarms.restore(this.db.writer);
     await this.inspections.reload(this.db);
     // failed inspections of the last 30 days raise their hazards again (same ids on every engine)
@@ -122,6 +138,7 @@ export class ControlRoom {
   /** After a batch committed: the registry and the failed inspections enter the state (its alarms already did). */
   committed(b: CommittedBatch): void {
     this.registry.addCommitted(b.assets);
+    this.redEvents.addCommitted(b.events);
     for (const i of b.inspections) {
       this.inspections.addCommitted(i);
       if (i.inspection.result === 'fail') {
@@ -149,7 +166,7 @@ export class ControlRoom {
    */
   async submit(action: OpsAction, device: string, role: Role): Promise<OpsEvent> {
     const a = action.kind === 'hazard.raise' && action.fromPermit ? await this.permitCase(action.hazard, role) : action;
-    return this.actionStream.submit(precheckAction(this.state, this.registry, a, device, role, Date.now()), device, role);
+    return this.actionStream.submit(precheckAction(this.state, this.registry, a, device, role, Date.now(), { plans: this.plans, redEvent: (id) => this.redEvents.get(id) }), device, role);
   }
 
   /** Opening a permit finding as a case: the action is built from the finding as this engine judges it now. */
@@ -185,6 +202,16 @@ export class ControlRoom {
 
   checklistProgress(p: P<'checklist'>): Promise<ChecklistProgress[]> {
     return checklistProgress(this.db, p, this.checklists, () => this.state.hazardList(Date.now()).filter((h) => h.stage !== 'closed'));
+  }
+
+  /** Incidents (应急处置), open first, then newest. */
+  incidentList(p: P<'incidents'>): Incident[] {
+    return this.state.incidents.list().filter((i) => p.open === undefined || (i.closed === null) === p.open).slice(0, p.limit);
+  }
+
+  /** A closed incident's report with its SHA-256 and whether it matches the kept one. */
+  incidentReport(p: P<'incidentReport'>): Promise<IncidentReport | null> {
+    return incidentReport(this.db, this.state.incidents.byId.get(p.incident));
   }
 
   kpis(nowMs = Date.now()): AlarmKpis {

@@ -86,6 +86,9 @@ export function buildHandover(s: ControlRoomState, riskChanges: readonly RiskCha
     ...hazards.filter((h) => h.grade === 'major' && inShift(h.createdAtMs)).map((h): KeyEvent => ({ atMs: h.createdAtMs, kind: 'hazard_opened', ref: h.id, what: h.title })),
     ...hazards.filter((h) => inShift(h.closedAtMs)).map((h): KeyEvent => ({ atMs: h.closedAtMs ?? 0, kind: 'hazard_closed', ref: h.id, what: h.title })),
     ...turnedRed.map((c): KeyEvent => ({ atMs: c.atMs, kind: 'risk_red', ref: c.key, what: '' })),
+    // 应急处置: incidents opened and closed in the shift
+    ...s.incidents.list().filter((i) => inShift(i.openedAtMs)).map((i): KeyEvent => ({ atMs: i.openedAtMs, kind: 'incident_opened', ref: i.id, what: i.title })),
+    ...s.incidents.list().filter((i) => inShift(i.closed?.atMs ?? null)).map((i): KeyEvent => ({ atMs: i.closed?.atMs ?? 0, kind: 'incident_closed', ref: i.id, what: i.title })),
   ].sort((a, b) => a.atMs - b.atMs).slice(-KEY_EVENTS_KEPT);
   const body = {
     fromMs, toMs, generatedAtMs: nowMs,

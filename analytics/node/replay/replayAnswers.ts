@@ -13,6 +13,7 @@ import { checklistProgress } from '../queries/checklistProgress.js';
 import { runNamedQuery } from '../queries/query.js';
 import type { Database } from '../store/database.js';
 import { OperationalHistory } from './operationalHistory.js';
+import { incidentReport } from '../ops/incidentReports.js';
 import { correlate, CorrelationPointsCache } from '../analysis/correlation.js';
 import type { SuppressionProfile } from '../../common/ops/controlRoomState.js';
 
@@ -27,6 +28,8 @@ export interface LiveOnly {
   /** The SQL console's schema and saved queries: the same whatever the clock (none without a console). */
   sqlSchema?(): Promise<QueryResults['sqlSchema']>;
   sqlSaved?(): Promise<QueryResults['sqlSaved']>;
+  /** The contingency plans in force (none over a bundle). */
+  incidentPlans?(): QueryResults['incidentPlans'];
 }
 
 export interface ReplaySource {
@@ -133,6 +136,9 @@ export class ReplayAnswers {
     correlation: (p, t, s) => correlate(this.src.db, p, t, s, this.src.mode === 'bundle' ? { cache: this.points } : {}),
     sqlSchema: () => this.live.sqlSchema?.() ?? [],
     sqlSaved: () => this.live.sqlSaved?.() ?? { saved: [], ready: [] },
+    incidents: (p, t) => this.withStateAt(t, (s) => s.incidents.list().filter((i) => p.open === undefined || (i.closed === null) === p.open).slice(0, p.limit)),
+    incidentReport: async (p, t) => incidentReport(this.src.db, await this.withStateAt(t, (s) => s.incidents.byId.get(p.incident))),
+    incidentPlans: () => this.live.incidentPlans?.() ?? [],
     series: (p, t, s) => runNamedQuery(this.src.db, SQL_QUERIES.series, p, t, s, true),
     latest: (p, t, s) => runNamedQuery(this.src.db, SQL_QUERIES.latest, p, t, s, true),
     kpis: (p, t, s) => runNamedQuery(this.src.db, SQL_QUERIES.kpis, p, t, s, true),

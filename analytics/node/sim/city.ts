@@ -4,6 +4,7 @@ import type { AssetRecord } from '../../common/feedSchemas.js';
 import { loadDistrictShapes, randomPointIn } from './geo.js';
 import { ASSET_KINDS, type AssetKindProfile } from './profiles.js';
 import { Rng } from './rng.js';
+import { addCrowdedPlaces } from './crowdedPlaces.js';
 
 export interface SimAsset {
   id: string;
@@ -71,6 +72,7 @@ export function buildCity(count: number, seed: number, registryTsMs = Date.UTC(2
     assets.push({ id, district: d.code, profile, record });
   }
   leaveGaps(assets, seed, shapes);
+  addCrowdedPlaces(assets, registryTsMs);
   return { seed, assets };
 }
 

@@ -57,3 +57,9 @@ export function randomPointIn(d: DistrictShape, rng: Rng): [number, number] {
   }
   throw new Error(`could not place a point in ${d.name}`);
 }
+
+/** A place `north`, `east` metres from another (a local flat approximation: plenty at 100 m). */
+export function placeNear(p: { lat: number; lon: number }, north: number, east: number): { lat: number; lon: number } {
+  const m = (6_371_008.8 * Math.PI) / 180;
+  return { lat: Math.round((p.lat + north / m) * 1e6) / 1e6, lon: Math.round((p.lon + east / (m * Math.cos((p.lat * Math.PI) / 180))) * 1e6) / 1e6 };
+}

@@ -1,5 +1,8 @@
 import type { CityEvent } from '../../common/feedSchemas.js';
 import type { SimAsset } from './city.js';
+import { scenarioMarket } from './crowdedPlaces.js';
+import { placeNear } from './geo.js';
+export { placeNear };
 
 export const SCENARIOS = ['gas-leak', 'bridge-overload', 'flood', 'sensor-silent', 'malformed', 'water-main-burst'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
@@ -37,11 +40,6 @@ function set(fx: ScenarioEffect, asset: string, metric: string, v: number): void
   m.set(metric, v);
 }
 
-/** A place `north`, `east` metres from another (a local flat approximation: plenty at 100 m). */
-export function placeNear(p: { lat: number; lon: number }, north: number, east: number): { lat: number; lon: number } {
-  const m = (6_371_008.8 * Math.PI) / 180;
-  return { lat: Math.round((p.lat + north / m) * 1e6) / 1e6, lon: Math.round((p.lon + east / (m * Math.cos((p.lat * Math.PI) / 180))) * 1e6) / 1e6 };
-}
 
 function nearest(assets: SimAsset[], kind: string, to: SimAsset): SimAsset | undefined {
   const d = (a: SimAsset): number => (a.record.lat - to.record.lat) ** 2 + ((a.record.lon - to.record.lon) * Math.cos((to.record.lat * Math.PI) / 180)) ** 2;
@@ -60,7 +58,16 @@ export function scenarioStep(name: ScenarioName, assets: SimAsset[]): Step {
   switch (name) {
     case 'gas-leak': {
       const a = pick(assets, 'regulator_station', '420303');
+      // the leak reaches a market too (集贸市场): its detector crosses the second level (critical), with a
+      // school, a hospital and a pipeline inside the gas plan's radius (crowdedPlaces.ts)
+      const market = scenarioMarket(assets);
       return (t, prev, fx) => {
+        if (market) {
+          set(fx, market.id, 'lel_pct', Math.round(ramp(t, 40, 200, 0.8, 58) * 10) / 10);
+          if (crossed(t, prev, 40 + (160 * (50 - 0.8)) / 57.2)) {
+            fx.events.push({ asset: market, event: { type: 'gas_leak', severity: 'red', title: `${market.record.name} 集贸市场可燃气体二级报警（≥50%LEL）`, asset: market.id, lat: market.record.lat, lon: market.record.lon } });
+          }
+        }
         if (!a) return;
         const lel = ramp(t, 30, 270, 1.5, 62);
         set(fx, a.id, 'lel_pct', Math.round(lel * 10) / 10);

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { DOMAINS, SHIYAN_DISTRICTS } from '../../common/city.js';
 import { decodeMessage } from '../../common/decode.js';
 import type { FeedPublisher } from '../feeds/feedPublisher.js';
+import { scenarioMarket } from './crowdedPlaces.js';
+import { distanceM } from '../../common/incidents/affectedArea.js';
 import { buildCity } from './city.js';
 import { contains, loadDistrictShapes } from './geo.js';
 import { CitySimulator, DEFAULT_SIM } from './simulator.js';
@@ -102,9 +104,30 @@ describe('the simulated city of Shiyan', () => {
         return d.kind === 'telemetry' ? d.readings.filter((r) => r.metric === 'lel_pct').map((r) => r.value) : [];
       });
     expect(Math.max(...values)).toBeGreaterThanOrEqual(50);
-    const severities = rec.messages.filter((m) => m.subject.startsWith('city.event.gas.'))
-      .map((m) => (JSON.parse(new TextDecoder().decode(m.data)) as { severity: string }).severity);
-    expect(severities).toEqual(['blue', 'yellow', 'orange', 'red']);
+    const events = rec.messages.filter((m) => m.subject.startsWith('city.event.gas.'))
+      .map((m) => JSON.parse(new TextDecoder().decode(m.data)) as { severity: string; asset: string });
+    expect(events.filter((e) => e.asset.startsWith('regulator-station')).map((e) => e.severity)).toEqual(['blue', 'yellow', 'orange', 'red']);
+    // the leak reaches a market (集贸市场): its detector crosses the second level and a red event names it
+    const market = scenarioMarket(city.assets);
+    const marketLel = rec.messages.filter((m) => m.subject.endsWith(`.${market?.id}`)).flatMap((m) => {
+      const d = decodeMessage(m.subject, m.data, Date.now());
+      return d.kind === 'telemetry' ? d.readings.filter((r) => r.metric === 'lel_pct').map((r) => r.value) : [];
+    });
+    expect(Math.max(...marketLel)).toBeGreaterThanOrEqual(50);
+    expect(events.filter((e) => e.asset === market?.id).map((e) => e.severity)).toEqual(['red']);
+  });
+
+  it('places a school, a hospital and a pipeline near the gas-leak market, appended to the city; the market keeps its sensor', () => {
+    const city = buildCity(100, 3);
+    const market = scenarioMarket(city.assets);
+    expect(market).toBeDefined();
+    const added = city.assets.slice(-3);
+    expect(added.map((a) => a.record.kind)).toEqual(['school', 'hospital', 'pipeline_monitor']);
+    for (const a of added) expect(distanceM(a.record, market?.record ?? a.record)).toBeLessThan(800);
+    expect(added.map((a) => Math.round(distanceM(a.record, market?.record ?? a.record) / 10) * 10)).toEqual([360, 570, 180]);
+    // appended after the city is drawn; the market keeps its sensor
+    expect(city.assets.length).toBe(103);
+    expect(market?.silent).toBeUndefined();
   });
 
   it('silences the chosen sensor in the sensor-silent scenario', async () => {

@@ -169,4 +169,13 @@ CREATE TABLE permit_versions (
 );
 `,
   },
+  {
+    version: 6,
+    name: 'incident reports',
+    sql: `
+CREATE TABLE incident_reports (
+  incident VARCHAR NOT NULL, closed_at TIMESTAMPTZ NOT NULL, generated_at TIMESTAMPTZ NOT NULL, sha256 VARCHAR NOT NULL, report JSON NOT NULL
+);
+`,
+  },
 ];

@@ -41,6 +41,8 @@ export class ConsoleDesk {
   keyWarning = $state<'ime' | 'capslock' | null>(null);
   /** Search, filters and sorting of the table. */
   readonly list: AlarmList;
+  /** The tab shown under the hazards: the risk list, investigation progress, the baseline or the incidents. */
+  panel = $state<'risk' | 'checklist' | 'baseline' | 'permits' | 'incident'>('risk');
 
   /** Shelved, suppressed and out-of-service alarms shown too. */
   get showAll(): boolean {
@@ -151,6 +153,21 @@ export class ConsoleDesk {
       responsible: { owner: null, supervisor: null, approver: null },
     }, `${t(this.lang(), 'act_raise')} ${title}`);
     this.dialog = null;
+  }
+
+  /**
+   * Opens an incident (应急处置) from a critical alarm: the engine adds its type's plan, what lies
+   * inside the radius and who to notify; the incidents tab shows it.
+   */
+  openIncident(a: AlarmView | null): void {
+    if (!a || a.priority !== 'critical' || this.busy) return;
+    const id = `inc-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
+    const title = this.label(a);
+    this.act({
+      kind: 'incident.open', incident: id, title, domain: a.domain, district: a.district, asset: a.asset,
+      fromAlarm: { point: a.point, raisedAtMs: a.raisedAtMs }, fromEvent: null,
+    }, `${t(this.lang(), 'incident_open_act')} ${title}`);
+    this.panel = 'incident';
   }
 
   /** The draft a dialog left when it was closed without being sent. */

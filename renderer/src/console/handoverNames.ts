@@ -17,7 +17,7 @@ export function keyName(lang: Lang, key: string, assetName: AssetName): string {
 
 /** What a key event is about: the case's title, or the asset (and for an alarm, its rule's title). */
 export function keyEventSubject(lang: Lang, e: KeyEvent, assetName: AssetName, ruleTitle: (rule: string) => string): string {
-  if (e.kind === 'hazard_opened' || e.kind === 'hazard_closed') return e.what;
+  if (e.kind === 'hazard_opened' || e.kind === 'hazard_closed' || e.kind === 'incident_opened' || e.kind === 'incident_closed') return e.what;
   if (e.kind === 'critical_alarm') return `${ruleTitle(e.what)} · ${keyName(lang, e.ref, assetName)}`;
   return keyName(lang, e.ref, assetName);
 }

@@ -16,6 +16,9 @@ export function severeEvents(events: readonly CityEventRow[], acks: readonly Eve
   return [...severe.filter((x) => !x.ack), ...severe.filter((x) => x.ack)].slice(0, limit);
 }
 
+/** An incident's id from the event's: the same event always gives the same incident. */
+export const incidentIdOf = (event: string): string => `inc-ev-${event.replace(/[^A-Za-z0-9_.:-]/g, '_')}`.slice(0, 120);
+
 /** A hazard case's id from the event's: the same event always gives the same case. */
 export const hazardIdOf = (event: string): string => `ev-${event.replace(/[^A-Za-z0-9_.:-]/g, '_')}`.slice(0, 120);
 

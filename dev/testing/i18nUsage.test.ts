@@ -38,6 +38,10 @@ const BUILT: Record<string, string> = {
   hist_: 'a case history code from the engine: messageText in i18n.ts',
   sql_refused_: 'a refused SQL statement\'s code from the engine: refusalText in renderer/src/analysis/sqlRefusal.ts',
   sql_ready_: 'a ready question\'s title: titleKey in analytics/node/analysis/readyQuestions.ts',
+  pfk_: 'a permit finding\'s kind in words: PermitsPanel.svelte',
+  pt_: 'a permit type in words: PermitsPanel.svelte',
+  pauth_: 'the department that issues a permit type: PermitsPanel.svelte',
+  use_: 'a building\'s use in words: PermitsPanel.svelte',
 };
 const builds = (prefix: string): boolean => [TEXT, TABLE_CODE].some((s) => s.includes(`\`${prefix}\${`) || s.includes(`'${prefix}'`));
 const named = (key: string): boolean => [`'${key}'`, `"${key}"`, `\`${key}\``].some((q) => TEXT.includes(q) || TABLE_CODE.includes(q));

@@ -38,6 +38,10 @@ export const SCHEMA_DESCRIPTIONS: Readonly<Record<string, { description: string;
     "description": "columns: ts, domain, district, msg_id, asset, item, result, level, note, inspector, subject, stream_seq, received_at",
     "columns": {}
   },
+  "permit_versions": {
+    "description": "Every permits record ever received (ts, domain, district, asset, use, permits JSON, subject, stream_seq, received_at), one row per version; the newest by ts per asset is the one judged (permits.md).",
+    "columns": {}
+  },
   "quarantine": {
     "description": "everything that was refused, and why",
     "columns": {

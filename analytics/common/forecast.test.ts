@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { confirmedForecast, DEFAULT_FORECAST, forecastCrossing } from './forecast.js';
+import { confirmedForecast, DEFAULT_FORECAST, FORECAST_METRICS, FORECAST_MIN_HIT_RATE, FORECAST_RELIABILITY, forecastCrossing, RAIN_OF } from './forecast.js';
 
 const MIN = 60_000;
 const NOW = Date.UTC(2026, 6, 1, 3);
@@ -68,5 +68,16 @@ describe('预报预警: the crossing of a warning level from a robust trend', ()
     const v = [9, ...s.v, -9];
     expect(forecastCrossing(t, v, 0.2, 'down', NOW)?.etaMs).toBeCloseTo(f!.etaMs, 0);
     expect(forecastCrossing([NaN, ...s.t], [1, ...s.v], 0.2, 'down', NOW)?.etaMs).toBeCloseTo(f!.etaMs, 0);
+  });
+});
+
+describe('which forecasts are shown', () => {
+  it('every forecast metric has backtest figures for its trend that pass the gate; every figure belongs to a forecast metric and a basis it can have', () => {
+    for (const m of FORECAST_METRICS) expect(FORECAST_RELIABILITY[`${m}/trend`]?.hitRate ?? 0).toBeGreaterThanOrEqual(FORECAST_MIN_HIT_RATE);
+    for (const key of Object.keys(FORECAST_RELIABILITY)) {
+      const [metric, basis] = key.split('/') as [string, string];
+      expect(FORECAST_METRICS).toContain(metric);
+      expect(basis === 'trend' || (basis === 'rain' && RAIN_OF[metric] !== undefined)).toBe(true);
+    }
   });
 });

@@ -119,7 +119,37 @@ export interface ForecastView {
   latestMs: number;
   valueNow: number;
   slopePerMin: number;
+  /** What the forecast stands on: the level's own trend, or the rain beside it (rainForecast.ts), whose recent intensity (mm/h) it assumes goes on. */
+  basis: 'trend' | 'rain';
+  rainMmH: number | null;
+  /** How such forecasts fared in the backtest (docs/forecast.md), shown beside them. */
+  reliability: ForecastReliability;
 }
+
+/** The backtest's figures for one metric and basis: the share of crossings forecast in time, the share of forecasts made that came true, the median lead. */
+export interface ForecastReliability { hitRate: number; precision: number; medianLeadMin: number }
+
+/**
+ * The backtest's figures (`npm run bench -- forecast` and `-- forecast-rain`, seed 16, the product's
+ * settings; docs/forecast.md), keyed `metric/basis`. A metric and basis that is not here is not
+ * forecast.
+ */
+export const FORECAST_RELIABILITY: Readonly<Record<string, ForecastReliability>> = {
+  'river_level_m/trend': { hitRate: 0.975, precision: 0.492, medianLeadMin: 55 },
+  'river_level_m/rain': { hitRate: 0.95, precision: 0.677, medianLeadMin: 53 },
+  'pit_displacement_mm/trend': { hitRate: 0.985, precision: 0.497, medianLeadMin: 55 },
+  'tilt_deg/trend': { hitRate: 0.96, precision: 0.481, medianLeadMin: 55 },
+  'methane_pct/trend': { hitRate: 0.91, precision: 0.472, medianLeadMin: 54 },
+};
+
+/**
+ * A forecast is shown only when such forecasts were right this often in the backtest (the crossings
+ * forecast in time): a forecast that is usually wrong is worse than none.
+ */
+export const FORECAST_MIN_HIT_RATE = 0.9;
+
+/** The level beside which a rain gauge at the same asset drives the forecast (rainForecast.ts). */
+export const RAIN_OF: Readonly<Record<string, string>> = { river_level_m: 'rainfall_mm_h' };
 
 /**
  * The forecast shown at `atMs` for one series of minute points: made at `atMs` and at each of the

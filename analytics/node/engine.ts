@@ -473,6 +473,8 @@ export async function startEngine(cfg: EngineConfig, memoryFeed?: FeedSource): P
     writer.giveWayTo = ingestor.giveWayTo;
     ingestor.onCommit((b) => controlRoom.committed(b));
     const engine = new Engine(cfg, db, writer, source, ingestor, ids, freshness, controlRoom);
+    // and the decode thread waits between messages while one runs (bounded per chunk)
+    engine.queries.onBusy = (busy) => decoder.pause(busy);
     ingestor.start();
     engine.startMaintenance();
     return engine;

@@ -1,5 +1,7 @@
 import { DEFAULT_FORECAST, forecastCrossing, type ForecastOptions } from '../../analytics/common/forecast.js';
+import { DEFAULT_RAIN_FORECAST, forecastWithRain, type RainForecastOptions } from '../../analytics/common/rainForecast.js';
 import { Rng } from '../../analytics/node/sim/rng.js';
+import { Catchment } from '../../analytics/common/runoff.js';
 
 /**
  * The forecast's backtest (issue 16 part 3, docs/forecast.md): trajectories built from the demo
@@ -122,5 +124,147 @@ export function backtest(c: MetricCase, cases: number, seed: number, o: Forecast
     metric: c.metric, crossings, hits, falseAlarms, falseOnPlateau, falseOnFlat: falseAlarms - falseOnPlateau, quiet, forecastsMade: made,
     hitRate: r(hits / Math.max(1, crossings)), falseAlarmRate: r(falseAlarms / Math.max(1, quiet)), precision: r(madeRight / Math.max(1, made)),
     medianLeadMin: q(0.5), p10LeadMin: q(0.1),
+  };
+}
+
+/**
+ * The rain-driven forecast's backtest (docs/forecast.md): a river gauge whose level answers storms
+ * through its catchment as the simulator's flood scenario does (analytics/node/sim/runoff.ts, two
+ * linear reservoirs; here k 15–90 min and the gain drawn per case, unknown to the forecaster), with
+ * the simulator's noise on the level and a gusty rain. Five kinds of case in equal numbers:
+ * - `storm`: a downpour heavy enough to bring the level over the warning level (it crosses);
+ * - `upstream`: the level rises to the warning level with no rain here (a flood wave from upstream);
+ * - `burst`: a downpour as heavy that stops before the level gets there (it does not cross);
+ * - `light`: a steady rain too light to bring the level there (the level rises and settles below);
+ * - `dry`: drizzle at most, the normal level.
+ * Each forecaster runs every minute on the points known then: `trend` (the trend alone, 30 min),
+ * `rain` (the rain-driven forecast where the rain gives a verdict, the trend otherwise: what the
+ * product shows).
+ */
+export type RainCaseKind = 'storm' | 'upstream' | 'burst' | 'light' | 'dry';
+export const RAIN_CASE_KINDS: readonly RainCaseKind[] = ['storm', 'upstream', 'burst', 'light', 'dry'];
+
+export interface RainBacktestResult {
+  mode: 'trend' | 'rain';
+  crossings: number;
+  hits: number;
+  hitRate: number;
+  /** Per kind of case: forecasts made (first forecasts before any crossing), and hits among crossings. */
+  made: Record<RainCaseKind, number>;
+  hitsBy: Record<RainCaseKind, number>;
+  falseAlarms: number;
+  quiet: number;
+  falseAlarmRate: number;
+  precision: number;
+  medianLeadMin: number;
+  p10LeadMin: number;
+}
+
+interface RainCase { kind: RainCaseKind; level: number[]; rain: number[]; crossAt: number | null }
+
+function rainCase(kind: RainCaseKind, rng: Rng, minutes: number, c: MetricCase): RainCase {
+  const k = rng.range(15, 90);
+  const gap = c.warning - c.base;
+  const start = Math.floor(rng.range(30, 150));
+  const rampMin = rng.range(5, 20);
+  // the equilibrium rise the storm's peak would bring, against the gap to the warning level
+  const reach = kind === 'light' ? rng.range(0.4, 0.9) : rng.range(1.15, 2.0);
+  const peak = rng.range(15, 60);
+  const gain = (reach * gap) / peak;
+  let stopAt = Infinity;
+  if (kind === 'burst') {
+    // the longest downpour that still stops short of the level, less a margin drawn at random
+    for (let d = 5; d < minutes; d++) {
+      const run = new Catchment(c.base, gain, k);
+      let max = -Infinity;
+      for (let m = 0; m < minutes; m++) max = Math.max(max, run.step(m < start ? 0 : m < start + d ? peak * Math.min(1, (m - start) / rampMin) : 0, 1));
+      if (max >= c.base + gap * 0.97) {
+        stopAt = start + Math.max(3, Math.floor((d - 1) * rng.range(0.6, 1)));
+        break;
+      }
+    }
+  }
+  const upstreamMin = rng.range(40, 180);
+  const catchment = new Catchment(c.base, gain, k);
+  const level: number[] = [];
+  const rain: number[] = [];
+  let dev = 0;
+  let gust = 0;
+  let crossAt: number | null = null;
+  for (let m = 0; m < minutes; m++) {
+    gust = gust * 0.8 + 0.3 * rng.gauss() * 0.6;
+    const drizzle = Math.max(0, 0.3 + 0.3 * rng.gauss());
+    const storm = kind === 'dry' || kind === 'upstream' || m < start || m >= stopAt ? 0 : peak * Math.min(1, (m - start) / rampMin) * Math.max(0, 1 + gust);
+    const r = Math.round((storm + drizzle) * 10) / 10;
+    rain.push(r);
+    let truth = catchment.step(storm, 1);
+    if (kind === 'upstream') truth = c.base + (m < start ? 0 : gap * 1.6 * Math.min(1, (m - start) / upstreamMin / 1.6));
+    dev = dev * 0.7 + c.noise * rng.gauss() * 0.7;
+    const spike = rng.next() < 1 / 60 ? c.noise * 8 * (rng.next() < 0.5 ? -1 : 1) : 0;
+    level.push(truth + dev + spike);
+    if (crossAt === null && truth >= c.warning) crossAt = m;
+  }
+  return { kind, level, rain, crossAt };
+}
+
+export function rainBacktest(mode: 'trend' | 'rain', cases: number, seed: number, o: RainForecastOptions = DEFAULT_RAIN_FORECAST, confirm = 3): RainBacktestResult {
+  const c = BACKTEST_METRICS[0] as MetricCase;
+  const rng = new Rng(seed);
+  const minutes = 360;
+  const t0 = Date.UTC(2026, 6, 1);
+  const times = Array.from({ length: minutes }, (_, m) => t0 + m * MIN);
+  const zero = (): Record<RainCaseKind, number> => ({ storm: 0, upstream: 0, burst: 0, light: 0, dry: 0 });
+  const made = zero();
+  const hitsBy = zero();
+  let crossings = 0;
+  let hits = 0;
+  let falseAlarms = 0;
+  let quiet = 0;
+  let madeRight = 0;
+  let madeAll = 0;
+  const leads: number[] = [];
+  for (let i = 0; i < cases; i++) {
+    const kind = RAIN_CASE_KINDS[i % RAIN_CASE_KINDS.length] as RainCaseKind;
+    const cs = rainCase(kind, rng, minutes, c);
+    let first: { at: number; earliest: number; latest: number } | null = null;
+    let run = 0;
+    for (let m = 1; m < minutes; m++) {
+      if (cs.crossAt !== null && m >= cs.crossAt) break;
+      const ts = times.slice(0, m + 1);
+      const now = times[m] as number;
+      const lv = cs.level.slice(0, m + 1);
+      const f = mode === 'rain' ? forecastWithRain(ts, lv, ts, cs.rain.slice(0, m + 1), c.warning, now, o) : forecastCrossing(ts, lv, c.warning, 'up', now);
+      run = f ? run + 1 : 0;
+      if (f && run >= confirm) {
+        first = { at: m, earliest: (f.earliestMs - t0) / MIN, latest: (f.latestMs - t0) / MIN };
+        break;
+      }
+    }
+    if (first) {
+      made[kind]++;
+      madeAll++;
+    }
+    if (cs.crossAt !== null) {
+      crossings++;
+      if (first) {
+        const tol = Math.max(5, (cs.crossAt - first.at) / 10);
+        if (cs.crossAt >= first.earliest - tol && cs.crossAt <= first.latest + tol) {
+          hits++;
+          hitsBy[kind]++;
+          madeRight++;
+          leads.push(cs.crossAt - first.at);
+        }
+      }
+    } else {
+      quiet++;
+      if (first) falseAlarms++;
+    }
+  }
+  leads.sort((a, b) => a - b);
+  const q = (p: number): number => leads[Math.min(leads.length - 1, Math.floor(p * leads.length))] ?? NaN;
+  const r = (x: number): number => Math.round(x * 1000) / 1000;
+  return {
+    mode, crossings, hits, hitRate: r(hits / Math.max(1, crossings)), made, hitsBy, falseAlarms, quiet,
+    falseAlarmRate: r(falseAlarms / Math.max(1, quiet)), precision: r(madeRight / Math.max(1, madeAll)), medianLeadMin: q(0.5), p10LeadMin: q(0.1),
   };
 }

@@ -46,6 +46,13 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
       console.log(JSON.stringify({ ...backtest(c, Number(process.env['BENCH_FORECAST_CASES'] ?? 600), Number(process.env['BENCH_FORECAST_SEED'] ?? 16), { ...DEFAULT_FORECAST, horizonMs }, confirm), horizonMin: horizonMs / 60_000, confirm }));
     }
   },
+  'forecast-rain': async () => {
+    const { rainBacktest } = await import('./forecastBacktest.js');
+    const { DEFAULT_RAIN_FORECAST } = await import('../../analytics/common/rainForecast.js');
+    const cases = Number(process.env['BENCH_FORECAST_CASES'] ?? 500);
+    const seed = Number(process.env['BENCH_FORECAST_SEED'] ?? 16);
+    for (const mode of ['trend', 'rain'] as const) console.log(JSON.stringify({ river_level_m: rainBacktest(mode, cases, seed, DEFAULT_RAIN_FORECAST) }));
+  },
   decode: async () => console.log(JSON.stringify((await import('./decodeBench.js')).decodeBench(Number(process.env['BENCH_DECODE_READINGS'] ?? 200_000), Number(process.env['BENCH_DECODE_ROUNDS'] ?? 7)))),
 };
 

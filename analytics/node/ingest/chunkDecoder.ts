@@ -30,14 +30,22 @@ const QUALITY_CODE = { good: 0, suspect: 1, bad: 2 } as const;
  * decode thread and, without one, on ingest's own thread, and verdicts do not depend on where.
  * Repeated ids are judged after, on ingest's thread, by {@link admitChunk}.
  */
+/** Messages decoded between two looks at whether to wait (a few hundred microseconds of work). */
+export const YIELD_EVERY = 16;
+
 export class ChunkDecoder {
   constructor(private readonly retentionDays: number) {}
 
-  decode(chunk: FeedChunk, now = Date.now()): DecodedChunk {
+  /**
+   * `between`, when given, is called every {@link YIELD_EVERY} messages (the decode thread waits
+   * there, briefly, while a wall's query runs).
+   */
+  decode(chunk: FeedChunk, now = Date.now(), between?: () => void): DecodedChunk {
     const n = chunk.length;
     const out = new ChunkBuilder(n, now);
     const oldestMs = now - this.retentionDays * DAY_MS;
     for (let i = 0; i < n; i++) {
+      if (between && i % YIELD_EVERY === 0) between();
       const subject = chunk.subjects[i] as string;
       const seq = chunk.seq(i);
       const d = this.decodeOne(subject, chunk.data(i), now, oldestMs);

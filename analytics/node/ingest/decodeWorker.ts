@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { FeedChunk, type PackedChunk } from '../feeds/feedChunk.js';
+import { GIVE_WAY_MS } from '../../common/vocabulary.js';
 import { ChunkDecoder } from './chunkDecoder.js';
 
 /**
@@ -9,9 +10,23 @@ import { ChunkDecoder } from './chunkDecoder.js';
  */
 const port = parentPort;
 if (port) {
-  const decoder = new ChunkDecoder((workerData as { retentionDays: number }).retentionDays);
+  const data = workerData as { retentionDays: number; pause?: SharedArrayBuffer };
+  const decoder = new ChunkDecoder(data.retentionDays);
+  const pause = data.pause ? new Int32Array(data.pause) : null;
   port.on('message', (m: { id: number; chunk: PackedChunk }) => {
-    const d = decoder.decode(FeedChunk.unpack(m.chunk));
+    // while a wall's query runs (ingest's thread raises the flag), wait between messages: at most
+    // GIVE_WAY_MS in all for this chunk, so a stream of queries slows decoding but cannot stop it
+    let budget = GIVE_WAY_MS;
+    const between = pause
+      ? (): void => {
+          while (budget > 0 && Atomics.load(pause, 0) === 1) {
+            const t = performance.now();
+            Atomics.wait(pause, 0, 1, budget);
+            budget -= performance.now() - t;
+          }
+        }
+      : undefined;
+    const d = decoder.decode(FeedChunk.unpack(m.chunk), Date.now(), between);
     const r = d.readings;
     port.postMessage({ id: m.id, decoded: d }, [r.tsMs.buffer, r.value.buffer, r.quality.buffer, r.seriesIx.buffer, r.seq.buffer, r.idBytes.buffer, r.idEnd.buffer] as ArrayBuffer[]);
   });

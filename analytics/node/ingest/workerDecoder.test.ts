@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../../../dev/testing/harness.js';
 import { malformedSamples } from '../../common/malformedSamples.js';
+import { GIVE_WAY_MS } from '../../common/vocabulary.js';
 import { FeedChunk } from '../feeds/feedChunk.js';
 import { ChunkDecoder, admitChunk, type DecodedChunk } from './chunkDecoder.js';
 import { IdMemory } from './idMemory.js';
@@ -42,6 +43,24 @@ function comparable(d: DecodedChunk): unknown {
 }
 
 describe('the decode thread', () => {
+  it('waits between messages while a query runs, at most a bounded time per chunk, and decodes the same', async () => {
+    const now = Date.now();
+    const w = new WorkerDecoder(30);
+    cleanups.push(() => w.close());
+    const free = comparable(await w.decode(mixedChunk('p', now)));
+    // paused and never resumed: the chunk is still decoded (the wait is bounded), after waiting
+    w.pause(true);
+    const t0 = performance.now();
+    const paused = await w.decode(mixedChunk('p', now));
+    const waited = performance.now() - t0;
+    expect(comparable(paused)).toEqual(free);
+    expect(waited).toBeGreaterThanOrEqual(GIVE_WAY_MS - 2);
+    // resumed: a paused chunk goes on at once when the query ends
+    const pending = w.decode(mixedChunk('p', now));
+    w.pause(false);
+    expect(comparable(await pending)).toEqual(free);
+  });
+
   it('gives what decoding on ingest\'s thread gives, for every kind of message and every malformed one', async () => {
     const now = Date.now();
     const w = new WorkerDecoder(30);

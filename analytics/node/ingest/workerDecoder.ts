@@ -7,6 +7,8 @@ import { ChunkDecoder, type DecodedChunk } from './chunkDecoder.js';
 /** Decodes chunks of messages, on another thread or on the caller's. */
 export interface Decoder {
   decode(chunk: FeedChunk): Promise<DecodedChunk>;
+  /** While true, a decode thread waits between messages (bounded per chunk): a wall's query has the cores. */
+  pause(on: boolean): void;
   status(): DecoderStatus;
   close(): Promise<void>;
 }
@@ -29,6 +31,10 @@ export class LocalDecoder implements Decoder {
 
   decode(chunk: FeedChunk): Promise<DecodedChunk> {
     return Promise.resolve(this.decoder.decode(chunk));
+  }
+
+  pause(): void {
+    // decoding here already waits for ingest's thread, which gives way itself
   }
 
   status(): DecoderStatus {
@@ -80,6 +86,8 @@ export class WorkerDecoder implements Decoder {
   /** When the thread last answered, or was given work while it had none outstanding. */
   private lastAnswerMs = 0;
   private readonly watchdog: NodeJS.Timeout;
+  /** 1 while a wall's query runs: the thread waits between messages (decodeWorker.ts). */
+  private readonly pauseFlag = new Int32Array(new SharedArrayBuffer(4));
 
   constructor(private readonly retentionDays: number, private readonly script: string | null = workerScript(), private readonly answerTimeoutMs = ANSWER_TIMEOUT_MS) {
     this.local = new ChunkDecoder(retentionDays);
@@ -93,6 +101,11 @@ export class WorkerDecoder implements Decoder {
       }
     }, Math.min(5_000, Math.max(50, this.answerTimeoutMs / 3)));
     this.watchdog.unref();
+  }
+
+  pause(on: boolean): void {
+    Atomics.store(this.pauseFlag, 0, on ? 1 : 0);
+    if (!on) Atomics.notify(this.pauseFlag, 0);
   }
 
   decode(chunk: FeedChunk): Promise<DecodedChunk> {
@@ -122,7 +135,7 @@ export class WorkerDecoder implements Decoder {
 
   private start(): void {
     if (this.script === null) return;
-    const w = new Worker(this.script, { workerData: { retentionDays: this.retentionDays }, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
+    const w = new Worker(this.script, { workerData: { retentionDays: this.retentionDays, pause: this.pauseFlag.buffer }, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
     this.worker = w;
     w.on('message', (m: { id: number; decoded: DecodedChunk }) => {
       this.lastAnswerMs = Date.now();

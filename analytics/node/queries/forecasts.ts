@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 import type { AlarmRule } from '../../common/alarms/alarmRules.js';
 import type { QUERY_PARAMS } from '../../common/engineApi.js';
-import { confirmedForecast, DEFAULT_FORECAST, FORECAST_CONFIRM_MINUTES, FORECAST_METRICS, type ForecastView } from '../../common/forecast.js';
+import { confirmedForecast, DEFAULT_FORECAST, FORECAST_CONFIRM_MINUTES, FORECAST_METRICS, FORECAST_MIN_HIT_RATE, FORECAST_RELIABILITY, RAIN_OF, type Forecast, type ForecastView } from '../../common/forecast.js';
+import { confirmedForecastWithRain, DEFAULT_RAIN_FORECAST, type BasedForecast } from '../../common/rainForecast.js';
 import type { Database } from '../store/database.js';
 import { filters, micros } from './query.js';
 
@@ -23,35 +24,56 @@ export function warningRules(rules: readonly AlarmRule[]): Map<string, AlarmRule
  * 预报预警 at `atMs`: every series of the forecast metrics whose warning level is forecast to be
  * crossed within the horizon, confirmed over the last minutes, soonest first. Read from the
  * 1-minute rollups of the window before `atMs` (nothing after it: a replayed instant sees what was
- * known then).
+ * known then). A level with a rain gauge at the same asset (`RAIN_OF`) is forecast from the rain
+ * where the rain gives a verdict (rainForecast.ts), over the longer window that needs.
  */
 export async function forecasts(db: Database, rules: readonly AlarmRule[], p: Params, atMs: number, signal?: AbortSignal): Promise<ForecastView[]> {
   const warn = warningRules(rules);
   if (warn.size === 0) return [];
   const f = filters(p, { domain: 'domain', district: 'district', asset: 'asset' });
-  const from = atMs - DEFAULT_FORECAST.windowMs - FORECAST_CONFIRM_MINUTES * 60_000;
-  // metric names are [a-z0-9_] by the rules' schema
-  const metrics = [...new Set([...warn.values()].map((r) => r.metric))].map((m) => `'${m}'`).join(', ');
+  const confirm = FORECAST_CONFIRM_MINUTES * 60_000;
+  const from = atMs - DEFAULT_FORECAST.windowMs - confirm;
+  const fromRain = atMs - DEFAULT_RAIN_FORECAST.windowMin * 60_000 - confirm;
+  // metric names are [a-z0-9_] by the rules' schema and these tables
+  const ruled = [...new Set([...warn.values()].map((r) => r.metric))];
+  const rained = ruled.filter((m) => RAIN_OF[m] !== undefined);
+  const list = (ms: readonly string[]): string => ms.map((m) => `'${m}'`).join(', ') || 'NULL';
   const rows = await db.queryRows(`
     SELECT domain, district, asset, metric, list(epoch_ms(bucket)::DOUBLE ORDER BY bucket) AS t, list(sum / n ORDER BY bucket) AS v
     FROM (SELECT bucket, domain, district, asset, metric, sum(sum) AS sum, sum(n) AS n FROM rollup_1m
-          WHERE metric IN (${metrics}) AND bucket >= make_timestamptz($from::BIGINT) AND bucket <= make_timestamptz($to::BIGINT) - INTERVAL 1 MINUTE${f.where}
+          WHERE ((metric IN (${list(ruled)}) AND bucket >= make_timestamptz($from::BIGINT))
+              OR (metric IN (${list([...rained, ...rained.map((m) => RAIN_OF[m] as string)])}) AND bucket >= make_timestamptz($fromRain::BIGINT)))
+            AND bucket <= make_timestamptz($to::BIGINT) - INTERVAL 1 MINUTE${f.where}
           GROUP BY ALL HAVING sum(n) > 0)
-    GROUP BY ALL`, { ...f.values, from: micros(from), to: micros(atMs) }, { signal });
+    GROUP BY ALL`, { ...f.values, from: micros(from), fromRain: micros(fromRain), to: micros(atMs) }, { signal });
+  // columns come back JSON-encoded when they are lists; a minute's point stands at the minute's end (its data is known then)
+  const series = (r: Record<string, unknown>): { t: number[]; v: number[] } => ({
+    t: ((typeof r['t'] === 'string' ? JSON.parse(r['t']) : r['t']) as number[]).map((x) => x + 60_000),
+    v: (typeof r['v'] === 'string' ? JSON.parse(r['v']) : r['v']) as number[],
+  });
+  const key = (r: Record<string, unknown>, metric: unknown): string => `${String(r['domain'])}/${String(r['district'])}/${String(r['asset'])}/${String(metric)}`;
+  const byKey = new Map(rows.map((r) => [key(r, r['metric']), r]));
   const out: ForecastView[] = [];
   for (const r of rows) {
-    const rule = warn.get(`${String(r['domain'])}/${String(r['metric'])}`);
+    const metric = String(r['metric']);
+    const rule = warn.get(`${String(r['domain'])}/${metric}`);
     if (!rule) continue;
-    // columns come back JSON-encoded when they are lists
-    const t = (typeof r['t'] === 'string' ? JSON.parse(r['t']) : r['t']) as number[];
-    const v = (typeof r['v'] === 'string' ? JSON.parse(r['v']) : r['v']) as number[];
-    // a minute's point stands at the minute's end: the data of the minute is known then
-    const fc = confirmedForecast(t.map((x) => x + 60_000), v, rule.setpoint, rule.kind === 'high' ? 'up' : 'down', atMs);
+    const { t, v } = series(r);
+    const rainRow = RAIN_OF[metric] !== undefined && rule.kind === 'high' ? byKey.get(key(r, RAIN_OF[metric])) : undefined;
+    const rain = rainRow ? series(rainRow) : null;
+    const fc: BasedForecast | null = rain
+      ? confirmedForecastWithRain(t, v, rain.t, rain.v, rule.setpoint, atMs)
+      : withTrend(confirmedForecast(t, v, rule.setpoint, rule.kind === 'high' ? 'up' : 'down', atMs));
     if (!fc) continue;
+    // a metric and basis the backtest did not judge is not shown
+    const reliability = FORECAST_RELIABILITY[`${metric}/${fc.basis}`];
+    if (!reliability || reliability.hitRate < FORECAST_MIN_HIT_RATE) continue;
     out.push({
-      domain: String(r['domain']), district: String(r['district']), asset: String(r['asset']), metric: String(r['metric']),
-      rule: rule.id, title: rule.title, level: rule.setpoint, atMs, ...fc,
+      domain: String(r['domain']), district: String(r['district']), asset: String(r['asset']), metric,
+      rule: rule.id, title: rule.title, level: rule.setpoint, atMs, ...fc, reliability,
     });
   }
   return out.sort((a, b) => a.etaMs - b.etaMs).slice(0, p.limit);
 }
+
+const withTrend = (f: Forecast | null): BasedForecast | null => (f ? { ...f, basis: 'trend', rainMmH: null } : null);

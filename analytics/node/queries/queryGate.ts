@@ -39,6 +39,9 @@ export class QueryGate {
   /** One promise per busy period, resolved when the last query of it ends. */
   private idle: { promise: Promise<void>; resolve: () => void } | null = null;
 
+  /** Told when the first query of a busy period starts (true) and when the last one ends (false). */
+  onBusy: ((busy: boolean) => void) | null = null;
+
   constructor(readonly limits: QueryLimits) {}
 
   run<T>(work: (signal: AbortSignal) => Promise<T>, callerSignal?: AbortSignal): Promise<T> {
@@ -56,12 +59,14 @@ export class QueryGate {
     if (callerSignal?.aborted) fromCaller();
     else callerSignal?.addEventListener('abort', fromCaller, { once: true });
     this.inFlight++;
+    if (this.inFlight === 1) this.onBusy?.(true);
     this.running.add(ac);
     const done = (): void => {
       clearTimeout(timer);
       callerSignal?.removeEventListener('abort', fromCaller);
       this.running.delete(ac);
       this.inFlight--;
+      if (this.inFlight === 0) this.onBusy?.(false);
       if (this.inFlight === 0 && this.idle) {
         this.idle.resolve();
         this.idle = null;

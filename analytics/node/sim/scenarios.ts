@@ -2,6 +2,7 @@ import type { CityEvent } from '../../common/feedSchemas.js';
 import type { SimAsset } from './city.js';
 import { scenarioMarket } from './crowdedPlaces.js';
 import { placeNear } from './geo.js';
+import { Catchment } from '../../common/runoff.js';
 export { placeNear };
 
 export const SCENARIOS = ['gas-leak', 'bridge-overload', 'flood', 'sensor-silent', 'malformed', 'water-main-burst'] as const;
@@ -94,21 +95,32 @@ export function scenarioStep(name: ScenarioName, assets: SimAsset[]): Step {
       };
     }
     case 'flood': {
+      // a downpour over the district: the rain rises to 48 mm/h within two minutes, and each river gauge's level answers
+      // it through its catchment (runoff.ts: two linear reservoirs, k = 120 scenario seconds): it starts rising a minute
+      // after the rain and passes the warning level (4.5 m) about five minutes in, the guaranteed level (5.5 m) about
+      // seven; after a quarter of an hour the rain eases to 4 mm/h and the levels recede. The manholes fill as before.
       const gauge = pick(assets, 'river_gauge', '420381');
       const district = gauge?.district;
       const gauges = assets.filter((a) => a.profile.kind === 'river_gauge' && a.district === district);
       const manholes = assets.filter((a) => a.profile.kind === 'manhole' && a.district === district);
+      const catchments = new Map(gauges.map((g) => [g.id, new Catchment(2.4, 3.8 / 48, 120)]));
+      const rainAt = (t: number): number => (t < 900 ? ramp(t, 0, 120, 0.3, 48) : ramp(t, 900, 960, 48, 4));
+      let prevLevel = catchments.get(gauge?.id ?? '')?.level ?? 2.4;
       return (t, prev, fx) => {
+        const rain = rainAt(t);
         for (const g of gauges) {
-          set(fx, g.id, 'river_level_m', Math.round(ramp(t, 10, 600, 2.4, 6.1) * 100) / 100);
-          set(fx, g.id, 'rainfall_mm_h', Math.round(ramp(t, 0, 120, 0.3, 48) * 10) / 10);
+          const level = catchments.get(g.id)?.step(rainAt((t + prev) / 2), t - prev) ?? 2.4;
+          set(fx, g.id, 'river_level_m', Math.round(level * 100) / 100);
+          set(fx, g.id, 'rainfall_mm_h', Math.round(rain * 10) / 10);
         }
         for (const mh of manholes) set(fx, mh.id, 'level_m', Math.round(ramp(t, 30, 400, 0.45, 2.8) * 100) / 100);
         if (!gauge) return;
-        const at = (lvl: number): number => 10 + ((lvl - 2.4) / (6.1 - 2.4)) * 590;
+        const level = catchments.get(gauge.id)?.level ?? 2.4;
+        const up = (at: number): boolean => prevLevel < at && level >= at;
         if (crossed(t, prev, 60)) fx.events.push({ asset: gauge, event: { type: 'rainstorm', severity: 'yellow', title: '暴雨黄色预警：低洼地段注意防范', asset: gauge.id } });
-        if (crossed(t, prev, at(4.5))) fx.events.push({ asset: gauge, event: { type: 'flood', severity: 'orange', title: `${gauge.record.name} 超警戒水位`, asset: gauge.id } });
-        if (crossed(t, prev, at(5.5))) fx.events.push({ asset: gauge, event: { type: 'flood', severity: 'red', title: `${gauge.record.name} 超保证水位，临河低洼房屋人员转移`, asset: gauge.id } });
+        if (up(4.5)) fx.events.push({ asset: gauge, event: { type: 'flood', severity: 'orange', title: `${gauge.record.name} 超警戒水位`, asset: gauge.id } });
+        if (up(5.5)) fx.events.push({ asset: gauge, event: { type: 'flood', severity: 'red', title: `${gauge.record.name} 超保证水位，临河低洼房屋人员转移`, asset: gauge.id } });
+        prevLevel = level;
       };
     }
     case 'sensor-silent': {

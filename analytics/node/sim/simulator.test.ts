@@ -92,6 +92,31 @@ describe('the simulated city of Shiyan', () => {
     expect(sim.stats.events).toBeGreaterThan(0);
   });
 
+  it('drives the flood scenario\'s river levels from the rain through the catchment: the rain first, the level after, the warning then the guaranteed level', async () => {
+    const rec = new Recorder();
+    const city = buildCity(200, 5);
+    const sim = new CitySimulator(city, rec, { ...DEFAULT_SIM, rate: 400, scenarios: ['flood'], speed: 20, eventsPerMin: 0, inspectionsPerMin: 0 });
+    const t0 = Date.now() - 120_000;
+    // 60 ticks of 1 s at speed 20: 1,200 scenario seconds (the rain eases after 900)
+    for (let i = 1; i <= 60; i++) await sim.tick(t0 + i * 1000, 1000);
+    const points: { ts: number; metric: string; value: number }[] = [];
+    for (const m of rec.messages.filter((x) => x.subject.startsWith('city.telemetry.flood.'))) {
+      const d = decodeMessage(m.subject, m.data, Date.now());
+      if (d.kind === 'telemetry') for (const r of d.readings) if (r.metric === 'river_level_m' || r.metric === 'rainfall_mm_h') points.push({ ts: r.tsMs, metric: r.metric, value: r.value });
+    }
+    const first = (metric: string, over: number): number => Math.min(...points.filter((p) => p.metric === metric && p.value >= over).map((p) => p.ts));
+    // heavy rain comes before the level has risen, and the level crosses its warning level well after
+    expect(first('rainfall_mm_h', 40)).toBeLessThan(first('river_level_m', 3.0));
+    expect(first('river_level_m', 3.0)).toBeLessThan(first('river_level_m', 4.5));
+    const levels = points.filter((p) => p.metric === 'river_level_m').map((p) => p.value);
+    expect(Math.max(...levels)).toBeGreaterThan(5.5);
+    // once the rain eases the level falls back from its peak
+    const last = points.filter((p) => p.metric === 'river_level_m').sort((a, b) => a.ts - b.ts).at(-1);
+    expect(last!.value).toBeLessThan(Math.max(...levels) - 0.3);
+    const events = rec.messages.filter((m) => m.subject.startsWith('city.event.flood.')).map((m) => JSON.parse(new TextDecoder().decode(m.data)) as { severity: string; type: string });
+    expect(events.filter((e) => e.type === 'flood').map((e) => e.severity)).toEqual(['orange', 'red']);
+  });
+
   it('drives the gas-leak scenario through both alarm levels of GB/T 50493', async () => {
     const rec = new Recorder();
     const city = buildCity(100, 3);

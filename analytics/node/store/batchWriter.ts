@@ -195,10 +195,16 @@ export class BatchWriter {
       const to = Math.min(this.lastBatch, from + MAX_BATCHES_PER_ROLLUP_PASS);
       if (to <= from) return;
       const range = { from: BigInt(from), to: BigInt(to) };
+      // each statement starts only when no wall query runs (or after the bounded wait): a pass is
+      // several scans over the new readings, on DuckDB's threads, which a query would share
+      await giveWay(this.giveWayTo);
       await this.conn.run('BEGIN TRANSACTION');
       try {
         await this.conn.run(rollupFromReadings, range);
-        for (const sql of ROLLUP_SQL) await this.conn.run(sql);
+        for (const sql of ROLLUP_SQL) {
+          await giveWay(this.giveWayTo);
+          await this.conn.run(sql);
+        }
         await this.conn.run('UPDATE ingest_totals SET rolled_batch = $to', { to: range.to });
         await this.conn.run('COMMIT');
       } catch (e) {

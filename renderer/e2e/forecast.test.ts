@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { openWall, type WatchedPage } from '../../dev/testing/browser.js';
 import { browserEngineSuite } from '../../dev/testing/browserEngine.js';
 import { waitFor } from '../../dev/testing/harness.js';
+import { Catchment } from '../../analytics/common/runoff.js';
 
 /** 预报预警 in the console: a river level rising towards its warning level is forecast, marked as a forecast, apart from the alarms. */
 const CONSOLE = 'forecast-test-token-0123456789';
@@ -27,6 +28,19 @@ describe('预报预警 in the console', () => {
     };
     suite.nc.publish('city.telemetry.flood.420381.gauge-rising', enc.encode(JSON.stringify(readings('gauge-rising', (ago) => 4.0 - 0.02 * ago))));
     suite.nc.publish('city.telemetry.flood.420381.gauge-steady', enc.encode(JSON.stringify(readings('gauge-steady', () => 3.1))));
+    // a gauge over its warning level: a real alarm, which the forecasts stay below
+    suite.nc.publish('city.telemetry.flood.420381.gauge-over', enc.encode(JSON.stringify(Array.from({ length: 30 }, (_, k) => ({ id: `gauge-over-${k}`, ts: now - (30 - k) * 10_000, metric: 'river_level_m', value: 4.8, unit: 'm' })))));
+    // a gauge under a downpour: three hours of its level and rain, 60 mm/h for the last 40 minutes, the level answering
+    // through its catchment (0.06 m per mm/h, k 30 min): 3.8 m now, forecast from the rain
+    const catchment = new Catchment(2.4, 0.06, 30);
+    const storm: object[] = [];
+    for (let s = 180 * 6; s >= 1; s--) {
+      const rain = s <= 40 * 6 ? 60 : 0.3;
+      const level = catchment.step(rain, 1 / 6);
+      storm.push({ id: `gauge-storm-l${s}`, ts: now - s * 10_000, metric: 'river_level_m', value: Math.round(level * 1000) / 1000, unit: 'm' },
+        { id: `gauge-storm-r${s}`, ts: now - s * 10_000, metric: 'rainfall_mm_h', value: rain, unit: 'mm/h' });
+    }
+    for (let i = 0; i < storm.length; i += 240) suite.nc.publish('city.telemetry.flood.420381.gauge-storm', enc.encode(JSON.stringify(storm.slice(i, i + 240))));
     await suite.nc.flush();
     const page = con.page;
     const row = page.locator('[data-forecast="gauge-rising"]');
@@ -36,8 +50,20 @@ describe('预报预警 in the console', () => {
     expect(text).toContain('预测');
     expect(text).toMatch(/预计(2[0-9]|30)分钟后达到/);
     expect(await page.locator('[data-forecast="gauge-steady"]').count()).toBe(0);
-    // a forecast is not an alarm: the alarm list stays empty
-    expect(await page.locator('.row[data-alarm]').count()).toBe(0);
+    expect(await row.getAttribute('data-forecast-basis')).toBe('trend');
+    expect(await row.locator('[data-forecast-reliability]').textContent()).toMatch(/回测命中\d+%·成真\d+%·提前中位\d+分钟/);
+    // the downpour's gauge: forecast from the rain, saying the rain it assumes goes on
+    const stormRow = page.locator('[data-forecast="gauge-storm"]');
+    await waitFor(async () => (await stormRow.count()) > 0 || null, 'the rain-driven forecast shown', 60_000, 500);
+    expect(await stormRow.getAttribute('data-forecast-basis')).toBe('rain');
+    expect(await stormRow.textContent()).toMatch(/按当前雨强（60 mm\/h）持续，预计\d+分钟后达到河道超警戒水位/);
+    // a forecast is a class below the real alarms in the same list, and never one of them
+    await waitFor(async () => (await page.locator('.row[data-alarm="flood/420381/gauge-over/river_level_m"], .row[data-alarm*="gauge-over"]').count()) > 0 || null, 'the real alarm listed', 60_000, 250);
+    const order = await page.locator('[role="grid"] [role="row"]').evaluateAll((rows) => rows.map((r) => (r.hasAttribute('data-forecast') ? 'forecast' : r.hasAttribute('data-alarm') ? 'alarm' : 'other')));
+    // (the gauge over its level, and the downpour's rain over its own alarm level)
+    expect(order.filter((k) => k === 'alarm').length).toBeGreaterThanOrEqual(1);
+    expect(order.lastIndexOf('alarm')).toBeLessThan(order.indexOf('forecast'));
+    expect(await page.locator('[data-forecast][data-alarm]').count()).toBe(0);
     if (process.env['CITYOPS_KEEP_SCREENSHOT']) writeFileSync(process.env['CITYOPS_KEEP_SCREENSHOT'], await page.locator('section.alarms').screenshot());
     // the asset's drawer says it too
     await row.click();

@@ -112,7 +112,8 @@ export class IdMemory {
     }
     while (this.occupied > 0 && (this.occupied === this.capacity || this.used + len + skip > this.arena.length)) this.evictOldest();
     const slot = (this.tail + this.occupied) % this.capacity;
-    this.arena.set(bytes.subarray(start, end), at);
+    // byte by byte: a view per id would be garbage the collector keeps until a full collection
+    for (let b = 0; b < len; b++) this.arena[at + b] = bytes[start + b] as number;
     this.ringStart[slot] = at;
     this.ringLen[slot] = len;
     this.ringSkip[slot] = skip;

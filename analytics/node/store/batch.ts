@@ -120,7 +120,8 @@ export class ReadingColumns implements ReadingChunk {
     this.quality[k] = from.quality[i] as number;
     this.seq[k] = from.seq[i] as number;
     const at = this.idStart(k);
-    this.idBytes.set(from.idBytes.subarray(idFrom, idFrom + idLen), at);
+    // byte by byte: no view per reading (see IdMemory.admitBytes)
+    for (let b = 0; b < idLen; b++) this.idBytes[at + b] = from.idBytes[idFrom + b] as number;
     this.idEnd[k] = at + idLen;
     this.length++;
   }

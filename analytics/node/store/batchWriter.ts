@@ -436,7 +436,11 @@ function inlineString(s: string, words: Uint32Array, at: number): boolean {
 /** Writes UTF-8 bytes `[from, to)` into `words` at `at` as an inlined duckdb_string_t; false when longer than 12 bytes. */
 function inlineBytes(bytes: Uint8Array, from: number, to: number, words: Uint32Array, at: number): boolean {
   const n = to - from;
-  if (n > 12) return false;
+  if (n > 12) {
+    // an empty element until the caller sets the long one (the words may hold an earlier chunk's)
+    words.fill(0, at, at + 4);
+    return false;
+  }
   let w1 = 0;
   let w2 = 0;
   let w3 = 0;
@@ -490,6 +494,86 @@ const refused = (kind: string, what: string): Error => new Error(`${kind} Error:
  * value) throws a data error naming it, before its chunk is appended. Made one chunk at a time, as
  * they are appended.
  */
+/** The columns of one data chunk of readings, built in place for each chunk in turn (readingChunks). */
+const SCRATCH = {
+  ts: new Uint32Array(CHUNK_ROWS * 2),
+  value: new Float64Array(CHUNK_ROWS),
+  seq: new Uint32Array(CHUNK_ROWS * 2),
+  receivedCol: new Uint32Array(CHUNK_ROWS * 2),
+  batchCol: new Uint32Array(CHUNK_ROWS * 2),
+  text: TEXT_COLS.map(() => new Uint32Array(CHUNK_ROWS * STRING_WORDS)),
+  longIds: new Float64Array(CHUNK_ROWS * 3),
+  /** One array per id length met (ids are bounded by the contract). */
+  idOfLength: [] as Uint8Array[],
+};
+
+/**
+ * Fills the scratch columns with rows `[off, off + rows)` of the batch (a plain function, not the
+ * generator: its numbers stay unboxed). Returns what the vectors need besides: the rows whose text
+ * goes through the heap, the count of long ids in `SCRATCH.longIds`, the rows whose unit or
+ * sequence is NULL.
+ */
+function fillRows(
+  r: ReadingColumns, off: number, rows: number, cells: { words: Uint32Array; inline: Uint8Array }, qualities: Uint32Array, received: number, batchNo: number,
+): { long: { col: number; row: number; s: string }[]; longIdCount: number; unitNull: number[] | null; seqNull: number[] | null } {
+  const { ts, value, seq, receivedCol, batchCol, text, longIds } = SCRATCH;
+  /** Rows whose text is stored through the heap, per text column; rows whose unit or sequence is NULL. */
+  const long: { col: number; row: number; s: string }[] = [];
+  /** Rows whose id is longer than 12 bytes: row, start and end of its bytes, three numbers each. */
+  let longIdCount = 0;
+  let unitNull: number[] | null = null;
+  let seqNull: number[] | null = null;
+  for (let i = 0; i < rows; i++) {
+    const j = off + i;
+    const micros = roundHalfEven((r.tsMs[j] as number) * 1000);
+    if (!(micros >= -TWO_63 && micros < TWO_63)) throw refused('Conversion', `reading ${r.id(j)}: ts ${r.tsMs[j]} ms is out of range for TIMESTAMPTZ`);
+    put64(ts, i, micros);
+    const v = r.value[j];
+    if (v === null || v === undefined) throw refused('Constraint', `NOT NULL constraint failed: readings.value (reading ${r.id(j)})`);
+    value[i] = v;
+    const sq = r.seq[j] as number;
+    if (Number.isNaN(sq)) {
+      (seqNull ??= []).push(i);
+    } else {
+      const x = roundHalfEven(sq);
+      if (!(x >= 0 && x < TWO_64)) throw refused('Conversion', `reading ${r.id(j)}: stream sequence ${sq} is out of range for UBIGINT`);
+      put64(seq, i, x);
+    }
+    put64(receivedCol, i, received);
+    put64(batchCol, i, batchNo);
+    const ix = r.seriesIx[j] as number;
+    const series = r.series[ix];
+    if (!series) throw refused('Constraint', `NOT NULL constraint failed: readings.domain (reading ${r.id(j)} has no series)`);
+    for (let k = 0; k < SERIES_COLS.length; k++) {
+      const cell = ix * SERIES_COLS.length + k;
+      if (cells.inline[cell]) {
+        copyString(text[k] as Uint32Array, i * STRING_WORDS, cells.words, cell * STRING_WORDS);
+        continue;
+      }
+      const s = [series.domain, series.district, series.asset, series.metric, series.unit][k];
+      // the scratch holds an earlier chunk's element here: an empty one until the heap string or NULL is set
+      (text[k] as Uint32Array).fill(0, i * STRING_WORDS, (i + 1) * STRING_WORDS);
+      if (s === null || s === undefined) {
+        if (SERIES_COLS[k] !== COL.unit) throw refused('Constraint', `NOT NULL constraint failed: readings (reading ${r.id(j)})`);
+        (unitNull ??= []).push(i);
+      } else {
+        long.push({ col: SERIES_COLS[k] as number, row: i, s });
+      }
+    }
+    const q = r.quality[j] as number;
+    if (!(q >= 0 && q < QUALITIES.length && Number.isInteger(q))) throw refused('Constraint', `NOT NULL constraint failed: readings.quality (reading ${r.id(j)})`);
+    copyString(text[5] as Uint32Array, i * STRING_WORDS, qualities, q * STRING_WORDS);
+    const idFrom = r.idStart(j);
+    const idTo = r.idEnd[j] as number;
+    if (!inlineBytes(r.idBytes, idFrom, idTo, text[6] as Uint32Array, i * STRING_WORDS)) {
+      longIds[longIdCount++] = i;
+      longIds[longIdCount++] = idFrom;
+      longIds[longIdCount++] = idTo;
+    }
+  }
+  return { long, longIdCount, unitNull, seqNull };
+}
+
 function* readingChunks(r: ReadingColumns, receivedMicros: bigint, batchNo: number): Generator<DuckDBDataChunk, void, undefined> {
   const n = r.length;
   if (n === 0) return;
@@ -497,66 +581,18 @@ function* readingChunks(r: ReadingColumns, receivedMicros: bigint, batchNo: numb
   const qualities = new Uint32Array(QUALITIES.length * STRING_WORDS);
   QUALITIES.forEach((q, i) => inlineString(q, qualities, i * STRING_WORDS));
   const received = Number(receivedMicros);
+  // the columns are built in scratch memory reused from chunk to chunk (its contents are copied into
+  // the chunk's vectors before the next one is built): a batch leaves nothing behind for the
+  // collector but the chunks themselves
+  const { ts, value, seq, receivedCol, batchCol, text, longIds } = SCRATCH;
   for (let off = 0; off < n; off += CHUNK_ROWS) {
     const rows = Math.min(CHUNK_ROWS, n - off);
-    const ts = new Uint32Array(rows * 2);
-    const value = new Float64Array(rows);
-    const seq = new Uint32Array(rows * 2);
-    const receivedCol = new Uint32Array(rows * 2);
-    const batchCol = new Uint32Array(rows * 2);
-    const text = TEXT_COLS.map(() => new Uint32Array(rows * STRING_WORDS));
-    /** Rows whose text is stored through the heap, per text column; rows whose unit or sequence is NULL. */
-    const long: { col: number; row: number; s: string }[] = [];
-    /** Rows whose id is longer than 12 bytes: row, start and end of its bytes, three numbers each. */
-    const longIds: number[] = [];
-    let unitNull: number[] | null = null;
-    let seqNull: number[] | null = null;
-    for (let i = 0; i < rows; i++) {
-      const j = off + i;
-      const micros = roundHalfEven((r.tsMs[j] as number) * 1000);
-      if (!(micros >= -TWO_63 && micros < TWO_63)) throw refused('Conversion', `reading ${r.id(j)}: ts ${r.tsMs[j]} ms is out of range for TIMESTAMPTZ`);
-      put64(ts, i, micros);
-      const v = r.value[j];
-      if (v === null || v === undefined) throw refused('Constraint', `NOT NULL constraint failed: readings.value (reading ${r.id(j)})`);
-      value[i] = v;
-      const sq = r.seq[j] as number;
-      if (Number.isNaN(sq)) {
-        (seqNull ??= []).push(i);
-      } else {
-        const x = roundHalfEven(sq);
-        if (!(x >= 0 && x < TWO_64)) throw refused('Conversion', `reading ${r.id(j)}: stream sequence ${sq} is out of range for UBIGINT`);
-        put64(seq, i, x);
-      }
-      put64(receivedCol, i, received);
-      put64(batchCol, i, batchNo);
-      const ix = r.seriesIx[j] as number;
-      const series = r.series[ix];
-      if (!series) throw refused('Constraint', `NOT NULL constraint failed: readings.domain (reading ${r.id(j)} has no series)`);
-      for (let k = 0; k < SERIES_COLS.length; k++) {
-        const cell = ix * SERIES_COLS.length + k;
-        if (cells.inline[cell]) {
-          copyString(text[k] as Uint32Array, i * STRING_WORDS, cells.words, cell * STRING_WORDS);
-          continue;
-        }
-        const s = [series.domain, series.district, series.asset, series.metric, series.unit][k];
-        if (s === null || s === undefined) {
-          if (SERIES_COLS[k] !== COL.unit) throw refused('Constraint', `NOT NULL constraint failed: readings (reading ${r.id(j)})`);
-          (unitNull ??= []).push(i);
-        } else {
-          long.push({ col: SERIES_COLS[k] as number, row: i, s });
-        }
-      }
-      const q = r.quality[j] as number;
-      if (!(q >= 0 && q < QUALITIES.length && Number.isInteger(q))) throw refused('Constraint', `NOT NULL constraint failed: readings.quality (reading ${r.id(j)})`);
-      copyString(text[5] as Uint32Array, i * STRING_WORDS, qualities, q * STRING_WORDS);
-      const idFrom = r.idStart(j);
-      const idTo = r.idEnd[j] as number;
-      if (!inlineBytes(r.idBytes, idFrom, idTo, text[6] as Uint32Array, i * STRING_WORDS)) longIds.push(i, idFrom, idTo);
-    }
+    const { long, longIdCount, unitNull, seqNull } = fillRows(r, off, rows, cells, qualities, received, batchNo);
     const chunk = DuckDBDataChunk.create(READINGS_TYPES, rows);
     const vector = (col: number): duckdb.Vector => duckdb.data_chunk_get_vector(chunk.chunk, col);
+    // the first `rows` of each scratch column
     const copy = (col: number, data: Uint32Array | Float64Array): void =>
-      duckdb.copy_data_to_vector(vector(col), 0, data.buffer as ArrayBuffer, data.byteOffset, data.byteLength);
+      duckdb.copy_data_to_vector(vector(col), 0, data.buffer as ArrayBuffer, data.byteOffset, (data.length / CHUNK_ROWS) * rows * data.BYTES_PER_ELEMENT);
     copy(COL.ts, ts);
     copy(COL.value, value);
     copy(COL.seq, seq);
@@ -565,10 +601,15 @@ function* readingChunks(r: ReadingColumns, receivedMicros: bigint, batchNo: numb
     TEXT_COLS.forEach((col, k) => copy(col, text[k] as Uint32Array));
     // after the copy: a long string's element points into the vector's heap
     for (const { col, row, s } of long) duckdb.vector_assign_string_element(vector(col), row, s);
-    if (longIds.length > 0) {
+    if (longIdCount > 0) {
       const ids = vector(COL.msgId);
-      for (let k = 0; k < longIds.length; k += 3) {
-        duckdb.vector_assign_string_element_len(ids, longIds[k] as number, r.idBytes.subarray(longIds[k + 1], longIds[k + 2]));
+      for (let k = 0; k < longIdCount; k += 3) {
+        // through a scratch array of the id's length (DuckDB copies the bytes): no view made per reading
+        const from = longIds[k + 1] as number;
+        const len = (longIds[k + 2] as number) - from;
+        const into = (SCRATCH.idOfLength[len] ??= new Uint8Array(len));
+        for (let b = 0; b < len; b++) into[b] = r.idBytes[from + b] as number;
+        duckdb.vector_assign_string_element_len(ids, longIds[k] as number, into);
       }
     }
     if (unitNull) setNull(vector(COL.unit), rows, unitNull);

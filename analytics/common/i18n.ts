@@ -559,6 +559,7 @@ const T = {
   forecast_eta_rain: { zh: '按当前雨强（{rain} mm/h）持续，预计{min}分钟后达到{what}（{from}–{to}分钟）', en: 'if the rain keeps at {rain} mm/h, {what} in about {min} min ({from}–{to} min)' },
   forecast_hint_rain: { zh: '由近3小时雨强与水位拟合的流域响应推算，假定当前雨强持续；雨停或减弱时预测随之撤销；不会升级为报警', en: 'From the catchment response fitted to the last 3 hours of rain and level, assuming the rain keeps its intensity; withdrawn when the rain stops or eases; never becomes an alarm' },
   forecast_state: { zh: '非报警', en: 'Not an alarm' },
+  map_incident: { zh: '应急处置 · 半径{radius}米', en: 'Incident · radius {radius} m' },
   forecast_reliability: { zh: '回测命中{hit}%·成真{precision}%·提前中位{lead}分钟', en: 'backtest: {hit}% hit · {precision}% came true · median lead {lead} min' },
   // the permit chain (docs/permits.md)
   permits_title: { zh: '审批排查', en: 'Permits' },

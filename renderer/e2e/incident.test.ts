@@ -52,6 +52,29 @@ describe('应急处置 in the console', () => {
     for (const party of ['十堰市应急管理局', '十堰市市场监督管理局', '十堰市教育局', '十堰市卫生健康委员会']) expect(notify).toContain(party);
     expect(await incident.locator('[data-incident-map] circle.crowded').count()).toBeGreaterThanOrEqual(3);
 
+    // the wall's city map draws it: the plan's radius around the market, the cordon, a pin with its words
+    const wall = await openWall(suite.browser, `${suite.engine.url}/?screen=overview&debug=1#token=${CONSOLE}`);
+    type Series = { id: string; data: { coords?: [number, number][]; value?: number[]; label?: string; detail?: string }[] };
+    const mapSeries = async (): Promise<Series[]> => wall.page.evaluate(() => {
+      const charts = (globalThis as unknown as { __charts?: { instances: Set<{ getDom(): HTMLElement; getOption(): Record<string, unknown> }> } }).__charts;
+      const c = [...(charts?.instances ?? [])].find((x) => x.getDom().dataset['chart'] === 'map');
+      return (c ? JSON.parse(JSON.stringify(c.getOption()['series'])) : []) as Series[];
+    });
+    await waitFor(async () => ((await mapSeries()).find((x) => x.id === 'incidents')?.data.length ?? 0) > 0 || null, 'the incident on the wall\'s map', 60_000, 250);
+    const onMap = await mapSeries();
+    const pin = onMap.find((x) => x.id === 'incidents')!.data[0]!;
+    expect(pin.label).toBe('应急处置 · 半径800米');
+    expect(pin.detail).toContain('燃气');
+    expect(pin.value).toEqual([market.record.lon, market.record.lat]);
+    const ring = onMap.find((x) => x.id === 'incident-areas')!.data[0]!.coords!;
+    expect(ring.length).toBe(73);
+    const far = Math.max(...ring.map(([lon, lat]) => Math.hypot((lon - market.record.lon) * Math.cos((market.record.lat * Math.PI) / 180), lat - market.record.lat) * 111_195));
+    expect(far).toBeGreaterThan(790);
+    expect(far).toBeLessThan(810);
+    if (process.env['CITYOPS_KEEP_WALL_SCREENSHOT']) writeFileSync(process.env['CITYOPS_KEEP_WALL_SCREENSHOT'], await wall.page.screenshot());
+    expect(wall.errors).toEqual([]);
+    await wall.page.close();
+
     // steps checked, each with its time; a party notified
     for (const id of ['confirm', 'dispatch-repair', 'cordon', 'evacuate']) {
       await incident.locator(`[data-step="${id}"] button`).click();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RISK_COLORS, THEME } from '../theme';
-import { ASSET_SERIES_IDS, buildDistrictMapOption, CITY_VIEW, groupAssetMarkers, keptView, levelFromCounts, markerAt, type MapView } from './buildDistrictMapOption';
+import { distanceM } from '../../../../analytics/common/incidents/affectedArea';
+import { ASSET_SERIES_IDS, buildDistrictMapOption, circleRing, CITY_VIEW, groupAssetMarkers, keptView, levelFromCounts, markerAt, type MapView } from './buildDistrictMapOption';
 
 describe('buildDistrictMapOption', () => {
   const districts = [
@@ -75,5 +76,22 @@ describe('buildDistrictMapOption', () => {
     // and the option drawn from it roams from there
     const m = buildDistrictMapOption(districts, [], false, keptView(chosen, chosen, roamed)) as unknown as { geo: { zoom: number; center: number[] } };
     expect(m.geo).toMatchObject(roamed);
+  });
+
+  it('draws an open incident: its affected radius and cordon as closed rings at that distance, its centre as a pin with its words', () => {
+    const c = { lon: 110.78, lat: 32.64 };
+    const ring = circleRing(c, 800);
+    expect(ring[0]).toEqual(ring[ring.length - 1]);
+    // every point of the ring at 800 m from the centre (the distance the affected places were chosen by)
+    for (const [lon, lat] of ring) expect(distanceM(c, { lon, lat })).toBeCloseTo(800, 3);
+    const m = buildDistrictMapOption(districts, [], false, CITY_VIEW, undefined, [{ id: 'i1', ...c, radiusM: 800, cordonM: 100, label: '应急处置 · 半径800米', detail: '可燃气体二级报警 · 燃气泄漏应急处置预案' }, { id: 'i2', lon: 110.5, lat: 32.4, radiusM: 500, cordonM: null, label: 'b', detail: 'b' }]) as unknown as MapOpt;
+    const series = (id: string): { data: { coords?: [number, number][]; value?: number[]; label?: string }[] } => m.series.find((x) => x.id === id) as never;
+    expect(series('incident-areas').data.map((d) => d.coords?.length)).toEqual([73, 73]);
+    expect(distanceM(c, { lon: series('incident-cordons').data[0]!.coords![10]![0], lat: series('incident-cordons').data[0]!.coords![10]![1] })).toBeCloseTo(100, 3);
+    expect(series('incident-cordons').data.length).toBe(1);
+    expect(series('incidents').data[0]).toMatchObject({ value: [110.78, 32.64], label: '应急处置 · 半径800米', detail: '可燃气体二级报警 · 燃气泄漏应急处置预案' });
+    // none open: the series are there, empty (a closed incident leaves the map)
+    const none = buildDistrictMapOption(districts, [], false) as unknown as MapOpt;
+    expect(none.series.filter((x) => x.id.startsWith('incident')).map((x) => x.data.length)).toEqual([0, 0, 0]);
   });
 });

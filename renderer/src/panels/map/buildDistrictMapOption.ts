@@ -136,7 +136,59 @@ export interface CorrelatedOnMap {
   lines: [number, number][][];
 }
 
-export function buildDistrictMapOption(districts: DistrictRisk[], assets: AssetMarker[] | ReadonlyMap<string, readonly AssetMarker[]>, stale: boolean, view: MapView = CITY_VIEW, correlated: CorrelatedOnMap = { points: [], lines: [] }): ChartOption {
+/** An open incident (应急处置): its centre, the plan's affected radius and cordon, and what it is, drawn over everything. */
+export interface IncidentOnMap {
+  id: string;
+  lon: number;
+  lat: number;
+  radiusM: number;
+  cordonM: number | null;
+  /** Short, beside the pin; the detail (what happened, the plan) in its tooltip. */
+  label: string;
+  detail: string;
+}
+
+const EARTH_M = 6_371_008.8;
+
+/** A circle of `radiusM` metres around `c` as a closed ring of lon/lat points (on the sphere, `n` sides). */
+export function circleRing(c: { lon: number; lat: number }, radiusM: number, n = 72): [number, number][] {
+  const rad = Math.PI / 180;
+  const lat1 = c.lat * rad;
+  const lon1 = c.lon * rad;
+  const d = radiusM / EARTH_M;
+  const ring: [number, number][] = [];
+  for (let i = 0; i <= n; i++) {
+    const bearing = (2 * Math.PI * i) / n;
+    const lat2 = Math.asin(Math.sin(lat1) * Math.cos(d) + Math.cos(lat1) * Math.sin(d) * Math.cos(bearing));
+    const lon2 = lon1 + Math.atan2(Math.sin(bearing) * Math.sin(d) * Math.cos(lat1), Math.cos(d) - Math.sin(lat1) * Math.sin(lat2));
+    ring.push([lon2 / rad, lat2 / rad]);
+  }
+  return ring;
+}
+
+/** The incidents' series: the affected radius (dashed red) and the cordon (solid) as rings, the centre as a pin with its words. */
+function incidentSeries(incidents: readonly IncidentOnMap[]): Record<string, unknown>[] {
+  return [
+    {
+      id: 'incident-areas', type: 'lines', coordinateSystem: 'geo', polyline: true, silent: true, zlevel: 4,
+      lineStyle: { color: RISK_COLORS.red, width: 3, opacity: 0.95, type: 'dashed' },
+      data: incidents.map((i) => ({ name: i.label, coords: circleRing(i, i.radiusM) })),
+    },
+    {
+      id: 'incident-cordons', type: 'lines', coordinateSystem: 'geo', polyline: true, silent: true, zlevel: 4,
+      lineStyle: { color: '#ffffff', width: 2, opacity: 0.9 },
+      data: incidents.filter((i) => i.cordonM !== null).map((i) => ({ name: i.label, coords: circleRing(i, i.cordonM as number) })),
+    },
+    {
+      id: 'incidents', type: 'scatter', coordinateSystem: 'geo', symbol: 'pin', symbolSize: 34, zlevel: 4,
+      itemStyle: { color: RISK_COLORS.red, borderColor: '#ffffff', borderWidth: 2 },
+      label: { show: true, position: 'right', formatter: (p: { data: { label: string } }) => p.data.label, color: '#ffffff', fontSize: 16, fontFamily: THEME.font, backgroundColor: 'rgba(120,0,0,0.85)', padding: [2, 6], borderRadius: 3 },
+      data: incidents.map((i) => ({ name: i.label, label: i.label, detail: i.detail, value: [i.lon, i.lat] })),
+    },
+  ];
+}
+
+export function buildDistrictMapOption(districts: DistrictRisk[], assets: AssetMarker[] | ReadonlyMap<string, readonly AssetMarker[]>, stale: boolean, view: MapView = CITY_VIEW, correlated: CorrelatedOnMap = { points: [], lines: [] }, incidents: readonly IncidentOnMap[] = []): ChartOption {
   const groups = assets instanceof Map ? assets : groupAssetMarkers(assets as AssetMarker[]);
   const color = (l: RiskLevel): string => (stale ? THEME.stale : RISK_COLORS[l]);
   const geoOpts = { map: 'shiyan', roam: true, scaleLimit: { min: 1, max: 12 }, zoom: view.zoom, center: view.center, nameProperty: 'name', layoutCenter: ['44%', '52%'], layoutSize: '96%' };
@@ -179,6 +231,7 @@ export function buildDistrictMapOption(districts: DistrictRisk[], assets: AssetM
         lineStyle: { color: '#ff5cf0', width: 2, opacity: 0.8, type: 'dashed' },
         data: correlated.lines.map((coords) => ({ coords })),
       },
+      ...incidentSeries(incidents),
     ],
   };
 }

@@ -89,8 +89,19 @@ describe('预报预警 of a water level from the rain', () => {
 
   it('a level sensor that stopped reporting is not extrapolated, whatever the rain', () => {
     const g = gauge(180, (m) => (m >= 120 ? 50 : 0.3));
-    // the last 10 minutes of level missing
-    expect(rainCrossing(g.t.slice(0, 170), g.level.slice(0, 170), g.t, g.rain, WARN, NOW)).toBeUndefined();
+    // the last 10 minutes of level missing: no forecast, from the rain or the trend
+    expect(rainCrossing(g.t.slice(0, 170), g.level.slice(0, 170), g.t, g.rain, WARN, NOW)?.forecast).toBeNull();
+    expect(forecastWithRain(g.t.slice(0, 170), g.level.slice(0, 170), g.t, g.rain, WARN, NOW)).toBeNull();
+  });
+
+  it('rain over a level known for too few minutes to fit: no forecast, not the trend\'s (a trend under rain is mostly wrong)', () => {
+    // the gauge reported only the last 15 minutes, a steep rise its trend alone would forecast across the level
+    const g = gauge(180, STORM, 0.06, 30);
+    const t = g.t.slice(165);
+    const level = g.level.slice(165);
+    expect(forecastCrossing(t, level, WARN, 'up', NOW)).not.toBeNull();
+    expect(rainCrossing(t, level, g.t, g.rain, WARN, NOW)?.forecast).toBeNull();
+    expect(forecastWithRain(t, level, g.t, g.rain, WARN, NOW)).toBeNull();
   });
 
   it('a one-minute spike of a metre does not make a forecast, nor does it hide one', () => {

@@ -19,7 +19,7 @@ import { forecastCrossing, FORECAST_CONFIRM_MINUTES, type Forecast } from './for
 export interface RainForecastOptions {
   /** Minutes of history fitted. */
   windowMin: number;
-  /** Fewer level points than this in the window: no verdict. */
+  /** Fewer level points than this in the window while it rains: no forecast. */
   minPoints: number;
   /** Rain below this (mm/h) throughout the window is not rain: no verdict. */
   minRainMmH: number;
@@ -32,7 +32,7 @@ export interface RainForecastOptions {
 }
 
 export const DEFAULT_RAIN_FORECAST: RainForecastOptions = {
-  windowMin: 180, minPoints: 45, minRainMmH: 2, persistMin: 10, horizonMin: 120, maxAgeMs: 150_000,
+  windowMin: 180, minPoints: 30, minRainMmH: 2, persistMin: 10, horizonMin: 120, maxAgeMs: 150_000,
 };
 
 /** Time constants (minutes) and cascade lengths tried. */
@@ -153,7 +153,9 @@ export function rainCrossing(
   for (let j = 0; j < w; j++) rain[j] = Number.isFinite(rain[j]) ? (last = rain[j] as number) : last;
   if (Math.max(...rain) < o.minRainMmH) return undefined;
   const points = lv.filter(Number.isFinite).length;
-  if (points < o.minPoints || nowMs - newest > o.maxAgeMs) return undefined;
+  // it rains, but too little of the level is known to tell how it answers (or its sensor stopped):
+  // no forecast, and not the trend's either — a trend is wrong under rain more often than not
+  if (points < o.minPoints || nowMs - newest > o.maxAgeMs) return { forecast: null, kMin: NaN, n: 0, gain: NaN };
   const y = despike(lv);
 
   const fits: Fit[] = [];

@@ -52,6 +52,9 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
     const cases = Number(process.env['BENCH_FORECAST_CASES'] ?? 500);
     const seed = Number(process.env['BENCH_FORECAST_SEED'] ?? 16);
     for (const mode of ['trend', 'rain'] as const) console.log(JSON.stringify({ river_level_m: rainBacktest(mode, cases, seed, DEFAULT_RAIN_FORECAST) }));
+    // the simulator's own flood scenario, at the demo's speed and slower
+    const { scenarioForecast } = await import('./forecastScenario.js');
+    for (const speed of [1, 0.25, 0.1, 0.05]) console.log(JSON.stringify({ flood: await scenarioForecast(speed) }));
   },
   decode: async () => console.log(JSON.stringify((await import('./decodeBench.js')).decodeBench(Number(process.env['BENCH_DECODE_READINGS'] ?? 200_000), Number(process.env['BENCH_DECODE_ROUNDS'] ?? 7)))),
 };

@@ -1,10 +1,7 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { runMain } from '../../analytics/node/runMain.js';
-import { packageRoot } from '../../analytics/node/paths.js';
-import { launchChromium, openWall } from '../testing/browser.js';
-import { startLiveCity } from './liveCity.js';
+import { openWall } from '../testing/browser.js';
+import { SCENARIO_CITY, saveShot, warmUp, withLiveCity } from './shots.js';
 
 /**
  * docs/screenshots of the shift leader's console at 1920×1080 from the live simulated city: the
@@ -12,21 +9,16 @@ import { startLiveCity } from './liveCity.js';
  * button, a confirmation, the input-method warning, the handover with notes and signatures.
  */
 async function main(): Promise<void> {
-  const out = join(packageRoot(), 'docs', 'screenshots');
-  mkdirSync(out, { recursive: true });
-  const city = await startLiveCity({ rate: 2000, assets: 600, scenarios: ['gas-leak', 'bridge-overload', 'flood', 'sensor-silent'], speed: 3, eventsPerMin: 20 });
-  const browser = await launchChromium();
-  const shot = async (name: string, q: string, act: (p: Page) => Promise<void>): Promise<void> => {
-    const { page, errors } = await openWall(browser, city.url(q), 1920, 1080);
-    await page.locator('.row[data-alarm]').first().waitFor({ timeout: 60_000 }).catch(() => undefined);
-    await act(page);
-    await page.waitForTimeout(1000);
-    await page.screenshot({ path: join(out, `${name}.png`) });
-    console.log(`${name}.png${errors.length ? ` console errors: ${errors.join(' | ')}` : ''}`);
-    await page.close();
-  };
-  try {
-    await new Promise((r) => setTimeout(r, Number(process.env['SHOTS_WARMUP_MS'] ?? 60_000)));
+  await withLiveCity(SCENARIO_CITY, async (city, browser) => {
+    const shot = async (name: string, q: string, act: (p: Page) => Promise<void>): Promise<void> => {
+      const { page, errors } = await openWall(browser, city.url(q), 1920, 1080);
+      await page.locator('.row[data-alarm]').first().waitFor({ timeout: 60_000 }).catch(() => undefined);
+      await act(page);
+      await page.waitForTimeout(1000);
+      await saveShot(page, name, errors);
+      await page.close();
+    };
+    await warmUp(60_000);
     // the first alarm selected, the first case opened; the banner says this console cannot sound yet
     await shot('console', '?view=console', async (p) => {
       await p.locator('.row[data-alarm]').first().click();
@@ -76,10 +68,7 @@ async function main(): Promise<void> {
       await p.locator('[data-act="sign-incoming"]').click();
       await p.locator('[data-sign-refusal]').waitFor();
     });
-  } finally {
-    await browser.close();
-    await city.stop();
-  }
+  });
 }
 
 runMain(main);

@@ -1,10 +1,8 @@
-import { join } from 'node:path';
 import { runMain } from '../../analytics/node/runMain.js';
-import { packageRoot } from '../../analytics/node/paths.js';
 import { isSiteKind, judgeSite, type SiteAttributes } from '../../analytics/common/hazards/dangerousWorks.js';
 import { buildCity } from '../../analytics/node/sim/city.js';
-import { launchChromium, openWall } from '../testing/browser.js';
-import { startLiveCity } from './liveCity.js';
+import { openWall } from '../testing/browser.js';
+import { errorsNote, shotPath, withLiveCity } from './shots.js';
 
 const ASSETS = 120;
 const FIRST_KINDS = new Set(['foundation_pit', 'high_formwork', 'lifting', 'tower_crane', 'scaffold']);
@@ -28,21 +26,16 @@ function showcase(): string {
  */
 async function main(): Promise<void> {
   const id = showcase();
-  const city = await startLiveCity({ rate: 200, assets: ASSETS });
-  const browser = await launchChromium();
-  try {
+  await withLiveCity({ rate: 200, assets: ASSETS }, async (city, browser) => {
     const { page, errors } = await openWall(browser, city.url('?view=console'), 1920, 1080);
     const row = page.locator(`[data-risk="${id}"]`);
     await row.waitFor({ timeout: 60_000 });
     await row.click();
     await page.locator(`[data-asset-drawer="${id}"] [data-danger] li[data-clause]`).first().waitFor();
     await page.waitForTimeout(1500);
-    await page.screenshot({ path: join(packageRoot(), 'docs', 'screenshots', 'dangerous-works.png') });
-    console.log(`dangerous-works.png (${id})${errors.length ? ` console errors: ${errors.join(' | ')}` : ''}`);
-  } finally {
-    await browser.close();
-    await city.stop();
-  }
+    await page.screenshot({ path: shotPath('dangerous-works.png') });
+    console.log(`dangerous-works.png (${id})${errorsNote(errors)}`);
+  });
 }
 
 runMain(main);

@@ -1,11 +1,9 @@
-import { join } from 'node:path';
 import { runMain } from '../../analytics/node/runMain.js';
-import { packageRoot } from '../../analytics/node/paths.js';
 import { buildCity } from '../../analytics/node/sim/city.js';
 import { scenarioMarket } from '../../analytics/node/sim/crowdedPlaces.js';
 import { DEFAULT_SIM } from '../../analytics/node/sim/simulator.js';
-import { launchChromium, openWall } from '../testing/browser.js';
-import { startLiveCity } from './liveCity.js';
+import { openWall } from '../testing/browser.js';
+import { errorsNote, shotPath, withLiveCity } from './shots.js';
 
 const ASSETS = 400;
 
@@ -18,10 +16,7 @@ const ASSETS = 400;
 async function main(): Promise<void> {
   const market = scenarioMarket(buildCity(ASSETS, DEFAULT_SIM.seed).assets);
   if (!market) throw new Error('the demo city has no market');
-  const city = await startLiveCity({ rate: 300, assets: ASSETS, scenarios: ['gas-leak'], speed: 10 });
-  const browser = await launchChromium();
-  const shot = (name: string): string => join(packageRoot(), 'docs', 'screenshots', name);
-  try {
+  await withLiveCity({ rate: 300, assets: ASSETS, scenarios: ['gas-leak'], speed: 10 }, async (city, browser) => {
     const { page, errors } = await openWall(browser, city.url('?view=console'), 1920, 1080);
     const row = page.locator(`.row[data-alarm="gas/${market.district}/${market.id}#gas.lel.level2"]`);
     await row.first().waitFor({ timeout: 120_000 });
@@ -35,7 +30,7 @@ async function main(): Promise<void> {
     }
     await incident.locator('[data-notify="十堰市应急管理局"] button').click();
     await incident.locator('[data-notify="十堰市应急管理局"][data-notified="true"]').waitFor();
-    await page.screenshot({ path: shot('incident.png') });
+    await page.screenshot({ path: shotPath('incident.png') });
     await incident.locator('[data-incident-summary]').fill('关闭上游阀门，市场及周边人员已疏散，浓度回落至10%LEL以下，解除警戒');
     await incident.locator('[data-act="incident-close"]').click();
     await page.locator('[data-confirm-text]').waitFor();
@@ -43,12 +38,9 @@ async function main(): Promise<void> {
     const report = page.locator('[data-incident-report] [data-report-verified="true"]');
     await report.waitFor({ timeout: 30_000 });
     await report.scrollIntoViewIfNeeded();
-    await page.locator('section.risks').screenshot({ path: shot('incident-report.png') });
-    console.log(`incident.png, incident-report.png (${market.id})${errors.length ? ` console errors: ${errors.join(' | ')}` : ''}`);
-  } finally {
-    await browser.close();
-    await city.stop();
-  }
+    await page.locator('section.risks').screenshot({ path: shotPath('incident-report.png') });
+    console.log(`incident.png, incident-report.png (${market.id})${errorsNote(errors)}`);
+  });
 }
 
 runMain(main);

@@ -1,13 +1,12 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { connectNats } from '../../analytics/node/feeds/natsConnect.js';
 import { freePort, NatsServerProcess } from '../../analytics/node/feeds/natsServerProcess.js';
-import { packageRoot } from '../../analytics/node/paths.js';
 import { runMain } from '../../analytics/node/runMain.js';
 import { launchChromium, openWall } from '../testing/browser.js';
 import { builtCli, EngineProcess } from '../testing/engineProcess.js';
 import { tempDir, waitFor } from '../testing/harness.js';
+import { saveShot } from './shots.js';
 
 const WALL = 'shots-wall-token-0123456789';
 const CONSOLE = 'shots-console-token-0123456789';
@@ -19,8 +18,6 @@ const CONSOLE = 'shots-console-token-0123456789';
  * console. The same scenario as the browser tests (renderer/e2e/criticalFirst, takeover).
  */
 async function main(): Promise<void> {
-  const out = join(packageRoot(), 'docs', 'screenshots');
-  mkdirSync(out, { recursive: true });
   const tmp = tempDir('cityops-shots-');
   const server = await NatsServerProcess.start();
   writeFileSync(`${tmp.dir}/devices.json`, JSON.stringify([{ device: 'wall-1', role: 'wall', token: WALL }, { device: 'console-1', role: 'shift_leader', token: CONSOLE }]));
@@ -32,8 +29,7 @@ async function main(): Promise<void> {
   const browser = await launchChromium();
   const shot = async (page: Page, name: string): Promise<void> => {
     await page.waitForTimeout(1500);
-    await page.screenshot({ path: join(out, `${name}.png`) });
-    console.log(`${name}.png`);
+    await saveShot(page, name);
   };
   try {
     await waitFor(async () => (await engine.health()).ok, 'engine connected');
@@ -84,8 +80,7 @@ async function main(): Promise<void> {
     await con.page.keyboard.press('a');
     await takeover.page.locator('[data-interrupt-acked]').waitFor();
     await takeover.page.waitForTimeout(300);
-    await takeover.page.screenshot({ path: join(out, 'takeover-acked.png') });
-    console.log('takeover-acked.png');
+    await saveShot(takeover.page, 'takeover-acked');
     const errors = [...con.errors, ...wall.errors, ...takeover.errors];
     if (errors.length) console.log(`console errors: ${errors.join(' | ')}`);
   } finally {

@@ -1,10 +1,7 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { packageRoot } from '../../analytics/node/paths.js';
 import { runMain } from '../../analytics/node/runMain.js';
-import { launchChromium, openWall } from '../testing/browser.js';
+import { openWall } from '../testing/browser.js';
 import { waitFor } from '../testing/harness.js';
-import { startLiveCity } from './liveCity.js';
+import { saveShot, warmUp, withLiveCity } from './shots.js';
 
 /**
  * docs/screenshots/workbench.png, workbench-correlation.png and correlation-wall.png
@@ -13,12 +10,8 @@ import { startLiveCity } from './liveCity.js';
  * a ready question as a chart and finds the burst's cluster; the wall shows it as 关联事件.
  */
 async function main(): Promise<void> {
-  const out = join(packageRoot(), 'docs', 'screenshots');
-  mkdirSync(out, { recursive: true });
-  const city = await startLiveCity({ rate: 1500, assets: 600, scenarios: ['water-main-burst', 'sensor-silent'], speed: 3, eventsPerMin: 20 });
-  const browser = await launchChromium();
-  try {
-    await new Promise((r) => setTimeout(r, Number(process.env['SHOTS_WARMUP_MS'] ?? 120_000)));
+  await withLiveCity({ rate: 1500, assets: 600, scenarios: ['water-main-burst', 'sensor-silent'], speed: 3, eventsPerMin: 20 }, async (city, browser) => {
+    await warmUp(120_000);
     const { page, errors } = await openWall(browser, city.url('?view=analysis'), 1920, 1080);
     await page.locator('[data-workbench]').waitFor();
     await page.locator('[data-wb-ready]').first().waitFor();
@@ -26,14 +19,12 @@ async function main(): Promise<void> {
     await page.locator('[data-wb-ready]').first().click();
     await page.locator('[data-wb-result]').waitFor();
     await page.waitForTimeout(1500);
-    await page.screenshot({ path: join(out, 'workbench.png') });
-    console.log(`workbench.png${errors.length ? ` console errors: ${errors.join(' | ')}` : ''}`);
+    await saveShot(page, 'workbench', errors);
     await page.locator('[data-corr-run]').click();
     await waitFor(async () => (await page.locator('[data-corr-cluster], [data-corr-none]').count()) > 0 || null, 'the correlation answered');
     await page.locator('[data-wb-correlation]').scrollIntoViewIfNeeded();
     await page.waitForTimeout(1500);
-    await page.screenshot({ path: join(out, 'workbench-correlation.png') });
-    console.log('workbench-correlation.png');
+    await saveShot(page, 'workbench-correlation');
     await page.close();
 
     // the burst is a red event: acknowledged at the console first, or it holds the wall's takeover over the overview
@@ -48,13 +39,9 @@ async function main(): Promise<void> {
     const wall = await openWall(browser, city.url('?screen=overview'), 1920, 1080);
     await wall.page.locator('[data-correlation-card]').waitFor({ timeout: 120_000 }).catch(() => console.log('no correlated incidents forming on the wall'));
     await wall.page.waitForTimeout(3000);
-    await wall.page.screenshot({ path: join(out, 'correlation-wall.png') });
-    console.log('correlation-wall.png');
+    await saveShot(wall.page, 'correlation-wall');
     await wall.page.close();
-  } finally {
-    await browser.close();
-    await city.stop();
-  }
+  });
 }
 
 runMain(main);

@@ -1,34 +1,20 @@
+import type { RegistryRow } from '../registryRow.js';
+
 /**
  * What lies inside an incident's radius, from the asset registry: crowded places (人员密集公共场所,
  * 集贸市场: markets, schools, hospitals, parks) and other lifelines (pipelines, tunnels, power, water,
  * gas, heat, drainage), nearest first, and the parties to notify. Pure.
  */
-export interface PlacedAsset {
-  domain: string;
-  district: string;
-  asset: string;
-  name: string;
-  kind: string;
-  lat: number;
-  lon: number;
+export interface PlacedAsset extends RegistryRow {
   owner: string | null;
   supervisor: string | null;
 }
 
 export type PlaceCategory = 'crowded' | 'lifeline';
 
-export interface AffectedPlace {
-  domain: string;
-  district: string;
-  asset: string;
-  name: string;
-  kind: string;
+export interface AffectedPlace extends PlacedAsset {
   category: PlaceCategory;
   distanceM: number;
-  lat: number;
-  lon: number;
-  owner: string | null;
-  supervisor: string | null;
 }
 
 /** Kinds of the registry that are crowded public places (the seed's 人员密集公共场所 and 集贸市场). */

@@ -42,12 +42,9 @@ export class AssetRegistry {
     return this.byKey.get(assetKey(domain, district, asset));
   }
 
-  /** Every asset with a place, for an incident's affected area. */
-  *placed(): Iterable<PlacedAsset> {
-    for (const r of this.byKey.values()) {
-      if (r.lat === undefined || r.lon === undefined || r.kind === undefined) continue;
-      yield { domain: r.domain, district: r.district, asset: r.asset, name: r.name, kind: r.kind, lat: r.lat, lon: r.lon, owner: r.owner, supervisor: r.supervisor };
-    }
+  /** Every asset with its place, for an incident's affected area. */
+  placed(): Iterable<PlacedAsset> {
+    return this.byKey.values();
   }
 
   get size(): number {

@@ -1,12 +1,9 @@
 import { DOMAINS } from '../../common/city.js';
 import type { QueryName } from '../../common/engineApi.js';
-import { filters, micros, subjectPattern, type NamedQuery } from './query.js';
+import { ASSETS_AS_OF, filters, micros, subjectPattern, type NamedQuery } from './query.js';
 
 const HOUR = 3_600_000;
 
-/** The registry as it stood at `$h` (replay): each asset's latest version then. */
-const ASSETS_AS_OF = `(SELECT * FROM asset_versions WHERE ts <= make_timestamptz($h::BIGINT)
-  QUALIFY row_number() OVER (PARTITION BY domain, district, asset ORDER BY ts DESC, received_at DESC) = 1)`;
 /** `AND <col> <= $h` as of an instant (replay), nothing live. */
 const upTo = (asOf: boolean, col: string): string => (asOf ? ` AND ${col} <= make_timestamptz($h::BIGINT)` : '');
 const horizon = (asOf: boolean, now: number): Record<string, bigint> => (asOf ? { h: micros(now) } : {});

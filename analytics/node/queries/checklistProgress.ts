@@ -3,6 +3,7 @@ import type { ChecklistProgress, Checklists } from '../../common/checklists.js';
 import type { QUERY_PARAMS } from '../../common/engineApi.js';
 import type { HazardView } from '../../common/ops/controlRoomViews.js';
 import type { Database } from '../store/database.js';
+import { ASSETS_AS_OF } from './query.js';
 
 type Params = z.infer<(typeof QUERY_PARAMS)['checklist']>;
 
@@ -15,8 +16,7 @@ export async function checklistProgress(db: Database, p: Params, checklists: Che
   const window = asOfMs === undefined ? `ts > now() - INTERVAL ${p.days} DAY` : `ts > make_timestamptz($h::BIGINT) - INTERVAL ${p.days} DAY AND ts <= make_timestamptz($h::BIGINT)`;
   const where = `${window}${p.domain ? ' AND domain = $domain' : ''}${p.district ? ' AND district = $district' : ''}`;
   const values: Record<string, string | bigint> = asOfMs === undefined ? {} : { h: BigInt(Math.floor(asOfMs)) * 1000n };
-  const assets = asOfMs === undefined ? 'assets' : `(SELECT * FROM asset_versions WHERE ts <= make_timestamptz($h::BIGINT)
-    QUALIFY row_number() OVER (PARTITION BY domain, district, asset ORDER BY ts DESC, received_at DESC) = 1)`;
+  const assets = asOfMs === undefined ? 'assets' : ASSETS_AS_OF;
   if (p.domain) values['domain'] = p.domain;
   if (p.district) values['district'] = p.district;
   const assetWhere = `true${p.domain ? ' AND domain = $domain' : ''}${p.district ? ' AND district = $district' : ''}`;

@@ -39,6 +39,10 @@ export function filters(p: Record<string, unknown>, cols: Record<string, string>
   return { where: parts.map((s) => ` AND ${s}`).join(''), values };
 }
 
+/** The registry as it stood at `$h` (replay): each asset's latest version then. */
+export const ASSETS_AS_OF = `(SELECT * FROM asset_versions WHERE ts <= make_timestamptz($h::BIGINT)
+  QUALIFY row_number() OVER (PARTITION BY domain, district, asset ORDER BY ts DESC, received_at DESC) = 1)`;
+
 export function subjectPattern(kind: string, p: { domain?: string | undefined; district?: string | undefined; asset?: string | undefined }, withAsset: boolean): string {
   const parts = ['city', kind, p.domain ?? '*', p.district ?? '*'];
   if (withAsset) parts.push(p.asset ?? '*');

@@ -1,20 +1,13 @@
+import type { RegistryRow } from '../../common/registryRow.js';
 import type { Database } from './database.js';
 
-/** An asset as the control room needs it: who answers for it and its baseline risk. */
-export interface AssetRow {
-  domain: string;
-  district: string;
-  asset: string;
-  name: string;
+/** An asset as the control room needs it: the registry's row, who answers for it and its baseline risk. */
+export interface AssetRow extends RegistryRow {
   /** `attrs.risk_baseline` clamped to 1–5, 1 when absent. */
   baseline: number;
   owner: string | null;
   supervisor: string | null;
   approver: string | null;
-  /** Where it is and what it is (an incident's affected area reads them). */
-  kind?: string;
-  lat?: number;
-  lon?: number;
 }
 
 export const clampBaseline = (b: unknown): number => (typeof b === 'number' ? Math.max(1, Math.min(5, b)) : 1);

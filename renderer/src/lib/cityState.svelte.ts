@@ -1,5 +1,6 @@
 import type { FeedFreshness, QueryResult } from '../../../analytics/common/engineApi';
 import type { EngineClient } from './engineClient.svelte';
+import type { RegistryRow } from '../../../analytics/common/registryRow';
 import { keyOf } from '../../../analytics/common/vocabulary';
 import { isDomain } from '../../../analytics/common/city';
 import { domainName, t, type Lang } from '../../../analytics/common/i18n';
@@ -14,16 +15,6 @@ export interface CityEventRow {
   severity: string;
   title: string;
   asset: string | null;
-}
-
-export interface AssetRow {
-  domain: string;
-  district: string;
-  asset: string;
-  name: string;
-  kind: string;
-  lat: number;
-  lon: number;
 }
 
 const MAX_EVENTS = 200;
@@ -88,7 +79,7 @@ export class AssetNames extends Map<string, string> {
 }
 
 export class CityState {
-  assets = $state.raw<AssetRow[]>([]);
+  assets = $state.raw<RegistryRow[]>([]);
   assetsProvenance = $state.raw<QueryResult['provenance'] | null>(null);
   events = $state.raw<CityEventRow[]>([]);
   /**

@@ -1,6 +1,6 @@
 import { SHIYAN_DISTRICTS } from '../../../../analytics/common/city';
 import type { OpsSnapshot } from '../../../../analytics/common/ops/controlRoomViews';
-import type { AssetRow } from '../../lib/cityState.svelte';
+import type { RegistryRow } from '../../../../analytics/common/registryRow';
 import type { RiskLevel } from '../theme';
 import type { AssetMarker, DistrictRisk } from './buildDistrictMapOption';
 import { keyOf } from '../../../../analytics/common/vocabulary';
@@ -50,7 +50,7 @@ export function markerLevelsKey(snap: OpsSnapshot | null): string {
 }
 
 /** The registry's assets as markers in their risk colour, ringed when an alarm stands on them. */
-export function assetMarkers(assets: readonly AssetRow[], levelsKey: string): AssetMarker[] {
+export function assetMarkers(assets: readonly RegistryRow[], levelsKey: string): AssetMarker[] {
   const [risk, alarmed, known, majors = []] = JSON.parse(levelsKey) as [[string, RiskLevel][], string[], boolean, string[]?];
   const colour = new Map(risk);
   const alarm = new Set(alarmed);

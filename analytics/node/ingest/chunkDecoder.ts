@@ -210,7 +210,15 @@ class ChunkBuilder {
     const at = i === 0 ? 0 : (this.idEnd[i - 1] as number);
     // an id is at most 128 UTF-16 units: 384 bytes of UTF-8
     if (at + id.length * 3 > this.idBytes.length) this.idBytes = grownBytes(this.idBytes, at + id.length * 3);
-    this.idEnd[i] = at + utf8.encodeInto(id, this.idBytes.subarray(at)).written;
+    // an ASCII id (the usual) byte by byte; otherwise through the encoder (a view per such id)
+    let n = 0;
+    const bytes = this.idBytes;
+    for (; n < id.length; n++) {
+      const c = id.charCodeAt(n);
+      if (c >= 0x80) break;
+      bytes[at + n] = c;
+    }
+    this.idEnd[i] = n === id.length ? at + n : at + utf8.encodeInto(id, bytes.subarray(at)).written;
     this.count++;
   }
 

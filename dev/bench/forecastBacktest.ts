@@ -70,60 +70,84 @@ function trajectory(c: MetricCase, rng: Rng, kind: 'cross' | 'plateau' | 'flat',
   return { v, crossAt };
 }
 
+/** The first forecast shown in a case, in minutes from its start: when, and its interval. */
+export interface FirstForecast { at: number; earliest: number; latest: number }
+
+/**
+ * The first forecast shown before the crossing (or at all, without one): the first minute at which
+ * `forecastAt` has forecast `confirm` minutes in a row.
+ */
+function firstShown(minutes: number, crossAt: number | null, confirm: number, t0: number, forecastAt: (m: number) => { earliestMs: number; latestMs: number } | null): FirstForecast | null {
+  let run = 0;
+  for (let m = 1; m < minutes; m++) {
+    if (crossAt !== null && m >= crossAt) break;
+    const f = forecastAt(m);
+    run = f ? run + 1 : 0;
+    if (f && run >= confirm) return { at: m, earliest: (f.earliestMs - t0) / MIN, latest: (f.latestMs - t0) / MIN };
+  }
+  return null;
+}
+
+/** A hit: the crossing came inside the first forecast's interval, give or take a tenth of the lead (at least 5 minutes). */
+export function isHit(crossAt: number, first: FirstForecast): boolean {
+  const tol = Math.max(5, (crossAt - first.at) / 10);
+  return crossAt >= first.earliest - tol && crossAt <= first.latest + tol;
+}
+
+/** The counts of a backtest, case by case. */
+class Tally {
+  crossings = 0;
+  hits = 0;
+  falseAlarms = 0;
+  quiet = 0;
+  made = 0;
+  private madeRight = 0;
+  private readonly leads: number[] = [];
+
+  /** Counts one case; says whether it was a hit, a false alarm or neither. */
+  add(crossAt: number | null, first: FirstForecast | null): 'hit' | 'false' | null {
+    if (first) this.made++;
+    if (crossAt !== null) {
+      this.crossings++;
+      if (!first || !isHit(crossAt, first)) return null;
+      this.hits++;
+      this.madeRight++;
+      this.leads.push(crossAt - first.at);
+      return 'hit';
+    }
+    this.quiet++;
+    if (!first) return null;
+    this.falseAlarms++;
+    return 'false';
+  }
+
+  rates(): { hitRate: number; falseAlarmRate: number; precision: number; medianLeadMin: number; p10LeadMin: number } {
+    const leads = [...this.leads].sort((a, b) => a - b);
+    const q = (p: number): number => leads[Math.min(leads.length - 1, Math.floor(p * leads.length))] ?? NaN;
+    const r = (x: number): number => Math.round(x * 1000) / 1000;
+    return {
+      hitRate: r(this.hits / Math.max(1, this.crossings)), falseAlarmRate: r(this.falseAlarms / Math.max(1, this.quiet)),
+      precision: r(this.madeRight / Math.max(1, this.made)), medianLeadMin: q(0.5), p10LeadMin: q(0.1),
+    };
+  }
+}
+
 export function backtest(c: MetricCase, cases: number, seed: number, o: ForecastOptions = DEFAULT_FORECAST, confirm = 1): BacktestResult {
   const rng = new Rng(seed);
   const minutes = 360;
   const t0 = Date.UTC(2026, 6, 1);
   const times = Array.from({ length: minutes }, (_, m) => t0 + m * MIN);
-  let crossings = 0;
-  let hits = 0;
-  let falseAlarms = 0;
+  const tally = new Tally();
   let falseOnPlateau = 0;
-  let quiet = 0;
-  let made = 0;
-  let madeRight = 0;
-  const leads: number[] = [];
   for (let k = 0; k < cases; k++) {
     const kind = (['cross', 'plateau', 'flat'] as const)[k % 3] as 'cross' | 'plateau' | 'flat';
     const { v, crossAt } = trajectory(c, rng, kind, minutes);
-    // the first forecast made before the crossing (or at all, without one)
-    // (shown once it was made `confirm` minutes in a row)
-    let first: { at: number; earliest: number; latest: number } | null = null;
-    let run = 0;
-    for (let m = 1; m < minutes; m++) {
-      if (crossAt !== null && m >= crossAt) break;
-      const f = forecastCrossing(times.slice(0, m + 1), v.slice(0, m + 1), c.warning, 'up', times[m] as number, o);
-      run = f ? run + 1 : 0;
-      if (f && run >= confirm) {
-        first = { at: m, earliest: (f.earliestMs - t0) / MIN, latest: (f.latestMs - t0) / MIN };
-        break;
-      }
-    }
-    if (first) made++;
-    if (kind === 'cross' && crossAt !== null) {
-      crossings++;
-      if (first) {
-        // the tolerance: a tenth of the lead, at least 5 minutes
-        const tol = Math.max(5, (crossAt - first.at) / 10);
-        if (crossAt >= first.earliest - tol && crossAt <= first.latest + tol) {
-          hits++;
-          madeRight++;
-          leads.push(crossAt - first.at);
-        }
-      }
-    } else {
-      quiet++;
-      if (first) falseAlarms++;
-      if (first && kind === 'plateau') falseOnPlateau++;
-    }
+    const first = firstShown(minutes, crossAt, confirm, t0, (m) => forecastCrossing(times.slice(0, m + 1), v.slice(0, m + 1), c.warning, 'up', times[m] as number, o));
+    if (tally.add(crossAt, first) === 'false' && kind === 'plateau') falseOnPlateau++;
   }
-  leads.sort((a, b) => a - b);
-  const q = (p: number): number => leads[Math.min(leads.length - 1, Math.floor(p * leads.length))] ?? NaN;
-  const r = (x: number): number => Math.round(x * 1000) / 1000;
   return {
-    metric: c.metric, crossings, hits, falseAlarms, falseOnPlateau, falseOnFlat: falseAlarms - falseOnPlateau, quiet, forecastsMade: made,
-    hitRate: r(hits / Math.max(1, crossings)), falseAlarmRate: r(falseAlarms / Math.max(1, quiet)), precision: r(madeRight / Math.max(1, made)),
-    medianLeadMin: q(0.5), p10LeadMin: q(0.1),
+    metric: c.metric, crossings: tally.crossings, hits: tally.hits, falseAlarms: tally.falseAlarms, falseOnPlateau, falseOnFlat: tally.falseAlarms - falseOnPlateau,
+    quiet: tally.quiet, forecastsMade: tally.made, ...tally.rates(),
   };
 }
 
@@ -216,55 +240,21 @@ export function rainBacktest(mode: 'trend' | 'rain', cases: number, seed: number
   const zero = (): Record<RainCaseKind, number> => ({ storm: 0, upstream: 0, burst: 0, light: 0, dry: 0 });
   const made = zero();
   const hitsBy = zero();
-  let crossings = 0;
-  let hits = 0;
-  let falseAlarms = 0;
-  let quiet = 0;
-  let madeRight = 0;
-  let madeAll = 0;
-  const leads: number[] = [];
+  const tally = new Tally();
   for (let i = 0; i < cases; i++) {
     const kind = RAIN_CASE_KINDS[i % RAIN_CASE_KINDS.length] as RainCaseKind;
     const cs = rainCase(kind, rng, minutes, c);
-    let first: { at: number; earliest: number; latest: number } | null = null;
-    let run = 0;
-    for (let m = 1; m < minutes; m++) {
-      if (cs.crossAt !== null && m >= cs.crossAt) break;
+    const first = firstShown(minutes, cs.crossAt, confirm, t0, (m) => {
       const ts = times.slice(0, m + 1);
-      const now = times[m] as number;
       const lv = cs.level.slice(0, m + 1);
-      const f = mode === 'rain' ? forecastWithRain(ts, lv, ts, cs.rain.slice(0, m + 1), c.warning, now, o) : forecastCrossing(ts, lv, c.warning, 'up', now);
-      run = f ? run + 1 : 0;
-      if (f && run >= confirm) {
-        first = { at: m, earliest: (f.earliestMs - t0) / MIN, latest: (f.latestMs - t0) / MIN };
-        break;
-      }
-    }
-    if (first) {
-      made[kind]++;
-      madeAll++;
-    }
-    if (cs.crossAt !== null) {
-      crossings++;
-      if (first) {
-        const tol = Math.max(5, (cs.crossAt - first.at) / 10);
-        if (cs.crossAt >= first.earliest - tol && cs.crossAt <= first.latest + tol) {
-          hits++;
-          hitsBy[kind]++;
-          madeRight++;
-          leads.push(cs.crossAt - first.at);
-        }
-      }
-    } else {
-      quiet++;
-      if (first) falseAlarms++;
-    }
+      return mode === 'rain' ? forecastWithRain(ts, lv, ts, cs.rain.slice(0, m + 1), c.warning, times[m] as number, o) : forecastCrossing(ts, lv, c.warning, 'up', times[m] as number);
+    });
+    if (first) made[kind]++;
+    if (tally.add(cs.crossAt, first) === 'hit') hitsBy[kind]++;
   }
-  leads.sort((a, b) => a - b);
-  const q = (p: number): number => leads[Math.min(leads.length - 1, Math.floor(p * leads.length))] ?? NaN;
-  const r = (x: number): number => Math.round(x * 1000) / 1000;
+  const { hitRate, falseAlarmRate, precision, medianLeadMin, p10LeadMin } = tally.rates();
   return {
-    mode, crossings, hits, hitRate: r(hits / Math.max(1, crossings)), made, hitsBy, falseAlarms, quiet,
-    falseAlarmRate: r(falseAlarms / Math.max(1, quiet)), precision: r(madeRight / Math.max(1, madeAll)), medianLeadMin: q(0.5), p10LeadMin: q(0.1),
+    mode, crossings: tally.crossings, hits: tally.hits, hitRate, made, hitsBy, falseAlarms: tally.falseAlarms, quiet: tally.quiet,
+    falseAlarmRate, precision, medianLeadMin, p10LeadMin,
   };
 }

@@ -1,6 +1,7 @@
 import { confirmedForecastWithRain } from '../../analytics/common/rainForecast.js';
 import { buildCity } from '../../analytics/node/sim/city.js';
 import { CitySimulator, DEFAULT_SIM } from '../../analytics/node/sim/simulator.js';
+import { isHit } from './forecastBacktest.js';
 
 /**
  * The forecast on the simulator's own `flood` scenario (docs/forecast.md): the demo city's river
@@ -72,7 +73,6 @@ export async function scenarioForecast(speed: number, minutes = 180, seed = 613)
     if (f) first = { atMin: m, basis: f.basis, etaMin: (f.etaMs - t0) / MIN, earliestMin: (f.earliestMs - t0) / MIN, latestMin: (f.latestMs - t0) / MIN };
   }
   const leadMin = first && crossAtMin !== null ? crossAtMin - first.atMin : null;
-  const tol = leadMin === null ? 0 : Math.max(5, leadMin / 10);
-  const hit = first !== null && crossAtMin !== null && crossAtMin >= first.earliestMin - tol && crossAtMin <= first.latestMin + tol;
+  const hit = first !== null && crossAtMin !== null && isHit(crossAtMin, { at: first.atMin, earliest: first.earliestMin, latest: first.latestMin });
   return { speed, crossAtMin, first, leadMin, hit };
 }

@@ -1,17 +1,17 @@
 import type { PermitsRecord } from './feedSchemas.js';
+import { rfc3339Ms } from './rfc3339.js';
 
 /** The checks of a permits record that its schema cannot say: its subject, real days, valid Unicode. */
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
-/** The day `YYYY-MM-DD` as the epoch ms of its midnight in UTC, NaN when it names no real day (30 February). */
+/**
+ * The day `YYYY-MM-DD` as the epoch ms of its midnight in UTC, NaN when it names no real day (30 February).
+ * Read by the same proleptic Gregorian calendar as every timestamp of the feed: `Date.UTC` would take
+ * the years 0000-0099 for 1900-1999 and refuse their real days (0050-06-01, 0000-02-29).
+ */
 export function dayMs(day: string): number {
-  const y = Number(day.slice(0, 4));
-  const m = Number(day.slice(5, 7));
-  const d = Number(day.slice(8, 10));
-  const ms = Date.UTC(y, m - 1, d);
-  const back = new Date(ms);
-  return back.getUTCFullYear() === y && back.getUTCMonth() === m - 1 && back.getUTCDate() === d ? ms : NaN;
+  return rfc3339Ms(`${day}T00:00:00Z`);
 }
 
 /** Why a record that passed its schema is refused anyway, or null. */

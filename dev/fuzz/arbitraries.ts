@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { DOMAINS, SHIYAN_DISTRICTS } from '../../analytics/common/city.js';
 import { COMMAND_ARGS, QUERY_NAMES, TOPICS } from '../../analytics/common/engineApi.js';
+import { PERMIT_STATUSES, PERMIT_TYPES } from '../../analytics/common/feedSchemas.js';
 import { FUZZ_WALL_TOKEN } from './fuzzTarget.js';
 
 /*
@@ -70,10 +71,54 @@ export interface SubjectSpec {
   domain: string;
   district: string;
   asset: string;
-  shape: 'ok' | 'extraToken' | 'missingToken' | 'badKind';
+  shape: 'ok' | 'extraToken' | 'missingToken' | 'badKind' | 'upperKind';
 }
 
-export type Hostile = 'deepArray' | 'deepObjectInArray' | 'deepObject' | 'deepAttrs' | 'invalidJson' | 'invalidUtf8' | 'tooLarge' | 'tooMany' | 'emptyArray' | 'scalar';
+export type Hostile = 'deepArray' | 'deepObjectInArray' | 'deepObject' | 'deepAttrs' | 'invalidJson' | 'invalidUtf8' | 'tooLarge' | 'tooMany' | 'emptyArray' | 'scalar'
+  | 'sizeEdge' | 'deepInPermits' | 'deepUnknownInPermit';
+
+/** The record kinds of the feed, as their subjects name them. */
+export type RecordKind = 'telemetry' | 'event' | 'asset' | 'inspection' | 'permit';
+
+/** A permit's day: a real one, one at the edge of the four-digit years, one that does not exist, or anything else. */
+export type DaySpec =
+  | { t: 'recent'; daysAgo: number }
+  | { t: 'edge'; which: 'y0000' | 'y0001' | 'y0099' | 'y0100' | 'y1900' | 'y9999' | 'leapDay' | 'epoch' }
+  | { t: 'impossible'; which: 'feb30' | 'feb29' | 'y1900feb29' | 'apr31' | 'mon13' | 'mon00' | 'day00' | 'day32' }
+  | { t: 'raw'; text: string };
+/** A permit's last valid day: a day of its own, or so many days after (negative: before) the day it was issued. */
+export type ExpiresSpec = { t: 'day'; day: DaySpec } | { t: 'afterIssued'; days: number };
+export type PermitNumberSpec =
+  | { t: 'text'; text: TextSpec }
+  | { t: 'chinese'; length: 'short' | 'atMax' | 'overMax' }
+  | { t: 'control'; which: number }
+  | { t: 'raw'; text: string };
+export interface PermitItemSpec {
+  type: string;
+  number: PermitNumberSpec;
+  department: TextSpec | 'chineseAtMax' | 'chineseOverMax';
+  issued: DaySpec;
+  expires: ExpiresSpec | null;
+  status: string;
+  use: string | null;
+  /** How the permit is written: as the contract says, without one of its fields, with more, or not as an object at all. */
+  shape: 'object' | 'scalar' | 'null' | 'array' | 'missingType' | 'missingNumber' | 'missingDepartment' | 'missingIssued' | 'missingStatus'
+    | 'unknown' | 'proto' | 'numberAsNumber';
+}
+export interface PermitsSpec {
+  ts: TsSpec;
+  /** The body's asset: the subject's, another valid token, the subject's in another case, not a token, absent, a number. */
+  asset: 'subject' | 'other' | 'otherCase' | 'invalid' | 'missing' | 'number';
+  use: string | null;
+  permits:
+    | { t: 'list'; items: PermitItemSpec[] }
+    | { t: 'many'; count: number }
+    | { t: 'raw'; text: string }
+    | { t: 'missing' };
+  /** Every permit carries the first one's number. */
+  dupNumbers: boolean;
+  extra: 'none' | 'unknown' | 'proto' | 'constructor' | 'nonFinite' | 'bigUnknown' | 'nestedUnknown';
+}
 
 export interface EventSpec { id: IdSpec; ts: TsSpec; type: TextSpec; severity: string; title: TextSpec; asset: string | null; lat: ValueSpec | null; lon: ValueSpec | null; detail: TextSpec | null }
 export interface AssetSpec { idMatches: boolean; ts: TsSpec; name: TextSpec; kind: TextSpec; lat: ValueSpec; lon: ValueSpec; owner: TextSpec; supervisor: TextSpec; approver: TextSpec | null; attrs: [TextSpec, unknown][] | null }
@@ -84,9 +129,12 @@ export type FeedSpec =
   | { t: 'event'; subject: SubjectSpec; ev: EventSpec; copies: number }
   | { t: 'asset'; subject: SubjectSpec; a: AssetSpec; copies: number }
   | { t: 'inspection'; subject: SubjectSpec; i: InspectionSpec; copies: number }
-  | { t: 'hostile'; kind: 'telemetry' | 'event' | 'asset' | 'inspection'; subject: SubjectSpec; hostile: Hostile; variant: number; good: ReadingSpec; copies: number };
+  | { t: 'permit'; subject: SubjectSpec; p: PermitsSpec; copies: number }
+  | { t: 'hostile'; kind: RecordKind; subject: SubjectSpec; hostile: Hostile; variant: number; good: ReadingSpec; copies: number };
 
 const DAY = 86_400_000;
+/** The contract's limit of a message's size (64 KiB). */
+const MAX_FEED_BYTES = 64 * 1024;
 const safeText = fc.oneof(
   { weight: 3, arbitrary: fc.string({ minLength: 1, maxLength: 24 }) },
   { weight: 2, arbitrary: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 16 }) },
@@ -98,12 +146,13 @@ const textSpec: fc.Arbitrary<TextSpec> = fc.record({
   lone: fc.nat(LONE.length - 1),
 });
 
+const recentTs: fc.Arbitrary<TsSpec> = fc.record({
+  t: fc.constant('recent' as const), agoMs: fc.integer({ min: 1_000, max: 20 * DAY }), form: fc.constantFrom('ms' as const, 'iso' as const),
+  offsetMin: fc.constantFrom(0, 480, -300, 330, 345, -720, 840), zone: fc.constantFrom('Z' as const, 'z' as const, 'num' as const),
+  sep: fc.constantFrom('T' as const, 't' as const, ' ' as const), frac: fc.constantFrom(0 as const, 3 as const, 6 as const, 9 as const),
+});
 export const tsSpec: fc.Arbitrary<TsSpec> = fc.oneof(
-  { weight: 12, arbitrary: fc.record({
-    t: fc.constant('recent' as const), agoMs: fc.integer({ min: 1_000, max: 20 * DAY }), form: fc.constantFrom('ms' as const, 'iso' as const),
-    offsetMin: fc.constantFrom(0, 480, -300, 330, 345, -720, 840), zone: fc.constantFrom('Z' as const, 'z' as const, 'num' as const),
-    sep: fc.constantFrom('T' as const, 't' as const, ' ' as const), frac: fc.constantFrom(0 as const, 3 as const, 6 as const, 9 as const),
-  }) },
+  { weight: 12, arbitrary: recentTs },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('leap' as const), daysAgo: fc.integer({ min: 2, max: 25 }), frac: fc.boolean() }) },
   { weight: 3, arbitrary: fc.record({ t: fc.constant('impossible' as const), which: fc.constantFrom('feb30' as const, 'jun31' as const, 'apr31' as const, 'feb29' as const, 'h24' as const, 'm60' as const, 's61' as const, 'mon13' as const, 'day00' as const, 'off24' as const, 'leapNotEndOfDay' as const) }) },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('future' as const), aheadMs: fc.integer({ min: 10 * 60_000, max: 3650 * DAY }), form: fc.constantFrom('ms' as const, 'iso' as const) }) },
@@ -148,11 +197,22 @@ const assetToken = fc.oneof(
   { weight: 2, arbitrary: fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/) },
   { weight: 1, arbitrary: fc.constantFrom('a'.repeat(65), 'a+b', 'x~y') },
 );
+const districtToken = fc.oneof(
+  { weight: 12, arbitrary: fc.constantFrom(...SHIYAN_DISTRICTS.map((d) => d.code), '110101') },
+  { weight: 1, arbitrary: fc.constantFrom('4203', 'abcdef', '4203031') },
+);
 export const subjectSpec: fc.Arbitrary<SubjectSpec> = fc.record({
   domain: fc.oneof({ weight: 12, arbitrary: fc.constantFrom(...DOMAINS) }, { weight: 1, arbitrary: fc.constantFrom('unknown', 'GAS', 'gas_') }),
-  district: fc.oneof({ weight: 12, arbitrary: fc.constantFrom(...SHIYAN_DISTRICTS.map((d) => d.code), '110101') }, { weight: 1, arbitrary: fc.constantFrom('4203', 'abcdef', '4203031') }),
+  district: districtToken,
   asset: assetToken,
-  shape: fc.oneof({ weight: 20, arbitrary: fc.constant('ok' as const) }, { weight: 1, arbitrary: fc.constantFrom('extraToken' as const, 'missingToken' as const, 'badKind' as const) }),
+  shape: fc.oneof({ weight: 20, arbitrary: fc.constant('ok' as const) }, { weight: 1, arbitrary: fc.constantFrom('extraToken' as const, 'missingToken' as const, 'badKind' as const, 'upperKind' as const) }),
+});
+/** Permits come from the building and construction registries mostly, but any domain may send one. */
+const permitSubjectSpec: fc.Arbitrary<SubjectSpec> = fc.record({
+  domain: fc.oneof({ weight: 16, arbitrary: fc.constantFrom('building', 'construction') }, { weight: 6, arbitrary: fc.constantFrom(...DOMAINS) }, { weight: 1, arbitrary: fc.constantFrom('unknown', 'BUILDING', 'building_') }),
+  district: fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...SHIYAN_DISTRICTS.map((d) => d.code)) }, { weight: 1, arbitrary: districtToken }),
+  asset: fc.oneof({ weight: 3, arbitrary: fc.constantFrom('st-1', 'gw7', 'pump_03', 'B-12', 'old-building-0001', 'a'.repeat(64)) }, { weight: 1, arbitrary: assetToken }),
+  shape: fc.oneof({ weight: 40, arbitrary: fc.constant('ok' as const) }, { weight: 1, arbitrary: fc.constantFrom('extraToken' as const, 'missingToken' as const, 'badKind' as const, 'upperKind' as const) }),
 });
 
 const latLon = (max: number): fc.Arbitrary<ValueSpec> => fc.oneof(
@@ -168,6 +228,118 @@ const attrKey: fc.Arbitrary<TextSpec> = fc.oneof(
   { weight: 6, arbitrary: textSpec },
   { weight: 1, arbitrary: fc.constantFrom('__proto__', 'constructor', 'toString').map((base) => ({ base, mutation: 'none' as const, lone: 0 })) },
 );
+
+// ---------------------------------------------------------------- permits records
+
+const hanzi = fc.integer({ min: 0x4e00, max: 0x9fa5 }).map((c) => String.fromCharCode(c));
+/** Text as a municipal system writes it: departments and numbers in Chinese, or anything else. */
+const permitText: fc.Arbitrary<TextSpec> = fc.record({
+  base: fc.oneof(
+    { weight: 3, arbitrary: fc.constantFrom('十堰市自然资源和规划局', '十堰市住房和城乡建设局', '十堰市公安局茅箭区分局', '张湾区消防救援大队', '十堰市发展和改革委员会', '建字第4203022013001') },
+    { weight: 2, arbitrary: fc.string({ unit: hanzi, minLength: 1, maxLength: 40 }) },
+    { weight: 2, arbitrary: safeText },
+  ),
+  mutation: fc.oneof({ weight: 10, arbitrary: fc.constant<TextMutation>('none') }, { weight: 3, arbitrary: fc.constantFrom<TextMutation>('lone', 'pair', 'atMax', 'overMax', 'empty') }),
+  lone: fc.nat(LONE.length - 1),
+});
+
+/** Text within the contract's limits (characters beyond the BMP and text at its maximum length included). */
+const legalText: fc.Arbitrary<TextSpec> = permitText.map((x) => ({ ...x, mutation: x.mutation === 'pair' || x.mutation === 'atMax' ? x.mutation : 'none' }));
+
+/** A real day from ten years ahead to forty years back. */
+const recentDay: fc.Arbitrary<DaySpec> = fc.record({ t: fc.constant('recent' as const), daysAgo: fc.integer({ min: -3650, max: 40 * 365 }) });
+/** Real days at the edges of the four-digit years and of the calendar. */
+const edgeDay: fc.Arbitrary<DaySpec> = fc.record({ t: fc.constant('edge' as const), which: fc.constantFrom('y0000' as const, 'y0001' as const, 'y0099' as const, 'y0100' as const, 'y1900' as const, 'y9999' as const, 'leapDay' as const, 'epoch' as const) });
+export const daySpec: fc.Arbitrary<DaySpec> = fc.oneof(
+  { weight: 12, arbitrary: recentDay },
+  { weight: 2, arbitrary: edgeDay },
+  { weight: 2, arbitrary: fc.record({ t: fc.constant('impossible' as const), which: fc.constantFrom('feb30' as const, 'feb29' as const, 'y1900feb29' as const, 'apr31' as const, 'mon13' as const, 'mon00' as const, 'day00' as const, 'day32' as const) }) },
+  { weight: 2, arbitrary: fc.record({ t: fc.constant('raw' as const), text: fc.constantFrom(
+    '"2026/06/13"', '"2026-6-1"', '"20260613"', '"2026-06-13T00:00:00Z"', '"2026-06-13 "', '" 2026-06-13"', '"2026-06-13\\n"', '"\uff12\uff10\uff12\uff16-06-13"',
+    '"2026-06-13\\u0000"', '"-2026-06-13"', '"+02026-06-13"', '"12026-06-13"', '""', 'null', '20260613', '1781300000000', '[]', '{}', 'true', '"2026-06-13\\ud800"', '1e400',
+  ) }) },
+);
+const expiresSpec: fc.Arbitrary<ExpiresSpec> = fc.oneof(
+  { weight: 2, arbitrary: fc.record({ t: fc.constant('day' as const), day: daySpec }) },
+  // negative: it ends before it was issued; 0: valid for its one day
+  { weight: 3, arbitrary: fc.record({ t: fc.constant('afterIssued' as const), days: fc.integer({ min: -4000, max: 8000 }) }) },
+);
+/** Control characters a careless export leaves in a permit number (NUL, tabs, line ends, DEL, BOM, zero-width space, line separator). */
+export const CONTROL_NUMBERS = ['F\u0000001', '\u0000', 'F\t001', 'F001\r\n', '\u0001\u001f', 'F\u007f', '\ufeffF001', 'F\u200b001', 'F\u2028001', '\u0085', '\\', '"', '</script>'] as const;
+const permitNumber: fc.Arbitrary<PermitNumberSpec> = fc.oneof(
+  { weight: 8, arbitrary: fc.record({ t: fc.constant('text' as const), text: permitText }) },
+  { weight: 2, arbitrary: fc.record({ t: fc.constant('chinese' as const), length: fc.constantFrom('short' as const, 'atMax' as const, 'overMax' as const) }) },
+  { weight: 2, arbitrary: fc.record({ t: fc.constant('control' as const), which: fc.nat(CONTROL_NUMBERS.length - 1) }) },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('raw' as const), text: fc.constantFrom('42', 'null', '""', '[]', '{}', '1e400', 'true', '"x"') }) },
+);
+const USES = ['residential', 'commercial', 'catering', 'hotel', 'office', 'industrial', 'warehouse', 'public', 'pawn', 'second_hand'];
+const permitUse = fc.oneof(
+  { weight: 8, arbitrary: fc.constantFrom(...USES) },
+  { weight: 1, arbitrary: fc.constantFrom('a'.repeat(32), 'a'.repeat(33), '住宅', 'Residential', 'home-office', '', 'hotel\u0000', '__proto__', 'toString') },
+);
+/** A permit as the contract allows it: every type and status, optional fields present or absent, text at its limits, control characters. */
+const cleanPermitItem: fc.Arbitrary<PermitItemSpec> = fc.record({
+  type: fc.constantFrom(...PERMIT_TYPES),
+  number: fc.oneof(
+    { weight: 6, arbitrary: fc.record({ t: fc.constant('text' as const), text: legalText }) },
+    { weight: 2, arbitrary: fc.record({ t: fc.constant('chinese' as const), length: fc.constantFrom('short' as const, 'atMax' as const) }) },
+    { weight: 2, arbitrary: fc.record({ t: fc.constant('control' as const), which: fc.nat(CONTROL_NUMBERS.length - 1) }) },
+  ),
+  department: fc.oneof(
+    { weight: 8, arbitrary: legalText },
+    { weight: 1, arbitrary: fc.constant('chineseAtMax' as const) },
+  ),
+  issued: fc.oneof({ weight: 8, arbitrary: recentDay }, { weight: 1, arbitrary: edgeDay }),
+  expires: fc.option(fc.oneof(
+    { weight: 3, arbitrary: fc.record({ t: fc.constant('afterIssued' as const), days: fc.integer({ min: -4000, max: 8000 }) }) },
+    { weight: 1, arbitrary: fc.record({ t: fc.constant('day' as const), day: fc.oneof({ weight: 4, arbitrary: recentDay }, { weight: 1, arbitrary: edgeDay }) }) },
+  ), { nil: null, freq: 2 }),
+  status: fc.constantFrom(...PERMIT_STATUSES),
+  use: fc.option(fc.constantFrom(...USES, 'a'.repeat(32)), { nil: null, freq: 2 }),
+  shape: fc.oneof({ weight: 12, arbitrary: fc.constant('object' as const) }, { weight: 1, arbitrary: fc.constantFrom('unknown' as const, 'proto' as const) }),
+});
+/** Anything a buggy municipal system may send where a permit belongs. */
+const hostilePermitItem: fc.Arbitrary<PermitItemSpec> = fc.record({
+  type: fc.oneof({ weight: 12, arbitrary: fc.constantFrom(...PERMIT_TYPES) }, { weight: 1, arbitrary: fc.constantFrom('Fire', 'FIRE', 'demolition', '', '消防', 'toString', '__proto__', 'special-trade') }),
+  number: permitNumber,
+  department: fc.oneof({ weight: 10, arbitrary: permitText }, { weight: 1, arbitrary: fc.constantFrom('chineseAtMax' as const, 'chineseOverMax' as const) }),
+  issued: daySpec,
+  expires: fc.option(expiresSpec, { nil: null, freq: 2 }),
+  status: fc.oneof({ weight: 12, arbitrary: fc.constantFrom(...PERMIT_STATUSES) }, { weight: 1, arbitrary: fc.constantFrom('lapsed', 'VALID', '', 'valid ', 'revoked\u0000') }),
+  use: fc.option(permitUse, { nil: null, freq: 2 }),
+  shape: fc.oneof(
+    { weight: 30, arbitrary: fc.constant('object' as const) },
+    { weight: 1, arbitrary: fc.constantFrom('scalar' as const, 'null' as const, 'array' as const, 'missingType' as const, 'missingNumber' as const, 'missingDepartment' as const,
+      'missingIssued' as const, 'missingStatus' as const, 'unknown' as const, 'proto' as const, 'numberAsNumber' as const) },
+  ),
+});
+export const permitItemSpec: fc.Arbitrary<PermitItemSpec> = fc.oneof({ weight: 8, arbitrary: cleanPermitItem }, { weight: 1, arbitrary: hostilePermitItem });
+export const permitsSpec: fc.Arbitrary<PermitsSpec> = fc.record({
+  // a permits record is republished now and then: mostly recent, sometimes anything a timestamp can be
+  ts: fc.oneof({ weight: 2, arbitrary: recentTs }, { weight: 1, arbitrary: tsSpec }),
+  asset: fc.oneof({ weight: 16, arbitrary: fc.constant('subject' as const) }, { weight: 1, arbitrary: fc.constantFrom('other' as const, 'otherCase' as const, 'invalid' as const, 'missing' as const, 'number' as const) }),
+  use: fc.option(permitUse, { nil: null, freq: 4 }),
+  permits: fc.oneof(
+    { weight: 12, arbitrary: fc.record({ t: fc.constant('list' as const), items: fc.array(permitItemSpec, { maxLength: 8 }) }) },
+    // at the limit of 24, one over, and arrays far over it (the largest beyond 64 KiB)
+    { weight: 1, arbitrary: fc.record({ t: fc.constant('many' as const), count: fc.constantFrom(24, 25, 100, 700, 5000) }) },
+    { weight: 1, arbitrary: fc.record({ t: fc.constant('raw' as const), text: fc.constantFrom('null', '{}', '"none"', '42', 'true', '[null]', '[[]]', '[1,2,3]', `[${'0,'.repeat(20_000)}0]`, '{"0":{"type":"fire"}}', '1e400') }) },
+    { weight: 1, arbitrary: fc.constant({ t: 'missing' as const }) },
+  ),
+  dupNumbers: fc.oneof({ weight: 8, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
+  extra: fc.oneof({ weight: 12, arbitrary: fc.constant('none' as const) }, { weight: 1, arbitrary: fc.constantFrom('unknown' as const, 'proto' as const, 'constructor' as const, 'nonFinite' as const, 'bigUnknown' as const, 'nestedUnknown' as const) }),
+});
+
+const permitRecordSpec: fc.Arbitrary<FeedSpec> = fc.record({ t: fc.constant('permit' as const), subject: permitSubjectSpec, p: permitsSpec, copies: fc.constantFrom(1, 1, 1, 2) });
+
+const HOSTILE: readonly Hostile[] = ['deepArray', 'deepObjectInArray', 'deepObject', 'deepAttrs', 'invalidJson', 'invalidUtf8', 'tooLarge', 'tooMany', 'emptyArray', 'scalar', 'sizeEdge', 'deepInPermits', 'deepUnknownInPermit'];
+
+function hostileSpec(...kinds: RecordKind[]): fc.Arbitrary<FeedSpec> {
+  return fc.record({
+    t: fc.constant('hostile' as const), kind: fc.constantFrom(...kinds), subject: subjectSpec.map((s) => ({ ...s, shape: 'ok' as const })),
+    hostile: fc.constantFrom(...HOSTILE), variant: fc.nat(7), good: readingSpec, copies: fc.constant(1),
+  });
+}
 
 export const feedSpec: fc.Arbitrary<FeedSpec> = fc.oneof(
   { weight: 10, arbitrary: fc.record({
@@ -197,13 +369,12 @@ export const feedSpec: fc.Arbitrary<FeedSpec> = fc.oneof(
       level: fc.option(fc.constantFrom('major', 'general', 'minor'), { nil: null }), note: fc.option(textSpec, { nil: null }), inspector: textSpec,
     }),
   }) },
-  { weight: 2, arbitrary: fc.record({
-    t: fc.constant('hostile' as const), kind: fc.constantFrom('telemetry' as const, 'telemetry' as const, 'event' as const, 'asset' as const, 'inspection' as const),
-    subject: subjectSpec.map((s) => ({ ...s, shape: 'ok' as const })),
-    hostile: fc.constantFrom<Hostile>('deepArray', 'deepObjectInArray', 'deepObject', 'deepAttrs', 'invalidJson', 'invalidUtf8', 'tooLarge', 'tooMany', 'emptyArray', 'scalar'),
-    variant: fc.nat(7), good: readingSpec, copies: fc.constant(1),
-  }) },
+  { weight: 3, arbitrary: permitRecordSpec },
+  { weight: 2, arbitrary: hostileSpec('telemetry', 'telemetry', 'event', 'asset', 'inspection', 'permit', 'permit') },
 );
+
+/** Permits records only, valid and hostile: what the decoder and the contract judge are compared on in-process. */
+export const permitFeedSpec: fc.Arbitrary<FeedSpec> = fc.oneof({ weight: 3, arbitrary: permitRecordSpec }, { weight: 1, arbitrary: hostileSpec('permit') });
 
 /** A run: a few feed messages published together, then checked once ingest has caught up. */
 export const feedRun: fc.Arbitrary<FeedSpec[]> = fc.array(feedSpec, { minLength: 1, maxLength: 10 });
@@ -274,6 +445,19 @@ function textOf(t: TextSpec, max: number): string {
   }
 }
 
+/** The day `days` after `day` (both `YYYY-MM-DD`; years 0000-9999 written with four digits, clamped to them). */
+function shiftedDay(day: string, days: number): string {
+  const d = new Date(0);
+  d.setUTCFullYear(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10)) + days);
+  const y = Math.min(9999, Math.max(0, d.getUTCFullYear()));
+  return `${String(y).padStart(4, '0')}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}`;
+}
+
+function describePermits(p: PermitsSpec): string {
+  const permits = p.permits.t === 'list' ? `${p.permits.items.length} permit(s)` : p.permits.t === 'many' ? `${p.permits.count} permits` : p.permits.t === 'raw' ? 'permits not a list' : 'no permits field';
+  return [permits, p.asset === 'subject' ? '' : `asset ${p.asset}`, p.dupNumbers ? 'one number' : '', p.extra === 'none' ? '' : `extra ${p.extra}`].filter((x) => x !== '').join(', ');
+}
+
 /** Turns the specs of one run into messages; `tag` makes the run's ids unique. */
 export class FeedMaterializer {
   private lastReadingId: string | null = null;
@@ -315,9 +499,9 @@ export class FeedMaterializer {
     return new JsonObj(...e);
   }
 
-  subject(kind: 'telemetry' | 'event' | 'asset' | 'inspection', s: SubjectSpec): string {
-    const withAsset = kind === 'telemetry' || kind === 'asset';
-    const tokens = ['city', s.shape === 'badKind' ? 'telemetrics' : kind, s.domain, s.district];
+  subject(kind: RecordKind, s: SubjectSpec): string {
+    const withAsset = kind === 'telemetry' || kind === 'asset' || kind === 'permit';
+    const tokens = ['city', s.shape === 'badKind' ? (kind === 'permit' ? 'permits' : 'telemetrics') : s.shape === 'upperKind' ? kind.toUpperCase() : kind, s.domain, s.district];
     if (withAsset !== (s.shape === 'missingToken')) tokens.push(s.asset);
     if (s.shape === 'extraToken') tokens.push('extra');
     return tokens.join('.');
@@ -368,13 +552,105 @@ export class FeedMaterializer {
         e.push(['inspector', textOf(v.inspector, 200)]);
         return text(this.subject('inspection', spec.subject), new JsonObj(...e), 'inspection');
       }
+      case 'permit': return text(this.subject('permit', spec.subject), this.permits(spec.p, spec.subject.asset), `permits record (${describePermits(spec.p)})`);
       case 'hostile': return this.hostile(spec);
+    }
+  }
+
+  /** A permits record's body; `asset` is the subject's asset token. */
+  permits(p: PermitsSpec, asset: string): unknown {
+    const e: [string, unknown][] = [['ts', tsJson(p.ts, this.nowMs)]];
+    const bodyAsset = { subject: asset, other: `${asset.slice(0, 60)}-x`, otherCase: asset.toUpperCase() === asset ? asset.toLowerCase() : asset.toUpperCase(), invalid: `${asset}.1`, missing: undefined, number: 7 }[p.asset];
+    if (bodyAsset !== undefined) e.push(['asset', bodyAsset]);
+    if (p.use !== null) e.push(['use', p.use]);
+    switch (p.permits.t) {
+      case 'list': {
+        const first = p.permits.items[0];
+        const shared = p.dupNumbers && first ? this.permitNumber(first.number) : undefined;
+        e.push(['permits', p.permits.items.map((item) => this.permit(item, shared))]);
+        break;
+      }
+      case 'many': {
+        const day = (n: number): string => new Date(this.nowMs - (n + 1) * DAY).toISOString().slice(0, 10);
+        const count = p.permits.count;
+        e.push(['permits', Array.from({ length: count }, (_, i) => new JsonObj(
+          ['type', PERMIT_TYPES[i % PERMIT_TYPES.length]], ['number', p.dupNumbers ? 'N-1' : `N-${i}`], ['department', '十堰市住房和城乡建设局'], ['issued', day(i)], ['status', 'valid'],
+        ))]);
+        break;
+      }
+      case 'raw': e.push(['permits', new RawJson(p.permits.text)]); break;
+      case 'missing': break;
+    }
+    switch (p.extra) {
+      case 'none': break;
+      case 'unknown': e.push(['x_source', '区级审批系统']); break;
+      case 'proto': e.push(['__proto__', new JsonObj(['asset', 'polluted'], ['permits', []])]); break;
+      case 'constructor': e.push(['constructor', new JsonObj(['prototype', new JsonObj(['polluted', true])])]); break;
+      case 'nonFinite': e.push(['x_score', new RawJson('1e400')]); break;
+      case 'bigUnknown': e.push(['x_scan', 'x'.repeat(20_000)]); break;
+      case 'nestedUnknown': e.push(['x_history', new RawJson(`${'{"v":['.repeat(20)}1${']}'.repeat(20)}`)]); break;
+    }
+    return new JsonObj(...e);
+  }
+
+  private permitNumber(n: PermitNumberSpec): unknown {
+    switch (n.t) {
+      case 'text': return textOf(n.text, 64);
+      case 'chinese': {
+        const base = '建字第4203022013001号';
+        return n.length === 'short' ? base : base.padEnd(n.length === 'atMax' ? 64 : 65, '号');
+      }
+      case 'control': return CONTROL_NUMBERS[n.which] ?? '\u0000';
+      case 'raw': return new RawJson(n.text);
+    }
+  }
+
+  private permit(p: PermitItemSpec, sharedNumber: unknown): unknown {
+    switch (p.shape) {
+      case 'scalar': return 42;
+      case 'null': return null;
+      case 'array': return [p.type, 'N-1'];
+      default: break;
+    }
+    const issued = this.day(p.issued);
+    const e: [string, unknown][] = [];
+    if (p.shape !== 'missingType') e.push(['type', p.type]);
+    if (p.shape !== 'missingNumber') e.push(['number', p.shape === 'numberAsNumber' ? 4203022013001 : sharedNumber ?? this.permitNumber(p.number)]);
+    if (p.shape !== 'missingDepartment') {
+      const d = p.department;
+      e.push(['department', d === 'chineseAtMax' ? '十堰市住房和城乡建设局'.padEnd(200, '局') : d === 'chineseOverMax' ? '十堰市住房和城乡建设局'.padEnd(201, '局') : textOf(d, 200)]);
+    }
+    if (p.shape !== 'missingIssued') e.push(['issued', issued]);
+    if (p.expires !== null) {
+      const x = p.expires;
+      e.push(['expires', x.t === 'day' ? this.day(x.day) : typeof issued === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(issued)
+        ? shiftedDay(issued, x.days) : this.day({ t: 'recent', daysAgo: -x.days })]);
+    }
+    if (p.shape !== 'missingStatus') e.push(['status', p.status]);
+    if (p.use !== null) e.push(['use', p.use]);
+    if (p.shape === 'unknown') e.push(['x_scan', 'scan-0001.pdf']);
+    if (p.shape === 'proto') e.push(['__proto__', new JsonObj(['status', 'valid'])]);
+    return new JsonObj(...e);
+  }
+
+  /** A permit day as JSON: `YYYY-MM-DD` text, or anything else a careless sender writes. */
+  private day(d: DaySpec): unknown {
+    const y = new Date(this.nowMs).getUTCFullYear();
+    switch (d.t) {
+      case 'recent': return new Date(this.nowMs - d.daysAgo * DAY).toISOString().slice(0, 10);
+      case 'edge': return { y0000: '0000-01-01', y0001: '0001-02-28', y0099: '0099-12-31', y0100: '0100-03-01', y1900: '1900-02-28', y9999: '9999-12-31', leapDay: '2024-02-29', epoch: '1970-01-01' }[d.which];
+      case 'impossible': return {
+        feb30: `${y}-02-30`, feb29: '2023-02-29', y1900feb29: '1900-02-29', apr31: `${y}-04-31`, mon13: `${y}-13-01`, mon00: `${y}-00-10`, day00: `${y}-06-00`, day32: `${y}-01-32`,
+      }[d.which];
+      case 'raw': return new RawJson(d.text);
     }
   }
 
   private hostile(spec: Extract<FeedSpec, { t: 'hostile' }>): FeedMessage {
     const subject = this.subject(spec.kind, spec.subject);
-    const good = (): string => jsonText(this.reading({ ...spec.good, id: { kind: 'plain', lone: 0 }, ts: { t: 'recent', agoMs: 5_000, form: 'ms', offsetMin: 0, zone: 'Z', sep: 'T', frac: 0 }, value: { t: 'num', v: 1 }, metric: 'level_m', shape: 'object', unit: null, quality: null, extra: 'none' }));
+    const goodReading = (): string => jsonText(this.reading({ ...spec.good, id: { kind: 'plain', lone: 0 }, ts: { t: 'recent', agoMs: 5_000, form: 'ms', offsetMin: 0, zone: 'Z', sep: 'T', frac: 0 }, value: { t: 'num', v: 1 }, metric: 'level_m', shape: 'object', unit: null, quality: null, extra: 'none' }));
+    // on a permit subject the good neighbour is a valid permits record (so a fault beside it is the only fault)
+    const good = (): string => (spec.kind === 'permit' ? this.goodPermits(spec.subject.asset) : goodReading());
     const raw = (body: string, label: string): FeedMessage => ({ subject, data: enc.encode(body), label: `${spec.kind} ${label}` });
     switch (spec.hostile) {
       case 'deepArray': return raw(`${'['.repeat(30_000)}${']'.repeat(30_000)}`, '[ x 30000');
@@ -396,6 +672,41 @@ export class FeedMaterializer {
       case 'tooMany': return raw(`[${Array.from({ length: 1001 }, (_, i) => `{"id":"${this.tag}-m${i}","ts":${this.nowMs - 1000},"metric":"m","value":${i}}`).join(',')}]`, '1001 readings');
       case 'emptyArray': return raw('[]', 'empty array');
       case 'scalar': return raw(['42', '"x"', 'null', 'true', '-0', '1e400', '[null]', '[[]]'][spec.variant] ?? '42', 'scalar');
+      case 'sizeEdge': {
+        // a valid record padded by an unknown field to one byte under, exactly at, or one byte over the limit
+        const delta = (spec.variant % 3) - 1;
+        const body = this.goodBody(spec.kind, spec.subject.asset);
+        const fill = MAX_FEED_BYTES + delta - (enc.encode(body).byteLength + '"pad":"",'.length);
+        return raw(`{"pad":"${'x'.repeat(fill)}",${body.slice(1)}`, `valid record padded to ${MAX_FEED_BYTES + delta} bytes`);
+      }
+      case 'deepInPermits': {
+        const deep = spec.variant % 2 === 0 ? `${'['.repeat(9_000)}${']'.repeat(9_000)}` : `${'{"type":'.repeat(9_000)}"fire"${'}'.repeat(9_000)}`;
+        return raw(`{"ts":${this.nowMs - 1000},"asset":"${spec.subject.asset}","permits":[${deep},${this.goodPermit()}]}`, 'permits with a 9000-deep element beside a good permit');
+      }
+      case 'deepUnknownInPermit':
+        return raw(`{"ts":${this.nowMs - 1000},"asset":"${spec.subject.asset}","permits":[{"type":"fire","number":"F-${this.tag}-${this.n++}","department":"张湾区消防救援大队","issued":"2020-05-01","status":"valid","x":${'['.repeat(9_000)}${']'.repeat(9_000)}}]}`,
+          'a valid permit whose unknown field nests 9000 deep');
+    }
+  }
+
+  private goodPermit(): string {
+    return `{"type":"fire","number":"F-${this.tag}-${this.n++}","department":"张湾区消防救援大队","issued":"2020-05-01","expires":"2099-04-30","status":"valid","use":"residential"}`;
+  }
+
+  private goodPermits(asset: string): string {
+    return `{"ts":${this.nowMs - 1000},"asset":${JSON.stringify(asset)},"use":"residential","permits":[${this.goodPermit()}]}`;
+  }
+
+  /** A record of the kind that the contract stores, as JSON object text. */
+  private goodBody(kind: RecordKind, asset: string): string {
+    const ts = this.nowMs - 1000;
+    const id = `${this.tag}-g${this.n++}`;
+    switch (kind) {
+      case 'telemetry': return `{"id":"${id}","ts":${ts},"metric":"level_m","value":1}`;
+      case 'event': return `{"id":"${id}","ts":${ts},"type":"leak","severity":"red","title":"燃气泄漏"}`;
+      case 'asset': return `{"id":${JSON.stringify(asset)},"ts":${ts},"name":"调压站","kind":"regulator","lat":32.6,"lon":110.7,"owner":"o","supervisor":"s"}`;
+      case 'inspection': return `{"id":"${id}","ts":${ts},"asset":"st-1","item":"阀门","result":"pass","inspector":"张工"}`;
+      case 'permit': return this.goodPermits(asset);
     }
   }
 }

@@ -7,11 +7,13 @@ import { feedProperty } from './properties.js';
 export const FEED_CI_RUNS = 400;
 
 describe('the engine under generated feed payloads', () => {
-  it('stores every valid reading once, quarantines every bad one, keeps its counters adding up, and its database matches the stream row for row', async () => {
+  it('stores every valid reading and permits record once, quarantines every bad one, keeps its counters adding up, and its database matches the stream row for row', async () => {
     const { summary, target } = await runFuzz(feedProperty, { seed: CI_SEED, numRuns: FEED_CI_RUNS, shrinkBudget: 25 });
     console.log(summaryLine(summary));
     try {
       expect(summary.failed, summary.report).toBe(false);
+      // bounded by configuration (DuckDB's 1 GB limit and the ingest queue), whatever the payloads: not a figure to meet, a run-away to catch
+      expect(summary.maxRssMb, 'the engine\'s resident memory over the run').toBeLessThan(1536);
       expect(target, 'an engine remains after the run').not.toBeNull();
       if (!target) return;
       await target.caughtUp();

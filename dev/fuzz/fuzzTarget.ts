@@ -3,6 +3,8 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
+import { WebSocket } from 'ws';
+import { ServerMessageSchema } from '../../analytics/common/engineApi.js';
 import { connectNats } from '../../analytics/node/feeds/natsConnect.js';
 import { builtCli, EngineProcess } from '../testing/engineProcess.js';
 import { tempDir } from '../testing/harness.js';
@@ -179,6 +181,34 @@ export class FuzzTarget {
       }
       if (Date.now() > end) throw new EngineInvariantError(`ingest did not reach seq ${this.publishedSeq} within the safety net (at ${h.ingest.committedSeq}; lastError ${String(h.ingest.lastError)})`);
       await new Promise((r) => setTimeout(r, 30));
+    }
+  }
+
+  /**
+   * One engine-API query over a fresh WebSocket with the admin token: its result, ok with the data
+   * or refused with the error's code and message. Throws when no result comes within the safety net.
+   */
+  async query(name: string, params: Record<string, unknown>): Promise<{ ok: true; data: unknown } | { ok: false; code: string; message: string }> {
+    this.assertAlive(`before query ${name}`);
+    const ws = new WebSocket(`${this.url.replace('http', 'ws')}/api/ws`, { headers: { Authorization: `Bearer ${FUZZ_ADMIN_TOKEN}` }, maxPayload: 64 * 1024 * 1024 });
+    try {
+      return await new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new EngineInvariantError(`query ${name} had no result within the safety net; alive: ${this.alive()}`)), SAFETY_NET_MS);
+        const done = (): void => clearTimeout(timer);
+        ws.on('error', (e) => { done(); reject(e); });
+        ws.on('close', (code) => { done(); reject(new EngineInvariantError(`the connection closed (${code}) before query ${name} had its result`)); });
+        ws.on('open', () => ws.send(JSON.stringify({ t: 'query', id: 1, name, params })));
+        ws.on('message', (d: Buffer) => {
+          const m = ServerMessageSchema.safeParse(JSON.parse(d.toString()));
+          if (!m.success || m.data.t !== 'result' || m.data.id !== 1) return;
+          done();
+          resolve(m.data.ok ? { ok: true, data: m.data.data } : { ok: false, code: m.data.error.code, message: m.data.error.message });
+        });
+      });
+    } finally {
+      ws.removeAllListeners('close');
+      ws.on('error', () => undefined);
+      ws.close();
     }
   }
 

@@ -62,7 +62,8 @@ async function main(): Promise<number> {
   console.log(`\n${cases} cases run, ${checks} invariant checks, in ${Math.round((Date.now() - started) / 1000)} s (seed ${seed})`);
   console.log('invariants: the engine process never exits; /api/health answers; HTTP Authorization scheme case-insensitive and foreign Origins refused; '
     + 'every engine-API message answered by a contract result (unknown names unknown_name, never an internal failure), frames over 64 KiB closed with 1009; '
-    + 'feed counters received = stored + quarantined + duplicates and equal to the contract judge\'s per run; the audit log verifies; the database matches the re-read stream row for row');
+    + 'feed counters received = stored + quarantined + duplicates and equal to the contract judge\'s per run (permits records judged by their schema among the other kinds); '
+    + 'the permits query answered after every run that stored a permits record; the audit log verifies; the database matches the re-read stream row for row');
   for (const s of summaries.filter((x) => x.failed)) console.log(`\n${s.report}`);
   for (const p of problems) console.log(p);
   return summaries.some((s) => s.failed) || problems.length > 0 ? 1 : 0;

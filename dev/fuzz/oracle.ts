@@ -2,7 +2,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { z } from 'zod';
 import { DOMAINS } from '../../analytics/common/city.js';
-import { AssetSchema, EventSchema, InspectionSchema, ReadingSchema } from '../../analytics/common/feedSchemas.js';
+import { AssetSchema, EventSchema, InspectionSchema, PermitsSchema, ReadingSchema, type Permit, type PermitsRecord } from '../../analytics/common/feedSchemas.js';
 import { connectNats } from '../../analytics/node/feeds/natsConnect.js';
 
 /**
@@ -18,14 +18,16 @@ export const MAX_FUTURE_MS = 5 * 60_000;
 /** The engine's default raw retention (30 days): older readings, events and findings are `expired`. */
 export const RETENTION_MS = 30 * 86_400_000;
 
-type Kind = 'telemetry' | 'event' | 'asset' | 'inspection';
+type Kind = 'telemetry' | 'event' | 'asset' | 'inspection' | 'permit';
 
 interface StoredBase { tsMs: number; tsMaxMs: number; domain: string; district: string; seq: number }
 export interface ExpectedReading extends StoredBase { kind: 'reading'; id: string; metric: string; value: number; unit: string | null; quality: string; asset: string }
 export interface ExpectedEvent extends StoredBase { kind: 'event'; id: string; severity: string; title: string }
 export interface ExpectedAsset extends StoredBase { kind: 'asset'; id: string; name: string }
 export interface ExpectedInspection extends StoredBase { kind: 'inspection'; id: string; result: string }
-export type ExpectedRow = ExpectedReading | ExpectedEvent | ExpectedAsset | ExpectedInspection;
+/** A permits record as the schema reads it: its permits with their known fields only. */
+export interface ExpectedPermits extends StoredBase { kind: 'permits'; asset: string; use: string | null; permits: Permit[] }
+export type ExpectedRow = ExpectedReading | ExpectedEvent | ExpectedAsset | ExpectedInspection | ExpectedPermits;
 
 /** One item that must be in quarantine; `reasons` null means any non-empty reason will do. */
 export interface ExpectedRejection { seq: number; subject: string; reasons: readonly string[] | null; why: string }
@@ -62,7 +64,7 @@ export function nestingDepth(text: string): number {
   return max;
 }
 
-const SUBJECT = /^city\.(telemetry|event|asset|inspection)\.([^.]*)\.([^.]*)(?:\.([^.]*))?$/;
+const SUBJECT = /^city\.(telemetry|event|asset|inspection|permit)\.([^.]*)\.([^.]*)(?:\.([^.]*))?$/;
 const ASSET_TOKEN = /^[A-Za-z0-9_-]{1,64}$/;
 const DOMAIN_SET: ReadonlySet<string> = new Set(DOMAINS);
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
@@ -102,28 +104,46 @@ export function contractInstant(ts: unknown): { lo: number; hi: number } | null 
   return { lo, hi: lo };
 }
 
-function hasLoneSurrogate(o: Record<string, unknown>): boolean {
+/** Any key or text of a record as its schema read it (nested objects and lists included: the schema bounds their depth). */
+function hasLoneSurrogate(o: object): boolean {
   for (const [k, v] of Object.entries(o)) {
     if (LONE_SURROGATE.test(k)) return true;
     if (typeof v === 'string' && LONE_SURROGATE.test(v)) return true;
-    if (typeof v === 'object' && v !== null && !Array.isArray(v) && hasLoneSurrogate(v as Record<string, unknown>)) return true;
+    if (typeof v === 'object' && v !== null && hasLoneSurrogate(v as object)) return true;
   }
   return false;
 }
 
+/** A permit day names a real day when, as the start of that day in UTC, it names a real instant. */
+export function realDay(day: string): boolean {
+  const i = contractInstant(`${day}T00:00:00Z`);
+  return i !== null && i !== 'shape';
+}
+
+/**
+ * The faults of a permits record that its schema lets through and the contract's text names: a day
+ * that does not exist (`bad_timestamp`), and a body naming another asset than its subject (`schema`).
+ */
+function permitsFaults(r: PermitsRecord, subjectAsset: string | undefined): string[] {
+  const faults: string[] = [];
+  if (r.permits.some((p) => !realDay(p.issued) || (p.expires !== undefined && !realDay(p.expires)))) faults.push('bad_timestamp');
+  if (r.asset !== subjectAsset) faults.push('schema');
+  return faults;
+}
+
 /** Top-level numbers that are not finite (JSON.parse turns 1e400 into Infinity). */
 function withoutNonFinite(o: unknown): { found: boolean; rest: unknown } {
+  // a body that is itself 1e400 is both: not finite, and not the record its schema wants
+  if (typeof o === 'number' && !Number.isFinite(o)) return { found: true, rest: 0 };
   if (typeof o !== 'object' || o === null || Array.isArray(o)) return { found: false, rest: o };
   let found = false;
-  const rest: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(o)) {
-    if (typeof v === 'number' && !Number.isFinite(v)) {
-      found = true;
-      rest[k] = 0;
-    } else {
-      rest[k] = v;
-    }
-  }
+  // a copy with the same own keys: built from entries, a `__proto__` key stays a key (assigned, it would
+  // become the copy's prototype and lend the schema fields the record does not have)
+  const rest = Object.fromEntries(Object.entries(o).map(([k, v]) => {
+    if (typeof v !== 'number' || Number.isFinite(v)) return [k, v];
+    found = true;
+    return [k, 0];
+  }));
   return { found, rest };
 }
 
@@ -133,7 +153,7 @@ type Judged<T> = { ok: true; value: T; lo: number; hi: number } | { ok: false; r
  * The faults of one record; more than one fault means the contract does not say which reason
  * wins, so any reason is accepted.
  */
-function judgeRecord<T extends { ts: unknown }>(schema: z.ZodType<T>, raw: unknown, receivedMs: number, expires: boolean): Judged<T> {
+function judgeRecord<T extends { ts: unknown }>(schema: z.ZodType<T>, raw: unknown, receivedMs: number, expires: boolean, more?: (value: T) => string[]): Judged<T> {
   const faults: string[] = [];
   const nf = withoutNonFinite(raw);
   if (nf.found) faults.push('non_finite');
@@ -149,7 +169,8 @@ function judgeRecord<T extends { ts: unknown }>(schema: z.ZodType<T>, raw: unkno
     if (instant.lo > receivedMs + MAX_FUTURE_MS) faults.push('future_ts');
     if (expires && instant.hi < receivedMs - RETENTION_MS) faults.push('expired');
   }
-  if (hasLoneSurrogate(parsed.data as Record<string, unknown>)) faults.push('invalid_unicode');
+  if (hasLoneSurrogate(parsed.data as object)) faults.push('invalid_unicode');
+  if (more) faults.push(...more(parsed.data));
   if (faults.length > 0 || instant === null || instant === 'shape') {
     return { ok: false, reasons: faults.length === 1 ? faults : null, why: faults.join('+') };
   }
@@ -169,12 +190,14 @@ export class ContractJudge {
     };
     const sm = SUBJECT.exec(subject);
     const kind = sm?.[1] as Kind | undefined;
-    const withAsset = kind === 'telemetry' || kind === 'asset';
-    const subjectFault = !sm || kind === undefined
-      ? 'bad_subject'
-      : (withAsset ? sm[4] === undefined || !ASSET_TOKEN.test(sm[4]) : sm[4] !== undefined) || !/^[0-9]{6}$/.test(sm[3] ?? '') || !/^[a-z0-9_-]+$/.test(sm[2] ?? '')
-        ? 'bad_subject'
-        : !DOMAIN_SET.has(sm[2] ?? '') ? 'unknown_domain' : null;
+    const withAsset = kind === 'telemetry' || kind === 'asset' || kind === 'permit';
+    // a subject may break the grammar and name an unknown domain at once: then either reason will do
+    const subjectFaults: string[] = [];
+    if (!sm || kind === undefined
+      || (withAsset ? sm[4] === undefined || !ASSET_TOKEN.test(sm[4]) : sm[4] !== undefined) || !/^[0-9]{6}$/.test(sm[3] ?? '') || !/^[a-z0-9_-]+$/.test(sm[2] ?? '')) {
+      subjectFaults.push('bad_subject');
+    }
+    if (sm && /^[a-z0-9_-]+$/.test(sm[2] ?? '') && !DOMAIN_SET.has(sm[2] ?? '')) subjectFaults.push('unknown_domain');
     const faults: string[] = [];
     if (data.byteLength > MAX_MESSAGE_BYTES) faults.push('too_large');
     let text: string | null = null;
@@ -183,7 +206,7 @@ export class ContractJudge {
     } catch {
       faults.push('invalid_utf8');
     }
-    if (subjectFault !== null) faults.push(subjectFault);
+    faults.push(...subjectFaults);
     let raw: unknown;
     if (text !== null && faults.length === 0) {
       try {
@@ -258,6 +281,15 @@ export class ContractJudge {
         }
         return v;
       }
+      case 'permit': {
+        v.received = 1;
+        // kept whatever their age, like registry records; the schema is the contract's own
+        const j = judgeRecord(PermitsSchema, raw, receivedMs, false, (r) => permitsFaults(r, sm[4]));
+        if (!j.ok) return rejectWhole(j.reasons, j.why);
+        // every version is kept: a repeated record is stored again, not a duplicate
+        v.stored.push({ kind: 'permits', ...base, asset: j.value.asset, tsMs: j.lo, tsMaxMs: j.hi, use: j.value.use ?? null, permits: j.value.permits });
+        return v;
+      }
     }
   }
 }
@@ -299,6 +331,7 @@ export interface StoredRows {
   events: { msg_id: string; ts_ms: number; severity: string; title: string; domain: string; district: string; seq: number | null }[];
   assets: { asset: string; ts_ms: number; name: string; domain: string; district: string; seq: number | null }[];
   inspections: { msg_id: string; ts_ms: number; result: string; domain: string; district: string; seq: number | null }[];
+  permits: { asset: string; ts_ms: number; use: string | null; permits: string; domain: string; district: string; seq: number | null }[];
   quarantine: { subject: string; reason: string; detail: string; seq: number | null }[];
   totals: { received: number; stored: number; quarantined: number; duplicates: number } | null;
 }
@@ -318,12 +351,29 @@ export async function readDatabase(path: string): Promise<StoredRows> {
       events: await rows(`SELECT msg_id, ${ts}, severity, title, domain, district, ${seq} FROM events`),
       assets: await rows(`SELECT asset, ${ts}, name, domain, district, ${seq} FROM asset_versions`),
       inspections: await rows(`SELECT msg_id, ${ts}, result, domain, district, ${seq} FROM inspections`),
+      permits: await rows(`SELECT asset, ${ts}, use, permits::VARCHAR AS permits, domain, district, ${seq} FROM permit_versions`),
       quarantine: await rows(`SELECT subject, reason, detail, ${seq} FROM quarantine`),
       totals: totals[0] ?? null,
     };
   } finally {
     conn.closeSync();
     instance.closeSync();
+  }
+}
+
+/** Permits as text with their fields in one order and absent optional fields left out: two readings of the same permits compare equal. */
+function canonicalPermits(ps: readonly Permit[]): string {
+  return JSON.stringify(ps.map((p) => [p.type, p.number, p.department, p.issued, p.expires ?? null, p.status, p.use ?? null]));
+}
+
+/** The stored JSON of a permits record, in the form of {@link canonicalPermits}; what cannot be read is shown as it is. */
+function storedPermits(json: string): string {
+  try {
+    const parsed = JSON.parse(json) as unknown;
+    const asPermits = PermitsSchema.shape.permits.safeParse(parsed);
+    return asPermits.success ? canonicalPermits(asPermits.data) : `not permits: ${json}`;
+  } catch {
+    return `not JSON: ${json}`;
   }
 }
 
@@ -336,7 +386,7 @@ const FIXED_REASONS: ReadonlySet<string> = new Set(['invalid_unicode', 'bad_time
 
 export interface OracleReport {
   messages: number;
-  expected: { readings: number; events: number; assets: number; inspections: number; quarantined: number; duplicates: number; received: number };
+  expected: { readings: number; events: number; assets: number; inspections: number; permits: number; quarantined: number; duplicates: number; received: number };
   problems: string[];
 }
 
@@ -347,7 +397,7 @@ export interface OracleReport {
  */
 export function compareWithDatabase(msgs: readonly StreamMessage[], db: StoredRows): OracleReport {
   const judge = new ContractJudge();
-  const storedSeqs = new Set<number | null>([...db.readings, ...db.events, ...db.assets, ...db.inspections].map((r) => r.seq));
+  const storedSeqs = new Set<number | null>([...db.readings, ...db.events, ...db.assets, ...db.inspections, ...db.permits].map((r) => r.seq));
   const verdicts = msgs.map((m) => {
     const v = judge.judge(m.subject, m.data, m.timeMs, m.seq);
     // a message refused whole at the depth bound: nothing of it stored, one row in quarantine
@@ -372,7 +422,8 @@ export function compareWithDatabase(msgs: readonly StreamMessage[], db: StoredRo
   const events = byKind(db.events, (r) => r.msg_id);
   const inspections = byKind(db.inspections, (r) => r.msg_id);
   const assets = byKind(db.assets, (r) => `${r.asset}@${String(r.seq)}`);
-  const expected = { readings: 0, events: 0, assets: 0, inspections: 0, quarantined: 0, duplicates: 0, received: 0 };
+  const permits = byKind(db.permits, (r) => `${r.asset}@${String(r.seq)}`);
+  const expected = { readings: 0, events: 0, assets: 0, inspections: 0, permits: 0, quarantined: 0, duplicates: 0, received: 0 };
 
   for (const v of verdicts) {
     expected.received += v.received;
@@ -417,6 +468,18 @@ export function compareWithDatabase(msgs: readonly StreamMessage[], db: StoredRo
           if (r && (!inRange(r.ts_ms, e) || r.name !== e.name)) note(`asset record ${show(e.id)} (${where}) stored as ${JSON.stringify(r)}`);
           break;
         }
+        case 'permits': {
+          expected.permits++;
+          const got = permits.get(`${e.asset}@${v.seq}`) ?? [];
+          if (got.length !== 1) { note(`permits record of ${show(e.asset)} (${where}) stored ${got.length} times, expected once`); break; }
+          const r = got[0];
+          if (!r) break;
+          if (!inRange(r.ts_ms, e) || r.use !== e.use || r.domain !== e.domain || r.district !== e.district) note(`permits record of ${show(e.asset)} (${where}) stored as ${JSON.stringify({ ...r, permits: undefined })}`);
+          const want = canonicalPermits(e.permits);
+          const have = storedPermits(r.permits);
+          if (have !== want) note(`permits record of ${show(e.asset)} (${where}) holds ${show(have)}, expected ${show(want)}`);
+          break;
+        }
       }
     }
     const q = db.quarantine.filter((r) => r.seq === v.seq);
@@ -442,8 +505,9 @@ export function compareWithDatabase(msgs: readonly StreamMessage[], db: StoredRo
   extra('events', db.events.length, expected.events);
   extra('asset versions', db.assets.length, expected.assets);
   extra('inspections', db.inspections.length, expected.inspections);
+  extra('permit versions', db.permits.length, expected.permits);
   extra('quarantine', db.quarantine.length, expected.quarantined);
-  const stored = expected.readings + expected.events + expected.assets + expected.inspections;
+  const stored = expected.readings + expected.events + expected.assets + expected.inspections + expected.permits;
   if (db.totals && (db.totals.received !== expected.received || db.totals.stored !== stored || db.totals.quarantined !== expected.quarantined || db.totals.duplicates !== expected.duplicates)) {
     note(`ingest_totals ${JSON.stringify(db.totals)}, expected ${JSON.stringify({ received: expected.received, stored, quarantined: expected.quarantined, duplicates: expected.duplicates })}`);
   }

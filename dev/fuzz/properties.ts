@@ -355,6 +355,15 @@ export const feedProperty: FuzzProperty<FeedSpec[], FeedState> = {
     ctx.check(allowed.some((a) => COUNTERS.every((k) => a[k] === delta[k])),
       () => `ingest counted ${JSON.stringify(delta)}, the contract says ${allowed.map((a) => JSON.stringify(a)).join(' or ')}\nthe run's messages:\n${describeMessages(msgs, verdicts)}`);
     state.last = now;
+    if (verdicts.some((v) => v.stored.some((e) => e.kind === 'permits'))) {
+      // the permit rules judge every stored record, whatever it holds: the campaign is answered and adds up
+      ctx.stats['permitsQueries'] = (ctx.stats['permitsQueries'] ?? 0) + 1;
+      const r = await target.query('permits', { limit: 5000 });
+      ctx.check(r.ok, () => `query permits after storing permits records: ${r.ok ? '' : `${r.code}: ${r.message}`}\nthe run's messages:\n${describeMessages(msgs, verdicts)}`);
+      const p = r.ok ? (r.data as { total: number; byKind: Record<string, number>; findings: unknown[]; districts: { findings: number }[] }) : null;
+      ctx.check(p === null || (p.total === Object.values(p.byKind).reduce((a, b) => a + b, 0) && p.total === p.districts.reduce((a, d) => a + d.findings, 0) && p.findings.length === Math.min(p.total, 5000)),
+        () => `query permits does not add up: total ${String(p?.total)}, byKind ${JSON.stringify(p?.byKind)}, ${String(p?.findings.length)} findings listed`);
+    }
   },
 };
 

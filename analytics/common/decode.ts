@@ -12,7 +12,7 @@ import { parseSubject } from './subjects.js';
 
 export const MAX_MESSAGE_BYTES = 64 * 1024;
 export const MAX_FUTURE_MS = 5 * 60 * 1000;
-/** Deepest nesting of arrays and objects a message may have (contract payloads need 2). */
+/** Deepest nesting of arrays and objects a message may have (contract payloads need 3: a permits record's permits). */
 export const MAX_DEPTH = 64;
 
 /**

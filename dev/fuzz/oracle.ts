@@ -46,7 +46,7 @@ export interface MessageVerdict {
   wholeRefusal?: MessageVerdict;
 }
 
-/** Deeper than any payload of the contract (an array of readings is 2 levels, an asset's attrs 2). */
+/** Deeper than any payload of the contract (an array of readings is 2 levels, an asset's attrs 2, a permits record's permits 3). */
 export const DEEP_NESTING = 32;
 
 /** The deepest nesting of brackets in a JSON text, found by one scan (no recursion). */

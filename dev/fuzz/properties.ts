@@ -361,6 +361,8 @@ export const feedProperty: FuzzProperty<FeedSpec[], FeedState> = {
       const r = await target.query('permits', { limit: 5000 });
       ctx.check(r.ok, () => `query permits after storing permits records: ${r.ok ? '' : `${r.code}: ${r.message}`}\nthe run's messages:\n${describeMessages(msgs, verdicts)}`);
       const p = r.ok ? (r.data as { total: number; byKind: Record<string, number>; findings: unknown[]; districts: { findings: number }[] }) : null;
+      // how much of the rules the stored records reach (the registry's buildings and sites meet the permits records)
+      ctx.stats['permitFindings'] = p?.total ?? 0;
       ctx.check(p === null || (p.total === Object.values(p.byKind).reduce((a, b) => a + b, 0) && p.total === p.districts.reduce((a, d) => a + d.findings, 0) && p.findings.length === Math.min(p.total, 5000)),
         () => `query permits does not add up: total ${String(p?.total)}, byKind ${JSON.stringify(p?.byKind)}, ${String(p?.findings.length)} findings listed`);
     }

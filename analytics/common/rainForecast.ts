@@ -209,16 +209,14 @@ export function rainCrossing(
   // run a fitted catchment forward with the rain held at its recent mean (× a factor)
   const recent = rain.slice(w - o.persistMin);
   const rainNow = recent.reduce((s, x) => s + x, 0) / recent.length;
-  const levelAt = (f: Fit, series: readonly number[], i: number): number => {
+  /** A fitted catchment's level at minute `i` of `series` (the window's rain, and after it what is assumed). */
+  const levelAt = (f: Fit, series: readonly number[]): ((i: number) => number) => {
     const a = Math.exp(-1 / f.k);
     const u = cascade(series, f.k, f.n);
-    return (f.coef[0] as number) + (f.coef[1] as number) * a ** i + (f.n === 2 ? (f.coef[2] as number) * i * a ** i : 0) + f.gain * (u[i] as number);
+    return (i) => (f.coef[0] as number) + (f.coef[1] as number) * a ** i + (f.n === 2 ? (f.coef[2] as number) * i * a ** i : 0) + f.gain * (u[i] as number);
   };
   const crossingAfter = (f: Fit, factor: number): number | null => {
-    const future = [...rain, ...new Array<number>(o.horizonMin + 1).fill(rainNow * factor)];
-    const a = Math.exp(-1 / f.k);
-    const u = cascade(future, f.k, f.n);
-    const at = (i: number): number => (f.coef[0] as number) + (f.coef[1] as number) * a ** i + (f.n === 2 ? (f.coef[2] as number) * i * a ** i : 0) + f.gain * (u[i] as number);
+    const at = levelAt(f, [...rain, ...new Array<number>(o.horizonMin + 1).fill(rainNow * factor)]);
     // the fitted level at the minute ending now, then each minute after
     let prev = at(w - 1);
     if (prev >= level) return null;
@@ -242,7 +240,7 @@ export function rainCrossing(
     earliest = Math.min(earliest, e);
     latest = Math.max(latest, l);
   }
-  const nowLevel = levelAt(best, rain, w - 1);
+  const nowLevel = levelAt(best, rain)(w - 1);
   return {
     forecast: {
       etaMs: nowMs + eta * MIN, earliestMs: nowMs + earliest * MIN, latestMs: nowMs + latest * MIN,

@@ -23,6 +23,7 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   },
   latency: async () => console.log(JSON.stringify(await latencyBench(Number(process.env['BENCH_RATE'] ?? 20_000), Number(process.env['BENCH_SECONDS'] ?? 30), 20))),
   queries: async () => console.log(JSON.stringify(await queryBench(Number(process.env['BENCH_QUERY_READINGS'] ?? 50_000_000), 200, process.env['BENCH_QUERY_INGEST'] !== '0'))),
+  'query-contention': async () => console.log(JSON.stringify(await (await import('./queryContention.js')).queryContentionBench(Number(process.env['BENCH_QUERY_READINGS'] ?? 5_000_000), Number(process.env['BENCH_RUNS'] ?? 100)))),
   burst: async () => console.log(JSON.stringify(await queryBurstBench(Number(process.env['BENCH_ASSETS'] ?? 20_000), [2000, 5000]))),
   backlog: async () => console.log(JSON.stringify(await backlogBench(Number(process.env['BENCH_BACKLOG'] ?? 5_000_000), 100))),
   wall: async () => console.log(JSON.stringify(await wallBench(Number(process.env['BENCH_SECONDS'] ?? 60)))),

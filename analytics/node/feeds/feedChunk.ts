@@ -30,6 +30,11 @@ export class FeedChunk {
     return this.used;
   }
 
+  /** Payload bytes it can hold before its buffer grows. */
+  get capacity(): number {
+    return this.buf.length;
+  }
+
   /** Copies one message in (its payload is not kept by reference: the socket's buffer is freed). */
   push(subject: string, data: Uint8Array, seq: number | null): void {
     const n = this.subjects.length;
@@ -98,6 +103,14 @@ function grow<T extends Float64Array | Uint32Array | Uint8Array>(from: T, to: T)
 /** A chunk closes at this many messages or payload bytes: the unit of work handed to decoding. */
 export const CHUNK_MESSAGES = 4096;
 export const CHUNK_BYTES = 256 << 10;
+/**
+ * A chunk that follows a full one starts at its closing size: {@link CHUNK_BYTES} and room for the
+ * message that crosses it (64 KiB, the feed contract's largest). Grown by doubling from a small
+ * buffer instead, each chunk would allocate about four times its payload on the way, and those
+ * buffers (off the JavaScript heap, kept until their chunk is decoded) force full collections on
+ * ingest's thread.
+ */
+const FULL_CHUNK_START_BYTES = CHUNK_BYTES + (64 << 10);
 
 export interface QueueLimits {
   /** Past this many messages (or bytes) waiting for ingest, a source stops reading... */
@@ -116,6 +129,8 @@ export const DEFAULT_QUEUE_LIMITS: QueueLimits = { highMessages: 32_768, highByt
  */
 export class ChunkQueue {
   private readonly chunks: FeedChunk[] = [];
+  /** Messages in the last chunk that closed full (the feed is busy: the next one will fill too); 0 when the feed is quiet. */
+  private lastFullMessages = 0;
   private wakeUp: (() => void) | null = null;
   messages = 0;
   bytes = 0;
@@ -134,8 +149,10 @@ export class ChunkQueue {
   /** Queues a message; `last` is kept on its chunk as the chunk's newest message (a source's own record of it). */
   push(subject: string, data: Uint8Array, seq: number | null, last?: unknown): void {
     let tail = this.chunks[this.chunks.length - 1];
-    if (!tail || tail.length >= (this.limits.chunkMessages ?? CHUNK_MESSAGES) || tail.bytes >= CHUNK_BYTES) {
-      tail = new FeedChunk();
+    const maxMessages = this.limits.chunkMessages ?? CHUNK_MESSAGES;
+    if (!tail || tail.length >= maxMessages || tail.bytes >= CHUNK_BYTES) {
+      if (tail) this.lastFullMessages = tail.length;
+      tail = this.lastFullMessages > 0 ? new FeedChunk(Math.min(maxMessages, this.lastFullMessages + 1), FULL_CHUNK_START_BYTES) : new FeedChunk();
       this.chunks.push(tail);
     }
     tail.push(subject, data, seq);
@@ -149,6 +166,8 @@ export class ChunkQueue {
   take(): FeedChunk | null {
     const c = this.chunks.shift();
     if (!c) return null;
+    // taken before it filled: the feed is quiet, the next chunk starts small
+    if (this.chunks.length === 0 && c.length < (this.limits.chunkMessages ?? CHUNK_MESSAGES) && c.bytes < CHUNK_BYTES) this.lastFullMessages = 0;
     this.messages -= c.length;
     this.bytes -= c.bytes;
     return c;

@@ -7,7 +7,7 @@ import { QUERY_PARAMS } from '../common/engineApi.js';
 import { CoreSubscriptionSource } from './feeds/coreSource.js';
 import type { FeedSource } from './feeds/feedSource.js';
 import { baseline } from './queries/baseline.js';
-import { forecasts } from './queries/forecasts.js';
+import { LiveForecasts } from './queries/liveForecasts.js';
 import { permits } from './queries/permits.js';
 import { DEFAULT_STALL_MS, JetStreamSource, StreamMissingError } from './feeds/jetstreamSource.js';
 import type { NatsOptions } from './feeds/natsConnect.js';
@@ -144,6 +144,8 @@ export class Engine implements EngineService {
   readonly boundary = new BoundaryErrors();
   /** Admits queries up to the configured load and interrupts them at their time limit. */
   readonly queries: QueryGate;
+  /** The live 预报预警 that the console, the asset drawers and the walls' trend panels ask for: computed once a minute for all of them. */
+  readonly liveForecasts: LiveForecasts;
 
   constructor(
     readonly config: EngineConfig,
@@ -156,6 +158,7 @@ export class Engine implements EngineService {
     readonly controlRoom: ControlRoom,
   ) {
     this.queries = new QueryGate(config.queries);
+    this.liveForecasts = new LiveForecasts(db, controlRoom.rules, config.queries.timeoutMs);
     this.sql = new SqlWorkbench({
       source: 'live', connect: () => db.connectOwn(), limits: config.sql, nowSql: () => 'now()', allowParquetScan: false, timeZone: localTimeZone(),
       saved: new DbSavedQueries((fn) => writer.exclusive(fn), (sql) => db.queryRows(sql)),
@@ -302,7 +305,7 @@ export class Engine implements EngineService {
     timeline: (p) => this.replay.timeline(p),
     correlation: (p, s) => (p.fromMs === undefined && p.toMs === undefined ? this.liveCorrelation.get(p, s) : correlate(this.db, p, Date.now(), s)),
     baseline: (p, s) => baseline(this.db, p, Date.now(), s),
-    forecasts: (p, s) => forecasts(this.db, this.controlRoom.rules, p, Date.now(), s),
+    forecasts: (p, s) => this.liveForecasts.get(p, s),
     permits: (p, s) => permits(this.db, p, Date.now(), (id) => this.controlRoom.state.hazards.get(id)?.stage ?? null, s),
     sqlSchema: () => this.sql.schema(),
     sqlSaved: () => this.sql.saved(),
@@ -411,6 +414,7 @@ export class Engine implements EngineService {
     for (const t of this.timers) clearInterval(t);
     // running queries are interrupted, new ones refused: a stop never waits for a client's query
     this.queries.close();
+    this.liveForecasts.close();
     const sqlClosed = this.sql.close();
     await this.queries.drained(2_000);
     await sqlClosed;

@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { Catchment } from '../../analytics/common/runoff.js';
 import { defaultEngineConfig, startEngine, type Engine } from '../../analytics/node/engine.js';
 import { MemoryFeed } from '../../analytics/node/feeds/memorySource.js';
 import { packageRoot } from '../../analytics/node/paths.js';
@@ -8,44 +7,9 @@ import { forecasts } from '../../analytics/node/queries/forecasts.js';
 import { AccessTokens } from '../../analytics/node/server/access.js';
 import { DEFAULT_SERVER, startServer } from '../../analytics/node/server/httpServer.js';
 import { Database } from '../../analytics/node/store/database.js';
+import { fillFloodGauges } from '../testing/floodGauges.js';
 import { tempDir } from '../testing/harness.js';
 import { percentile, round, weightedPercentile } from './stats.js';
-
-const MIN = 60_000;
-const DISTRICTS = ['420302', '420303', '420304', '420322', '420323', '420324', '420325', '420381'];
-
-/**
- * Fills `rollup_1m` with `gauges` river gauges of the `flood` domain, each with its rain gauge at
- * the same asset, from `minutes` minutes before `nowMs` to `aheadMin` minutes after it (the rows
- * ahead become visible as the clock reaches them, so the data stays live while a bench runs): the
- * flood scenario city-wide, a downpour that started at a different minute over each gauge, its level
- * answering through a catchment of its own (the rain forecaster fits every one of them).
- */
-export async function fillFloodGauges(db: Database, gauges: number, nowMs: number, minutes = 190, aheadMin = 10): Promise<void> {
-  const iso = (ms: number): string => new Date(ms).toISOString();
-  const start = Math.floor(nowMs / MIN) * MIN - minutes * MIN;
-  let rows: string[] = [];
-  const flush = async (): Promise<void> => {
-    if (rows.length > 0) await db.writer.run(`INSERT INTO rollup_1m VALUES ${rows.join(', ')}`);
-    rows = [];
-  };
-  for (let g = 0; g < gauges; g++) {
-    const district = DISTRICTS[g % DISTRICTS.length] as string;
-    const asset = `gauge-${String(g).padStart(4, '0')}`;
-    const stormFrom = 100 + (g % 60);
-    const rainAt = (m: number): number => (m >= stormFrom ? 20 + (g % 40) : 0.3);
-    const c = new Catchment(2.2 + (g % 5) * 0.1, 0.05 + (g % 4) * 0.01, 10 + (g % 50));
-    for (let m = 0; m < minutes + aheadMin; m++) {
-      const at = start + m * MIN;
-      const level = Math.round(c.step(rainAt(m), 1) * 1000) / 1000;
-      for (const [metric, v] of [['river_level_m', level], ['rainfall_mm_h', rainAt(m)]] as const) {
-        rows.push(`('${iso(at)}', 'flood', '${district}', '${asset}', '${metric}', 6, ${v * 6}, ${v}, ${v}, '${iso(at + 50_000)}', ${v}, 0, NULL)`);
-      }
-    }
-    if (rows.length >= 5_000) await flush();
-  }
-  await flush();
-}
 
 const WALL = AccessTokens.generate();
 
@@ -56,7 +20,7 @@ const WALL = AccessTokens.generate();
  */
 const CLIENT = `
 import { WebSocket } from 'ws';
-const [url, conns, per, seconds] = [process.argv[1], Number(process.argv[2]), Number(process.argv[3]), Number(process.argv[4])];
+const [url, conns, per, seconds, name] = [process.argv[1], Number(process.argv[2]), Number(process.argv[3]), Number(process.argv[4]), process.argv[5]];
 const out = { ok: 0, errors: {}, latencies: [] };
 let open = 0;
 const end = Date.now() + seconds * 1000;
@@ -64,7 +28,7 @@ for (let c = 0; c < conns; c++) {
   const ws = new WebSocket(url);
   let id = 0;
   const sent = new Map();
-  const send = () => { if (Date.now() >= end) return; id++; sent.set(id, performance.now()); ws.send(JSON.stringify({ t: 'query', id, name: 'forecasts', params: { limit: 100 } })); };
+  const send = () => { if (Date.now() >= end) return; id++; sent.set(id, performance.now()); ws.send(JSON.stringify({ t: 'query', id, name, params: name === 'forecasts' ? { limit: 100 } : {} })); };
   ws.on('open', () => { open++; for (let i = 0; i < per; i++) send(); });
   ws.on('message', (b) => {
     const m = JSON.parse(String(b));
@@ -74,16 +38,22 @@ for (let c = 0; c < conns; c++) {
     if (Date.now() < end) send();
     else if (sent.size === 0) ws.close();
   });
-  ws.on('close', () => { if (--open === 0) { console.log(JSON.stringify(out)); process.exit(0); } });
+  ws.on('close', () => {
+    if (--open > 0) return;
+    // a summary only: a long line on a pipe is cut at exit
+    const l = out.latencies.sort((a, b) => a - b);
+    const q = (p) => l[Math.min(l.length - 1, Math.max(0, Math.ceil(p * l.length) - 1))] ?? null;
+    process.stdout.write(JSON.stringify({ ok: out.ok, errors: out.errors, p50: q(0.5), p99: q(0.99) }) + '\\n', () => process.exit(0));
+  });
   ws.on('error', (e) => { console.error(e.message); process.exit(1); });
 }
 `;
 
-interface FloodAnswers { ok: number; errors: Record<string, number>; latencies: number[] }
+interface FloodAnswers { ok: number; errors: Record<string, number>; p50: number | null; p99: number | null }
 
-function flood(url: string, connections: number, perConnection: number, seconds: number): Promise<FloodAnswers> {
+function flood(url: string, connections: number, perConnection: number, seconds: number, query: string): Promise<FloodAnswers> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['--input-type=module', '-e', CLIENT, url, String(connections), String(perConnection), String(seconds)],
+    const p = spawn(process.execPath, ['--input-type=module', '-e', CLIENT, url, String(connections), String(perConnection), String(seconds), query],
       { cwd: packageRoot(), stdio: ['ignore', 'pipe', 'inherit'] });
     let text = '';
     p.stdout.on('data', (d: Buffer) => (text += d.toString()));
@@ -157,10 +127,10 @@ async function ingestWhile(engine: Engine, feed: MemoryFeed, rate: number, secon
 /**
  * Issue 18: what one `forecasts` query costs on a city of `gauges` river gauges under a downpour
  * (each with its rain gauge: the rain forecaster fits every one), and what a wall-token client
- * flooding the engine with `forecasts` queries does to it — answers a second, the event loop's delay,
+ * flooding the engine with `forecasts` queries (or `query`, to compare) does to it — answers a second, the event loop's delay,
  * ingest at `rate` readings a second — beside the same ingest alone.
  */
-export async function forecastFloodBench(gauges: number, seconds: number, rate: number, connections: number): Promise<Record<string, unknown>> {
+export async function forecastFloodBench(gauges: number, seconds: number, rate: number, connections: number, query = 'forecasts'): Promise<Record<string, unknown>> {
   const tmp = tempDir('cityops-bench-');
   const file = `${tmp.dir}/f.duckdb`;
   try {
@@ -192,12 +162,12 @@ export async function forecastFloodBench(gauges: number, seconds: number, rate: 
       const flooded = await ingestWhile(engine, feed, rate, seconds, async () => {
         const cpu = process.cpuUsage();
         const t = performance.now();
-        const a = await flood(wsUrl, connections, 4, seconds);
+        const a = await flood(wsUrl, connections, 4, seconds, query);
         const s = (performance.now() - t) / 1000;
         const c = process.cpuUsage(cpu);
         return {
-          floodConnections: connections, floodInFlight: connections * 4, answeredPerS: round(a.ok / s), refused: a.errors,
-          answerLatencyP50Ms: round(percentile(a.latencies, 50)), answerLatencyP99Ms: round(percentile(a.latencies, 99)),
+          floodQuery: query, floodConnections: connections, floodInFlight: connections * 4, answeredPerS: round(a.ok / s), refused: a.errors,
+          answerLatencyP50Ms: a.p50 === null ? null : round(a.p50), answerLatencyP99Ms: a.p99 === null ? null : round(a.p99),
           engineProcessCpuPerS: round((c.user + c.system) / 1e6 / s, 2),
         };
       });

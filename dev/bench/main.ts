@@ -58,7 +58,8 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
     for (const speed of [1, 0.25, 0.1, 0.05]) console.log(JSON.stringify({ flood: await scenarioForecast(speed) }));
   },
   'forecast-flood': async () => console.log(JSON.stringify(await (await import('./forecastFlood.js')).forecastFloodBench(Number(process.env['BENCH_GAUGES'] ?? 200),
-    Number(process.env['BENCH_SECONDS'] ?? 15), Number(process.env['BENCH_RATE'] ?? 20_000), Number(process.env['BENCH_FLOOD_CONNECTIONS'] ?? 1)))),
+    Number(process.env['BENCH_SECONDS'] ?? 15), Number(process.env['BENCH_RATE'] ?? 20_000), Number(process.env['BENCH_FLOOD_CONNECTIONS'] ?? 1),
+    process.env['BENCH_FLOOD_QUERY'] ?? 'forecasts'))),
   decode: async () => console.log(JSON.stringify((await import('./decodeBench.js')).decodeBench(Number(process.env['BENCH_DECODE_READINGS'] ?? 200_000), Number(process.env['BENCH_DECODE_ROUNDS'] ?? 7)))),
 };
 

@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import type { z } from 'zod';
 import type { AlarmRule } from '../../common/alarms/alarmRules.js';
 import type { QUERY_PARAMS } from '../../common/engineApi.js';
@@ -27,7 +28,37 @@ export function warningRules(rules: readonly AlarmRule[]): Map<string, AlarmRule
  * known then). A level with a rain gauge at the same asset (`RAIN_OF`) is forecast from the rain
  * where the rain gives a verdict (rainForecast.ts), over the longer window that needs.
  */
-export async function forecasts(db: Database, rules: readonly AlarmRule[], p: Params, atMs: number, signal?: AbortSignal): Promise<ForecastView[]> {
+export async function forecasts(db: Database, rules: readonly AlarmRule[], p: Params, atMs: number, signal?: AbortSignal, hooks: ForecastHooks = {}): Promise<ForecastView[]> {
+  return (await forecastsAll(db, rules, p, atMs, signal, hooks)).slice(0, p.limit);
+}
+
+/** Told of each series the forecasters run on (its key `domain/district/asset/metric`): tests and benches count the fit work. */
+export interface ForecastHooks {
+  onSeries?: (key: string) => void;
+}
+
+/**
+ * The forecasts' order: soonest first, then by series (`domain/district/asset/metric`), so that the
+ * order never depends on the order DuckDB returned the rows in (a filtered list is the unfiltered
+ * one's sublist: the live cache relies on it).
+ */
+export function forecastOrder(a: ForecastView, b: ForecastView): number {
+  if (a.etaMs !== b.etaMs) return a.etaMs - b.etaMs;
+  const ka = seriesKey(a);
+  const kb = seriesKey(b);
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+}
+
+const seriesKey = (f: { domain: string; district: string; asset: string; metric: string }): string => `${f.domain}/${f.district}/${f.asset}/${f.metric}`;
+
+/**
+ * Every forecast of {@link forecasts} that `p`'s domain, district and asset select, in
+ * {@link forecastOrder}, `p.limit` not applied. Each series is forecast from its own rows and its
+ * rain gauge's (same domain, district and asset): a filter only selects series, it never changes
+ * one's forecast. The engine's thread is given back between series (a city under rain has hundreds
+ * of catchments to fit), and `signal` is looked at then.
+ */
+export async function forecastsAll(db: Database, rules: readonly AlarmRule[], p: Omit<Params, 'limit'>, atMs: number, signal?: AbortSignal, hooks: ForecastHooks = {}): Promise<ForecastView[]> {
   const warn = warningRules(rules);
   if (warn.size === 0) return [];
   const f = filters(p, { domain: 'domain', district: 'district', asset: 'asset' });
@@ -54,10 +85,17 @@ export async function forecasts(db: Database, rules: readonly AlarmRule[], p: Pa
   const key = (r: Record<string, unknown>, metric: unknown): string => `${String(r['domain'])}/${String(r['district'])}/${String(r['asset'])}/${String(metric)}`;
   const byKey = new Map(rows.map((r) => [key(r, r['metric']), r]));
   const out: ForecastView[] = [];
+  let gaveBackAt = performance.now();
   for (const r of rows) {
     const metric = String(r['metric']);
     const rule = warn.get(`${String(r['domain'])}/${metric}`);
     if (!rule) continue;
+    if (performance.now() - gaveBackAt >= GIVE_BACK_EVERY_MS) {
+      await setImmediate();
+      signal?.throwIfAborted();
+      gaveBackAt = performance.now();
+    }
+    hooks.onSeries?.(key(r, metric));
     const { t, v } = series(r);
     const rainRow = RAIN_OF[metric] !== undefined && rule.kind === 'high' ? byKey.get(key(r, RAIN_OF[metric])) : undefined;
     const rain = rainRow ? series(rainRow) : null;
@@ -73,7 +111,10 @@ export async function forecasts(db: Database, rules: readonly AlarmRule[], p: Pa
       rule: rule.id, title: rule.title, level: rule.setpoint, atMs, ...fc, reliability,
     });
   }
-  return out.sort((a, b) => a.etaMs - b.etaMs).slice(0, p.limit);
+  return out.sort(forecastOrder);
 }
+
+/** The forecasters run at most this long (ms) on the engine's thread before ingest, alarms and other answers get a turn. */
+const GIVE_BACK_EVERY_MS = 5;
 
 const withTrend = (f: Forecast | null): BasedForecast | null => (f ? { ...f, basis: 'trend', rainMmH: null } : null);

@@ -44,8 +44,9 @@ describe('预报预警 in the console', () => {
     await suite.nc.flush();
     const page = con.page;
     const row = page.locator('[data-forecast="gauge-rising"]');
-    // the console asks every 30 s; the first answer comes once the rollups hold the minutes
-    await waitFor(async () => (await row.count()) > 0 || null, 'the forecast shown', 90_000, 500);
+    // the console asks every 30 s; the first answer comes once the rollups hold the minutes and a new minute's forecasts
+    // are computed (once a minute for every client: up to a minute after the data, then up to a poll)
+    await waitFor(async () => (await row.count()) > 0 || null, 'the forecast shown', 120_000, 500);
     const text = (await row.textContent()) ?? '';
     expect(text).toContain('预测');
     expect(text).toMatch(/预计(2[0-9]|30)分钟后达到/);

@@ -56,3 +56,61 @@ export async function giveWay(to: (() => Promise<void> | null) | null): Promise<
   const busy = to?.();
   if (busy) await Promise.race([busy, sleep(GIVE_WAY_MS)]);
 }
+
+/**
+ * The share of the time ingest may spend giving way to queries, over each {@link GIVE_WAY_WINDOW_MS}.
+ * Each wait is short, but under a stream of queries (many walls, or one client that keeps its
+ * queries in flight) every chunk and every slice of a commit would wait, the waits adding up to
+ * more than the time itself. Past the share, ingest goes on while queries run.
+ */
+export const GIVE_WAY_SHARE = 0.5;
+export const GIVE_WAY_WINDOW_MS = 1_000;
+
+/** Time spent giving way, bounded to {@link GIVE_WAY_SHARE} of each window (one per thread that waits). */
+export class GiveWayBudget {
+  private windowStart = -Infinity;
+  private usedMs = 0;
+  /** All the time given way since the start (health, tests). */
+  totalMs = 0;
+
+  constructor(private readonly now: () => number = () => performance.now(), readonly share = GIVE_WAY_SHARE, readonly windowMs = GIVE_WAY_WINDOW_MS) {}
+
+  /** How long one may wait now: at most {@link GIVE_WAY_MS}, and no more than what is left of this window's share. */
+  allowance(): number {
+    const t = this.now();
+    if (t - this.windowStart >= this.windowMs) {
+      this.windowStart = t;
+      this.usedMs = 0;
+    }
+    return Math.max(0, Math.min(GIVE_WAY_MS, this.share * this.windowMs - this.usedMs));
+  }
+
+  spent(ms: number): void {
+    this.usedMs += ms;
+    this.totalMs += ms;
+  }
+
+  /**
+   * What ingest waits for before a piece of work: `busy()` (null when no query runs), bounded by the
+   * allowance; null when nothing runs or this window's share is spent. The allowance is taken from
+   * the window when the wait starts (waits that overlap cannot share it twice) and what was not
+   * used is given back when it ends, if the window is still the same.
+   */
+  bound(busy: () => Promise<void> | null): () => Promise<void> | null {
+    return () => {
+      const b = busy();
+      if (!b) return null;
+      const allow = this.allowance();
+      // less than a timer's resolution left: the share is spent
+      if (allow < 1) return null;
+      const t0 = this.now();
+      const window = this.windowStart;
+      this.usedMs += allow;
+      return Promise.race([b, sleep(allow)]).then(() => {
+        const waited = this.now() - t0;
+        this.totalMs += waited;
+        if (this.windowStart === window) this.usedMs += waited - allow;
+      });
+    };
+  }
+}

@@ -472,8 +472,9 @@ export async function startEngine(cfg: EngineConfig, memoryFeed?: FeedSource): P
       loadPlans(cfg.plans));
     await controlRoom.start();
     ingestor.beforeCommit = (b) => controlRoom.beforeCommit(b);
-    // the wall's queries first: while one runs, ingest waits a few ms before each chunk
-    ingestor.giveWayTo = () => engine.queries.whenIdle();
+    // the wall's queries first: while one runs, ingest waits a few ms before each chunk (at most
+    // half of the time: a stream of queries slows ingest, never stops it)
+    ingestor.giveWayTo = ingestor.gaveWay.bound(() => engine.queries.whenIdle());
     writer.giveWayTo = ingestor.giveWayTo;
     ingestor.onCommit((b) => controlRoom.committed(b));
     const engine = new Engine(cfg, db, writer, source, ingestor, ids, freshness, controlRoom);

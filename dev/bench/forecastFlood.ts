@@ -80,6 +80,8 @@ const median = (xs: number[]): number => round(percentile(xs, 50));
  * runs: the readings stored a second, the commit latency (a reading's ts to its batch's commit) and
  * the event loop's delay.
  */
+let runs = 0;
+
 async function ingestWhile(engine: Engine, feed: MemoryFeed, rate: number, seconds: number, load: () => Promise<Record<string, unknown>>): Promise<Record<string, unknown>> {
   const enc = new TextEncoder();
   const commits: { value: number; weight: number }[] = [];
@@ -93,6 +95,8 @@ async function ingestWhile(engine: Engine, feed: MemoryFeed, rate: number, secon
   const t0 = performance.now();
   let producing = true;
   let sent = 0;
+  // ids of this run's own: a second run re-sending the first one's ids would only store duplicates
+  const run = (runs++).toString(36);
   const producer = (async () => {
     const tickMs = 20;
     let carry = 0;
@@ -101,7 +105,7 @@ async function ingestWhile(engine: Engine, feed: MemoryFeed, rate: number, secon
       while (carry >= 100) {
         const now = Date.now();
         const items: string[] = [];
-        for (let k = 0; k < 100; k++) items.push(`{"id":"f${sent + k}","ts":${now},"metric":"lel_pct","value":${(sent + k) % 40}}`);
+        for (let k = 0; k < 100; k++) items.push(`{"id":"f${run}-${sent + k}","ts":${now},"metric":"lel_pct","value":${(sent + k) % 40}}`);
         await feed.publish(`city.telemetry.gas.420303.a${(sent / 100) % 500}`, enc.encode(`[${items.join(',')}]`));
         sent += 100;
         carry -= 100;
@@ -117,7 +121,7 @@ async function ingestWhile(engine: Engine, feed: MemoryFeed, rate: number, secon
   off();
   const used = performance.eventLoopUtilization(elu);
   return {
-    ingestTargetReadingsPerS: rate, ingestStoredReadingsPerS: Math.round((engine.health().ingest.stored - stored0) / s),
+    ingestTargetReadingsPerS: rate, publishedReadingsPerS: Math.round(sent / s), ingestStoredReadingsPerS: Math.round((engine.health().ingest.stored - stored0) / s),
     commitLatencyP50Ms: round(weightedPercentile(commits, 50)), commitLatencyP99Ms: round(weightedPercentile(commits, 99)),
     eventLoopDelayP50Ms: round(loop.percentile(50) / 1e6), eventLoopDelayP99Ms: round(loop.percentile(99) / 1e6), eventLoopDelayMaxMs: round(loop.max / 1e6),
     mainThreadBusy: round(used.utilization, 2), ...extra,

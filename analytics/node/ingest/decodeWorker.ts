@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { FeedChunk, type PackedChunk } from '../feeds/feedChunk.js';
-import { GIVE_WAY_MS } from '../../common/vocabulary.js';
+import { GiveWayBudget } from '../../common/vocabulary.js';
 import { ChunkDecoder } from './chunkDecoder.js';
 
 /**
@@ -13,16 +13,20 @@ if (port) {
   const data = workerData as { retentionDays: number; pause?: SharedArrayBuffer };
   const decoder = new ChunkDecoder(data.retentionDays);
   const pause = data.pause ? new Int32Array(data.pause) : null;
+  const gaveWay = new GiveWayBudget();
   port.on('message', (m: { id: number; chunk: PackedChunk }) => {
     // while a wall's query runs (ingest's thread raises the flag), wait between messages: at most
-    // GIVE_WAY_MS in all for this chunk, so a stream of queries slows decoding but cannot stop it
-    let budget = GIVE_WAY_MS;
+    // GIVE_WAY_MS in all for this chunk and half of the time overall, so a stream of queries slows
+    // decoding but cannot stop it
+    let budget = gaveWay.allowance();
     const between = pause
       ? (): void => {
           while (budget > 0 && Atomics.load(pause, 0) === 1) {
             const t = performance.now();
             Atomics.wait(pause, 0, 1, budget);
-            budget -= performance.now() - t;
+            const waited = performance.now() - t;
+            budget -= waited;
+            gaveWay.spent(waited);
           }
         }
       : undefined;

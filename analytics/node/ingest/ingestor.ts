@@ -9,7 +9,7 @@ import { DEFAULT_RETENTION } from '../store/maintenance.js';
 import { errorMessage, storeErrorClass } from '../store/storeErrors.js';
 import type { FreshnessTracker } from './freshness.js';
 import type { IdMemory } from './idMemory.js';
-import { giveWay, sleep } from '../../common/vocabulary.js';
+import { GiveWayBudget, giveWay, sleep } from '../../common/vocabulary.js';
 
 export interface IngestOptions {
   /** A batch commits when it holds this many received items... */
@@ -76,6 +76,8 @@ export class Ingestor {
   beforeCommit: BeforeCommit | null = null;
   /** Null when nothing waits; otherwise resolves when the queries ingest gives way to have ended. */
   giveWayTo: (() => Promise<void> | null) | null = null;
+  /** The time ingest's thread gave way to queries (the engine bounds {@link giveWayTo} with it). */
+  readonly gaveWay = new GiveWayBudget();
   readonly decoder: Decoder;
 
   constructor(

@@ -291,7 +291,7 @@ export class Engine implements EngineService {
     health: () => this.health(),
     feeds: () => this.feeds(),
     alarms: (p) => this.controlRoom.alarmList(p),
-    alarmKpis: () => this.controlRoom.kpis(),
+    alarmKpis: () => this.controlRoom.liveKpis(),
     alarmRules: () => this.controlRoom.rules,
     checklist: (p) => this.controlRoom.checklistProgress(p),
     hazards: (p) => this.controlRoom.hazardList(p),

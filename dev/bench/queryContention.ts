@@ -23,6 +23,9 @@ export async function queryContentionBench(total: number, runs: number): Promise
   const feed = new MemoryFeed();
   const engine = await startEngine(defaultEngineConfig({ db: `${tmp.dir}/q.duckdb`, nats: null, maintenanceIntervalMs: 3_600_000, rollupEveryMs: 3_600_000 }), feed);
   const own = await engine.db.connectOwn();
+  // the decode thread does not hold the process open: while every await here waits for it, an
+  // in-process feed leaves nothing else that would (a served engine has its sockets)
+  const keepAlive = setInterval(() => undefined, 1_000);
   try {
     await fill(engine, total);
     await engine.rollUp();
@@ -84,6 +87,7 @@ export async function queryContentionBench(total: number, runs: number): Promise
     }
     return result;
   } finally {
+    clearInterval(keepAlive);
     own.closeSync();
     await engine.stop();
     tmp.remove();

@@ -72,8 +72,8 @@ export class ControlRoom {
       changed: () => this.changed(),
       failed: (why) => (this.lastError = why),
     });
-    this.snapshots = new SnapshotCache(this.state, this.risk, this.actionStream);
     this.kpisCache = new KpisCache(this.state);
+    this.snapshots = new SnapshotCache(this.state, this.risk, this.actionStream, this.kpisCache);
   }
 
   async start(): Promise<void> {

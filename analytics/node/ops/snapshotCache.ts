@@ -16,7 +16,7 @@ const MAX_AGE_MS = 1000;
 export class SnapshotCache {
   private cached: OpsSnapshot | null = null;
 
-  constructor(private readonly state: ControlRoomState, private readonly risk: RiskRegisterCache, private readonly stream: ActionStream) {}
+  constructor(private readonly state: ControlRoomState, private readonly risk: RiskRegisterCache, private readonly stream: ActionStream, private readonly kpis: KpisCache) {}
 
   get(nowMs = Date.now()): OpsSnapshot {
     const c = this.cached;
@@ -27,7 +27,9 @@ export class SnapshotCache {
 
   private build(nowMs: number): OpsSnapshot {
     this.risk.refresh(nowMs);
-    return opsPicture(this.state, nowMs, this.state.alarms(nowMs), this.risk, this.stream.pendingActions());
+    const alarms = this.state.alarms(nowMs);
+    // the headline figures from the KPIs the `alarmKpis` query shares: one computation per change for both
+    return opsPicture(this.state, nowMs, alarms, this.risk, this.stream.pendingActions(), this.kpis.get(nowMs, alarms));
   }
 }
 
@@ -44,11 +46,12 @@ export class KpisCache {
 
   constructor(private readonly state: ControlRoomState) {}
 
-  get(nowMs = Date.now()): AlarmKpis {
+  /** `alarms`: the state's alarm list at `nowMs`, when the caller has it already. */
+  get(nowMs = Date.now(), alarms?: readonly AlarmView[]): AlarmKpis {
     const c = this.cached;
     if (c && c.version === this.state.version && nowMs >= c.kpis.atMs && nowMs - c.kpis.atMs < MAX_AGE_MS) return c.kpis;
     this.computed++;
-    const kpis = alarmKpis(this.state, nowMs);
+    const kpis = alarmKpis(this.state, nowMs, alarms);
     this.cached = { version: this.state.version, kpis };
     return kpis;
   }
@@ -58,12 +61,13 @@ export class KpisCache {
  * The `ops` topic's picture of a state at `nowMs`, bounded: the live engine's (with its pending
  * actions) and a replay's (folded to the instant, none pending) are the same assembly.
  */
-export function opsPicture(state: ControlRoomState, nowMs: number, alarms: AlarmView[], risk: { readonly assets: readonly AssetRisk[]; readonly districts: DistrictRisk[] }, pending: OpsSnapshot['pending']): OpsSnapshot {
+export function opsPicture(state: ControlRoomState, nowMs: number, alarms: AlarmView[], risk: { readonly assets: readonly AssetRisk[]; readonly districts: DistrictRisk[] }, pending: OpsSnapshot['pending'],
+  kpis: AlarmKpis = alarmKpis(state, nowMs, alarms)): OpsSnapshot {
   const hazards = state.hazardList(nowMs).filter((h) => h.stage !== 'closed');
   return {
     version: state.version, atMs: nowMs,
     alarms: alarms.slice(0, MAX_PUSHED_ALARMS),
-    kpis: headlineKpis(alarmKpis(state, nowMs, alarms)),
+    kpis: headlineKpis(kpis),
     hazards: { open: hazards.length, overdue: hazards.filter((h) => h.overdue).length, major: hazards.filter((h) => h.grade === 'major').length },
     openHazards: hazards.slice(0, MAX_OPEN_HAZARDS).map((h) => ({
       id: h.id, title: h.title, grade: h.grade, stage: h.stage, domain: h.domain, district: h.district, asset: h.asset,

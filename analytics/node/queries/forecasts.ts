@@ -82,7 +82,7 @@ export async function forecastsAll(db: Database, rules: readonly AlarmRule[], p:
     t: ((typeof r['t'] === 'string' ? JSON.parse(r['t']) : r['t']) as number[]).map((x) => x + 60_000),
     v: (typeof r['v'] === 'string' ? JSON.parse(r['v']) : r['v']) as number[],
   });
-  const key = (r: Record<string, unknown>, metric: unknown): string => `${String(r['domain'])}/${String(r['district'])}/${String(r['asset'])}/${String(metric)}`;
+  const key = (r: Record<string, unknown>, metric: unknown): string => seriesKey({ domain: String(r['domain']), district: String(r['district']), asset: String(r['asset']), metric: String(metric) });
   const byKey = new Map(rows.map((r) => [key(r, r['metric']), r]));
   const out: ForecastView[] = [];
   let gaveBackAt = performance.now();

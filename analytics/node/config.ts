@@ -46,6 +46,8 @@ export const FileConfigSchema = z.object({
   }).partial().strict().optional(),
   /** Replay on the live engine (docs/replay.md): the most alarm transitions, operator actions and findings held in memory. */
   replay: z.object({ maxFacts: z.number().int().min(1000).max(100_000_000) }).partial().strict().optional(),
+  /** The district trends held in memory for the wall (docs/engine-api.md): at most this many (domain, district, metric), 0 for none. */
+  liveSeriesKeys: z.number().int().min(0).max(100_000).optional(),
   /** The SQL console (docs/analysis.md): time limits, rows, statements at once, files waiting for download. */
   sql: z.object({
     timeoutMs: z.number().int().min(100).max(3_600_000), exportTimeoutMs: z.number().int().min(100).max(24 * 3_600_000),
@@ -161,6 +163,7 @@ export function resolveServeSettings(flags: Flags, env: NodeJS.ProcessEnv = proc
     retention: { ...base.retention, ...file.retention },
     queries: { ...base.queries, ...file.queries, ...queryLimitsFromEnv(env) },
     replayMaxFacts: file.replay?.maxFacts ?? base.replayMaxFacts,
+    liveSeriesKeys: file.liveSeriesKeys ?? base.liveSeriesKeys,
     sql: sqlLimits(base.sql, file.sql, env),
   });
   const portText = pick('port', 'CITYOPS_PORT', file.port?.toString());

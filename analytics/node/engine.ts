@@ -8,6 +8,7 @@ import { CoreSubscriptionSource } from './feeds/coreSource.js';
 import type { FeedSource } from './feeds/feedSource.js';
 import { baseline } from './queries/baseline.js';
 import { LiveForecasts } from './queries/liveForecasts.js';
+import { LIVE_SERIES_SPAN_MS, LiveSeries } from './queries/liveSeries.js';
 import { permits } from './queries/permits.js';
 import { DEFAULT_STALL_MS, JetStreamSource, StreamMissingError } from './feeds/jetstreamSource.js';
 import type { NatsOptions } from './feeds/natsConnect.js';
@@ -24,7 +25,7 @@ import { runNamedQuery } from './queries/query.js';
 import { DEFAULT_QUERY_LIMITS, QueryGate, QueryRefused, type QueryLimits } from './queries/queryGate.js';
 import { writeBundle } from './export/bundleWriter.js';
 import { checkOutFolder, engineRoots, loadWallConfigs, localTimeZone, retentionNotes } from './export/exportRequest.js';
-import { BatchWriter } from './store/batchWriter.js';
+import { BatchWriter, districtRows, type DistrictRollupRows } from './store/batchWriter.js';
 import { Database } from './store/database.js';
 import { applyRetention, compactRollups, DEFAULT_RETENTION, type RetentionOptions } from './store/maintenance.js';
 import { loadFreshness, loadIds, loadTotals, saveFreshness } from './store/engineState.js';
@@ -95,6 +96,11 @@ export interface EngineConfig {
   queries: QueryLimits;
   /** Replay: the most facts (alarm transitions, operator actions, findings) its history holds in memory. */
   replayMaxFacts: number;
+  /**
+   * The wall's trends of a domain, district or the city over the last day are answered from memory
+   * (queries/liveSeries.ts): at most this many (domain, district, metric), about 64 KB each; 0 turns it off.
+   */
+  liveSeriesKeys: number;
   /** The SQL console's bounds: time limit, rows, statements at once, exported files (docs/analysis.md). */
   sql: SqlLimits;
 }
@@ -127,6 +133,7 @@ export function defaultEngineConfig(over: Partial<EngineConfig> = {}): EngineCon
     opsDuplicateWindowS: DEFAULT_OPS_DUPLICATE_WINDOW_S,
     queries: DEFAULT_QUERY_LIMITS,
     replayMaxFacts: 2_000_000,
+    liveSeriesKeys: 1024,
     sql: LIVE_SQL_LIMITS,
     ...over,
   };
@@ -146,6 +153,8 @@ export class Engine implements EngineService {
   readonly queries: QueryGate;
   /** The live 预报预警 that the console, the asset drawers and the walls' trend panels ask for: computed once a minute for all of them. */
   readonly liveForecasts: LiveForecasts;
+  /** The district levels of the last day in memory: the wall's domain, district and city trends (issue 14). */
+  readonly liveSeries: LiveSeries;
 
   constructor(
     readonly config: EngineConfig,
@@ -159,6 +168,7 @@ export class Engine implements EngineService {
   ) {
     this.queries = new QueryGate(config.queries);
     this.liveForecasts = new LiveForecasts(db, controlRoom.rules, config.queries.timeoutMs);
+    this.liveSeries = new LiveSeries(config.liveSeriesKeys, config.retention.rollup1mDays * 86_400_000);
     this.sql = new SqlWorkbench({
       source: 'live', connect: () => db.connectOwn(), limits: config.sql, nowSql: () => 'now()', allowParquetScan: false, timeZone: localTimeZone(),
       saved: new DbSavedQueries((fn) => writer.exclusive(fn), (sql) => db.queryRows(sql)),
@@ -312,7 +322,7 @@ export class Engine implements EngineService {
     incidents: (p) => this.controlRoom.incidentList(p),
     incidentReport: (p) => this.controlRoom.incidentReport(p),
     incidentPlans: () => [...this.controlRoom.plans],
-    series: (p, s) => runNamedQuery(this.db, SQL_QUERIES.series, p, Date.now(), s),
+    series: (p, s) => this.liveSeries.answer(p, Date.now()) ?? runNamedQuery(this.db, SQL_QUERIES.series, p, Date.now(), s),
     latest: (p, s) => runNamedQuery(this.db, SQL_QUERIES.latest, p, Date.now(), s),
     kpis: (p, s) => runNamedQuery(this.db, SQL_QUERIES.kpis, p, Date.now(), s),
     events: (p, s) => runNamedQuery(this.db, SQL_QUERIES.events, p, Date.now(), s),
@@ -478,6 +488,17 @@ export async function startEngine(cfg: EngineConfig, memoryFeed?: FeedSource): P
     writer.giveWayTo = ingestor.giveWayTo;
     ingestor.onCommit((b) => controlRoom.committed(b));
     const engine = new Engine(cfg, db, writer, source, ingestor, ids, freshness, controlRoom);
+    // before any rollup pass: the mirror starts from the tables, then takes each committed pass
+    await loadLiveSeries(db, engine.liveSeries);
+    writer.onDistrictRows = (level, rows) => {
+      try {
+        engine.liveSeries.fold(level, rows, Date.now());
+      } catch (e) {
+        // the mirror no longer matches the tables: every trend goes to DuckDB from now on
+        engine.liveSeries.abandon();
+        console.error(`[live series] ${new Date().toISOString()} abandoned: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    };
     // and the decode thread waits between messages while one runs (bounded per chunk)
     engine.queries.onBusy = (busy) => decoder.pause(busy);
     ingestor.start();
@@ -487,4 +508,15 @@ export async function startEngine(cfg: EngineConfig, memoryFeed?: FeedSource): P
     db.close();
     throw e;
   }
+}
+
+/** What the district levels hold over the live series' span, per bucket and key (partial rows summed). */
+async function loadLiveSeries(db: Database, live: LiveSeries): Promise<void> {
+  if (!live.enabled) return;
+  const now = Date.now();
+  const read = (table: string): Promise<DistrictRollupRows> => db.writer.runAndReadAll(
+    `SELECT epoch_ms(bucket)::DOUBLE AS b, domain, district, metric, sum(n)::DOUBLE AS n, sum(sum) AS sum, min(min) AS min, max(max) AS max
+     FROM ${table} WHERE bucket >= make_timestamptz($from::BIGINT) GROUP BY ALL`, { from: BigInt(now - LIVE_SERIES_SPAN_MS - 3_600_000) * 1000n },
+  ).then(districtRows);
+  live.load(await read('rollup_district_1m'), await read('rollup_district_1h'), now);
 }

@@ -1,7 +1,7 @@
 import type { AlarmTransition } from '../../common/ops/alarmTransition.js';
 import {
   BIGINT, BOOLEAN, DOUBLE, DuckDBDataChunk, TIMESTAMPTZ, UBIGINT, VARCHAR, type DuckDBAppender, type DuckDBConnection, type DuckDBType,
-  type DuckDBValue,
+  type DuckDBResultReader, type DuckDBValue,
 } from '@duckdb/node-api';
 // The bindings under @duckdb/node-api (installed with it, same pinned version): their raw copy into a
 // chunk's vectors writes a whole column in one call, where the API's VARCHAR vector makes one call per value.
@@ -67,6 +67,35 @@ const rollupFromPass = (table: string, width: string, keys: string): string => t
 
 const ROLLUP_SQL = ROLLUPS.map((r) => rollupFromPass(r.table, r.width, r.keys));
 
+/** The rows one district rollup level received (one entry per row), as returned by its insert. */
+export interface DistrictRollupRows {
+  bucketMs: ArrayLike<number>;
+  domain: readonly string[];
+  district: readonly string[];
+  metric: readonly string[];
+  n: ArrayLike<number>;
+  sum: ArrayLike<number>;
+  min: readonly (number | null)[];
+  max: readonly (number | null)[];
+}
+
+export type DistrictLevel = '1m' | '1h';
+
+/** The district levels' inserts also return their rows, for whoever mirrors them (the live series). */
+const DISTRICT_LEVELS: Partial<Record<string, DistrictLevel>> = { rollup_district_1m: '1m', rollup_district_1h: '1h' };
+const RETURNING = ' RETURNING epoch_ms(bucket)::DOUBLE AS b, domain, district, metric, n::DOUBLE AS n, sum, min, max';
+const ROLLUP_STEPS = ROLLUPS.map((r, i) => ({ sql: ROLLUP_SQL[i] as string, level: DISTRICT_LEVELS[r.table] ?? null }));
+
+/** Reads rows of (b, domain, district, metric, n, sum, min, max) as a district level's rows. */
+export function districtRows(reader: DuckDBResultReader): DistrictRollupRows {
+  // no rows: no columns either
+  const cols = reader.currentRowCount === 0 ? [[], [], [], [], [], [], [], []] : reader.getColumnsJS();
+  return {
+    bucketMs: cols[0] as number[], domain: cols[1] as string[], district: cols[2] as string[], metric: cols[3] as string[],
+    n: cols[4] as number[], sum: cols[5] as number[], min: cols[6] as (number | null)[], max: cols[7] as (number | null)[],
+  };
+}
+
 /**
  * Each staging table's insert, run only when the batch has rows of that kind (events, asset
  * versions, inspections and quarantine rows are few; readings go straight into their table).
@@ -119,6 +148,8 @@ export class BatchWriter {
   private lastBatch = 0;
   private rolledBatch = 0;
   lastRollupMs = 0;
+  /** Told the rows each committed rollup pass added to the district levels (the live series mirror them). */
+  onDistrictRows: ((level: DistrictLevel, rows: DistrictRollupRows) => void) | null = null;
   /** Null when nothing waits; otherwise resolves when the queries a commit gives way to have ended (between its slices). */
   giveWayTo: (() => Promise<void> | null) | null = null;
   /** The WHERE of the position's UPDATE, its names quoted once (a commit's statements carry their numbers as literals). */
@@ -195,15 +226,17 @@ export class BatchWriter {
       const to = Math.min(this.lastBatch, from + MAX_BATCHES_PER_ROLLUP_PASS);
       if (to <= from) return;
       const range = { from: BigInt(from), to: BigInt(to) };
+      const inserted: { level: DistrictLevel; rows: DistrictRollupRows }[] = [];
       // each statement starts only when no wall query runs (or after the bounded wait): a pass is
       // several scans over the new readings, on DuckDB's threads, which a query would share
       await giveWay(this.giveWayTo);
       await this.conn.run('BEGIN TRANSACTION');
       try {
         await this.conn.run(rollupFromReadings, range);
-        for (const sql of ROLLUP_SQL) {
+        for (const step of ROLLUP_STEPS) {
           await giveWay(this.giveWayTo);
-          await this.conn.run(sql);
+          if (step.level && this.onDistrictRows) inserted.push({ level: step.level, rows: districtRows(await this.conn.runAndReadAll(step.sql + RETURNING)) });
+          else await this.conn.run(step.sql);
         }
         await this.conn.run('UPDATE ingest_totals SET rolled_batch = $to', { to: range.to });
         await this.conn.run('COMMIT');
@@ -215,6 +248,8 @@ export class BatchWriter {
       }
       this.rolledBatch = to;
       this.lastRollupMs = Date.now();
+      // committed: now they are what the tables hold
+      for (const { level, rows } of inserted) this.onDistrictRows?.(level, rows);
     });
   }
 

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { DEFAULT_STREAM } from '../common/subjects.js';
-import { isQueryName, type CommandArgsOf, type FeedFreshness, type Health, type QueryName, type QueryParamsOf, type QueryResults } from '../common/engineApi.js';
+import { isQueryName, type CommandArgsOf, type FeedFreshness, type Health, type QueryName, type QueryParamsOf, type QueryResult, type QueryResults } from '../common/engineApi.js';
 import type { BundleSummary, ExportProgress } from '../common/bundle.js';
 import type { CorrelationResult } from '../common/analysis.js';
 import { QUERY_PARAMS } from '../common/engineApi.js';
@@ -146,6 +146,21 @@ export class Engine implements EngineService {
   private readonly startedAtMs = Date.now();
   /** The live correlation (the last 24 h up to now) that every wall and console polls: one computation per 10 s for all of them. */
   private readonly liveCorrelation = new SharedAnswers<CorrelationParams, CorrelationResult>((p, s) => correlate(this.db, p, Date.now(), s), 10_000);
+  /**
+   * The store-backed answers every wall polls (KPIs, latest values, one asset's trend), shared by all
+   * who ask the same within LIVE_ANSWER_MS; past that the last answer is still given at once while
+   * one computation refreshes it (for up to LIVE_ANSWER_STALE_MS): a wall never waits for DuckDB
+   * behind full-rate ingest, and sees figures at most LIVE_ANSWER_MS plus one computation old.
+   */
+  private readonly shared = {
+    kpis: new SharedAnswers<QueryParamsOf<'kpis'>, QueryResult>((p, s) => runNamedQuery(this.db, SQL_QUERIES.kpis, p, Date.now(), s), LIVE_ANSWER_MS, 64, Date.now, this.refreshing()),
+    latest: new SharedAnswers<QueryParamsOf<'latest'>, QueryResult>((p, s) => runNamedQuery(this.db, SQL_QUERIES.latest, p, Date.now(), s), LIVE_ANSWER_MS, 256, Date.now, this.refreshing()),
+    // a trend up to now is asked by its span (the client's clock moves its start): computed from the instant it runs
+    series: new SharedAnswers<{ p: QueryParamsOf<'series'>; spanMs: number | null }, QueryResult>(({ p, spanMs }, s) => {
+      const now = Date.now();
+      return runNamedQuery(this.db, SQL_QUERIES.series, spanMs === null ? p : { ...p, fromMs: now - spanMs }, now, s);
+    }, LIVE_ANSWER_MS, 256, Date.now, this.refreshing()),
+  };
   maintenanceError: string | null = null;
   /** Failures caught in the server's handlers: counted here so health shows them. */
   readonly boundary = new BoundaryErrors();
@@ -322,9 +337,10 @@ export class Engine implements EngineService {
     incidents: (p) => this.controlRoom.incidentList(p),
     incidentReport: (p) => this.controlRoom.incidentReport(p),
     incidentPlans: () => [...this.controlRoom.plans],
-    series: (p, s) => this.liveSeries.answer(p, Date.now()) ?? runNamedQuery(this.db, SQL_QUERIES.series, p, Date.now(), s),
-    latest: (p, s) => runNamedQuery(this.db, SQL_QUERIES.latest, p, Date.now(), s),
-    kpis: (p, s) => runNamedQuery(this.db, SQL_QUERIES.kpis, p, Date.now(), s),
+    series: (p, s) => this.liveSeries.answer(p, Date.now()) ?? this.shared.series.get(
+      p.toMs === undefined && p.fromMs !== undefined ? { p: { ...p, fromMs: undefined }, spanMs: Math.round((Date.now() - p.fromMs) / 1000) * 1000 } : { p, spanMs: null }, s),
+    latest: (p, s) => this.shared.latest.get(p, s),
+    kpis: (p, s) => this.shared.kpis.get(p, s),
     events: (p, s) => runNamedQuery(this.db, SQL_QUERIES.events, p, Date.now(), s),
     assets: (p, s) => runNamedQuery(this.db, SQL_QUERIES.assets, p, Date.now(), s),
     asset: (p, s) => runNamedQuery(this.db, SQL_QUERIES.asset, p, Date.now(), s),
@@ -333,6 +349,11 @@ export class Engine implements EngineService {
     quarantine: (p, s) => runNamedQuery(this.db, SQL_QUERIES.quarantine, p, Date.now(), s),
     districts: (p, s) => runNamedQuery(this.db, SQL_QUERIES.districts, p, Date.now(), s),
   };
+
+  /** How a stale shared answer is refreshed: in the background, bounded by the queries' time limit. */
+  private refreshing(): { forMs: number; signal: () => AbortSignal } {
+    return { forMs: LIVE_ANSWER_STALE_MS, signal: () => AbortSignal.timeout(this.config.queries.timeoutMs) };
+  }
 
   get queryLimits(): QueryLimits {
     return this.config.queries;
@@ -509,6 +530,10 @@ export async function startEngine(cfg: EngineConfig, memoryFeed?: FeedSource): P
     throw e;
   }
 }
+
+/** Shared live answers are this fresh; a stale one is given, while it is refreshed, for at most LIVE_ANSWER_STALE_MS. */
+export const LIVE_ANSWER_MS = 1_000;
+const LIVE_ANSWER_STALE_MS = 10_000;
 
 /** What the district levels hold over the live series' span, per bucket and key (partial rows summed). */
 async function loadLiveSeries(db: Database, live: LiveSeries): Promise<void> {

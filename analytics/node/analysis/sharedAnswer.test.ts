@@ -89,3 +89,64 @@ describe('SharedAnswers, failures', () => {
     expect(computed).toBe(1);
   });
 });
+
+describe('SharedAnswers, stale while refreshing (a screen polling never waits for the store)', () => {
+  function staleHarness() {
+    let clock = 1_000;
+    const started: { finish: (v: string) => void; fail: (e: unknown) => void; signal: AbortSignal | undefined }[] = [];
+    const refreshSignal = new AbortController().signal;
+    const shared = new SharedAnswers<{ k: number }, string>((_p, signal) => new Promise<string>((resolve, reject) => {
+      started.push({ finish: resolve, fail: reject, signal });
+    }), 1_000, 4, () => clock, { forMs: 10_000, signal: () => refreshSignal });
+    return { shared, started, refreshSignal, tick: (ms: number) => (clock += ms) };
+  }
+
+  it('gives the older answer at once and refreshes it once in the background; the refreshed one follows', async () => {
+    const h = staleHarness();
+    const first = h.shared.get({ k: 1 });
+    h.started[0]?.finish('one');
+    expect(await first).toBe('one');
+    h.tick(1_500);
+    // older than maxAgeMs: given at once, one refresh started under the refresh signal however many ask
+    expect(await h.shared.get({ k: 1 })).toBe('one');
+    expect(await h.shared.get({ k: 1 })).toBe('one');
+    expect(h.started).toHaveLength(2);
+    expect(h.started[1]?.signal).toBe(h.refreshSignal);
+    h.started[1]?.finish('two');
+    await new Promise((r) => setTimeout(r, 0));
+    expect(await h.shared.get({ k: 1 })).toBe('two');
+    expect(h.shared.computed).toBe(2);
+  });
+
+  it('a failed refresh keeps the older answer until it is too old, then the caller waits for a new one', async () => {
+    const h = staleHarness();
+    const first = h.shared.get({ k: 1 });
+    h.started[0]?.finish('one');
+    await first;
+    h.tick(2_000);
+    expect(await h.shared.get({ k: 1 })).toBe('one');
+    h.started[1]?.fail(new Error('store busy'));
+    await new Promise((r) => setTimeout(r, 0));
+    h.tick(1_000);
+    expect(await h.shared.get({ k: 1 })).toBe('one');
+    expect(h.started).toHaveLength(3);
+    // past forMs: not given any more
+    h.tick(10_000);
+    const fresh = h.shared.get({ k: 1 });
+    expect(h.started).toHaveLength(4);
+    h.started[3]?.finish('new');
+    expect(await fresh).toBe('new');
+  });
+
+  it('never gives an answer that has not arrived: the first caller of a question waits for it', async () => {
+    const h = staleHarness();
+    const first = h.shared.get({ k: 1 });
+    h.tick(5_000);
+    const second = h.shared.get({ k: 1 });
+    expect(h.started).toHaveLength(2);
+    h.started[1]?.finish('late');
+    expect(await second).toBe('late');
+    h.started[0]?.finish('early');
+    expect(await first).toBe('early');
+  });
+});

@@ -7,13 +7,22 @@
  * the abort of the caller that started it (that caller left): they compute their own.
  */
 export class SharedAnswers<P, R> {
-  private readonly entries = new Map<string, { atMs: number; answer: Promise<R>; starter: AbortSignal | undefined }>();
+  private readonly entries = new Map<string, Entry<R>>();
+  /** Answers computed (not shared), for tests and benches. */
+  computed = 0;
 
+  /**
+   * With `stale`, an answer older than `maxAgeMs` but younger than `stale.forMs` is still given at
+   * once while one computation refreshes it in the background (bounded by `stale.signal()`): a screen
+   * polling a question never waits for the store, and sees an answer at most `maxAgeMs` plus one
+   * computation old.
+   */
   constructor(
     private readonly compute: (p: P, signal: AbortSignal | undefined) => Promise<R>,
     private readonly maxAgeMs: number,
     private readonly maxKeys = 16,
     private readonly now: () => number = Date.now,
+    private readonly stale: { forMs: number; signal: () => AbortSignal } | null = null,
   ) {}
 
   async get(p: P, signal?: AbortSignal): Promise<R> {
@@ -21,6 +30,10 @@ export class SharedAnswers<P, R> {
     const key = JSON.stringify(p);
     const at = this.now();
     const hit = this.entries.get(key);
+    if (hit && this.stale && hit.settled && at - hit.atMs >= this.maxAgeMs && at - hit.atMs < this.stale.forMs && at >= hit.atMs) {
+      if (!hit.refreshing) this.refresh(key, p, hit, at);
+      return hit.settled.value;
+    }
     if (hit && at - hit.atMs < this.maxAgeMs && at >= hit.atMs) {
       try {
         return await hit.answer;
@@ -33,16 +46,42 @@ export class SharedAnswers<P, R> {
       }
     }
     const answer = this.compute(p, signal);
-    const entry = { atMs: at, answer, starter: signal };
+    this.computed++;
+    const entry: Entry<R> = { atMs: at, answer, starter: signal, settled: null, refreshing: false };
+    this.keep(key, entry);
+    answer.then((value) => void (entry.settled = { value }), () => {
+      if (this.entries.get(key) === entry) this.entries.delete(key);
+    });
+    return answer;
+  }
+
+  /** One background computation of a stale answer; the old one is given until it lands (a failure keeps it, until it is too old). */
+  private refresh(key: string, p: P, stale: Entry<R>, at: number): void {
+    stale.refreshing = true;
+    this.computed++;
+    this.compute(p, this.stale?.signal()).then((value) => {
+      if (this.entries.get(key) !== stale) return;
+      this.keep(key, { atMs: at, answer: Promise.resolve(value), starter: undefined, settled: { value }, refreshing: false });
+    }, () => {
+      stale.refreshing = false;
+    });
+  }
+
+  private keep(key: string, entry: Entry<R>): void {
     this.entries.delete(key);
     this.entries.set(key, entry);
     while (this.entries.size > this.maxKeys) {
       const oldest = this.entries.keys().next().value as string;
       this.entries.delete(oldest);
     }
-    answer.catch(() => {
-      if (this.entries.get(key) === entry) this.entries.delete(key);
-    });
-    return answer;
   }
+}
+
+interface Entry<R> {
+  atMs: number;
+  answer: Promise<R>;
+  starter: AbortSignal | undefined;
+  /** The answer once it arrived (a stale one is given from here). */
+  settled: { value: R } | null;
+  refreshing: boolean;
 }

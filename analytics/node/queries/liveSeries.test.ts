@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUERY_PARAMS, type QueryResult } from '../../common/engineApi.js';
 import { tempDir, waitFor } from '../../../dev/testing/harness.js';
-import { defaultEngineConfig, startEngine, type Engine, type EngineConfig } from '../engine.js';
+import { defaultEngineConfig, LIVE_ANSWER_MS, startEngine, type Engine, type EngineConfig } from '../engine.js';
 import { MemoryFeed } from '../feeds/memorySource.js';
 import { SQL_QUERIES } from './catalog.js';
 import type { DistrictRollupRows } from '../store/batchWriter.js';
@@ -199,5 +199,56 @@ describe('the live series: the district levels of the last day in memory, equal 
     engine = await startEngine(config({ liveSeriesKeys: 0 }), feed);
     expect(engine.liveSeries.active).toBe(false);
     await compareAll(engine, now, false);
+  });
+});
+
+describe('the store-backed answers every wall polls: shared, at most LIVE_ANSWER_MS and one computation old', () => {
+  const tmp = tempDir('cityops-live-answers-');
+  const feed = new MemoryFeed();
+  let engine: Engine;
+  const now = Date.now();
+  beforeAll(async () => {
+    engine = await startEngine(defaultEngineConfig({ db: `${tmp.dir}/a.duckdb`, nats: null, rollupEveryMs: 3_600_000, maintenanceIntervalMs: 3_600_000 }), feed);
+  });
+  afterAll(async () => {
+    await engine?.stop();
+    tmp.remove();
+  });
+
+  const total = (r: QueryResult): number => (r.columns['readings'] as number[]).reduce((a, b) => a + b, 0);
+  const readings = async (): Promise<number> => total(await engine.query('kpis', { windowS: 86_400 }));
+  const storeReadings = async (): Promise<number> => total(await runNamedQuery(engine.db, SQL_QUERIES.kpis, { windowS: 86_400 }, Date.now()));
+  const assetTrend = async (): Promise<number> => {
+    // the wall's asset panel: its start moves with the client's clock, its span does not
+    const t = await engine.query('series', { metric: 'level', domain: 'water', district: '420302', asset: 'a1', resolution: '1h', fromMs: Date.now() - 30 * HOUR });
+    return (t.columns['n'] as number[]).reduce((a, b) => a + b, 0);
+  };
+
+  it('gives the answer computed for the first asker to everyone within LIVE_ANSWER_MS, then refreshes it', async () => {
+    await ingest(engine, feed, now, 11, 1_000, 'w1');
+    const k1 = await readings();
+    const a1 = await assetTrend();
+    expect(k1).toBe(await storeReadings());
+    expect(k1).toBeGreaterThan(500);
+    expect(a1).toBeGreaterThan(0);
+    await ingest(engine, feed, now, 12, 1_000, 'w2');
+    // within the age: the same answer (the store now holds more)
+    const asked = Date.now();
+    const [k2, a2] = [await readings(), await assetTrend()];
+    if (Date.now() - asked < LIVE_ANSWER_MS / 2) {
+      expect(k2).toBe(k1);
+      expect(a2).toBe(a1);
+    }
+    // past it: the older answer once more, at once, while one computation refreshes it; then the new one
+    await new Promise((r) => setTimeout(r, LIVE_ANSWER_MS + 50));
+    await readings();
+    await assetTrend();
+    const stored = await storeReadings();
+    expect(stored).toBeGreaterThan(k1);
+    await waitFor(async () => (await readings()) === stored || null, 'the refreshed KPIs');
+    await waitFor(async () => (await assetTrend()) > a1 || null, 'the refreshed asset trend');
+    // and it is the store's answer
+    const sql = await runNamedQuery(engine.db, SQL_QUERIES.series, P({ metric: 'level', domain: 'water', district: '420302', asset: 'a1', resolution: '1h', fromMs: Date.now() - 30 * HOUR }), Date.now());
+    expect(await assetTrend()).toBe((sql.columns['n'] as number[]).reduce((a, b) => a + b, 0));
   });
 });

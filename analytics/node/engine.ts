@@ -305,6 +305,9 @@ export class Engine implements EngineService {
     const answer = this.answers[name] as Answer<N>;
     if (name === 'health' || name === 'feeds') return answer(p, new AbortController().signal);
     if (asOfMs !== undefined) return this.queries.run((s) => this.replay.answer(name, p, asOfMs, s), signal);
+    // an answer held in memory is given at once: it takes no place in the gate and ingest does not give way to it
+    const held = this.heldAnswer(name, p);
+    if (held) return held.value;
     return this.queries.run((s) => Promise.resolve(answer(p, s)), signal);
   }
 
@@ -337,8 +340,7 @@ export class Engine implements EngineService {
     incidents: (p) => this.controlRoom.incidentList(p),
     incidentReport: (p) => this.controlRoom.incidentReport(p),
     incidentPlans: () => [...this.controlRoom.plans],
-    series: (p, s) => this.liveSeries.answer(p, Date.now()) ?? this.shared.series.get(
-      p.toMs === undefined && p.fromMs !== undefined ? { p: { ...p, fromMs: undefined }, spanMs: Math.round((Date.now() - p.fromMs) / 1000) * 1000 } : { p, spanMs: null }, s),
+    series: (p, s) => this.liveSeries.answer(p, Date.now()) ?? this.shared.series.get(sharedSeriesKey(p, Date.now()), s),
     latest: (p, s) => this.shared.latest.get(p, s),
     kpis: (p, s) => this.shared.kpis.get(p, s),
     events: (p, s) => runNamedQuery(this.db, SQL_QUERIES.events, p, Date.now(), s),
@@ -349,6 +351,20 @@ export class Engine implements EngineService {
     quarantine: (p, s) => runNamedQuery(this.db, SQL_QUERIES.quarantine, p, Date.now(), s),
     districts: (p, s) => runNamedQuery(this.db, SQL_QUERIES.districts, p, Date.now(), s),
   };
+
+  /** The live answer of a wall's question if memory holds it (the district trends, a shared answer); undefined otherwise. */
+  private heldAnswer<N extends QueryName>(name: N, p: QueryParamsOf<N>): { value: QueryResults[N] } | undefined {
+    const held = name === 'series' ? this.heldSeries(p as QueryParamsOf<'series'>)
+      : name === 'kpis' ? this.shared.kpis.ready(p as QueryParamsOf<'kpis'>)
+        : name === 'latest' ? this.shared.latest.ready(p as QueryParamsOf<'latest'>) : undefined;
+    return held as { value: QueryResults[N] } | undefined;
+  }
+
+  private heldSeries(p: QueryParamsOf<'series'>): { value: QueryResult } | undefined {
+    const now = Date.now();
+    const live = this.liveSeries.answer(p, now);
+    return live ? { value: live } : this.shared.series.ready(sharedSeriesKey(p, now));
+  }
 
   /** How a stale shared answer is refreshed: in the background, bounded by the queries' time limit. */
   private refreshing(): { forMs: number; signal: () => AbortSignal } {
@@ -534,6 +550,14 @@ export async function startEngine(cfg: EngineConfig, memoryFeed?: FeedSource): P
 /** Shared live answers are this fresh; a stale one is given, while it is refreshed, for at most LIVE_ANSWER_STALE_MS. */
 export const LIVE_ANSWER_MS = 1_000;
 const LIVE_ANSWER_STALE_MS = 10_000;
+
+/**
+ * A trend up to now is shared by its span: each client's clock moves its start, and the answer is
+ * computed from the instant it runs. A window with an end is shared as asked.
+ */
+function sharedSeriesKey(p: QueryParamsOf<'series'>, nowMs: number): { p: QueryParamsOf<'series'>; spanMs: number | null } {
+  return p.toMs === undefined && p.fromMs !== undefined ? { p: { ...p, fromMs: undefined }, spanMs: Math.round((nowMs - p.fromMs) / 1000) * 1000 } : { p, spanMs: null };
+}
 
 /** What the district levels hold over the live series' span, per bucket and key (partial rows summed). */
 async function loadLiveSeries(db: Database, live: LiveSeries): Promise<void> {

@@ -149,4 +149,21 @@ describe('SharedAnswers, stale while refreshing (a screen polling never waits fo
     h.started[0]?.finish('early');
     expect(await first).toBe('early');
   });
+
+  it('ready(): the answer only when it can be given without waiting, starting nothing else', async () => {
+    const h = staleHarness();
+    expect(h.shared.ready({ k: 1 })).toBeUndefined();
+    expect(h.started).toHaveLength(0);
+    const first = h.shared.get({ k: 1 });
+    expect(h.shared.ready({ k: 1 })).toBeUndefined();
+    h.started[0]?.finish('one');
+    await first;
+    expect(h.shared.ready({ k: 1 })).toEqual({ value: 'one' });
+    h.tick(1_000);
+    expect(h.shared.ready({ k: 1 })).toEqual({ value: 'one' });
+    expect(h.started).toHaveLength(2);
+    h.tick(10_000);
+    expect(h.shared.ready({ k: 1 })).toBeUndefined();
+    expect(h.started).toHaveLength(2);
+  });
 });

@@ -25,15 +25,28 @@ export class SharedAnswers<P, R> {
     private readonly stale: { forMs: number; signal: () => AbortSignal } | null = null,
   ) {}
 
-  async get(p: P, signal?: AbortSignal): Promise<R> {
-    signal?.throwIfAborted();
+  /**
+   * The answer when one can be given now without waiting for a computation (one that arrived within
+   * the age, or a stale one while it is refreshed); otherwise undefined, and nothing is started.
+   */
+  ready(p: P): { value: R } | undefined {
     const key = JSON.stringify(p);
     const at = this.now();
     const hit = this.entries.get(key);
-    if (hit && this.stale && hit.settled && at - hit.atMs >= this.maxAgeMs && at - hit.atMs < this.stale.forMs && at >= hit.atMs) {
-      if (!hit.refreshing) this.refresh(key, p, hit, at);
-      return hit.settled.value;
-    }
+    if (!hit?.settled || at < hit.atMs) return undefined;
+    if (at - hit.atMs < this.maxAgeMs) return hit.settled;
+    if (!this.stale || at - hit.atMs >= this.stale.forMs) return undefined;
+    if (!hit.refreshing) this.refresh(key, p, hit, at);
+    return hit.settled;
+  }
+
+  async get(p: P, signal?: AbortSignal): Promise<R> {
+    signal?.throwIfAborted();
+    const now = this.ready(p);
+    if (now) return now.value;
+    const key = JSON.stringify(p);
+    const at = this.now();
+    const hit = this.entries.get(key);
     if (hit && at - hit.atMs < this.maxAgeMs && at >= hit.atMs) {
       try {
         return await hit.answer;

@@ -2,8 +2,11 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { DOMAINS } from '../../analytics/common/city.js';
 import { defaultEngineConfig, startEngine, type Engine } from '../../analytics/node/engine.js';
 import { MemoryFeed } from '../../analytics/node/feeds/memorySource.js';
+import { AccessTokens } from '../../analytics/node/server/access.js';
+import { DEFAULT_SERVER, startServer } from '../../analytics/node/server/httpServer.js';
 import { tempDir } from '../testing/harness.js';
 import { percentile, round } from './stats.js';
+import { wallClient, type WallQuestion } from './wallClient.js';
 
 const HOUR = 3_600_000;
 
@@ -66,6 +69,22 @@ export async function queryBench(total: number, runs: number, withIngest = false
         Object.assign(paced, await timePaced(Object.fromEntries(Object.entries(queries).filter(([name]) => !name.startsWith('analyst'))), runs));
       });
       result['pacedDuringIngest'] = { everyMs: PACED_EVERY_MS, ...paced };
+      // the same through the WebSocket, from a wall in a process of its own: what a wall gets, waits for the engine's thread included
+      const tokens = new AccessTokens();
+      const token = AccessTokens.generate();
+      tokens.add(token, 'wall');
+      const server = await startServer(engine, { ...DEFAULT_SERVER, port: 0, tokens, audit: () => undefined });
+      const loopPaced = monitorEventLoopDelay({ resolution: 5 });
+      try {
+        loopPaced.enable();
+        result['ingestDuringWallReadingsPerS'] = await ingestRate(engine, async () => {
+          result['wallThroughWebSocketDuringIngest'] = { everyMs: PACED_EVERY_MS, ...await wallClient(`${server.url.replace('http', 'ws')}/api/ws?token=${token}`, PACED_EVERY_MS, runs, WALL_QUESTIONS) };
+        });
+        loopPaced.disable();
+        result['eventLoopDelayDuringWallMs'] = { p50: round(loopPaced.percentile(50) / 1e6, 1), p95: round(loopPaced.percentile(95) / 1e6, 1), p99: round(loopPaced.percentile(99) / 1e6, 1), max: round(loopPaced.max / 1e6, 1) };
+      } finally {
+        await server.close();
+      }
       const r0 = engine.health().ingest.received;
       const t2 = performance.now();
       const loopDelay = monitorEventLoopDelay({ resolution: 5 });
@@ -84,6 +103,16 @@ export async function queryBench(total: number, runs: number, withIngest = false
     tmp.remove();
   }
 }
+
+/** The six wall queries as a wall's panels ask them (windows ending when asked). */
+const WALL_QUESTIONS: WallQuestion[] = [
+  { label: 'series 24h 1m (one metric, city)', name: 'series', params: { metric: 'm0', resolution: '1m' }, spanMs: 24 * HOUR },
+  { label: 'asset detail: 24h at 1h (one asset)', name: 'series', params: { metric: 'm1', asset: 'a42', domain: 'gas', resolution: '1h' }, spanMs: 24 * HOUR },
+  { label: 'asset detail: last hour at 1m (one asset)', name: 'series', params: { metric: 'm1', asset: 'a42', domain: 'gas', resolution: '1m' }, spanMs: HOUR },
+  { label: 'series 1h 10s (one domain)', name: 'series', params: { metric: 'm0', domain: 'water', resolution: '10s' }, spanMs: HOUR },
+  { label: 'kpis per domain (60 s)', name: 'kpis', params: { windowS: 60 } },
+  { label: 'latest values (one domain)', name: 'latest', params: { domain: 'bridge' } },
+];
 
 /** Each wall query issued every this many ms (staggered): about ten walls' panels refreshing, far above one wall's load. */
 const PACED_EVERY_MS = 200;

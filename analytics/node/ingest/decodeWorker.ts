@@ -1,3 +1,4 @@
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { FeedChunk, type PackedChunk } from '../feeds/feedChunk.js';
 import { GiveWayBudget } from '../../common/vocabulary.js';
@@ -10,7 +11,16 @@ import { ChunkDecoder } from './chunkDecoder.js';
  */
 const port = parentPort;
 if (port) {
-  const data = workerData as { retentionDays: number; pause?: SharedArrayBuffer };
+  const data = workerData as { retentionDays: number; pause?: SharedArrayBuffer; nice?: number };
+  // below the thread that answers the wall and the wall's own renderer: on Linux a thread's
+  // priority is its own (elsewhere this call would lower the whole process, so it is not made)
+  if (process.platform === 'linux' && data.nice) {
+    try {
+      setPriority(0, data.nice);
+    } catch {
+      // not permitted here: decoding runs at the engine's priority
+    }
+  }
   const decoder = new ChunkDecoder(data.retentionDays);
   const pause = data.pause ? new Int32Array(data.pause) : null;
   const gaveWay = new GiveWayBudget();

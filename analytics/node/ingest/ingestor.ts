@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { EventPush } from '../../common/engineApi.js';
 import type { AlarmTransition } from '../../common/ops/alarmTransition.js';
 import type { FeedSource } from '../feeds/feedSource.js';
@@ -167,6 +168,9 @@ export class Ingestor {
           this.takeChunk(batch, d);
           // alarms are judged as readings arrive, not when their batch closes
           if (batch.readings.length > batch.alarmsJudged) this.prepare(batch);
+          // the event loop's turn between two chunks: decoded chunks waiting here would otherwise be
+          // taken back to back, and a wall's request (a WebSocket message) would wait behind all of them
+          await nextTurn();
         } else if (readerDone) {
           break;
         }

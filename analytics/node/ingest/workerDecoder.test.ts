@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../../../dev/testing/harness.js';
 import { malformedSamples } from '../../common/malformedSamples.js';
@@ -6,7 +6,7 @@ import { GIVE_WAY_MS } from '../../common/vocabulary.js';
 import { FeedChunk } from '../feeds/feedChunk.js';
 import { ChunkDecoder, admitChunk, type DecodedChunk } from './chunkDecoder.js';
 import { IdMemory } from './idMemory.js';
-import { WorkerDecoder } from './workerDecoder.js';
+import { DECODE_NICE, WorkerDecoder } from './workerDecoder.js';
 
 const enc = new TextEncoder();
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -42,7 +42,30 @@ function comparable(d: DecodedChunk): unknown {
       quality: [...r.quality.subarray(0, r.length)], seriesIx: [...r.seriesIx.subarray(0, r.length)], seq: [...r.seq.subarray(0, r.length)] } };
 }
 
+/** Each thread of this process with its nice value (Linux: /proc/self/task/<tid>/stat, field 19). */
+function threadNices(): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const tid of readdirSync('/proc/self/task')) {
+    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    // the name (field 2) may hold spaces: the fields after it start past its closing parenthesis
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    out.set(tid, Number(rest[16]));
+  }
+  return out;
+}
+
 describe('the decode thread', () => {
+  it.runIf(process.platform === 'linux')('runs below the engine\'s thread: DECODE_NICE on its own thread, the rest of the process untouched', async () => {
+    const before = threadNices();
+    const w = new WorkerDecoder(30);
+    cleanups.push(() => w.close());
+    await w.decode(mixedChunk('n', Date.now()));
+    const after = threadNices();
+    const lowered = [...after].filter(([tid, nice]) => nice === DECODE_NICE && before.get(tid) !== DECODE_NICE);
+    expect(lowered).toHaveLength(1);
+    expect(after.get(String(process.pid))).toBe(before.get(String(process.pid)));
+  });
+
   it('waits between messages while a query runs, at most a bounded time per chunk, and decodes the same', async () => {
     const now = Date.now();
     const w = new WorkerDecoder(30);

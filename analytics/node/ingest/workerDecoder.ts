@@ -52,6 +52,13 @@ const ANSWER_TIMEOUT_MS = 30_000;
 const MAX_RESTARTS_PER_MINUTE = 3;
 /** The decode thread's heap: chunks are at most 256 KB, their decoding a few times that. */
 const WORKER_HEAP_MB = 256;
+/**
+ * The decode thread's OS priority (nice) on Linux: below the engine's thread, which answers the
+ * wall and pushes alarms, and below a wall's renderer on the same machine. During a full-rate
+ * drain it measurably shortened a wall's round trips and left ingest's rate as it was
+ * (docs/benchmarks.md); on an idle machine it changes nothing.
+ */
+export const DECODE_NICE = 10;
 
 /** The compiled worker script beside this module, or in dist/ when this module runs from its TypeScript source. */
 function workerScript(): string | null {
@@ -135,7 +142,7 @@ export class WorkerDecoder implements Decoder {
 
   private start(): void {
     if (this.script === null) return;
-    const w = new Worker(this.script, { workerData: { retentionDays: this.retentionDays, pause: this.pauseFlag.buffer }, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
+    const w = new Worker(this.script, { workerData: { retentionDays: this.retentionDays, pause: this.pauseFlag.buffer, nice: DECODE_NICE }, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
     this.worker = w;
     w.on('message', (m: { id: number; decoded: DecodedChunk }) => {
       this.lastAnswerMs = Date.now();

@@ -239,3 +239,51 @@ describe('the read-only HTTP API under the same limits', () => {
     expect((await fetch(`${server.url}/api/alarms`, { headers: { authorization: `Bearer ${WALL}` } })).status).toBe(200);
   });
 });
+
+describe('answers held in memory (the wall\'s trends, KPIs, latest values) under a flood', () => {
+  it('a wall-token client sending 6,000 of them at once does not stop ingest, and health is answered meanwhile', async () => {
+    // readings for the trends first, rolled up: the district trends are then answered from memory
+    const now = Date.now();
+    for (let m = 0; m < 20; m++) {
+      const readings = Array.from({ length: 50 }, (_, k) => ({ id: `flood-pre-${m}-${k}`, ts: now - 60_000 * (m + 1) - k, metric: 'pressure_mpa', value: k / 10 }));
+      await feed.publish(`city.telemetry.water.42030${m % 8}.main-${m}`, enc.encode(JSON.stringify(readings)));
+    }
+    await waitFor(() => engine.health().ingest.stored >= ASSETS + 1000 || null, 'readings stored');
+    await engine.rollUp();
+    const answered0 = engine.liveSeries.answered;
+    const c = await open();
+    const names = [
+      { name: 'series', params: { metric: 'pressure_mpa', domain: 'water', resolution: '1m' } },
+      { name: 'series', params: { metric: 'pressure_mpa', resolution: '1h' } },
+      { name: 'kpis', params: {} },
+      { name: 'latest', params: { domain: 'water' } },
+    ];
+    const stored0 = engine.health().ingest.stored;
+    const healthAnswers: number[] = [];
+    const polling = (async () => {
+      while (c.results.size < 6000 && healthAnswers.length < 10_000) healthAnswers.push((await fetch(`${server.url}/api/health`)).status);
+    })();
+    for (let i = 1; i <= 6000; i++) c.ws.send(JSON.stringify({ t: 'query', id: i, ...names[i % names.length] }));
+    // ingest goes on while the flood is answered
+    for (let m = 0; m < 20; m++) {
+      const readings = Array.from({ length: 50 }, (_, k) => ({ id: `flood-during-${m}-${k}`, ts: now - 1000 - k, metric: 'pressure_mpa', value: k }));
+      await feed.publish(`city.telemetry.water.420302.during-${m}`, enc.encode(JSON.stringify(readings)));
+    }
+    await waitFor(() => engine.health().ingest.stored >= stored0 + 1000 || null, 'the readings sent during the flood stored');
+    await waitFor(() => c.results.size === 6000, 'every query answered');
+    await polling;
+    const codes = [...c.results.values()].map(codeOf);
+    expect(codes.filter((x) => x === 'ok' || x === 'busy')).toHaveLength(6000);
+    // the per-client bound still holds: what arrives beyond it is answered busy
+    expect(codes.filter((x) => x === 'ok').length).toBeGreaterThan(0);
+    expect(healthAnswers.length).toBeGreaterThan(0);
+    expect(healthAnswers.every((s) => s === 200)).toBe(true);
+    // asked one after the other (a wall's pace), every one is answered, the district trends from memory
+    for (let i = 6001; i <= 6200; i++) {
+      c.ws.send(JSON.stringify({ t: 'query', id: i, ...names[i % names.length] }));
+      expect(codeOf(await waitFor(() => c.results.get(i), `answer ${i}`))).toBe('ok');
+    }
+    expect(engine.liveSeries.answered - answered0).toBeGreaterThanOrEqual(100);
+    c.ws.close();
+  });
+});

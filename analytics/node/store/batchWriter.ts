@@ -15,7 +15,7 @@ import { giveWay, micros } from '../../common/vocabulary.js';
 
 const CHUNK_ROWS = 2048;
 /** Data chunks appended between two flushes of the readings appender (the thread is given back after each flush). */
-const FLUSH_CHUNKS = 2;
+const FLUSH_CHUNKS = 1;
 
 /**
  * Rollup levels kept incrementally: each rollup pass appends partial aggregates of the readings

@@ -8,7 +8,7 @@ import { CoreSubscriptionSource } from './feeds/coreSource.js';
 import type { FeedSource } from './feeds/feedSource.js';
 import { baseline } from './queries/baseline.js';
 import { LiveForecasts } from './queries/liveForecasts.js';
-import { LIVE_SERIES_SPAN_MS, LiveSeries } from './queries/liveSeries.js';
+import { LiveSeries } from './queries/liveSeries.js';
 import { permits } from './queries/permits.js';
 import { DEFAULT_STALL_MS, JetStreamSource, StreamMissingError } from './feeds/jetstreamSource.js';
 import type { NatsOptions } from './feeds/natsConnect.js';
@@ -25,7 +25,7 @@ import { runNamedQuery } from './queries/query.js';
 import { DEFAULT_QUERY_LIMITS, QueryGate, QueryRefused, type QueryLimits } from './queries/queryGate.js';
 import { writeBundle } from './export/bundleWriter.js';
 import { checkOutFolder, engineRoots, loadWallConfigs, localTimeZone, retentionNotes } from './export/exportRequest.js';
-import { BatchWriter, districtRows, type DistrictRollupRows } from './store/batchWriter.js';
+import { BatchWriter } from './store/batchWriter.js';
 import { Database } from './store/database.js';
 import { applyRetention, compactRollups, DEFAULT_RETENTION, type RetentionOptions } from './store/maintenance.js';
 import { loadFreshness, loadIds, loadTotals, saveFreshness } from './store/engineState.js';
@@ -526,16 +526,19 @@ export async function startEngine(cfg: EngineConfig, memoryFeed?: FeedSource): P
     ingestor.onCommit((b) => controlRoom.committed(b));
     const engine = new Engine(cfg, db, writer, source, ingestor, ids, freshness, controlRoom);
     // before any rollup pass: the mirror starts from the tables, then takes each committed pass
-    await loadLiveSeries(db, engine.liveSeries);
-    writer.onDistrictRows = (level, rows) => {
-      try {
-        engine.liveSeries.fold(level, rows, Date.now());
-      } catch (e) {
-        // the mirror no longer matches the tables: every trend goes to DuckDB from now on
-        engine.liveSeries.abandon();
-        console.error(`[live series] ${new Date().toISOString()} abandoned: ${e instanceof Error ? e.message : String(e)}`);
-      }
-    };
+    // (the passes return their district rows only while the mirror takes them)
+    if (await engine.liveSeries.loadFrom(db)) {
+      writer.onDistrictRows = (level, rows) => {
+        try {
+          engine.liveSeries.fold(level, rows, Date.now());
+        } catch (e) {
+          // the mirror no longer matches the tables: every trend goes to DuckDB from now on
+          engine.liveSeries.abandon();
+          console.error(`[live series] ${new Date().toISOString()} abandoned: ${e instanceof Error ? e.message : String(e)}`);
+        }
+        if (!engine.liveSeries.active) writer.onDistrictRows = null;
+      };
+    }
     // and the decode thread waits between messages while one runs (bounded per chunk)
     engine.queries.onBusy = (busy) => decoder.pause(busy);
     ingestor.start();
@@ -557,15 +560,4 @@ const LIVE_ANSWER_STALE_MS = 10_000;
  */
 function sharedSeriesKey(p: QueryParamsOf<'series'>, nowMs: number): { p: QueryParamsOf<'series'>; spanMs: number | null } {
   return p.toMs === undefined && p.fromMs !== undefined ? { p: { ...p, fromMs: undefined }, spanMs: Math.round((nowMs - p.fromMs) / 1000) * 1000 } : { p, spanMs: null };
-}
-
-/** What the district levels hold over the live series' span, per bucket and key (partial rows summed). */
-async function loadLiveSeries(db: Database, live: LiveSeries): Promise<void> {
-  if (!live.enabled) return;
-  const now = Date.now();
-  const read = (table: string): Promise<DistrictRollupRows> => db.writer.runAndReadAll(
-    `SELECT epoch_ms(bucket)::DOUBLE AS b, domain, district, metric, sum(n)::DOUBLE AS n, sum(sum) AS sum, min(min) AS min, max(max) AS max
-     FROM ${table} WHERE bucket >= make_timestamptz($from::BIGINT) GROUP BY ALL`, { from: BigInt(now - LIVE_SERIES_SPAN_MS - 3_600_000) * 1000n },
-  ).then(districtRows);
-  live.load(await read('rollup_district_1m'), await read('rollup_district_1h'), now);
 }

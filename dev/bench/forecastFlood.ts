@@ -1,8 +1,6 @@
-import { spawn } from 'node:child_process';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { defaultEngineConfig, startEngine, type Engine } from '../../analytics/node/engine.js';
 import { MemoryFeed } from '../../analytics/node/feeds/memorySource.js';
-import { packageRoot } from '../../analytics/node/paths.js';
 import { forecasts } from '../../analytics/node/queries/forecasts.js';
 import { AccessTokens } from '../../analytics/node/server/access.js';
 import { DEFAULT_SERVER, startServer } from '../../analytics/node/server/httpServer.js';
@@ -10,6 +8,7 @@ import { Database } from '../../analytics/node/store/database.js';
 import { fillFloodGauges } from '../testing/floodGauges.js';
 import { tempDir } from '../testing/harness.js';
 import { percentile, round, weightedPercentile } from './stats.js';
+import { clientProcess } from './wallClient.js';
 
 const WALL = AccessTokens.generate();
 
@@ -52,13 +51,7 @@ for (let c = 0; c < conns; c++) {
 interface FloodAnswers { ok: number; errors: Record<string, number>; p50: number | null; p99: number | null }
 
 function flood(url: string, connections: number, perConnection: number, seconds: number, query: string): Promise<FloodAnswers> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['--input-type=module', '-e', CLIENT, url, String(connections), String(perConnection), String(seconds), query],
-      { cwd: packageRoot(), stdio: ['ignore', 'pipe', 'inherit'] });
-    let text = '';
-    p.stdout.on('data', (d: Buffer) => (text += d.toString()));
-    p.once('exit', (code) => (code === 0 ? resolve(JSON.parse(text) as FloodAnswers) : reject(new Error(`flood client exited ${code}`))));
-  });
+  return clientProcess(CLIENT, [url, String(connections), String(perConnection), String(seconds), query], 'flood client');
 }
 
 /** Main-thread busy time (the event loop's active time), process CPU (every thread: DuckDB's, the decode thread) and wall-clock of `fn`. */

@@ -56,11 +56,15 @@ ws.on('open', async () => {
 `;
 
 export function wallClient(url: string, everyMs: number, runs: number, questions: WallQuestion[]): Promise<Record<string, unknown>> {
+  return clientProcess(CLIENT, [url, String(everyMs), String(runs), JSON.stringify(questions)], 'wall client');
+}
+
+/** Runs a client's module code in a process of its own (from the package root, so it finds `ws`); its one line of JSON on stdout. */
+export function clientProcess<T>(code: string, args: string[], what: string): Promise<T> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['--input-type=module', '-e', CLIENT, url, String(everyMs), String(runs), JSON.stringify(questions)],
-      { cwd: packageRoot(), stdio: ['ignore', 'pipe', 'inherit'] });
+    const p = spawn(process.execPath, ['--input-type=module', '-e', code, ...args], { cwd: packageRoot(), stdio: ['ignore', 'pipe', 'inherit'] });
     let text = '';
     p.stdout.on('data', (d: Buffer) => (text += d.toString()));
-    p.once('exit', (code) => (code === 0 ? resolve(JSON.parse(text) as Record<string, unknown>) : reject(new Error(`wall client exited ${code}`))));
+    p.once('exit', (code) => (code === 0 ? resolve(JSON.parse(text) as T) : reject(new Error(`${what} exited ${code}`))));
   });
 }

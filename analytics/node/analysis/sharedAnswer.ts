@@ -31,8 +31,10 @@ export class SharedAnswers<P, R> {
    */
   ready(p: P): { value: R } | undefined {
     const key = JSON.stringify(p);
-    const at = this.now();
-    const hit = this.entries.get(key);
+    return this.held(key, p, this.now(), this.entries.get(key));
+  }
+
+  private held(key: string, p: P, at: number, hit: Entry<R> | undefined): { value: R } | undefined {
     if (!hit?.settled || at < hit.atMs) return undefined;
     if (at - hit.atMs < this.maxAgeMs) return hit.settled;
     if (!this.stale || at - hit.atMs >= this.stale.forMs) return undefined;
@@ -42,11 +44,11 @@ export class SharedAnswers<P, R> {
 
   async get(p: P, signal?: AbortSignal): Promise<R> {
     signal?.throwIfAborted();
-    const now = this.ready(p);
-    if (now) return now.value;
     const key = JSON.stringify(p);
     const at = this.now();
     const hit = this.entries.get(key);
+    const now = this.held(key, p, at, hit);
+    if (now) return now.value;
     if (hit && at - hit.atMs < this.maxAgeMs && at >= hit.atMs) {
       try {
         return await hit.answer;

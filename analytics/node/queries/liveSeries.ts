@@ -1,5 +1,6 @@
 import type { QueryParamsOf, QueryResult } from '../../common/engineApi.js';
-import type { DistrictLevel, DistrictRollupRows } from '../store/batchWriter.js';
+import { districtRows, type DistrictLevel, type DistrictRollupRows } from '../store/batchWriter.js';
+import type { Database } from '../store/database.js';
 import { SQL_QUERIES } from './catalog.js';
 
 const MINUTE = 60_000;
@@ -97,6 +98,21 @@ export class LiveSeries {
     this.fold('1m', level1m, nowMs);
     this.fold('1h', level1h, nowMs);
     this.loaded = true;
+  }
+
+  /**
+   * Loads what the district levels hold over the span (per bucket and key, partial rows summed),
+   * before any rollup pass runs. False when configured off: nothing read, nothing to feed.
+   */
+  async loadFrom(db: Database): Promise<boolean> {
+    if (!this.enabled) return false;
+    const now = Date.now();
+    const read = (table: string): Promise<DistrictRollupRows> => db.writer.runAndReadAll(
+      `SELECT epoch_ms(bucket)::DOUBLE AS b, domain, district, metric, sum(n)::DOUBLE AS n, sum(sum) AS sum, min(min) AS min, max(max) AS max
+       FROM ${table} WHERE bucket >= make_timestamptz($from::BIGINT) GROUP BY ALL`, { from: BigInt(now - LIVE_SERIES_SPAN_MS - HOUR) * 1000n },
+    ).then(districtRows);
+    this.load(await read('rollup_district_1m'), await read('rollup_district_1h'), now);
+    return this.active;
   }
 
   /** The rows a committed rollup pass inserted into one level. */

@@ -18,7 +18,18 @@ export class FeedChunk {
   constructor(messages = 64, bytes = 16_384) {
     this.seqs = new Float64Array(Math.max(1, messages));
     this.ends = new Uint32Array(Math.max(1, messages));
-    this.buf = new Uint8Array(Math.max(1, bytes));
+    this.buf = bytes === FULL_CHUNK_START_BYTES ? chunkBuffers.take() : new Uint8Array(Math.max(1, bytes));
+  }
+
+  /**
+   * Gives the chunk's payload buffer back to the pool once it has been decoded (the decoded rows
+   * keep no view of it). The chunk is empty after.
+   */
+  release(): void {
+    chunkBuffers.give(this.buf.buffer);
+    this.buf = new Uint8Array(0);
+    this.subjects = [];
+    this.used = 0;
   }
 
   get length(): number {
@@ -66,10 +77,17 @@ export class FeedChunk {
     return this.length === 0 ? null : this.seq(this.length - 1);
   }
 
-  /** Copies of the chunk's buffers, exactly sized, to post to another thread (transfer them: see {@link transferables}). */
+  /**
+   * Copies of the chunk's buffers to post to another thread (transfer them: see {@link transferables}).
+   * The chunk keeps its own (they are decoded here should that thread die). The payload's copy goes
+   * into a pooled buffer when it fits: the decode thread hands it back with its answer
+   * ({@link ChunkBuffers.give}).
+   */
   pack(): PackedChunk {
     const n = this.length;
-    return { subjects: this.subjects.slice(), seqs: this.seqs.slice(0, n), ends: this.ends.slice(0, n), bytes: this.buf.slice(0, this.used) };
+    const bytes = this.used <= FULL_CHUNK_START_BYTES ? chunkBuffers.take().subarray(0, this.used) : new Uint8Array(this.used);
+    bytes.set(this.buf.subarray(0, this.used));
+    return { subjects: this.subjects.slice(), seqs: this.seqs.slice(0, n), ends: this.ends.slice(0, n), bytes };
   }
 
   static unpack(p: PackedChunk): FeedChunk {
@@ -110,7 +128,35 @@ export const CHUNK_BYTES = 256 << 10;
  * buffers (off the JavaScript heap, kept until their chunk is decoded) force full collections on
  * ingest's thread.
  */
-const FULL_CHUNK_START_BYTES = CHUNK_BYTES + (64 << 10);
+export const FULL_CHUNK_START_BYTES = CHUNK_BYTES + (64 << 10);
+
+/**
+ * Payload buffers of full chunks ({@link FULL_CHUNK_START_BYTES} each), reused: a chunk's own
+ * buffer once it is decoded, and the copy a chunk sends the decode thread once that thread hands
+ * it back. At full rate ingest would otherwise allocate two such buffers per chunk, off the
+ * JavaScript heap, and their churn forces full collections on ingest's thread (a wall's answer
+ * waits behind each). At most {@link MAX_SPARE} are kept; a buffer of another size is let go.
+ */
+export class ChunkBuffers {
+  private readonly spare: ArrayBuffer[] = [];
+  static readonly MAX_SPARE = 16;
+
+  take(): Uint8Array {
+    const b = this.spare.pop();
+    return b ? new Uint8Array(b) : new Uint8Array(FULL_CHUNK_START_BYTES);
+  }
+
+  give(b: ArrayBufferLike): void {
+    if (b instanceof ArrayBuffer && b.byteLength === FULL_CHUNK_START_BYTES && this.spare.length < ChunkBuffers.MAX_SPARE && !this.spare.includes(b)) this.spare.push(b);
+  }
+
+  get spares(): number {
+    return this.spare.length;
+  }
+}
+
+/** This thread's pool of chunk buffers. */
+export const chunkBuffers = new ChunkBuffers();
 
 export interface QueueLimits {
   /** Past this many messages (or bytes) waiting for ingest, a source stops reading... */

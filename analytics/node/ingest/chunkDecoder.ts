@@ -1,7 +1,7 @@
 import type { Domain } from '../../common/city.js';
 import { decodeMessage, type Decoded, type Rejection } from '../../common/decode.js';
 import type { FeedChunk } from '../feeds/feedChunk.js';
-import type { Batch, ChunkRows, IngestCounts, Origin, QuarantineRow, Series } from '../store/batch.js';
+import type { Batch, ChunkRows, IngestCounts, Origin, QuarantineRow, ReadingChunk, Series } from '../store/batch.js';
 import { errorMessage } from '../store/storeErrors.js';
 import type { FeedKind } from '../../common/city.js';
 import type { IdMemory } from './idMemory.js';
@@ -40,9 +40,9 @@ export class ChunkDecoder {
    * `between`, when given, is called every {@link YIELD_EVERY} messages (the decode thread waits
    * there, briefly, while a wall's query runs).
    */
-  decode(chunk: FeedChunk, now = Date.now(), between?: () => void): DecodedChunk {
+  decode(chunk: FeedChunk, now = Date.now(), between?: () => void, spare?: ReadingBuffers): DecodedChunk {
     const n = chunk.length;
-    const out = new ChunkBuilder(n, now);
+    const out = new ChunkBuilder(n, now, spare);
     const oldestMs = now - this.retentionDays * DAY_MS;
     for (let i = 0; i < n; i++) {
       if (between && i % YIELD_EVERY === 0) between();
@@ -88,8 +88,19 @@ class ChunkBuilder {
   readonly counts: IngestCounts = { received: 0, stored: 0, quarantined: 0, duplicates: 0 };
   lastSeq: number | null = null;
 
-  constructor(private readonly messages: number, private readonly now: number) {
+  constructor(private readonly messages: number, private readonly now: number, spare?: ReadingBuffers) {
     const cap = Math.max(16, messages);
+    const rows = spare ? spareRows(spare) : 0;
+    if (spare && rows >= cap) {
+      this.tsMs = new Float64Array(spare.tsMs);
+      this.value = new Float64Array(spare.value);
+      this.quality = new Uint8Array(spare.quality);
+      this.seriesIx = new Int32Array(spare.seriesIx);
+      this.seq = new Float64Array(spare.seq);
+      this.idEnd = new Uint32Array(spare.idEnd);
+      this.idBytes = new Uint8Array(spare.idBytes);
+      return;
+    }
     this.tsMs = new Float64Array(cap);
     this.value = new Float64Array(cap);
     this.quality = new Uint8Array(cap);
@@ -155,10 +166,11 @@ class ChunkBuilder {
     const n = this.count;
     return {
       messages: this.messages, lastSeq: this.lastSeq, receivedMs: this.now, counts: this.counts,
+      // views of the first n rows: the buffers themselves cross to ingest's thread, which hands them back for reuse
       readings: {
-        length: n, tsMs: this.tsMs.slice(0, n), value: this.value.slice(0, n), quality: this.quality.slice(0, n),
-        seriesIx: this.seriesIx.slice(0, n), seq: this.seq.slice(0, n),
-        idBytes: this.idBytes.slice(0, n === 0 ? 0 : this.idEnd[n - 1]), idEnd: this.idEnd.slice(0, n), series: this.series,
+        length: n, tsMs: this.tsMs.subarray(0, n), value: this.value.subarray(0, n), quality: this.quality.subarray(0, n),
+        seriesIx: this.seriesIx.subarray(0, n), seq: this.seq.subarray(0, n),
+        idBytes: this.idBytes.subarray(0, n === 0 ? 0 : this.idEnd[n - 1]), idEnd: this.idEnd.subarray(0, n), series: this.series,
       },
       events: this.events, assets: this.assets, inspections: this.inspections, permits: this.permits, quarantine: this.quarantine,
       seen: [...this.feeds.values()],
@@ -238,6 +250,41 @@ class ChunkBuilder {
 }
 
 const utf8 = new TextEncoder();
+
+/**
+ * The buffers under a decoded chunk's reading columns, handed back to the decode thread once ingest
+ * has copied the rows into its batch: the next chunk is decoded into them instead of new ones (at
+ * full rate, new ones arriving on ingest's thread for every chunk would force full collections there).
+ */
+export interface ReadingBuffers {
+  tsMs: ArrayBuffer;
+  value: ArrayBuffer;
+  quality: ArrayBuffer;
+  seriesIx: ArrayBuffer;
+  seq: ArrayBuffer;
+  idBytes: ArrayBuffer;
+  idEnd: ArrayBuffer;
+}
+
+/** The buffers under a chunk's columns, or null when they cannot be reused (shared, detached, or one buffer under two columns). */
+export function readingBuffers(r: ReadingChunk): ReadingBuffers | null {
+  const b = { tsMs: r.tsMs.buffer, value: r.value.buffer, quality: r.quality.buffer, seriesIx: r.seriesIx.buffer, seq: r.seq.buffer, idBytes: r.idBytes.buffer, idEnd: r.idEnd.buffer };
+  const all = Object.values(b);
+  if (all.some((x) => !(x instanceof ArrayBuffer) || x.byteLength === 0) || new Set(all).size !== all.length) return null;
+  return b as ReadingBuffers;
+}
+
+export function buffersOf(b: ReadingBuffers): ArrayBuffer[] {
+  return [b.tsMs, b.value, b.quality, b.seriesIx, b.seq, b.idBytes, b.idEnd];
+}
+
+/** Rows a set of reading buffers holds: 0 when its columns do not agree (it is then not used). */
+function spareRows(b: ReadingBuffers): number {
+  const rows = b.tsMs.byteLength / 8;
+  const agree = b.value.byteLength === rows * 8 && b.seq.byteLength === rows * 8 && b.quality.byteLength === rows
+    && b.seriesIx.byteLength === rows * 4 && b.idEnd.byteLength === rows * 4 && b.idBytes.byteLength > 0;
+  return agree && Number.isInteger(rows) ? rows : 0;
+}
 
 function grownBytes(from: Uint8Array, atLeast: number): Uint8Array {
   let cap = from.length * 2;

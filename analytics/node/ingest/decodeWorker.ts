@@ -2,7 +2,7 @@ import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { FeedChunk, type PackedChunk } from '../feeds/feedChunk.js';
 import { GiveWayBudget } from '../../common/vocabulary.js';
-import { ChunkDecoder } from './chunkDecoder.js';
+import { ChunkDecoder, type ReadingBuffers } from './chunkDecoder.js';
 
 /**
  * The decode thread: chunks of raw messages in, decoded columns and rows out, in the order they
@@ -10,6 +10,8 @@ import { ChunkDecoder } from './chunkDecoder.js';
  * what was outstanding itself.
  */
 const port = parentPort;
+/** Sets of column buffers kept for reuse (each about 50 bytes per reading of a chunk). */
+const MAX_SPARES = 4;
 if (port) {
   const data = workerData as { retentionDays: number; pause?: SharedArrayBuffer; nice?: number };
   // below the thread that answers the wall and the wall's own renderer: on Linux a thread's
@@ -24,7 +26,10 @@ if (port) {
   const decoder = new ChunkDecoder(data.retentionDays);
   const pause = data.pause ? new Int32Array(data.pause) : null;
   const gaveWay = new GiveWayBudget();
-  port.on('message', (m: { id: number; chunk: PackedChunk }) => {
+  // column buffers ingest handed back: the next chunks are decoded into them
+  const spares: ReadingBuffers[] = [];
+  port.on('message', (m: { id: number; chunk: PackedChunk; spares?: ReadingBuffers[] }) => {
+    for (const b of m.spares ?? []) if (spares.length < MAX_SPARES) spares.push(b);
     // while a wall's query runs (ingest's thread raises the flag), wait between messages: at most
     // GIVE_WAY_MS in all for this chunk and half of the time overall, so a stream of queries slows
     // decoding but cannot stop it
@@ -40,8 +45,11 @@ if (port) {
           }
         }
       : undefined;
-    const d = decoder.decode(FeedChunk.unpack(m.chunk), Date.now(), between);
+    const d = decoder.decode(FeedChunk.unpack(m.chunk), Date.now(), between, spares.pop());
     const r = d.readings;
-    port.postMessage({ id: m.id, decoded: d }, [r.tsMs.buffer, r.value.buffer, r.quality.buffer, r.seriesIx.buffer, r.seq.buffer, r.idBytes.buffer, r.idEnd.buffer] as ArrayBuffer[]);
+    // the payload's buffer goes back too, for ingest's next chunk
+    const chunkBytes = m.chunk.bytes.buffer as ArrayBuffer;
+    const transfer = new Set<ArrayBuffer>([r.tsMs.buffer, r.value.buffer, r.quality.buffer, r.seriesIx.buffer, r.seq.buffer, r.idBytes.buffer, r.idEnd.buffer, chunkBytes] as ArrayBuffer[]);
+    port.postMessage({ id: m.id, decoded: d, chunkBytes }, [...transfer]);
   });
 }

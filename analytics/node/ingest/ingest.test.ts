@@ -74,6 +74,32 @@ describe('ingest', () => {
     expected = { received: 0, stored: 0, duplicates: 0 };
   });
 
+  it('stores every row exactly across many batches whose columns are reused: other series, other units, ids of every length', async () => {
+    const { engine, feed } = await memoryEngine();
+    const now = Date.now();
+    const sent: { asset: string; metric: string; unit: string | null; value: number; id: string; ts: number }[] = [];
+    for (let wave = 0; wave < 6; wave++) {
+      const before = engine.ingestor.state.batches;
+      for (let m = 0; m < 5; m++) {
+        // the same assets in every wave: a series of one batch comes again in batches that reuse its columns
+        const asset = `a${m}`;
+        const metric = wave % 2 ? 'lel_pct' : 'pressure_mpa';
+        const unit = m % 2 ? null : `u${m}`;
+        // a long first wave, then shorter ones: a reused batch holds fewer rows than its columns' room
+        const readings = Array.from({ length: wave === 0 ? 400 : 20 + wave * 7 }, (_, k) => ({
+          id: `w${wave}-${m}-${k}-${'长'.repeat((k + wave) % 4)}${'y'.repeat((5 - wave) * 12)}`, ts: now - 60_000 + wave * 1000 + k, metric, value: wave * 100_000 + m * 1000 + k, ...(unit === null ? {} : { unit }),
+        }));
+        await feed.publish(`city.telemetry.gas.420303.${asset}`, enc.encode(JSON.stringify(readings)));
+        for (const r of readings) sent.push({ asset, metric, unit, value: r.value, id: r.id, ts: r.ts });
+      }
+      await waitFor(() => engine.ingestor.state.batches > before && engine.health().ingest.stored === sent.length, `wave ${wave} committed`);
+    }
+    // past two batches, each new batch fills the columns of one already committed
+    expect(engine.ingestor.state.batches).toBeGreaterThanOrEqual(3);
+    const rows = await engine.db.queryRows(`SELECT asset, metric, unit, value, msg_id AS id, epoch_ms(ts) AS ts FROM readings ORDER BY value`);
+    expect(rows.map((r) => ({ ...r, ts: Number(r['ts']) }))).toEqual(sent);
+  });
+
   it('drops repeats of ids stored before a restart', async () => {
     const first = await memoryEngine();
     const readings = Array.from({ length: 50 }, (_, i) => ({ id: `keep-${i}`, ts: Date.now() - 500, metric: 'x', value: i }));

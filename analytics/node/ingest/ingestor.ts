@@ -1,12 +1,12 @@
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { EventPush } from '../../common/engineApi.js';
 import type { AlarmTransition } from '../../common/ops/alarmTransition.js';
 import type { FeedSource } from '../feeds/feedSource.js';
-import { Batch, type IngestCounts } from '../store/batch.js';
+import { Batch, ReadingColumns, type IngestCounts } from '../store/batch.js';
 import { admitChunk, type DecodedChunk } from './chunkDecoder.js';
 import { LocalDecoder, type Decoder } from './workerDecoder.js';
 import type { BatchWriter, CommitResult } from '../store/batchWriter.js';
 import { DEFAULT_RETENTION } from '../store/maintenance.js';
+import { engineTurns } from '../store/threadTurns.js';
 import { errorMessage, storeErrorClass } from '../store/storeErrors.js';
 import type { FreshnessTracker } from './freshness.js';
 import type { IdMemory } from './idMemory.js';
@@ -60,6 +60,12 @@ export interface IngestState {
 }
 
 const MAX_EVENTS_PER_NOTICE = 200;
+/**
+ * Committed batches' reading columns kept for the next batches (one fills while one commits);
+ * columns grown past {@link MAX_SPARE_BYTES} (a batch of unusually long ids) are let go.
+ */
+const SPARE_COLUMNS = 2;
+const MAX_SPARE_BYTES = 16 << 20;
 
 /**
  * Takes chunks of messages from a feed, has them decoded and validated (on a thread of its own when
@@ -80,6 +86,7 @@ export class Ingestor {
   /** The time ingest's thread gave way to queries (the engine bounds {@link giveWayTo} with it). */
   readonly gaveWay = new GiveWayBudget();
   readonly decoder: Decoder;
+  private readonly spareColumns: ReadingColumns[] = [];
 
   constructor(
     private readonly source: FeedSource,
@@ -153,7 +160,7 @@ export class Ingestor {
     };
     this.wakeReader = freeSpace;
 
-    let batch = new Batch();
+    let batch = this.newBatch();
     let inFlight: Promise<void> = Promise.resolve();
     let committing = false;
     let timer: NodeJS.Timeout | undefined;
@@ -168,9 +175,10 @@ export class Ingestor {
           this.takeChunk(batch, d);
           // alarms are judged as readings arrive, not when their batch closes
           if (batch.readings.length > batch.alarmsJudged) this.prepare(batch);
-          // the event loop's turn between two chunks: decoded chunks waiting here would otherwise be
-          // taken back to back, and a wall's request (a WebSocket message) would wait behind all of them
-          await nextTurn();
+          // a turn of the event loop of its own for the next piece of work: decoded chunks waiting here would
+          // otherwise be taken back to back (or beside a slice of a commit), and a wall's request (a
+          // WebSocket message) would wait behind all of them
+          await engineTurns.next();
         } else if (readerDone) {
           break;
         }
@@ -186,7 +194,7 @@ export class Ingestor {
             committing = false;
             poke();
           });
-          batch = new Batch();
+          batch = this.newBatch();
           continue;
         }
         if (decoded.length > 0) continue;
@@ -217,6 +225,17 @@ export class Ingestor {
     }
   }
 
+  private newBatch(): Batch {
+    return new Batch(this.spareColumns.pop());
+  }
+
+  /** A committed batch's reading columns, emptied, for a batch to come. */
+  private spare(c: ReadingColumns): void {
+    if (this.spareColumns.length >= SPARE_COLUMNS || c.capacityBytes > MAX_SPARE_BYTES || this.spareColumns.includes(c)) return;
+    c.reset();
+    this.spareColumns.push(c);
+  }
+
   private prepare(batch: Batch): void {
     try {
       this.beforeCommit?.(batch);
@@ -231,6 +250,8 @@ export class Ingestor {
     admitChunk(d, this.ids);
     batch.add(d);
     for (const f of d.seen) this.freshness.seen(f.kind, f.domain, f.district, f.tsMs, d.receivedMs, f.count);
+    // its rows are in the batch now: the decoder may decode the next chunks into its columns
+    this.decoder.recycle(d);
   }
 
   /**
@@ -290,6 +311,8 @@ export class Ingestor {
         // a listener's failure must not stop ingest
       }
     }
+    // nothing holds the batch's readings past its commit (the notice does not carry them)
+    this.spare(original.readings);
   }
 
   /** Stops reading, commits what was taken, and returns when the last commit has landed. */

@@ -3,8 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../../../dev/testing/harness.js';
 import { malformedSamples } from '../../common/malformedSamples.js';
 import { GIVE_WAY_MS } from '../../common/vocabulary.js';
-import { FeedChunk } from '../feeds/feedChunk.js';
-import { ChunkDecoder, admitChunk, type DecodedChunk } from './chunkDecoder.js';
+import { FeedChunk, chunkBuffers } from '../feeds/feedChunk.js';
+import { ChunkDecoder, admitChunk, readingBuffers, type DecodedChunk } from './chunkDecoder.js';
 import { IdMemory } from './idMemory.js';
 import { DECODE_NICE, WorkerDecoder } from './workerDecoder.js';
 
@@ -53,6 +53,62 @@ function threadNices(): Map<string, number> {
   }
   return out;
 }
+
+/** Many readings in few messages: a chunk whose columns grow well past its message count. */
+function wideChunk(tag: string, now: number, messages = 30, perMessage = 100): FeedChunk {
+  const c = new FeedChunk(4, 64);
+  for (let i = 0; i < messages; i++) {
+    const arr = Array.from({ length: perMessage }, (_, k) => ({ id: `${tag}-w${i}-${k}-${'x'.repeat(k % 7)}`, ts: now - 2000 - k, metric: `m${k % 3}`, value: i * 1000 + k }));
+    c.push(`city.telemetry.water.420302.a${i % 4}`, enc.encode(JSON.stringify(arr)), 1000 + i);
+  }
+  return c;
+}
+
+describe('decoding into reused buffers', () => {
+  it('decodes into column buffers handed back, exactly as into new ones; mismatched or missing buffers are not used', () => {
+    const now = Date.now();
+    const decoder = new ChunkDecoder(30);
+    const big = decoder.decode(wideChunk('b', now), now);
+    const spare = readingBuffers(big.readings);
+    expect(spare).not.toBeNull();
+    if (!spare) return;
+    const fresh = comparable(new ChunkDecoder(30).decode(mixedChunk('s', now), now));
+    const into = decoder.decode(mixedChunk('s', now), now, undefined, spare);
+    expect(into.readings.tsMs.buffer).toBe(spare.tsMs);
+    expect(into.readings.idBytes.buffer).toBe(spare.idBytes);
+    expect(comparable(into)).toEqual(fresh);
+    // a set whose columns disagree (a damaged or foreign set) is left alone
+    const odd = { ...spare, value: new ArrayBuffer(8) };
+    const notInto = decoder.decode(mixedChunk('s', now), now, undefined, odd);
+    expect(notInto.readings.tsMs.buffer).not.toBe(spare.tsMs);
+    expect(comparable(notInto)).toEqual(fresh);
+    // a set too small for the chunk is grown out of, the rows still exact
+    const small = readingBuffers(decoder.decode(mixedChunk('t', now), now).readings);
+    const wide = decoder.decode(wideChunk('c', now), now, undefined, small ?? undefined);
+    expect(comparable(wide)).toEqual(comparable(new ChunkDecoder(30).decode(wideChunk('c', now), now)));
+  });
+
+  it('the decode thread takes the buffers ingest hands back and returns each payload buffer: many chunks, every one exact', async () => {
+    const w = new WorkerDecoder(30);
+    cleanups.push(() => w.close());
+    while (chunkBuffers.spares > 0) chunkBuffers.take();
+    const now = Date.now();
+    let previous: DecodedChunk | null = null;
+    for (let i = 0; i < 24; i++) {
+      const make = (): FeedChunk => (i % 3 === 0 ? wideChunk(`k${i}`, now, 10 + i) : mixedChunk(`k${i}`, now));
+      const expected = comparable(new ChunkDecoder(30).decode(make(), now));
+      const d = await w.decode(make());
+      // the columns of the chunk before went to the thread with this one (transferred: nothing of them is left here)
+      if (previous) expect(previous.readings.tsMs.buffer.byteLength).toBe(0);
+      expect(comparable(d)).toEqual(expected);
+      // the payload's copy came back with the answer: one pooled buffer serves every chunk
+      expect(chunkBuffers.spares).toBe(1);
+      w.recycle(d);
+      previous = d;
+    }
+    expect(w.status().thread).toBe('worker');
+  });
+});
 
 describe('the decode thread', () => {
   it.runIf(process.platform === 'linux')('runs below the engine\'s thread: DECODE_NICE on its own thread, the rest of the process untouched', async () => {

@@ -1,12 +1,14 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { FeedChunk } from '../feeds/feedChunk.js';
-import { ChunkDecoder, type DecodedChunk } from './chunkDecoder.js';
+import { FeedChunk, chunkBuffers } from '../feeds/feedChunk.js';
+import { ChunkDecoder, buffersOf, readingBuffers, type DecodedChunk, type ReadingBuffers } from './chunkDecoder.js';
 
 /** Decodes chunks of messages, on another thread or on the caller's. */
 export interface Decoder {
   decode(chunk: FeedChunk): Promise<DecodedChunk>;
+  /** Ingest has copied a decoded chunk's rows: its column buffers may be reused (the chunk must not be read after). */
+  recycle(d: DecodedChunk): void;
   /** While true, a decode thread waits between messages (bounded per chunk): a wall's query has the cores. */
   pause(on: boolean): void;
   status(): DecoderStatus;
@@ -30,7 +32,13 @@ export class LocalDecoder implements Decoder {
   }
 
   decode(chunk: FeedChunk): Promise<DecodedChunk> {
-    return Promise.resolve(this.decoder.decode(chunk));
+    const d = this.decoder.decode(chunk);
+    chunk.release();
+    return Promise.resolve(d);
+  }
+
+  recycle(): void {
+    // decoded here, the columns are this thread's own garbage
   }
 
   pause(): void {
@@ -52,6 +60,8 @@ const ANSWER_TIMEOUT_MS = 30_000;
 const MAX_RESTARTS_PER_MINUTE = 3;
 /** The decode thread's heap: chunks are at most 256 KB, their decoding a few times that. */
 const WORKER_HEAP_MB = 256;
+/** Sets of column buffers waiting to go back to the decode thread with the next chunk. */
+const MAX_RETURNING = 4;
 /**
  * The decode thread's OS priority (nice) on Linux: below the engine's thread, which answers the
  * wall and pushes alarms, and below a wall's renderer on the same machine. During a full-rate
@@ -95,6 +105,8 @@ export class WorkerDecoder implements Decoder {
   private readonly watchdog: NodeJS.Timeout;
   /** 1 while a wall's query runs: the thread waits between messages (decodeWorker.ts). */
   private readonly pauseFlag = new Int32Array(new SharedArrayBuffer(4));
+  /** Column buffers of chunks ingest has taken, to hand back to the thread with the next chunk. */
+  private returning: ReadingBuffers[] = [];
 
   constructor(private readonly retentionDays: number, private readonly script: string | null = workerScript(), private readonly answerTimeoutMs = ANSWER_TIMEOUT_MS) {
     this.local = new ChunkDecoder(retentionDays);
@@ -117,14 +129,28 @@ export class WorkerDecoder implements Decoder {
 
   decode(chunk: FeedChunk): Promise<DecodedChunk> {
     const w = this.worker;
-    if (!w) return Promise.resolve(this.local.decode(chunk));
+    if (!w) return Promise.resolve(this.decodeHere(chunk));
     const id = ++this.nextId;
     if (this.outstanding.size === 0) this.lastAnswerMs = Date.now();
     return new Promise<DecodedChunk>((resolve) => {
       this.outstanding.set(id, { chunk, resolve });
       const packed = chunk.pack();
-      w.postMessage({ id, chunk: packed }, FeedChunk.transferables(packed));
+      const spares = this.returning;
+      this.returning = [];
+      w.postMessage({ id, chunk: packed, spares }, [...FeedChunk.transferables(packed), ...spares.flatMap(buffersOf)]);
     });
+  }
+
+  recycle(d: DecodedChunk): void {
+    if (!this.worker || this.returning.length >= MAX_RETURNING) return;
+    const b = readingBuffers(d.readings);
+    if (b && !this.returning.some((x) => buffersOf(x).some((y) => buffersOf(b).includes(y)))) this.returning.push(b);
+  }
+
+  private decodeHere(chunk: FeedChunk): DecodedChunk {
+    const d = this.local.decode(chunk);
+    chunk.release();
+    return d;
   }
 
   status(): DecoderStatus {
@@ -144,11 +170,13 @@ export class WorkerDecoder implements Decoder {
     if (this.script === null) return;
     const w = new Worker(this.script, { workerData: { retentionDays: this.retentionDays, pause: this.pauseFlag.buffer, nice: DECODE_NICE }, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
     this.worker = w;
-    w.on('message', (m: { id: number; decoded: DecodedChunk }) => {
+    w.on('message', (m: { id: number; decoded: DecodedChunk; chunkBytes?: ArrayBuffer }) => {
       this.lastAnswerMs = Date.now();
+      if (m.chunkBytes) chunkBuffers.give(m.chunkBytes);
       const o = this.outstanding.get(m.id);
       if (!o) return;
       this.outstanding.delete(m.id);
+      o.chunk.release();
       o.resolve(m.decoded);
     });
     w.on('error', (e) => this.failed(w, `the decode thread failed: ${e.message}`));
@@ -183,7 +211,7 @@ export class WorkerDecoder implements Decoder {
     for (const id of ids) {
       const o = this.outstanding.get(id);
       this.outstanding.delete(id);
-      o?.resolve(this.local.decode(o.chunk));
+      if (o) o.resolve(this.decodeHere(o.chunk));
     }
   }
 }

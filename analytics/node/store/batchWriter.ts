@@ -12,6 +12,7 @@ import { findRejectedRows, withoutRejected, type RejectedRow } from './batchSpli
 import type { Database } from './database.js';
 import { storeErrorClass } from './storeErrors.js';
 import { giveWay, micros } from '../../common/vocabulary.js';
+import { engineTurns } from './threadTurns.js';
 
 const CHUNK_ROWS = 2048;
 /** Data chunks appended between two flushes of the readings appender (the thread is given back after each flush). */
@@ -335,7 +336,7 @@ export class BatchWriter {
           if (i % FLUSH_CHUNKS === 0) {
             const busy = this.giveWayTo?.() ?? null;
             if (busy) await giveWay(() => busy);
-            else if (i > 0) await new Promise((r) => setImmediate(r));
+            else if (i > 0) await engineTurns.next();
           }
           const c = chunks.next();
           if (c.done) break;

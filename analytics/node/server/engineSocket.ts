@@ -52,10 +52,35 @@ const SQL_BAD_REQUEST: ReadonlySet<string> = new Set(['syntax', 'empty', 'severa
  * OPS_MIN_INTERVAL_MS, changes in between folded into the next push: a wall in a flood is never
  * buried under redraws.
  */
-const OPS_PUSH_MS = 20;
-const OPS_MIN_INTERVAL_MS = 200;
+export const OPS_PUSH_MS = 20;
+export const OPS_MIN_INTERVAL_MS = 200;
 /** More pushes than this within a second is a storm: new alarms then wait their turn too. */
-const OPS_BURST = 5;
+export const OPS_BURST = 5;
+
+/**
+ * When the ops topic pushes next. Only pushes that carried a change count toward a storm: the
+ * push of time passing (every 5 s, shelving ending, hazards falling overdue) is not a change of the
+ * alarm picture, and counted it would make a steady four alarms a second look like a storm once
+ * every 5 s, holding a new alarm back by up to {@link OPS_MIN_INTERVAL_MS}.
+ */
+export class OpsPacer {
+  private readonly recent: number[] = [];
+  private last = 0;
+
+  /** A push went out at `now`; `change` false for the push of time passing. */
+  pushed(now: number, change = true): void {
+    this.last = now;
+    if (change) this.recent.push(now);
+    while (this.recent.length > 0 && (this.recent[0] as number) < now - 1000) this.recent.shift();
+  }
+
+  /** How long after `now` a change is pushed: a new alarm within {@link OPS_PUSH_MS} unless a storm runs. */
+  delay(raised: boolean, now: number): number {
+    while (this.recent.length > 0 && (this.recent[0] as number) < now - 1000) this.recent.shift();
+    const calm = this.recent.length < OPS_BURST;
+    return raised && calm ? OPS_PUSH_MS : Math.max(OPS_PUSH_MS, this.last + OPS_MIN_INTERVAL_MS - now);
+  }
+}
 const MAX_EVENTS_PER_PUSH = 200;
 
 /** How long a received message may be before it is judged (the frame limit bounds it too). */
@@ -401,14 +426,12 @@ export class EngineSocket {
         TOPICS.ops.parse(params ?? {});
         let timer: NodeJS.Timeout | null = null;
         let dueMs = 0;
-        const recent: number[] = [];
+        const pacer = new OpsPacer();
         let replaying = false;
         let replayAgain = false;
-        const flush = (): void => {
+        const flush = (change = true): void => {
           timer = null;
-          const now = Date.now();
-          recent.push(now);
-          while (recent.length > 0 && (recent[0] as number) < now - 1000) recent.shift();
+          pacer.pushed(Date.now(), change);
           if (this.replayAt === null && this.engine.mode === 'live') {
             this.push(id, sub, this.engine.snapshot());
             return;
@@ -440,20 +463,19 @@ export class EngineSocket {
           if (timer && dueMs <= at) return;
           if (timer) clearTimeout(timer);
           dueMs = at;
-          timer = setTimeout(flush, inMs);
+          timer = setTimeout(() => flush(), inMs);
         };
         const unlisten = this.engine.onControlRoomChange((raised) => {
           if (this.replayAt !== null) return;
-          const last = recent[recent.length - 1] ?? 0;
           // a new alarm goes out at once unless the wall is already in a storm of pushes
-          const calm = recent.length < OPS_BURST;
-          schedule(raised && calm ? OPS_PUSH_MS : Math.max(OPS_PUSH_MS, last + OPS_MIN_INTERVAL_MS - Date.now()));
+          schedule(pacer.delay(raised, Date.now()));
         });
-        // time passing changes the view too (shelving ends, hazards fall overdue); a replayed instant stays as it is
+        // time passing changes the view too (shelving ends, hazards fall overdue); a replayed instant
+        // stays as it is; a push already on its way carries it
         const t = setInterval(() => {
-          if (this.replayAt === null && this.engine.mode === 'live') schedule(0);
+          if (this.replayAt === null && this.engine.mode === 'live' && !timer) flush(false);
         }, 5_000);
-        queueMicrotask(flush);
+        queueMicrotask(() => flush());
         sub.stop = () => { unlisten(); this.clockListeners.delete(onClock); clearInterval(t); if (timer) clearTimeout(timer); };
         break;
       }

@@ -1,7 +1,7 @@
 import type { EventPush } from '../../common/engineApi.js';
 import type { AlarmTransition } from '../../common/ops/alarmTransition.js';
 import type { FeedSource } from '../feeds/feedSource.js';
-import { Batch, ReadingColumns, type IngestCounts } from '../store/batch.js';
+import { Batch, type IngestCounts, type ReadingColumns } from '../store/batch.js';
 import { admitChunk, type DecodedChunk } from './chunkDecoder.js';
 import { LocalDecoder, type Decoder } from './workerDecoder.js';
 import type { BatchWriter, CommitResult } from '../store/batchWriter.js';
@@ -61,10 +61,11 @@ export interface IngestState {
 
 const MAX_EVENTS_PER_NOTICE = 200;
 /**
- * Committed batches' reading columns kept for the next batches (one fills while one commits);
- * columns grown past {@link MAX_SPARE_BYTES} (a batch of unusually long ids) are let go.
+ * Committed batches' reading columns kept for the next batch: one batch fills while one commits, and
+ * the next is made only after that commit has landed, so one set suffices. Columns grown past
+ * {@link MAX_SPARE_BYTES} (a batch of unusually long ids) are let go.
  */
-const SPARE_COLUMNS = 2;
+const SPARE_COLUMNS = 1;
 const MAX_SPARE_BYTES = 16 << 20;
 
 /**
@@ -170,15 +171,15 @@ export class Ingestor {
         if (next !== undefined) {
           freeSpace();
           const d = await next;
+          // taken in a turn of the event loop of its own: a chunk that arrived with the decode thread's
+          // message would otherwise be taken in that same turn, and chunks waiting here back to back
+          // (or beside a slice of a commit), while a wall's request (a WebSocket message) waited behind them
+          await engineTurns.next();
           // given way right before the chunk is taken: a query asked while the decode thread worked goes first too
           await giveWay(this.giveWayTo);
           this.takeChunk(batch, d);
           // alarms are judged as readings arrive, not when their batch closes
           if (batch.readings.length > batch.alarmsJudged) this.prepare(batch);
-          // a turn of the event loop of its own for the next piece of work: decoded chunks waiting here would
-          // otherwise be taken back to back (or beside a slice of a commit), and a wall's request (a
-          // WebSocket message) would wait behind all of them
-          await engineTurns.next();
         } else if (readerDone) {
           break;
         }

@@ -336,7 +336,7 @@ export class BatchWriter {
           if (i % FLUSH_CHUNKS === 0) {
             const busy = this.giveWayTo?.() ?? null;
             if (busy) await giveWay(() => busy);
-            else if (i > 0) await engineTurns.next();
+            else await engineTurns.next();
           }
           const c = chunks.next();
           if (c.done) break;
